@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+
+import {IParticipantRegistry, Participant, ParticipantKind} from "../interfaces/IParticipantRegistry.sol";
+
+/// @title Participant registry
+/// @notice Keeps, for every address allowed on the ledger, its kind, jurisdiction, KYC expiry
+/// and a ledger-wide freeze flag. Tokens ask it whether an address may hold and move them.
+/// @dev A registrar (`REGISTRAR_ROLE`) maintains the list; the admin grants that role.
+contract ParticipantRegistry is AccessControl, IParticipantRegistry {
+    /// @notice Role allowed to register, remove, freeze and renew participants.
+    bytes32 public constant REGISTRAR_ROLE = keccak256("REGISTRAR_ROLE");
+
+    mapping(address account => Participant) private _participants;
+
+    /// @param admin receives `DEFAULT_ADMIN_ROLE` and `REGISTRAR_ROLE`.
+    constructor(address admin) {
+        if (admin == address(0)) revert ParticipantZeroAddress();
+        _grantRole(DEFAULT_ADMIN_ROLE, admin);
+        _grantRole(REGISTRAR_ROLE, admin);
+    }
+
+    /// @notice Registers `account` as a participant of `kind` in `jurisdiction`, KYC'd until `kycExpiry`.
+    /// @dev Requirements: caller has `REGISTRAR_ROLE`; `account` is non-zero and not registered;
+    /// `kind` is not `None`; `jurisdiction` is ISO 3166-1 alpha-2; `kycExpiry` is in the future.
+    /// @param account the participant's address.
+    /// @param kind its role on the ledger.
+    /// @param jurisdiction ISO 3166-1 alpha-2 code, e.g. "HK".
+    /// @param kycExpiry unix time at which its KYC lapses.
+    function registerParticipant(
+        address account,
+        ParticipantKind kind,
+        bytes2 jurisdiction,
+        uint64 kycExpiry
+    ) external onlyRole(REGISTRAR_ROLE) {
+        if (account == address(0)) revert ParticipantZeroAddress();
+        if (_participants[account].kind != ParticipantKind.None) revert ParticipantAlreadyRegistered(account);
+        if (kind == ParticipantKind.None) revert ParticipantInvalidKind(kind);
+        if (!_isAlpha2(jurisdiction)) revert ParticipantInvalidJurisdiction(jurisdiction);
+        _requireFutureExpiry(kycExpiry);
+
+        _participants[account] = Participant({
+            kind: kind,
+            jurisdiction: jurisdiction,
+            kycExpiry: kycExpiry,
+            frozen: false
+        });
+        emit ParticipantRegistered(account, kind, jurisdiction, kycExpiry);
+    }
+
+    /// @notice Removes `account` from the ledger; it can no longer receive or send any token.
+    /// @dev Requirements: caller has `REGISTRAR_ROLE`; `account` is registered.
+    /// @param account the participant to remove.
+    function removeParticipant(address account) external onlyRole(REGISTRAR_ROLE) {
+        _requireRegistered(account);
+        delete _participants[account];
+        emit ParticipantRemoved(account);
+    }
+
+    /// @notice Sets `account`'s KYC expiry to `kycExpiry` (renewal after a periodic review).
+    /// @dev Requirements: caller has `REGISTRAR_ROLE`; `account` is registered; `kycExpiry` is in the future.
+    /// @param account the participant.
+    /// @param kycExpiry the new unix time at which its KYC lapses.
+    function updateKycExpiry(address account, uint64 kycExpiry) external onlyRole(REGISTRAR_ROLE) {
+        _requireRegistered(account);
+        _requireFutureExpiry(kycExpiry);
+        _participants[account].kycExpiry = kycExpiry;
+        emit KycExpiryUpdated(account, kycExpiry);
+    }
+
+    /// @notice Freezes (`frozen` true) or unfreezes `account` on every token of the ledger.
+    /// @dev Requirements: caller has `REGISTRAR_ROLE`; `account` is registered.
+    /// @param account the participant.
+    /// @param frozen the new freeze flag.
+    function setFrozen(address account, bool frozen) external onlyRole(REGISTRAR_ROLE) {
+        _requireRegistered(account);
+        _participants[account].frozen = frozen;
+        emit ParticipantFreezeUpdated(account, frozen);
+    }
+
+    /// @inheritdoc IParticipantRegistry
+    function participantOf(address account) external view returns (Participant memory) {
+        return _participants[account];
+    }
+
+    /// @inheritdoc IParticipantRegistry
+    function isEligible(address account) external view returns (bool) {
+        Participant storage p = _participants[account];
+        return p.kind != ParticipantKind.None && !p.frozen && block.timestamp < p.kycExpiry;
+    }
+
+    /// @inheritdoc IParticipantRegistry
+    function requireEligible(address account) external view returns (ParticipantKind kind) {
+        Participant memory p = _participants[account];
+        if (p.kind == ParticipantKind.None) revert ParticipantNotRegistered(account);
+        if (p.frozen) revert ParticipantFrozen(account);
+        if (block.timestamp >= p.kycExpiry) revert ParticipantKycExpired(account, p.kycExpiry);
+        return p.kind;
+    }
+
+    function _requireRegistered(address account) private view {
+        if (_participants[account].kind == ParticipantKind.None) revert ParticipantNotRegistered(account);
+    }
+
+    function _requireFutureExpiry(uint64 kycExpiry) private view {
+        if (kycExpiry <= block.timestamp) revert ParticipantInvalidKycExpiry(kycExpiry, block.timestamp);
+    }
+
+    function _isAlpha2(bytes2 code) private pure returns (bool) {
+        return _isUpper(code[0]) && _isUpper(code[1]);
+    }
+
+    function _isUpper(bytes1 c) private pure returns (bool) {
+        return c >= "A" && c <= "Z";
+    }
+}

@@ -1,0 +1,281 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
+import {ERC20Pausable} from "@openzeppelin/contracts/token/ERC20/extensions/ERC20Pausable.sol";
+
+import {BondTerms, IGovernmentBond} from "../interfaces/IGovernmentBond.sol";
+import {IParticipantRegistry} from "../interfaces/IParticipantRegistry.sol";
+import {DayCount, DayCountConvention} from "../libraries/DayCount.sol";
+import {Isin} from "../libraries/Isin.sol";
+import {Iso4217} from "../libraries/Iso4217.sol";
+import {ERC20Eligibility} from "./extensions/ERC20Eligibility.sol";
+import {ERC20Freezable} from "./extensions/ERC20Freezable.sol";
+
+/// @title Tokenized government bond
+/// @notice One token per bond issue; one unit is one `denomination()` of face value, so
+/// `decimals()` is 0. The issuer mints at issuance and burns at redemption; the registrar (the
+/// central securities depository) can freeze accounts, pause the bond and force a transfer under a
+/// legal order. Holders must be eligible in the participant registry. No transfers after maturity.
+contract GovernmentBond is ERC20, ERC20Pausable, ERC20Freezable, ERC20Eligibility, AccessControl, IGovernmentBond {
+    /// @notice Role of the issuer: mint at issuance, burn at redemption.
+    bytes32 public constant ISSUER_ROLE = keccak256("ISSUER_ROLE");
+    /// @notice Role of the registrar (CSD): freeze, pause, forced transfer.
+    bytes32 public constant REGISTRAR_ROLE = keccak256("REGISTRAR_ROLE");
+    /// @notice Upper bound on coupon periods, so that schedule look-ups stay bounded (60 years semi-annual).
+    uint256 public constant MAX_COUPON_PERIODS = 120;
+
+    string private _isin;
+    string private _issueNumber;
+    address private immutable _issuer;
+    bytes3 private immutable _currency;
+    address private immutable _cashToken;
+    uint256 private immutable _denomination;
+    uint16 private immutable _couponRateBps;
+    uint8 private immutable _couponFrequency;
+    DayCountConvention private immutable _dayCount;
+    uint64 private immutable _issueDate;
+    uint64 private immutable _maturityDate;
+    uint64[] private _couponDates;
+
+    /// @dev Set only for the duration of `forcedTransfer`: exempts the sender from freeze and eligibility checks.
+    bool private transient _forcedTransferInProgress;
+
+    /// @param terms the term sheet; validated here.
+    /// @param name_ token name, e.g. "HKSAR Government Green Bond 4.25% 2029".
+    /// @param symbol_ token symbol, e.g. the issue number.
+    /// @param registry_ the participant registry.
+    /// @param issuer_ receives `ISSUER_ROLE`.
+    /// @param registrar receives `DEFAULT_ADMIN_ROLE` and `REGISTRAR_ROLE`.
+    constructor(
+        BondTerms memory terms,
+        string memory name_,
+        string memory symbol_,
+        IParticipantRegistry registry_,
+        address issuer_,
+        address registrar
+    ) ERC20(name_, symbol_) ERC20Eligibility(registry_) {
+        if (issuer_ == address(0) || registrar == address(0) || terms.cashToken == address(0)) revert ZeroAddress();
+        if (!Isin.isValid(terms.isin)) revert BondInvalidIsin(terms.isin);
+        if (terms.denomination == 0) revert BondInvalidTerm("denomination");
+        if (terms.couponRateBps > 10_000) revert BondInvalidTerm("couponRate");
+        if (12 % uint256(terms.couponFrequency) != 0 || terms.couponFrequency == 0) {
+            revert BondInvalidTerm("couponFrequency");
+        }
+        uint256 n = terms.couponDates.length;
+        if (n == 0 || n > MAX_COUPON_PERIODS) revert BondInvalidTerm("couponDates");
+        uint64 previous = terms.issueDate;
+        for (uint256 i = 0; i < n; ++i) {
+            if (terms.couponDates[i] <= previous) revert BondInvalidCouponDate(i, terms.couponDates[i]);
+            previous = terms.couponDates[i];
+        }
+
+        _isin = terms.isin;
+        _issueNumber = terms.issueNumber;
+        _issuer = issuer_;
+        _currency = Iso4217.pack(terms.currency);
+        _cashToken = terms.cashToken;
+        _denomination = terms.denomination;
+        _couponRateBps = terms.couponRateBps;
+        _couponFrequency = terms.couponFrequency;
+        _dayCount = terms.dayCount;
+        _issueDate = terms.issueDate;
+        _maturityDate = previous;
+        _couponDates = terms.couponDates;
+
+        _grantRole(DEFAULT_ADMIN_ROLE, registrar);
+        _grantRole(REGISTRAR_ROLE, registrar);
+        _grantRole(ISSUER_ROLE, issuer_);
+    }
+
+    // ---------------------------------------------------------------- issuer
+
+    /// @notice Issues `amount` units to `to` (primary allotment).
+    /// @dev Requirements: caller has `ISSUER_ROLE`; before maturity; `to` eligible and unfrozen; not paused.
+    /// @param to the allottee.
+    /// @param amount units of `denomination()`.
+    function mint(address to, uint256 amount) external onlyRole(ISSUER_ROLE) {
+        _mint(to, amount);
+    }
+
+    /// @notice Cancels `amount` units held by `from` at redemption.
+    /// @dev Requirements: caller has `ISSUER_ROLE`; at or after maturity; `from` eligible and unfrozen; not paused.
+    /// @param from the holder being redeemed.
+    /// @param amount units of `denomination()`.
+    function burn(address from, uint256 amount) external onlyRole(ISSUER_ROLE) {
+        if (block.timestamp < _maturityDate) revert BondNotMatured(_maturityDate);
+        _burn(from, amount);
+    }
+
+    // ------------------------------------------------------------- registrar
+
+    /// @notice Freezes (`frozen` true) or unfreezes `account` on this bond.
+    /// @dev Requirements: caller has `REGISTRAR_ROLE`; `account` is non-zero.
+    /// @param account the holder.
+    /// @param frozen the new flag.
+    function setFrozen(address account, bool frozen) external onlyRole(REGISTRAR_ROLE) {
+        _setFrozen(account, frozen);
+    }
+
+    /// @notice Stops every transfer, mint and burn of this bond.
+    /// @dev Requirements: caller has `REGISTRAR_ROLE`; not already paused.
+    function pause() external onlyRole(REGISTRAR_ROLE) {
+        _pause();
+    }
+
+    /// @notice Resumes transfers, mints and burns.
+    /// @dev Requirements: caller has `REGISTRAR_ROLE`; paused.
+    function unpause() external onlyRole(REGISTRAR_ROLE) {
+        _unpause();
+    }
+
+    /// @notice Moves `amount` units from `from` to `to` under a legal order (e.g. a court order),
+    /// without the holder's consent and even when `from` is frozen or no longer eligible.
+    /// @dev Requirements: caller has `REGISTRAR_ROLE`; `reason` is not empty; `to` is eligible and
+    /// unfrozen; the bond is not paused and has not matured. Emits `ForcedTransfer` and `Transfer`.
+    /// @param from the holder the units are taken from.
+    /// @param to the holder the units are given to.
+    /// @param amount units of `denomination()`.
+    /// @param reason why, as recorded in the order (e.g. "HCMP 1234/2026 court order").
+    function forcedTransfer(
+        address from,
+        address to,
+        uint256 amount,
+        string calldata reason
+    ) external onlyRole(REGISTRAR_ROLE) {
+        if (bytes(reason).length == 0) revert BondForcedTransferReasonRequired();
+        _forcedTransferInProgress = true;
+        _transfer(from, to, amount);
+        _forcedTransferInProgress = false;
+        emit ForcedTransfer(from, to, amount, reason);
+    }
+
+    // ----------------------------------------------------------------- views
+
+    /// @notice Bond units are whole: one unit is one `denomination()`.
+    /// @return 0.
+    function decimals() public pure override returns (uint8) {
+        return 0;
+    }
+
+    /// @inheritdoc IGovernmentBond
+    function isin() external view returns (string memory) {
+        return _isin;
+    }
+
+    /// @inheritdoc IGovernmentBond
+    function issueNumber() external view returns (string memory) {
+        return _issueNumber;
+    }
+
+    /// @inheritdoc IGovernmentBond
+    function issuer() external view returns (address) {
+        return _issuer;
+    }
+
+    /// @inheritdoc IGovernmentBond
+    function currency() external view returns (string memory) {
+        return Iso4217.unpack(_currency);
+    }
+
+    /// @inheritdoc IGovernmentBond
+    function cashToken() external view returns (address) {
+        return _cashToken;
+    }
+
+    /// @inheritdoc IGovernmentBond
+    function denomination() external view returns (uint256) {
+        return _denomination;
+    }
+
+    /// @inheritdoc IGovernmentBond
+    function couponRate() external view returns (uint16) {
+        return _couponRateBps;
+    }
+
+    /// @inheritdoc IGovernmentBond
+    function couponFrequency() external view returns (uint8) {
+        return _couponFrequency;
+    }
+
+    /// @inheritdoc IGovernmentBond
+    function dayCountConvention() external view returns (DayCountConvention) {
+        return _dayCount;
+    }
+
+    /// @inheritdoc IGovernmentBond
+    function issueDate() external view returns (uint64) {
+        return _issueDate;
+    }
+
+    /// @inheritdoc IGovernmentBond
+    function maturityDate() external view returns (uint64) {
+        return _maturityDate;
+    }
+
+    /// @inheritdoc IGovernmentBond
+    function couponCount() external view returns (uint256) {
+        return _couponDates.length;
+    }
+
+    /// @inheritdoc IGovernmentBond
+    function couponPeriod(uint256 index) public view returns (uint64 start, uint64 end) {
+        uint256 n = _couponDates.length;
+        if (index >= n) revert BondCouponIndexOutOfRange(index, n);
+        start = index == 0 ? _issueDate : _couponDates[index - 1];
+        end = _couponDates[index];
+    }
+
+    /// @inheritdoc IGovernmentBond
+    function couponPerUnit(uint256 index) external view returns (uint256) {
+        (uint64 start, uint64 end) = couponPeriod(index);
+        return interestPerUnit(start, end);
+    }
+
+    /// @inheritdoc IGovernmentBond
+    function interestPerUnit(uint64 start, uint64 end) public view returns (uint256) {
+        if (end <= start) return 0;
+        return DayCount.interest(_denomination, _couponRateBps, start, end, _dayCount);
+    }
+
+    /// @inheritdoc IGovernmentBond
+    /// @dev Zero before issue and from maturity on (the last coupon pays all interest).
+    /// Loops over at most `MAX_COUPON_PERIODS` dates.
+    function accruedInterestPerUnit(uint64 at) external view returns (uint256) {
+        if (at <= _issueDate || at >= _maturityDate) return 0;
+        uint64 lastCoupon = _issueDate;
+        uint256 n = _couponDates.length;
+        for (uint256 i = 0; i < n && _couponDates[i] <= at; ++i) {
+            lastCoupon = _couponDates[i];
+        }
+        return interestPerUnit(lastCoupon, at);
+    }
+
+    /// @inheritdoc IGovernmentBond
+    function redemptionPerUnit() external view returns (uint256) {
+        return _denomination;
+    }
+
+    // ----------------------------------------------------------------- hooks
+
+    /// @dev After maturity only redemption burns move units.
+    function _update(
+        address from,
+        address to,
+        uint256 value
+    ) internal override(ERC20, ERC20Pausable, ERC20Freezable, ERC20Eligibility) {
+        if (to != address(0) && block.timestamp >= _maturityDate) revert BondMatured(_maturityDate);
+        super._update(from, to, value);
+    }
+
+    /// @dev A forced transfer takes from a holder whatever its standing in the registry.
+    function _checkSender(address from) internal view override {
+        if (!_forcedTransferInProgress) super._checkSender(from);
+    }
+
+    /// @dev A forced transfer takes from a holder even when it is frozen on this bond.
+    function _checkNotFrozenSender(address from) internal view override {
+        if (!_forcedTransferInProgress) super._checkNotFrozenSender(from);
+    }
+}

@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
+import {ERC20Pausable} from "@openzeppelin/contracts/token/ERC20/extensions/ERC20Pausable.sol";
+
+import {IParticipantRegistry, ParticipantKind} from "../interfaces/IParticipantRegistry.sol";
+import {Iso4217} from "../libraries/Iso4217.sol";
+import {ERC20Eligibility} from "./extensions/ERC20Eligibility.sol";
+
+/// @title Wholesale CBDC
+/// @notice Central-bank money for interbank settlement, one token per currency. Only the central
+/// bank mints and burns; only wholesale participants (the central bank, commercial banks) and
+/// settlement contracts the central bank approves may hold it.
+/// @dev `decimals()` is the currency's ISO 4217 minor units; amounts are integers in minor units.
+contract WholesaleCBDC is ERC20, ERC20Pausable, ERC20Eligibility, AccessControl {
+    /// @notice Role of the issuing central bank: mint, burn, pause, approve settlement contracts.
+    bytes32 public constant CENTRAL_BANK_ROLE = keccak256("CENTRAL_BANK_ROLE");
+
+    bytes3 private immutable _currency;
+    uint8 private immutable _minorUnits;
+
+    mapping(address account => bool) private _approvedSettlementContracts;
+
+    /// @notice Emitted when the central bank approves (`approved` true) or withdraws approval of a settlement contract.
+    event SettlementContractApprovalUpdated(address indexed settlementContract, bool approved);
+
+    /// @param name_ token name, e.g. "HKMA Wholesale CBDC (HKD)".
+    /// @param symbol_ token symbol, e.g. "wHKD".
+    /// @param currency_ ISO 4217 alphabetic code, e.g. "HKD".
+    /// @param minorUnits_ ISO 4217 minor units (2 for HKD, 0 for JPY); becomes `decimals()`.
+    /// @param registry_ the participant registry.
+    /// @param centralBank receives `DEFAULT_ADMIN_ROLE` and `CENTRAL_BANK_ROLE`.
+    constructor(
+        string memory name_,
+        string memory symbol_,
+        string memory currency_,
+        uint8 minorUnits_,
+        IParticipantRegistry registry_,
+        address centralBank
+    ) ERC20(name_, symbol_) ERC20Eligibility(registry_) {
+        if (centralBank == address(0)) revert ZeroAddress();
+        _currency = Iso4217.pack(currency_);
+        _minorUnits = minorUnits_;
+        _grantRole(DEFAULT_ADMIN_ROLE, centralBank);
+        _grantRole(CENTRAL_BANK_ROLE, centralBank);
+    }
+
+    /// @notice The currency's ISO 4217 alphabetic code.
+    /// @return e.g. "HKD".
+    function currency() external view returns (string memory) {
+        return Iso4217.unpack(_currency);
+    }
+
+    /// @notice Minor units of the currency.
+    /// @return the number of decimals.
+    function decimals() public view override returns (uint8) {
+        return _minorUnits;
+    }
+
+    /// @notice Whether `account` is a settlement contract the central bank approved to hold this token.
+    /// @param account the address to check.
+    /// @return true when approved.
+    function isApprovedSettlementContract(address account) external view returns (bool) {
+        return _approvedSettlementContracts[account];
+    }
+
+    /// @notice Creates `amount` of central-bank money in `to`'s account.
+    /// @dev Requirements: caller has `CENTRAL_BANK_ROLE`; `to` is a wholesale holder; not paused.
+    /// @param to the receiving bank or settlement contract.
+    /// @param amount in minor units.
+    function mint(address to, uint256 amount) external onlyRole(CENTRAL_BANK_ROLE) {
+        _mint(to, amount);
+    }
+
+    /// @notice Destroys `amount` from `from`'s account, when a bank redeems wCBDC for RTGS reserves.
+    /// @dev Requirements: caller has `CENTRAL_BANK_ROLE`; `from` is an eligible holder with the balance; not paused.
+    /// @param from the redeeming bank.
+    /// @param amount in minor units.
+    function burn(address from, uint256 amount) external onlyRole(CENTRAL_BANK_ROLE) {
+        _burn(from, amount);
+    }
+
+    /// @notice Stops every transfer, mint and burn of this token.
+    /// @dev Requirements: caller has `CENTRAL_BANK_ROLE`; not already paused.
+    function pause() external onlyRole(CENTRAL_BANK_ROLE) {
+        _pause();
+    }
+
+    /// @notice Resumes transfers, mints and burns.
+    /// @dev Requirements: caller has `CENTRAL_BANK_ROLE`; paused.
+    function unpause() external onlyRole(CENTRAL_BANK_ROLE) {
+        _unpause();
+    }
+
+    /// @notice Approves (or withdraws approval of) `settlementContract` as a holder of this token.
+    /// @dev Requirements: caller has `CENTRAL_BANK_ROLE`; `settlementContract` is non-zero.
+    /// @param settlementContract the contract, e.g. a DvP or HTLC contract.
+    /// @param approved true to approve.
+    function setSettlementContract(address settlementContract, bool approved) external onlyRole(CENTRAL_BANK_ROLE) {
+        if (settlementContract == address(0)) revert ZeroAddress();
+        _approvedSettlementContracts[settlementContract] = approved;
+        emit SettlementContractApprovalUpdated(settlementContract, approved);
+    }
+
+    /// @dev Approved settlement contracts hold without a registry entry; anyone else must be an
+    /// eligible central bank or commercial bank.
+    function _checkHolder(address account) internal view override {
+        if (_approvedSettlementContracts[account]) return;
+        ParticipantKind kind = registry().requireEligible(account);
+        if (kind != ParticipantKind.CentralBank && kind != ParticipantKind.CommercialBank) {
+            revert HolderNotWholesale(account, kind);
+        }
+    }
+
+    function _update(
+        address from,
+        address to,
+        uint256 value
+    ) internal override(ERC20, ERC20Pausable, ERC20Eligibility) {
+        super._update(from, to, value);
+    }
+}

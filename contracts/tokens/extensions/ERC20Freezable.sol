@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
+
+import {ITokenErrors} from "../../interfaces/ITokenErrors.sol";
+
+/// @title ERC-20 extension: accounts frozen on this token
+/// @notice A frozen account can neither send nor receive this token (it keeps its balance).
+/// @dev The inheriting token exposes `_setFrozen` behind its own role.
+abstract contract ERC20Freezable is ERC20, ITokenErrors {
+    mapping(address account => bool) private _frozen;
+
+    /// @notice Emitted when `account` is frozen (`frozen` true) or unfrozen on this token.
+    event AccountFreezeUpdated(address indexed account, bool frozen);
+
+    /// @notice Whether `account` is frozen on this token.
+    /// @param account the holder.
+    /// @return true when frozen.
+    function isFrozen(address account) public view returns (bool) {
+        return _frozen[account];
+    }
+
+    function _setFrozen(address account, bool frozen) internal {
+        if (account == address(0)) revert ZeroAddress();
+        _frozen[account] = frozen;
+        emit AccountFreezeUpdated(account, frozen);
+    }
+
+    /// @dev Reverts with `AccountFrozen` if either non-zero side is frozen.
+    function _update(address from, address to, uint256 value) internal virtual override {
+        if (from != address(0)) _checkNotFrozenSender(from);
+        if (to != address(0) && _frozen[to]) revert AccountFrozen(to);
+        super._update(from, to, value);
+    }
+
+    /// @dev Reverts if `from` is frozen; a forced transfer may override this to exempt its sender.
+    function _checkNotFrozenSender(address from) internal view virtual {
+        if (_frozen[from]) revert AccountFrozen(from);
+    }
+}

@@ -1,0 +1,129 @@
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
+import type { NetworkConnection } from "hardhat/types/network";
+
+import HongKongLedgerModule from "../../ignition/modules/HongKongLedger.js";
+import {
+  GovernmentBond__factory,
+  ParticipantRegistry__factory,
+  TokenizedDeposit__factory,
+  WholesaleCBDC__factory,
+  type GovernmentBond,
+  type ParticipantRegistry,
+  type TokenizedDeposit,
+  type WholesaleCBDC,
+} from "../../typechain-types/index.js";
+import {
+  DEPOSITS,
+  KYC_VALIDITY_SECONDS,
+  PARTICIPANTS,
+  greenBondTerms,
+  type BankKey,
+  type GreenBondTerms,
+  type ParticipantKey,
+  type ParticipantSpec,
+} from "./hong-kong.js";
+
+export type LedgerConnection = NetworkConnection<"generic">;
+
+export interface LedgerParticipant extends ParticipantSpec {
+  readonly signer: HardhatEthersSigner;
+  readonly address: string;
+}
+
+/** The deployed default Hong Kong ledger, with typed bindings connected to each role's signer. */
+export interface HongKongLedger {
+  readonly connection: LedgerConnection;
+  readonly chainId: bigint;
+  readonly participants: Record<ParticipantKey, LedgerParticipant>;
+  /** Connected as HKMA (registrar). */
+  readonly registry: ParticipantRegistry;
+  /** Connected as HKMA (central bank). */
+  readonly wcbdc: WholesaleCBDC;
+  /** Connected as each issuing bank. */
+  readonly deposits: Record<BankKey, TokenizedDeposit>;
+  /** Connected as the HKSAR Government (issuer). */
+  readonly bond: GovernmentBond;
+  readonly bondTerms: GreenBondTerms;
+}
+
+export interface DeployLedgerOptions {
+  /**
+   * Ignition deployment id on networks that keep a journal (not the in-process one). Defaults to a
+   * fresh id per call, so every run deploys a fresh ledger.
+   */
+  readonly deploymentId?: string;
+}
+
+/**
+ * Deploys the default Hong Kong ledger through the `HongKongLedger` Ignition module, with term
+ * dates taken from the chain's clock (so it also works after time travel).
+ * @example const ledger = await deployHongKongLedger(await network.create());
+ */
+export async function deployHongKongLedger(
+  connection: LedgerConnection,
+  options: DeployLedgerOptions = {},
+): Promise<HongKongLedger> {
+  const { ethers } = connection;
+  const latest = await ethers.provider.getBlock("latest");
+  if (latest === null) throw new Error("the network returned no latest block");
+  const now = Number(latest.timestamp);
+  const terms = greenBondTerms(now);
+  const chainId = (await ethers.provider.getNetwork()).chainId;
+
+  const signers = await ethers.getSigners();
+  const needed = Math.max(...PARTICIPANTS.map((p) => p.account)) + 1;
+  if (signers.length < needed) {
+    throw new Error(
+      `network "${connection.networkName}" has ${signers.length} accounts; the Hong Kong ledger needs ${needed}`,
+    );
+  }
+
+  const deployed = await connection.ignition.deploy(HongKongLedgerModule, {
+    parameters: {
+      HongKongLedger: {
+        kycExpiry: now + KYC_VALIDITY_SECONDS,
+        bondIsin: terms.isin,
+        bondIssueNumber: terms.issueNumber,
+        bondName: terms.name,
+        bondIssueDate: terms.issueDate,
+        bondCouponDates: [...terms.couponDates],
+      },
+    },
+    deploymentId:
+      connection.networkConfig.type === "edr-simulated"
+        ? undefined
+        : (options.deploymentId ?? `hong-kong-ledger-${chainId}-${Date.now()}`),
+  });
+
+  const participants = Object.fromEntries(
+    PARTICIPANTS.map((p) => {
+      const signer = signers[p.account];
+      return [p.key, { ...p, signer, address: signer.address }];
+    }),
+  ) as Record<ParticipantKey, LedgerParticipant>;
+
+  const depositAddress = async (symbol: string): Promise<string> => {
+    const contract = (deployed as Record<string, { getAddress(): Promise<string> }>)[symbol];
+    if (contract === undefined) throw new Error(`the ledger module deployed no deposit token ${symbol}`);
+    return contract.getAddress();
+  };
+  const deposits = Object.fromEntries(
+    await Promise.all(
+      DEPOSITS.map(async (d) => [
+        d.bank,
+        TokenizedDeposit__factory.connect(await depositAddress(d.symbol), participants[d.bank].signer),
+      ]),
+    ),
+  ) as Record<BankKey, TokenizedDeposit>;
+
+  return {
+    connection,
+    chainId,
+    participants,
+    registry: ParticipantRegistry__factory.connect(await deployed.registry.getAddress(), participants.hkma.signer),
+    wcbdc: WholesaleCBDC__factory.connect(await deployed.wcbdc.getAddress(), participants.hkma.signer),
+    deposits,
+    bond: GovernmentBond__factory.connect(await deployed.bond.getAddress(), participants.government.signer),
+    bondTerms: terms,
+  };
+}

@@ -1,0 +1,27 @@
+/** Participant kinds, in the order of `ParticipantKind` in contracts/interfaces/IParticipantRegistry.sol. */
+export const ParticipantKind = {
+  None: 0,
+  CentralBank: 1,
+  CommercialBank: 2,
+  Dealer: 3,
+  Investor: 4,
+  Issuer: 5,
+} as const;
+
+export type ParticipantKindName = Exclude<keyof typeof ParticipantKind, "None">;
+
+/** Human labels for reports. */
+export const PARTICIPANT_KIND_LABEL: Record<ParticipantKindName, string> = {
+  CentralBank: "central bank",
+  CommercialBank: "commercial bank",
+  Dealer: "dealer",
+  Investor: "investor",
+  Issuer: "issuer",
+};
+
+/** Kind name from the on-chain number. */
+export function participantKindName(kind: bigint | number): ParticipantKindName {
+  const entry = Object.entries(ParticipantKind).find(([, v]) => v === Number(kind));
+  if (entry === undefined || entry[0] === "None") throw new Error(`unknown participant kind ${kind}`);
+  return entry[0] as ParticipantKindName;
+}

@@ -1,0 +1,26 @@
+import { network } from "hardhat";
+
+import { deployHongKongLedger, type HongKongLedger } from "../../src/ledger/deploy.js";
+import { fundOpeningBalances } from "../../src/ledger/opening-balances.js";
+
+/**
+ * One in-process network per test file, and named fixtures over it: `loadFixture` deploys once and
+ * then restores the snapshot, so each test starts from the same ledger.
+ */
+export const connection = await network.create();
+export const { ethers, networkHelpers } = connection;
+
+/** The default Hong Kong ledger, no balances. */
+export async function deployedLedger(): Promise<HongKongLedger> {
+  return deployHongKongLedger(connection);
+}
+
+/** The default Hong Kong ledger with the opening balances of `src/ledger/opening-balances.ts`. */
+export async function fundedLedger(): Promise<HongKongLedger> {
+  const ledger = await deployHongKongLedger(connection);
+  await fundOpeningBalances(ledger);
+  return ledger;
+}
+
+export const loadLedger = (): Promise<HongKongLedger> => networkHelpers.loadFixture(deployedLedger);
+export const loadFundedLedger = (): Promise<HongKongLedger> => networkHelpers.loadFixture(fundedLedger);
