@@ -2,14 +2,17 @@
 pragma solidity ^0.8.28;
 
 /// @notice The role a participant plays on the ledger.
-/// @dev `None` marks an address that was never registered (or was removed).
+/// @dev `None` marks an address that was never registered (or was removed). `Infrastructure` is a
+/// financial market infrastructure contract (settlement engine, paying agent, escrow) that holds
+/// tokens only while it settles them.
 enum ParticipantKind {
     None,
     CentralBank,
     CommercialBank,
     Dealer,
     Investor,
-    Issuer
+    Issuer,
+    Infrastructure
 }
 
 /// @notice What the registry knows of one participant. Packed into one storage slot.

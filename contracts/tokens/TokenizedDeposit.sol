@@ -6,6 +6,7 @@ import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
 import {ERC20Pausable} from "@openzeppelin/contracts/token/ERC20/extensions/ERC20Pausable.sol";
 
 import {IParticipantRegistry} from "../interfaces/IParticipantRegistry.sol";
+import {ITokenizedDeposit} from "../interfaces/ITokenizedDeposit.sol";
 import {Iso4217} from "../libraries/Iso4217.sol";
 import {ERC20Eligibility} from "./extensions/ERC20Eligibility.sol";
 import {ERC20Freezable} from "./extensions/ERC20Freezable.sol";
@@ -15,9 +16,19 @@ import {ERC20Freezable} from "./extensions/ERC20Freezable.sol";
 /// customer deposits and burns on withdrawal. Only the bank's own customers who are eligible in the
 /// registry and not frozen may hold it, so deposit tokens never cross to another bank.
 /// @dev `decimals()` is the currency's ISO 4217 minor units.
-contract TokenizedDeposit is ERC20, ERC20Pausable, ERC20Freezable, ERC20Eligibility, AccessControl {
+contract TokenizedDeposit is
+    ERC20,
+    ERC20Pausable,
+    ERC20Freezable,
+    ERC20Eligibility,
+    AccessControl,
+    ITokenizedDeposit
+{
     /// @notice Role of the issuing bank: customer book, mint, burn, freeze, pause.
     bytes32 public constant BANK_ROLE = keccak256("BANK_ROLE");
+    /// @notice Role the bank grants to settlement contracts it trusts to debit and credit its customers
+    /// as part of an atomic settlement in which the bank pays or is paid in central-bank money.
+    bytes32 public constant SETTLEMENT_ROLE = keccak256("SETTLEMENT_ROLE");
 
     address private immutable _bank;
     bytes3 private immutable _currency;
@@ -52,7 +63,7 @@ contract TokenizedDeposit is ERC20, ERC20Pausable, ERC20Freezable, ERC20Eligibil
 
     /// @notice The issuing bank.
     /// @return its address.
-    function bank() external view returns (address) {
+    function bank() external view override returns (address) {
         return _bank;
     }
 
@@ -98,6 +109,24 @@ contract TokenizedDeposit is ERC20, ERC20Pausable, ERC20Freezable, ERC20Eligibil
     /// @param from the customer.
     /// @param amount in minor units.
     function burn(address from, uint256 amount) external onlyRole(BANK_ROLE) {
+        _burn(from, amount);
+    }
+
+    /// @notice Credits `amount` to customer `to`: the bank was paid the same amount in wCBDC in the same settlement.
+    /// @dev Requirements: caller has `SETTLEMENT_ROLE`; `to` is an eligible, unfrozen customer; not paused.
+    /// @param to the customer.
+    /// @param amount in minor units.
+    function mintForSettlement(address to, uint256 amount) external onlyRole(SETTLEMENT_ROLE) {
+        _mint(to, amount);
+    }
+
+    /// @notice Debits `amount` from customer `from`, who consented by approving the caller for at least `amount`.
+    /// @dev Requirements: caller has `SETTLEMENT_ROLE` and `from`'s allowance; `from` is an eligible,
+    /// unfrozen customer with the balance; not paused.
+    /// @param from the customer.
+    /// @param amount in minor units.
+    function burnForSettlement(address from, uint256 amount) external onlyRole(SETTLEMENT_ROLE) {
+        _spendAllowance(from, _msgSender(), amount);
         _burn(from, amount);
     }
 

@@ -1,14 +1,16 @@
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import type { NetworkConnection } from "hardhat/types/network";
 
-import HongKongLedgerModule from "../../ignition/modules/HongKongLedger.js";
+import SettlementModule from "../../ignition/modules/Settlement.js";
 import {
   GovernmentBond__factory,
   ParticipantRegistry__factory,
+  SettlementEngine__factory,
   TokenizedDeposit__factory,
   WholesaleCBDC__factory,
   type GovernmentBond,
   type ParticipantRegistry,
+  type SettlementEngine,
   type TokenizedDeposit,
   type WholesaleCBDC,
 } from "../../typechain-types/index.js";
@@ -44,6 +46,8 @@ export interface HongKongLedger {
   /** Connected as the HKSAR Government (issuer). */
   readonly bond: GovernmentBond;
   readonly bondTerms: GreenBondTerms;
+  /** The settlement engine, connected as HKMA (operator and settlement agent). */
+  readonly engine: SettlementEngine;
 }
 
 export interface DeployLedgerOptions {
@@ -55,7 +59,8 @@ export interface DeployLedgerOptions {
 }
 
 /**
- * Deploys the default Hong Kong ledger through the `HongKongLedger` Ignition module, with term
+ * Deploys the default Hong Kong ledger and its settlement engine through the `Settlement` Ignition
+ * module (which uses the `HongKongLedger` module), with term
  * dates taken from the chain's clock (so it also works after time travel).
  * @example const ledger = await deployHongKongLedger(await network.create());
  */
@@ -78,10 +83,12 @@ export async function deployHongKongLedger(
     );
   }
 
-  const deployed = await connection.ignition.deploy(HongKongLedgerModule, {
+  const kycExpiry = now + KYC_VALIDITY_SECONDS;
+  const deployed = await connection.ignition.deploy(SettlementModule, {
     parameters: {
+      Settlement: { kycExpiry },
       HongKongLedger: {
-        kycExpiry: now + KYC_VALIDITY_SECONDS,
+        kycExpiry,
         bondIsin: terms.isin,
         bondIssueNumber: terms.issueNumber,
         bondName: terms.name,
@@ -125,5 +132,6 @@ export async function deployHongKongLedger(
     deposits,
     bond: GovernmentBond__factory.connect(await deployed.bond.getAddress(), participants.government.signer),
     bondTerms: terms,
+    engine: SettlementEngine__factory.connect(await deployed.engine.getAddress(), participants.hkma.signer),
   };
 }

@@ -6,6 +6,7 @@ export const ParticipantKind = {
   Dealer: 3,
   Investor: 4,
   Issuer: 5,
+  Infrastructure: 6,
 } as const;
 
 export type ParticipantKindName = Exclude<keyof typeof ParticipantKind, "None">;
@@ -17,6 +18,7 @@ export const PARTICIPANT_KIND_LABEL: Record<ParticipantKindName, string> = {
   Dealer: "dealer",
   Investor: "investor",
   Issuer: "issuer",
+  Infrastructure: "market infrastructure",
 };
 
 /** Kind name from the on-chain number. */

@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IERC20Errors} from "@openzeppelin/contracts/interfaces/draft-IERC6093.sol";
+import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
+
+import {IParticipantRegistryErrors} from "../interfaces/IParticipantRegistry.sol";
+import {ICurrencyToken} from "../interfaces/ICurrencyToken.sol";
+import {ITokenErrors} from "../interfaces/ITokenErrors.sol";
+import {ITokenizedDeposit} from "../interfaces/ITokenizedDeposit.sol";
+import {ISettlementEngine} from "./ISettlementEngine.sol";
+import {FailureReason, Leg, Trade} from "./Trade.sol";
+
+/// @title Settlement legs: moving tokens, and cash across banks in wCBDC
+/// @notice Every token movement of a settlement goes through `_move`, which reverts with
+/// `SettlementLegFailed` and a classified reason when the token refuses, so a caller either
+/// moves every leg or none. A cash leg between customers of different banks becomes three
+/// movements: the payer's bank debits its deposit token, the payer's bank pays the payee's bank in
+/// wCBDC, the payee's bank credits its deposit token.
+/// @dev Parties consent by ERC-20 allowances to the engine; banks grant the engine their deposit
+/// token's `SETTLEMENT_ROLE` and an allowance on their wCBDC for the interbank leg.
+abstract contract SettlementLegs is AccessControl, ISettlementEngine {
+    /// @notice Role that may submit signed trades on the parties' behalf and settle netting batches.
+    bytes32 public constant SETTLEMENT_AGENT_ROLE = keccak256("SETTLEMENT_AGENT_ROLE");
+
+    IERC20 private immutable _wcbdc;
+
+    mapping(address depositToken => address bank) private _bankOf;
+
+    constructor(IERC20 wcbdc_) {
+        _wcbdc = wcbdc_;
+    }
+
+    /// @notice The central-bank money the engine settles interbank legs in.
+    /// @return the wCBDC token.
+    function wcbdc() public view returns (IERC20) {
+        return _wcbdc;
+    }
+
+    /// @notice The bank that issues `depositToken`, if registered for interbank settlement (else zero).
+    /// @param depositToken the tokenized deposit.
+    /// @return the issuing bank.
+    function bankOf(address depositToken) public view returns (address) {
+        return _bankOf[depositToken];
+    }
+
+    /// @notice Registers `depositToken` for interbank settlement in this engine's wCBDC.
+    /// @dev Requirements: caller has `DEFAULT_ADMIN_ROLE`; the token's currency is the wCBDC's.
+    /// @param depositToken the tokenized deposit.
+    function registerDepositToken(address depositToken) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        ITokenizedDeposit deposit = ITokenizedDeposit(depositToken);
+        string memory settlementCurrency = ICurrencyToken(address(_wcbdc)).currency();
+        if (keccak256(bytes(deposit.currency())) != keccak256(bytes(settlementCurrency))) {
+            revert DepositCurrencyMismatch(depositToken);
+        }
+        address bank = deposit.bank();
+        _bankOf[depositToken] = bank;
+        emit DepositTokenRegistered(depositToken, bank, true);
+    }
+
+    /// @notice Removes `depositToken` from interbank settlement.
+    /// @dev Requirements: caller has `DEFAULT_ADMIN_ROLE`; the token is registered.
+    /// @param depositToken the tokenized deposit.
+    function deregisterDepositToken(address depositToken) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        address bank = _requireBank(depositToken);
+        delete _bankOf[depositToken];
+        emit DepositTokenRegistered(depositToken, bank, false);
+    }
+
+    /// @dev Delivers the asset from seller to buyer and pays the cash from buyer to seller, or reverts
+    /// `SettlementLegFailed` having moved nothing.
+    function _deliverAndPay(Trade calldata trade, bytes32 tradeId) internal {
+        _move(Leg.Asset, FailureReason.InsufficientSecurities, trade.asset, trade.seller, trade.buyer, trade.quantity);
+        _payCash(trade.buyerCash, trade.sellerCash, trade.buyer, trade.seller, trade.amount, tradeId);
+    }
+
+    /// @dev Reverts `InvalidTradeTerm` unless the terms can settle at all.
+    function _requireValidTerms(Trade calldata trade) internal pure {
+        if (trade.seller == address(0) || trade.buyer == address(0)) revert InvalidTradeTerm("party");
+        if (trade.seller == trade.buyer) revert InvalidTradeTerm("buyer");
+        if (trade.asset == address(0)) revert InvalidTradeTerm("asset");
+        if (trade.buyerCash == address(0) || trade.sellerCash == address(0)) revert InvalidTradeTerm("cash");
+        if (trade.quantity == 0) revert InvalidTradeTerm("quantity");
+        if (trade.amount == 0) revert InvalidTradeTerm("amount");
+        if (trade.settlementDate > trade.expiry) revert InvalidTradeTerm("settlementDate");
+    }
+
+    /// @dev Pays `amount` from `payer` (in `payerCash`) to `payee` (in `payeeCash`). The same token moves
+    /// directly; two registered deposit tokens of different banks settle through the banks in wCBDC.
+    function _payCash(
+        address payerCash,
+        address payeeCash,
+        address payer,
+        address payee,
+        uint256 amount,
+        bytes32 settlementRef
+    ) internal {
+        if (payerCash == payeeCash) {
+            _move(Leg.Cash, FailureReason.InsufficientCash, payerCash, payer, payee, amount);
+            return;
+        }
+        address payerBank = _requireBank(payerCash);
+        address payeeBank = _requireBank(payeeCash);
+        _call(
+            Leg.Cash,
+            FailureReason.InsufficientCash,
+            payerCash,
+            abi.encodeCall(ITokenizedDeposit.burnForSettlement, (payer, amount))
+        );
+        _move(Leg.Interbank, FailureReason.InsufficientCash, address(_wcbdc), payerBank, payeeBank, amount);
+        _mintDeposit(payeeCash, payee, amount);
+        emit InterbankSettled(settlementRef, payerBank, payeeBank, amount);
+    }
+
+    /// @dev Has `depositToken`'s bank credit `to` with `amount` (the bank was paid in wCBDC in this settlement).
+    function _mintDeposit(address depositToken, address to, uint256 amount) internal {
+        _call(
+            Leg.Cash,
+            FailureReason.TokenRejected,
+            depositToken,
+            abi.encodeCall(ITokenizedDeposit.mintForSettlement, (to, amount))
+        );
+    }
+
+    /// @dev `transferFrom(from, to, amount)` on `token`, or revert `SettlementLegFailed`.
+    function _move(Leg leg, FailureReason shortfall, address token, address from, address to, uint256 amount) internal {
+        _call(leg, shortfall, token, abi.encodeCall(IERC20.transferFrom, (from, to, amount)));
+    }
+
+    /// @dev `transfer(to, amount)` of the engine's own balance of `token`, or revert `SettlementLegFailed`.
+    function _moveOut(Leg leg, address token, address to, uint256 amount) internal {
+        _call(leg, FailureReason.TokenRejected, token, abi.encodeCall(IERC20.transfer, (to, amount)));
+    }
+
+    /// @dev Calls `token` with `data` (a transfer, mint or burn). Reverts `SettlementLegFailed` when the
+    /// call reverts, returns false, or `token` has no code; `shortfall` is the reason reported for a
+    /// balance shortfall on this leg.
+    function _call(Leg leg, FailureReason shortfall, address token, bytes memory data) private {
+        // A low-level call, as in SafeERC20, so that the token's revert data can be classified.
+        // solhint-disable-next-line avoid-low-level-calls
+        (bool success, bytes memory returned) = token.call(data);
+        if (!success) revert SettlementLegFailed(_classify(returned, shortfall), leg, token, returned);
+        // Like SafeERC20: no return data is success only from a contract; otherwise it must be `true`.
+        bool accepted = returned.length == 0
+            ? token.code.length > 0
+            : returned.length == 32 && uint256(bytes32(returned)) == 1;
+        if (!accepted) revert SettlementLegFailed(FailureReason.TokenRejected, leg, token, returned);
+    }
+
+    /// @dev Maps a token's revert data to a settlement failure reason.
+    function _classify(bytes memory tokenError, FailureReason shortfall) private pure returns (FailureReason) {
+        if (tokenError.length < 4) return FailureReason.TokenRejected;
+        bytes4 selector = bytes4(tokenError);
+        if (selector == IERC20Errors.ERC20InsufficientBalance.selector) return shortfall;
+        if (selector == IERC20Errors.ERC20InsufficientAllowance.selector) return FailureReason.MissingApproval;
+        if (
+            selector == IParticipantRegistryErrors.ParticipantNotRegistered.selector ||
+            selector == IParticipantRegistryErrors.ParticipantKycExpired.selector ||
+            selector == ITokenErrors.HolderNotWholesale.selector ||
+            selector == ITokenErrors.NotCustomerOfBank.selector
+        ) return FailureReason.NotEligible;
+        if (
+            selector == IParticipantRegistryErrors.ParticipantFrozen.selector ||
+            selector == ITokenErrors.AccountFrozen.selector
+        ) return FailureReason.AccountFrozen;
+        if (selector == Pausable.EnforcedPause.selector) return FailureReason.Paused;
+        return FailureReason.TokenRejected;
+    }
+
+    function _requireBank(address depositToken) private view returns (address bank) {
+        bank = _bankOf[depositToken];
+        if (bank == address(0)) revert DepositTokenNotRegistered(depositToken);
+    }
+}

@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
+import {NoncesKeyed} from "@openzeppelin/contracts/utils/NoncesKeyed.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+
+import {SettlementLegs} from "./SettlementLegs.sol";
+import {Trade, TradeHash} from "./Trade.sol";
+
+/// @title One-transaction DvP from both parties' EIP-712 signed orders
+/// @notice Seller and buyer each sign a `SettlementOrder` — the trade plus a nonce of their own — and
+/// either party or a settlement agent submits both signatures; both legs move in that transaction.
+/// A signature is bound to this contract and chain (EIP-712 domain), void after the trade's expiry, and
+/// usable once: each signer's nonce is consumed (keyed nonces, so independent order streams do not
+/// wait on each other). A signer can void an unsubmitted order by consuming its nonce first.
+/// @dev Contract signers are supported through ERC-1271 (`SignatureChecker`).
+abstract contract SignedSettlement is SettlementLegs, EIP712, NoncesKeyed, ReentrancyGuardTransient {
+    /// @dev keccak256 of the EIP-712 type of a party's order (which nests `Trade`).
+    bytes32 public constant SETTLEMENT_ORDER_TYPEHASH = keccak256(
+        "SettlementOrder(Trade trade,uint256 nonce)Trade(bytes32 tradeRef,address seller,address buyer,address asset,"
+        "uint256 quantity,address buyerCash,address sellerCash,uint256 amount,uint64 settlementDate,uint64 expiry)"
+    );
+
+    /// @notice Emitted when `owner` voids a nonce so that an order signed with it can never settle.
+    event NonceInvalidated(address indexed owner, uint256 keyNonce);
+
+    /// @notice Settles `trade` in this transaction from the seller's and the buyer's signed orders.
+    /// @dev Requirements: caller is the seller, the buyer or a `SETTLEMENT_AGENT_ROLE` holder; the trade
+    /// is due and unexpired; both signatures verify over their orders; both nonces are the signers'
+    /// current ones for their keys. Reverts `SettlementLegFailed` with the reason if a leg cannot move.
+    /// @param trade the terms both parties signed.
+    /// @param sellerNonce the seller's keyed nonce (key << 64 | sequence).
+    /// @param sellerSignature the seller's signature over its order.
+    /// @param buyerNonce the buyer's keyed nonce.
+    /// @param buyerSignature the buyer's signature over its order.
+    /// @return id the trade id.
+    function settleSigned(
+        Trade calldata trade,
+        uint256 sellerNonce,
+        bytes calldata sellerSignature,
+        uint256 buyerNonce,
+        bytes calldata buyerSignature
+    ) external nonReentrant returns (bytes32 id) {
+        if (msg.sender != trade.seller && msg.sender != trade.buyer && !hasRole(SETTLEMENT_AGENT_ROLE, msg.sender)) {
+            revert NotAuthorisedSubmitter(msg.sender);
+        }
+        _requireValidTerms(trade);
+        id = TradeHash.hash(trade);
+        if (block.timestamp > trade.expiry) revert TradeExpired(id, trade.expiry);
+        if (block.timestamp < trade.settlementDate) revert TradeNotDue(id, trade.settlementDate);
+
+        _useSignedOrder(trade.seller, id, sellerNonce, sellerSignature);
+        _useSignedOrder(trade.buyer, id, buyerNonce, buyerSignature);
+
+        _deliverAndPay(trade, id);
+        emit TradeSettled(id, trade.seller, trade.buyer, trade.quantity, trade.amount, true);
+    }
+
+    /// @notice The EIP-712 digest a party signs for `trade` with `nonce`.
+    /// @param trade the terms.
+    /// @param nonce the signer's keyed nonce.
+    /// @return the digest to sign.
+    function settlementOrderDigest(Trade calldata trade, uint256 nonce) external view returns (bytes32) {
+        return _orderDigest(TradeHash.hash(trade), nonce);
+    }
+
+    /// @notice Voids the caller's next nonce for `key`, so an order signed with it can never settle.
+    /// @param key the nonce key (stream) to advance.
+    function invalidateNonce(uint192 key) external {
+        uint256 used = _useNonce(msg.sender, key);
+        emit NonceInvalidated(msg.sender, used);
+    }
+
+    function _useSignedOrder(address signer, bytes32 id, uint256 nonce, bytes calldata signature) private {
+        if (!SignatureChecker.isValidSignatureNowCalldata(signer, _orderDigest(id, nonce), signature)) {
+            revert InvalidSignature(signer);
+        }
+        _useCheckedNonce(signer, nonce);
+    }
+
+    function _orderDigest(bytes32 id, uint256 nonce) private view returns (bytes32) {
+        return _hashTypedDataV4(keccak256(abi.encode(SETTLEMENT_ORDER_TYPEHASH, id, nonce)));
+    }
+}

@@ -1,0 +1,116 @@
+import type { Signer, TypedDataDomain } from "ethers";
+
+import type { SettlementEngine } from "../../typechain-types/index.js";
+import type { TradeStruct } from "../../typechain-types/settlement/SettlementEngine.js";
+
+/** A DvP trade as the engine takes it (see contracts/settlement/Trade.sol). */
+export interface Trade {
+  readonly tradeRef: string;
+  readonly seller: string;
+  readonly buyer: string;
+  readonly asset: string;
+  readonly quantity: bigint;
+  readonly buyerCash: string;
+  readonly sellerCash: string;
+  readonly amount: bigint;
+  readonly settlementDate: bigint;
+  readonly expiry: bigint;
+}
+
+/** The EIP-712 types of a party's signed order, as in `SignedSettlement.SETTLEMENT_ORDER_TYPEHASH`. */
+export const SETTLEMENT_ORDER_TYPES = {
+  SettlementOrder: [
+    { name: "trade", type: "Trade" },
+    { name: "nonce", type: "uint256" },
+  ],
+  Trade: [
+    { name: "tradeRef", type: "bytes32" },
+    { name: "seller", type: "address" },
+    { name: "buyer", type: "address" },
+    { name: "asset", type: "address" },
+    { name: "quantity", type: "uint256" },
+    { name: "buyerCash", type: "address" },
+    { name: "sellerCash", type: "address" },
+    { name: "amount", type: "uint256" },
+    { name: "settlementDate", type: "uint64" },
+    { name: "expiry", type: "uint64" },
+  ],
+};
+
+/** Trade statuses, in the order of `TradeStatus` in Trade.sol, with their ISO 20022 reading. */
+export const TRADE_STATUS = ["None", "Pending", "Matched", "Failed", "Settled", "Cancelled", "Expired"] as const;
+export type TradeStatusName = (typeof TRADE_STATUS)[number];
+
+/** Failure reasons, in the order of `FailureReason` in Trade.sol. */
+export const FAILURE_REASON = [
+  "None",
+  "InsufficientSecurities",
+  "InsufficientCash",
+  "MissingApproval",
+  "NotEligible",
+  "AccountFrozen",
+  "Paused",
+  "Expired",
+  "TokenRejected",
+] as const;
+export type FailureReasonName = (typeof FAILURE_REASON)[number];
+
+/** The engine's status as ISO 20022 status and reason codes (sese.024), for reports. */
+export function iso20022Status(status: TradeStatusName, reason: FailureReasonName): string {
+  const reasonCode: Record<FailureReasonName, string> = {
+    None: "",
+    InsufficientSecurities: "LACK",
+    InsufficientCash: "MONY",
+    MissingApproval: "no authorisation",
+    NotEligible: "party not eligible",
+    AccountFrozen: "BLOC",
+    Paused: "token paused",
+    Expired: "CANS",
+    TokenRejected: "token rejected",
+  };
+  switch (status) {
+    case "Pending":
+      return "NMAT/CMIS (awaiting counterparty instruction)";
+    case "Matched":
+      return "MACH, PEND/FUTU (awaiting settlement date)";
+    case "Failed":
+      return `PENF/${reasonCode[reason]}`;
+    case "Settled":
+      return "SETT (settled)";
+    case "Cancelled":
+      return "CAND/CANI (cancelled by a party)";
+    case "Expired":
+      return "CAND/CANS (expired unsettled)";
+    default:
+      return "unknown";
+  }
+}
+
+/** The EIP-712 domain of `engine`. */
+export async function settlementDomain(engine: SettlementEngine): Promise<TypedDataDomain> {
+  const domain = await engine.eip712Domain();
+  return {
+    name: domain.name,
+    version: domain.version,
+    chainId: domain.chainId,
+    verifyingContract: domain.verifyingContract,
+  };
+}
+
+/**
+ * A party's signature over its settlement order for `trade` with keyed `nonce`.
+ * @example const sig = await signSettlementOrder(seller, engine, trade, await engine["nonces(address,uint192)"](seller, 0n));
+ */
+export async function signSettlementOrder(
+  signer: Signer,
+  engine: SettlementEngine,
+  trade: Trade,
+  nonce: bigint,
+): Promise<string> {
+  return signer.signTypedData(await settlementDomain(engine), SETTLEMENT_ORDER_TYPES, { trade, nonce });
+}
+
+/** The struct the typed binding expects. */
+export function toTradeStruct(trade: Trade): TradeStruct {
+  return { ...trade };
+}

@@ -1,0 +1,461 @@
+import { expect } from "chai";
+
+import type { HongKongLedger } from "../../src/ledger/deploy.js";
+import { DEPOSITS, HKD, PARTICIPANTS, WCBDC_SPEC } from "../../src/ledger/hong-kong.js";
+import { ParticipantKind } from "../../src/ledger/participants.js";
+import { ethers, fundedLedger, loadFundedLedger, networkHelpers } from "../helpers/ledger-fixture.js";
+import {
+  expectRejectedUnchanged,
+  shouldBehaveLikePermissionedToken,
+  type PermissionedTokenSubject,
+  type PermissionedTokenTraits,
+} from "./PermissionedToken.behavior.js";
+
+/** Bond units each holder is allotted before the bond's shared-rule tests. */
+const BOND_ALLOTMENT = { peakAsset: 100n, kowloonDealer: 20n } as const;
+
+/** The funded ledger, plus a primary allotment of the green bond (deposits and wCBDC are funded already). */
+async function ledgerWithBondHolders(): Promise<HongKongLedger> {
+  const ledger = await fundedLedger();
+  for (const [holder, units] of Object.entries(BOND_ALLOTMENT) as [keyof typeof BOND_ALLOTMENT, bigint][]) {
+    await (await ledger.bond.mint(ledger.participants[holder].address, units)).wait();
+  }
+  return ledger;
+}
+const loadLedgerWithBondHolders = (): Promise<HongKongLedger> => networkHelpers.loadFixture(ledgerWithBondHolders);
+
+/** wHKD: held by banks; HKMA mints, burns and pauses. */
+async function wcbdcSubject(): Promise<PermissionedTokenSubject> {
+  const ledger = await loadFundedLedger();
+  const { hkma, harbourBank, victoriaBank } = ledger.participants;
+  return {
+    token: ledger.wcbdc,
+    registry: ledger.registry,
+    minter: hkma.signer,
+    minterRole: await ledger.wcbdc.CENTRAL_BANK_ROLE(),
+    pauser: hkma.signer,
+    pauserRole: await ledger.wcbdc.CENTRAL_BANK_ROLE(),
+    sender: harbourBank.signer,
+    receiver: victoriaBank.signer,
+    amount: 25_000_000_00n, // HKD 25,000,000.00
+    holderKind: ParticipantKind.CommercialBank,
+    onboard: async () => {},
+  };
+}
+
+/** hbHKD: held by Harbour Bank's customers; the bank mints, burns, pauses and freezes. */
+async function depositSubject(): Promise<PermissionedTokenSubject> {
+  const ledger = await loadFundedLedger();
+  const deposit = ledger.deposits.harbourBank;
+  const { harbourBank, kowloonDealer, peakAsset } = ledger.participants;
+  return {
+    token: deposit,
+    registry: ledger.registry,
+    minter: harbourBank.signer,
+    minterRole: await deposit.BANK_ROLE(),
+    pauser: harbourBank.signer,
+    pauserRole: await deposit.BANK_ROLE(),
+    freeze: (account, frozen) => deposit.setFrozen(account, frozen),
+    sender: kowloonDealer.signer,
+    receiver: peakAsset.signer,
+    amount: 1_234_567_89n, // HKD 1,234,567.89
+    holderKind: ParticipantKind.Investor,
+    onboard: async (account) => {
+      await (await deposit.setCustomer(account, true)).wait();
+    },
+  };
+}
+
+/** The green bond: any eligible participant holds it; the government mints, HKMA (registrar) pauses and freezes. */
+async function bondSubject(): Promise<PermissionedTokenSubject> {
+  const ledger = await loadLedgerWithBondHolders();
+  const { hkma, government, peakAsset, kowloonDealer } = ledger.participants;
+  const asRegistrar = ledger.bond.connect(hkma.signer);
+  return {
+    token: ledger.bond,
+    registry: ledger.registry,
+    minter: government.signer,
+    minterRole: await ledger.bond.ISSUER_ROLE(),
+    pauser: hkma.signer,
+    pauserRole: await ledger.bond.REGISTRAR_ROLE(),
+    freeze: (account, frozen) => asRegistrar.setFrozen(account, frozen),
+    sender: peakAsset.signer,
+    receiver: kowloonDealer.signer,
+    amount: 7n, // 7 units of HKD 50,000.00
+    holderKind: ParticipantKind.Investor,
+    onboard: async () => {},
+  };
+}
+
+const TOKEN_KINDS: readonly {
+  readonly name: string;
+  readonly getSubject: () => Promise<PermissionedTokenSubject>;
+  readonly traits: PermissionedTokenTraits;
+}[] = [
+  { name: "WholesaleCBDC (wHKD)", getSubject: wcbdcSubject, traits: { perTokenFreeze: false, burnAnyTime: true } },
+  {
+    name: "TokenizedDeposit (Harbour Bank hbHKD)",
+    getSubject: depositSubject,
+    traits: { perTokenFreeze: true, burnAnyTime: true },
+  },
+  // A bond burns only at maturity: its burn path is in test/tokens/GovernmentBond.ts.
+  {
+    name: "GovernmentBond (green bond)",
+    getSubject: bondSubject,
+    traits: { perTokenFreeze: true, burnAnyTime: false },
+  },
+];
+
+describe("Permissioned tokens: shared transfer rules", function () {
+  for (const kind of TOKEN_KINDS) {
+    describe(kind.name, function () {
+      shouldBehaveLikePermissionedToken(kind.getSubject, kind.traits);
+    });
+  }
+});
+
+describe("WholesaleCBDC", function () {
+  it("is denominated in HKD with ISO 4217 minor units", async function () {
+    const { wcbdc } = await loadFundedLedger();
+    expect(await wcbdc.name()).to.equal(WCBDC_SPEC.name);
+    expect(await wcbdc.symbol()).to.equal(WCBDC_SPEC.symbol);
+    expect(await wcbdc.currency()).to.equal("HKD");
+    expect(await wcbdc.decimals()).to.equal(2n);
+  });
+
+  it("takes its decimals from the currency's minor units (JPY: 0)", async function () {
+    const ledger = await loadFundedLedger();
+    const yen = await ethers.deployContract("WholesaleCBDC", [
+      "Wholesale CBDC (JPY)",
+      "wJPY",
+      "JPY",
+      0,
+      await ledger.registry.getAddress(),
+      ledger.participants.hkma.address,
+    ]);
+    expect(await yen.currency()).to.equal("JPY");
+    expect(await yen.decimals()).to.equal(0n);
+  });
+
+  for (const code of ["hkd", "HK", "HKDX", "HK1"]) {
+    it(`rejects currency code "${code}" at deployment`, async function () {
+      const ledger = await loadFundedLedger();
+      await expect(
+        ethers.deployContract("WholesaleCBDC", [
+          "Bad",
+          "BAD",
+          code,
+          2,
+          await ledger.registry.getAddress(),
+          ledger.participants.hkma.address,
+        ]),
+      )
+        .to.be.revertedWithCustomError(ledger.wcbdc, "InvalidCurrencyCode")
+        .withArgs(code);
+    });
+  }
+
+  it("rejects a zero central bank or registry at deployment", async function () {
+    const ledger = await loadFundedLedger();
+    const registry = await ledger.registry.getAddress();
+    const hkma = ledger.participants.hkma.address;
+    for (const [reg, bank] of [
+      [registry, ethers.ZeroAddress],
+      [ethers.ZeroAddress, hkma],
+    ]) {
+      await expect(
+        ethers.deployContract("WholesaleCBDC", ["wHKD", "wHKD", "HKD", 2, reg, bank]),
+      ).to.be.revertedWithCustomError(ledger.wcbdc, "ZeroAddress");
+    }
+  });
+
+  it("lets the central bank hold its own money", async function () {
+    const { wcbdc, participants } = await loadFundedLedger();
+    await expect(wcbdc.mint(participants.hkma.address, 1_00n)).to.changeTokenBalance(
+      ethers,
+      wcbdc,
+      participants.hkma.address,
+      1_00n,
+    );
+  });
+
+  describe("rejects registered participants that are not wholesale", function () {
+    const NON_WHOLESALE = [
+      ["kowloonDealer", ParticipantKind.Dealer],
+      ["peakAsset", ParticipantKind.Investor],
+      ["government", ParticipantKind.Issuer],
+    ] as const;
+
+    for (const [key, kind] of NON_WHOLESALE) {
+      it(`rejects ${key} (kind ${kind}) on transfer, transferFrom and mint with HolderNotWholesale`, async function () {
+        const { wcbdc, participants } = await loadFundedLedger();
+        const { harbourBank, victoriaBank, hkma } = participants;
+        const holder = participants[key].address;
+        const accounts = [harbourBank.address, victoriaBank.address, holder];
+        await (await wcbdc.connect(harbourBank.signer).approve(victoriaBank.address, 1_00n)).wait();
+
+        await expectRejectedUnchanged(
+          wcbdc,
+          accounts,
+          () => wcbdc.connect(harbourBank.signer).transfer(holder, 1_00n),
+          "HolderNotWholesale",
+          [holder, kind],
+        );
+        await expectRejectedUnchanged(
+          wcbdc,
+          accounts,
+          () => wcbdc.connect(victoriaBank.signer).transferFrom(harbourBank.address, holder, 1_00n),
+          "HolderNotWholesale",
+          [holder, kind],
+        );
+        await expectRejectedUnchanged(
+          wcbdc,
+          accounts,
+          () => wcbdc.connect(hkma.signer).mint(holder, 1_00n),
+          "HolderNotWholesale",
+          [holder, kind],
+        );
+      });
+    }
+  });
+
+  describe("approved settlement contracts", function () {
+    it("admits an unregistered address once approved, and no longer once approval is withdrawn", async function () {
+      const { wcbdc, registry, participants } = await loadFundedLedger();
+      const { harbourBank, victoriaBank, hkma } = participants;
+      const settlement = ethers.Wallet.createRandom().connect(ethers.provider);
+      await networkHelpers.setBalance(settlement.address, 10n ** 18n);
+      const accounts = [harbourBank.address, victoriaBank.address, settlement.address];
+
+      // Not a participant, not approved: rejected by the registry.
+      expect((await registry.participantOf(settlement.address)).kind).to.equal(0n);
+      await expectRejectedUnchanged(
+        wcbdc,
+        accounts,
+        () => wcbdc.connect(hkma.signer).mint(settlement.address, 5_00n),
+        "ParticipantNotRegistered",
+        [settlement.address],
+      );
+
+      await expect(wcbdc.setSettlementContract(settlement.address, true))
+        .to.emit(wcbdc, "SettlementContractApprovalUpdated")
+        .withArgs(settlement.address, true);
+      expect(await wcbdc.isApprovedSettlementContract(settlement.address)).to.equal(true);
+
+      await expect(wcbdc.mint(settlement.address, 5_00n)).to.changeTokenBalance(
+        ethers,
+        wcbdc,
+        settlement.address,
+        5_00n,
+      );
+      await expect(wcbdc.connect(harbourBank.signer).transfer(settlement.address, 20_00n)).to.changeTokenBalances(
+        ethers,
+        wcbdc,
+        [harbourBank.address, settlement.address],
+        [-20_00n, 20_00n],
+      );
+      await expect(wcbdc.connect(settlement).transfer(victoriaBank.address, 15_00n)).to.changeTokenBalances(
+        ethers,
+        wcbdc,
+        [settlement.address, victoriaBank.address],
+        [-15_00n, 15_00n],
+      );
+      expect(await wcbdc.balanceOf(settlement.address)).to.equal(10_00n);
+
+      await expect(wcbdc.setSettlementContract(settlement.address, false))
+        .to.emit(wcbdc, "SettlementContractApprovalUpdated")
+        .withArgs(settlement.address, false);
+      expect(await wcbdc.isApprovedSettlementContract(settlement.address)).to.equal(false);
+
+      await expectRejectedUnchanged(
+        wcbdc,
+        accounts,
+        () => wcbdc.connect(harbourBank.signer).transfer(settlement.address, 1_00n),
+        "ParticipantNotRegistered",
+        [settlement.address],
+      );
+      await expectRejectedUnchanged(
+        wcbdc,
+        accounts,
+        () => wcbdc.connect(settlement).transfer(victoriaBank.address, 1_00n),
+        "ParticipantNotRegistered",
+        [settlement.address],
+      );
+      await expectRejectedUnchanged(
+        wcbdc,
+        accounts,
+        () => wcbdc.mint(settlement.address, 1_00n),
+        "ParticipantNotRegistered",
+        [settlement.address],
+      );
+    });
+
+    it("admits a deployed contract once approved", async function () {
+      const ledger = await loadFundedLedger();
+      const { wcbdc } = ledger;
+      // Any contract will do as a stand-in for a DvP or HTLC contract: here, a deposit token.
+      const contract = await ledger.deposits.victoriaBank.getAddress();
+      await (await wcbdc.setSettlementContract(contract, true)).wait();
+      await expect(
+        wcbdc.connect(ledger.participants.harbourBank.signer).transfer(contract, 3_00n),
+      ).to.changeTokenBalance(ethers, wcbdc, contract, 3_00n);
+    });
+
+    it("lets only the central bank approve, and never the zero address", async function () {
+      const { wcbdc, participants } = await loadFundedLedger();
+      const somewhere = ethers.Wallet.createRandom().address;
+      await expect(wcbdc.connect(participants.harbourBank.signer).setSettlementContract(somewhere, true))
+        .to.be.revertedWithCustomError(wcbdc, "AccessControlUnauthorizedAccount")
+        .withArgs(participants.harbourBank.address, await wcbdc.CENTRAL_BANK_ROLE());
+      await expect(wcbdc.setSettlementContract(ethers.ZeroAddress, true)).to.be.revertedWithCustomError(
+        wcbdc,
+        "ZeroAddress",
+      );
+      expect(await wcbdc.isApprovedSettlementContract(somewhere)).to.equal(false);
+    });
+  });
+});
+
+describe("TokenizedDeposit", function () {
+  it("is Harbour Bank's HKD with ISO 4217 minor units", async function () {
+    const ledger = await loadFundedLedger();
+    const deposit = ledger.deposits.harbourBank;
+    expect(await deposit.bank()).to.equal(ledger.participants.harbourBank.address);
+    expect(await deposit.currency()).to.equal(HKD.code);
+    expect(await deposit.decimals()).to.equal(2n);
+    expect(await deposit.symbol()).to.equal("hbHKD");
+  });
+
+  for (const code of ["hkd", "HK", "H1D", ""]) {
+    it(`rejects currency code "${code}" at deployment`, async function () {
+      const ledger = await loadFundedLedger();
+      await expect(
+        ethers.deployContract("TokenizedDeposit", [
+          "Bad",
+          "BAD",
+          code,
+          2,
+          await ledger.registry.getAddress(),
+          ledger.participants.harbourBank.address,
+        ]),
+      )
+        .to.be.revertedWithCustomError(ledger.deposits.harbourBank, "InvalidCurrencyCode")
+        .withArgs(code);
+    });
+  }
+
+  it("rejects a zero bank or registry at deployment", async function () {
+    const ledger = await loadFundedLedger();
+    const registry = await ledger.registry.getAddress();
+    const bank = ledger.participants.harbourBank.address;
+    for (const [reg, issuer] of [
+      [registry, ethers.ZeroAddress],
+      [ethers.ZeroAddress, bank],
+    ]) {
+      await expect(
+        ethers.deployContract("TokenizedDeposit", ["hbHKD", "hbHKD", "HKD", 2, reg, issuer]),
+      ).to.be.revertedWithCustomError(ledger.deposits.harbourBank, "ZeroAddress");
+    }
+  });
+
+  it("rejects a registered participant who banks elsewhere with NotCustomerOfBank", async function () {
+    const ledger = await loadFundedLedger();
+    const deposit = ledger.deposits.harbourBank;
+    const { kowloonDealer, peakAsset, tsingYiInsurance } = ledger.participants;
+    // Tsing Yi Insurance is eligible in the registry but banks at Victoria Bank.
+    expect(await ledger.registry.isEligible(tsingYiInsurance.address)).to.equal(true);
+    expect(await ledger.deposits.victoriaBank.isCustomer(tsingYiInsurance.address)).to.equal(true);
+    const outsider = tsingYiInsurance.address;
+    const accounts = [kowloonDealer.address, peakAsset.address, outsider];
+    await (await deposit.connect(kowloonDealer.signer).approve(peakAsset.address, 1_00n)).wait();
+
+    await expectRejectedUnchanged(
+      deposit,
+      accounts,
+      () => deposit.connect(kowloonDealer.signer).transfer(outsider, 1_00n),
+      "NotCustomerOfBank",
+      [outsider],
+    );
+    await expectRejectedUnchanged(
+      deposit,
+      accounts,
+      () => deposit.connect(peakAsset.signer).transferFrom(kowloonDealer.address, outsider, 1_00n),
+      "NotCustomerOfBank",
+      [outsider],
+    );
+    await expectRejectedUnchanged(deposit, accounts, () => deposit.mint(outsider, 1_00n), "NotCustomerOfBank", [
+      outsider,
+    ]);
+  });
+
+  it("never moves to another bank's customer, nor to any participant the bank has not onboarded", async function () {
+    const ledger = await loadFundedLedger();
+    const deposit = ledger.deposits.harbourBank;
+    const harbour = DEPOSITS.find((d) => d.bank === "harbourBank");
+    if (harbour === undefined) throw new Error("no Harbour Bank deposit on the ledger");
+    const { kowloonDealer } = ledger.participants;
+
+    const outsiders = PARTICIPANTS.filter((p) => !harbour.customers.includes(p.key));
+    const otherBanksCustomers = DEPOSITS.filter((d) => d.bank !== "harbourBank").flatMap((d) => d.customers);
+    for (const c of otherBanksCustomers) expect(outsiders.map((p) => p.key)).to.include(c);
+
+    for (const p of outsiders) {
+      const outsider = ledger.participants[p.key].address;
+      await expectRejectedUnchanged(
+        deposit,
+        [kowloonDealer.address, outsider],
+        () => deposit.connect(kowloonDealer.signer).transfer(outsider, 1_00n),
+        "NotCustomerOfBank",
+        [outsider],
+      );
+    }
+  });
+
+  it("admits a participant of another bank once this bank onboards it too", async function () {
+    const ledger = await loadFundedLedger();
+    const deposit = ledger.deposits.harbourBank;
+    const { kowloonDealer, tsingYiInsurance } = ledger.participants;
+    await expect(deposit.setCustomer(tsingYiInsurance.address, true))
+      .to.emit(deposit, "CustomerUpdated")
+      .withArgs(tsingYiInsurance.address, true);
+    await expect(
+      deposit.connect(kowloonDealer.signer).transfer(tsingYiInsurance.address, 1_00n),
+    ).to.changeTokenBalances(ethers, deposit, [kowloonDealer.address, tsingYiInsurance.address], [-1_00n, 1_00n]);
+  });
+
+  it("stops an offboarded customer from sending or being debited", async function () {
+    const ledger = await loadFundedLedger();
+    const deposit = ledger.deposits.harbourBank;
+    const { kowloonDealer, peakAsset } = ledger.participants;
+    await expect(deposit.setCustomer(peakAsset.address, false))
+      .to.emit(deposit, "CustomerUpdated")
+      .withArgs(peakAsset.address, false);
+    const accounts = [kowloonDealer.address, peakAsset.address];
+
+    await expectRejectedUnchanged(
+      deposit,
+      accounts,
+      () => deposit.connect(peakAsset.signer).transfer(kowloonDealer.address, 1_00n),
+      "NotCustomerOfBank",
+      [peakAsset.address],
+    );
+    await expectRejectedUnchanged(
+      deposit,
+      accounts,
+      () => deposit.burn(peakAsset.address, 1_00n),
+      "NotCustomerOfBank",
+      [peakAsset.address],
+    );
+  });
+
+  it("lets only its own bank keep the customer book", async function () {
+    const ledger = await loadFundedLedger();
+    const deposit = ledger.deposits.harbourBank;
+    const { victoriaBank, tsingYiInsurance } = ledger.participants;
+    await expect(deposit.connect(victoriaBank.signer).setCustomer(tsingYiInsurance.address, true))
+      .to.be.revertedWithCustomError(deposit, "AccessControlUnauthorizedAccount")
+      .withArgs(victoriaBank.address, await deposit.BANK_ROLE());
+    await expect(deposit.setCustomer(ethers.ZeroAddress, true)).to.be.revertedWithCustomError(deposit, "ZeroAddress");
+    expect(await deposit.isCustomer(tsingYiInsurance.address)).to.equal(false);
+  });
+});
