@@ -4,7 +4,7 @@ pragma solidity ^0.8.28;
 import {DayCountConvention} from "../libraries/DayCount.sol";
 
 /// @notice The term sheet of one bond issue, fixed at deployment.
-/// @param isin ISO 6166 identifier, e.g. "HK0003GB2911" (check digit verified).
+/// @param isin ISO 6166 identifier, e.g. "HK003GB29110" (check digit verified).
 /// @param issueNumber the programme's issue number, e.g. "03GB2911" (3-year, matures Nov 2029).
 /// @param currency ISO 4217 code of face value and coupons, e.g. "HKD".
 /// @param cashToken the token coupons and redemptions are paid in (e.g. the HKD wCBDC).
@@ -37,7 +37,8 @@ interface IGovernmentBond {
     /// @param term the name of the rejected term.
     error BondInvalidTerm(string term);
 
-    /// @notice Coupon date number `index` is not after the one before it (or the issue date).
+    /// @notice Coupon date number `index` is not more than a day (the record-date lag) after the one
+    /// before it (or the issue date).
     /// @param index position in the schedule.
     /// @param date the rejected date.
     error BondInvalidCouponDate(uint256 index, uint64 date);

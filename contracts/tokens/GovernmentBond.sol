@@ -12,17 +12,29 @@ import {Isin} from "../libraries/Isin.sol";
 import {Iso4217} from "../libraries/Iso4217.sol";
 import {ERC20Eligibility} from "./extensions/ERC20Eligibility.sol";
 import {ERC20Freezable} from "./extensions/ERC20Freezable.sol";
+import {ERC20RecordDates} from "./extensions/ERC20RecordDates.sol";
 
 /// @title Tokenized government bond
 /// @notice One token per bond issue; one unit is one `denomination()` of face value, so
 /// `decimals()` is 0. The issuer mints at issuance and burns at redemption; the registrar (the
 /// central securities depository) can freeze accounts, pause the bond and force a transfer under a
 /// legal order. Holders must be eligible in the participant registry. No transfers after maturity.
-contract GovernmentBond is ERC20, ERC20Pausable, ERC20Freezable, ERC20Eligibility, AccessControl, IGovernmentBond {
+contract GovernmentBond is
+    ERC20,
+    ERC20Pausable,
+    ERC20Freezable,
+    ERC20Eligibility,
+    ERC20RecordDates,
+    AccessControl,
+    IGovernmentBond
+{
     /// @notice Role of the issuer: mint at issuance, burn at redemption.
     bytes32 public constant ISSUER_ROLE = keccak256("ISSUER_ROLE");
     /// @notice Role of the registrar (CSD): freeze, pause, forced transfer.
     bytes32 public constant REGISTRAR_ROLE = keccak256("REGISTRAR_ROLE");
+    /// @notice The record date of each coupon is this long before its payment date: holders at the
+    /// close of the record date are paid; trades settling after it are ex-coupon.
+    uint64 public constant RECORD_DATE_LAG = 1 days;
     /// @notice Upper bound on coupon periods, so that schedule look-ups stay bounded (60 years semi-annual).
     uint256 public constant MAX_COUPON_PERIODS = 120;
 
@@ -60,14 +72,15 @@ contract GovernmentBond is ERC20, ERC20Pausable, ERC20Freezable, ERC20Eligibilit
         if (!Isin.isValid(terms.isin)) revert BondInvalidIsin(terms.isin);
         if (terms.denomination == 0) revert BondInvalidTerm("denomination");
         if (terms.couponRateBps > 10_000) revert BondInvalidTerm("couponRate");
-        if (12 % uint256(terms.couponFrequency) != 0 || terms.couponFrequency == 0) {
+        if (terms.couponFrequency == 0 || 12 % uint256(terms.couponFrequency) != 0) {
             revert BondInvalidTerm("couponFrequency");
         }
         uint256 n = terms.couponDates.length;
         if (n == 0 || n > MAX_COUPON_PERIODS) revert BondInvalidTerm("couponDates");
         uint64 previous = terms.issueDate;
         for (uint256 i = 0; i < n; ++i) {
-            if (terms.couponDates[i] <= previous) revert BondInvalidCouponDate(i, terms.couponDates[i]);
+            // Each record date (a day before payment) must fall after the previous payment date.
+            if (terms.couponDates[i] <= previous + RECORD_DATE_LAG) revert BondInvalidCouponDate(i, terms.couponDates[i]);
             previous = terms.couponDates[i];
         }
 
@@ -83,6 +96,7 @@ contract GovernmentBond is ERC20, ERC20Pausable, ERC20Freezable, ERC20Eligibilit
         _issueDate = terms.issueDate;
         _maturityDate = previous;
         _couponDates = terms.couponDates;
+        _initRecordDates();
 
         _grantRole(DEFAULT_ADMIN_ROLE, registrar);
         _grantRole(REGISTRAR_ROLE, registrar);
@@ -252,6 +266,14 @@ contract GovernmentBond is ERC20, ERC20Pausable, ERC20Freezable, ERC20Eligibilit
         return interestPerUnit(lastCoupon, at);
     }
 
+    /// @notice The record date of coupon `index`: `RECORD_DATE_LAG` before its payment date.
+    /// @param index the coupon period.
+    /// @return the record date (unix time).
+    function recordDate(uint256 index) external view returns (uint64) {
+        (, uint64 end) = couponPeriod(index);
+        return end - RECORD_DATE_LAG;
+    }
+
     /// @inheritdoc IGovernmentBond
     function redemptionPerUnit() external view returns (uint256) {
         return _denomination;
@@ -264,9 +286,17 @@ contract GovernmentBond is ERC20, ERC20Pausable, ERC20Freezable, ERC20Eligibilit
         address from,
         address to,
         uint256 value
-    ) internal override(ERC20, ERC20Pausable, ERC20Freezable, ERC20Eligibility) {
+    ) internal override(ERC20, ERC20Pausable, ERC20Freezable, ERC20Eligibility, ERC20RecordDates) {
         if (to != address(0) && block.timestamp >= _maturityDate) revert BondMatured(_maturityDate);
         super._update(from, to, value);
+    }
+
+    function _recordDate(uint256 index) internal view override returns (uint64) {
+        return _couponDates[index] - RECORD_DATE_LAG;
+    }
+
+    function _recordDateCount() internal view override returns (uint256) {
+        return _couponDates.length;
     }
 
     /// @dev A forced transfer takes from a holder whatever its standing in the registry.
