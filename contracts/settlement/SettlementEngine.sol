@@ -7,16 +7,17 @@ import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {ITokenErrors} from "../interfaces/ITokenErrors.sol";
 import {CustomerPayments} from "./CustomerPayments.sol";
 import {NettingBatch} from "./NettingBatch.sol";
+import {PrimaryIssuance} from "./PrimaryIssuance.sol";
 import {SettlementLegs} from "./SettlementLegs.sol";
 import {SignedSettlement} from "./SignedSettlement.sol";
 
 /// @title Settlement engine
-/// @notice The one contract participants approve and that moves the legs: DvP by instruction
-/// matching, DvP from signed orders in one transaction, netted batches, and customer payments across
-/// banks settled in wCBDC. Every settlement moves every leg or none.
+/// @notice The one contract participants approve and that moves the legs: primary issuance by DvP,
+/// DvP by instruction matching, DvP from signed orders in one transaction, netted batches, and
+/// customer payments across banks settled in wCBDC. Every settlement moves every leg or none.
 /// @dev The admin (the central bank as system operator) registers deposit tokens for interbank
 /// settlement and grants `SETTLEMENT_AGENT_ROLE`.
-contract SettlementEngine is NettingBatch, SignedSettlement, CustomerPayments, ITokenErrors {
+contract SettlementEngine is NettingBatch, SignedSettlement, CustomerPayments, PrimaryIssuance, ITokenErrors {
     /// @param wcbdc_ the wholesale CBDC interbank legs settle in.
     /// @param admin receives `DEFAULT_ADMIN_ROLE` and `SETTLEMENT_AGENT_ROLE`.
     constructor(IERC20 wcbdc_, address admin) SettlementLegs(wcbdc_) EIP712("Tokenization Sandbox Settlement", "1") {

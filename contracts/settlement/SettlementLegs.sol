@@ -13,6 +13,11 @@ import {ITokenizedDeposit} from "../interfaces/ITokenizedDeposit.sol";
 import {ISettlementEngine} from "./ISettlementEngine.sol";
 import {FailureReason, Leg, Trade} from "./Trade.sol";
 
+/// @dev The issuer-side mint of an asset token.
+interface IMintable {
+    function mint(address to, uint256 amount) external;
+}
+
 /// @title Settlement legs: moving tokens, and cash across banks in wCBDC
 /// @notice Every token movement of a settlement goes through `_move`, which reverts with
 /// `SettlementLegFailed` and a classified reason when the token refuses, so a caller either
@@ -122,6 +127,11 @@ abstract contract SettlementLegs is AccessControl, ISettlementEngine {
             depositToken,
             abi.encodeCall(ITokenizedDeposit.mintForSettlement, (to, amount))
         );
+    }
+
+    /// @dev Has `asset` mint `units` to `to` (the engine holds the asset's issuer role), or revert `SettlementLegFailed`.
+    function _mintAsset(address asset, address to, uint256 units) internal {
+        _call(Leg.Asset, FailureReason.TokenRejected, asset, abi.encodeCall(IMintable.mint, (to, units)));
     }
 
     /// @dev `transferFrom(from, to, amount)` on `token`, or revert `SettlementLegFailed`.

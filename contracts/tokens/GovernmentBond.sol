@@ -101,6 +101,8 @@ contract GovernmentBond is
         _grantRole(DEFAULT_ADMIN_ROLE, registrar);
         _grantRole(REGISTRAR_ROLE, registrar);
         _grantRole(ISSUER_ROLE, issuer_);
+        // The issuer, not the registrar, appoints who mints and burns on its behalf (its issuing and paying agents).
+        _setRoleAdmin(ISSUER_ROLE, ISSUER_ROLE);
     }
 
     // ---------------------------------------------------------------- issuer

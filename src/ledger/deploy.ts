@@ -1,13 +1,15 @@
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import type { NetworkConnection } from "hardhat/types/network";
 
-import SettlementModule from "../../ignition/modules/Settlement.js";
+import GreenBondLifecycleModule from "../../ignition/modules/GreenBondLifecycle.js";
 import {
+  BondPayingAgent__factory,
   GovernmentBond__factory,
   ParticipantRegistry__factory,
   SettlementEngine__factory,
   TokenizedDeposit__factory,
   WholesaleCBDC__factory,
+  type BondPayingAgent,
   type GovernmentBond,
   type ParticipantRegistry,
   type SettlementEngine,
@@ -48,6 +50,8 @@ export interface HongKongLedger {
   readonly bondTerms: GreenBondTerms;
   /** The settlement engine, connected as HKMA (operator and settlement agent). */
   readonly engine: SettlementEngine;
+  /** The green bond's paying agent, connected as HKMA (fiscal agent). */
+  readonly payingAgent: BondPayingAgent;
 }
 
 export interface DeployLedgerOptions {
@@ -59,8 +63,8 @@ export interface DeployLedgerOptions {
 }
 
 /**
- * Deploys the default Hong Kong ledger and its settlement engine through the `Settlement` Ignition
- * module (which uses the `HongKongLedger` module), with term
+ * Deploys the default Hong Kong ledger, its settlement engine and the green bond's paying agent
+ * through the `GreenBondLifecycle` Ignition module (which uses `Settlement` and `HongKongLedger`), with term
  * dates taken from the chain's clock (so it also works after time travel).
  * @example const ledger = await deployHongKongLedger(await network.create());
  */
@@ -84,7 +88,7 @@ export async function deployHongKongLedger(
   }
 
   const kycExpiry = now + KYC_VALIDITY_SECONDS;
-  const deployed = await connection.ignition.deploy(SettlementModule, {
+  const deployed = await connection.ignition.deploy(GreenBondLifecycleModule, {
     parameters: {
       Settlement: { kycExpiry },
       HongKongLedger: {
@@ -133,5 +137,6 @@ export async function deployHongKongLedger(
     bond: GovernmentBond__factory.connect(await deployed.bond.getAddress(), participants.government.signer),
     bondTerms: terms,
     engine: SettlementEngine__factory.connect(await deployed.engine.getAddress(), participants.hkma.signer),
+    payingAgent: BondPayingAgent__factory.connect(await deployed.payingAgent.getAddress(), participants.hkma.signer),
   };
 }

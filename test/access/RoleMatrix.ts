@@ -387,17 +387,34 @@ const BOND_CASES: readonly Case[] = [
   {
     contract: "bond",
     fn: "grantRole",
-    args: (c) => [ROLES.ISSUER_ROLE, c.outsider],
+    args: (c) => [ROLES.REGISTRAR_ROLE, c.outsider],
     role: "DEFAULT_ADMIN_ROLE",
     holder: "hkma",
+    observe: (c) => c.ledger.bond.hasRole(ROLES.REGISTRAR_ROLE, c.outsider),
+  },
+  {
+    contract: "bond",
+    fn: "revokeRole",
+    args: (c) => [ROLES.REGISTRAR_ROLE, c.at.hkma],
+    role: "DEFAULT_ADMIN_ROLE",
+    holder: "hkma",
+    observe: (c) => c.ledger.bond.hasRole(ROLES.REGISTRAR_ROLE, c.at.hkma),
+  },
+  // The issuer, not the registrar, appoints its issuing and paying agents: ISSUER_ROLE administers itself.
+  {
+    contract: "bond",
+    fn: "grantRole",
+    args: (c) => [ROLES.ISSUER_ROLE, c.outsider],
+    role: "ISSUER_ROLE",
+    holder: "government",
     observe: (c) => c.ledger.bond.hasRole(ROLES.ISSUER_ROLE, c.outsider),
   },
   {
     contract: "bond",
     fn: "revokeRole",
     args: (c) => [ROLES.ISSUER_ROLE, c.at.government],
-    role: "DEFAULT_ADMIN_ROLE",
-    holder: "hkma",
+    role: "ISSUER_ROLE",
+    holder: "government",
     observe: (c) => c.ledger.bond.hasRole(ROLES.ISSUER_ROLE, c.at.government),
   },
 ];

@@ -1,0 +1,255 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+
+import {ITokenErrors} from "../interfaces/ITokenErrors.sol";
+import {GovernmentBond} from "../tokens/GovernmentBond.sol";
+import {SettlementEngine} from "../settlement/SettlementEngine.sol";
+
+/// @title Paying agent of one bond: coupons to holders of record, redemption at maturity
+/// @notice The issuer's fiscal agent funds this contract in the bond's cash token (wCBDC). Each
+/// coupon goes to the holders at the close of its record date, however the bond trades afterwards,
+/// once per holder and period. At maturity each holder's bonds are burned and face value paid, both
+/// or neither. Holders claim for themselves, or the agent pays them in bounded pages; a payment that
+/// cannot reach one holder (say, a frozen account) is parked for a later claim instead of blocking
+/// the page. Holders who are not central-bank-money holders are paid through their bank: they name
+/// their tokenized deposit as standing settlement instruction, and the engine pays their bank in
+/// wCBDC while the bank credits them.
+/// @dev Needs: wCBDC approval as a settlement contract (to hold the funding), the bond's
+/// `ISSUER_ROLE` (to burn at redemption).
+contract BondPayingAgent is AccessControl, ReentrancyGuardTransient, ITokenErrors {
+    using SafeERC20 for IERC20;
+
+    /// @notice Role that pays holders in pages.
+    bytes32 public constant PAYING_AGENT_ROLE = keccak256("PAYING_AGENT_ROLE");
+    /// @notice Most holders one page may pay.
+    uint256 public constant MAX_PAGE = 50;
+
+    GovernmentBond private immutable _bond;
+    IERC20 private immutable _cash;
+    SettlementEngine private immutable _engine;
+
+    mapping(address holder => address depositToken) private _standingInstruction;
+    mapping(uint256 index => mapping(address holder => bool)) private _couponPaid;
+
+    /// @notice The coupon is not payable before its payment date.
+    error CouponNotDue(uint256 index, uint64 paymentDate);
+    /// @notice `holder` was already paid coupon `index`.
+    error CouponAlreadyPaid(uint256 index, address holder);
+    /// @notice `holder` is owed nothing for this payment.
+    error NothingOwed(address holder);
+    /// @notice Redemption opens at maturity.
+    error RedemptionNotDue(uint64 maturityDate);
+    /// @notice A page held `count` holders; allowed is 1 to `max`.
+    error PageSizeOutOfRange(uint256 count, uint256 max);
+    /// @notice `depositToken` is not registered with the settlement engine.
+    error UnknownDepositToken(address depositToken);
+
+    /// @notice `holder` will be paid in `depositToken` (zero: in wCBDC directly).
+    event StandingInstructionSet(address indexed holder, address depositToken);
+    /// @notice `holder` was paid coupon `index` on `units` of record.
+    event CouponPaid(uint256 indexed index, address indexed holder, uint256 units, uint256 amount, address cashAccount);
+    /// @notice `holder` was redeemed: `units` burned, `amount` paid.
+    event Redeemed(address indexed holder, uint256 units, uint256 amount, address cashAccount);
+    /// @notice A paged payment to `holder` could not be made and is left for a later claim.
+    event PaymentParked(address indexed holder, uint256 indexed index, bool redemption, bytes reason);
+
+    /// @param bond_ the bond this agent pays.
+    /// @param engine_ the settlement engine, for payments to banks' customers.
+    /// @param admin receives `DEFAULT_ADMIN_ROLE` and `PAYING_AGENT_ROLE`.
+    constructor(GovernmentBond bond_, SettlementEngine engine_, address admin) {
+        if (address(bond_) == address(0) || address(engine_) == address(0) || admin == address(0)) {
+            revert ZeroAddress();
+        }
+        _bond = bond_;
+        _cash = IERC20(bond_.cashToken());
+        _engine = engine_;
+        _grantRole(DEFAULT_ADMIN_ROLE, admin);
+        _grantRole(PAYING_AGENT_ROLE, admin);
+        _cash.forceApprove(address(engine_), type(uint256).max);
+    }
+
+    // ------------------------------------------------------------ holders
+
+    /// @notice Names where the caller is paid: its bank's `depositToken`, or zero for wCBDC directly.
+    /// @dev Requirements: `depositToken` is zero or registered with the engine.
+    /// @param depositToken the caller's bank's deposit token.
+    function setStandingInstruction(address depositToken) external {
+        if (depositToken != address(0) && _engine.bankOf(depositToken) == address(0)) {
+            revert UnknownDepositToken(depositToken);
+        }
+        _standingInstruction[msg.sender] = depositToken;
+        emit StandingInstructionSet(msg.sender, depositToken);
+    }
+
+    /// @notice Pays the caller coupon `index` on its holding at the record date.
+    /// @dev Requirements: the payment date has come; not yet paid; a holding of record; the payment
+    /// can be made (else reverts with the token's or engine's reason).
+    /// @param index the coupon period.
+    function claimCoupon(uint256 index) external nonReentrant {
+        _payCoupon(index, msg.sender);
+    }
+
+    /// @notice Redeems the caller's whole holding at maturity: burns it and pays face value.
+    /// @dev Requirements: matured; a holding; burn and payment both possible (else reverts, nothing moves).
+    function redeem() external nonReentrant {
+        _redeem(msg.sender);
+    }
+
+    // -------------------------------------------------------------- agent
+
+    /// @notice Pays coupon `index` to each of `holders`; a holder that cannot be paid is parked.
+    /// @dev Requirements: caller has `PAYING_AGENT_ROLE`; 1 to `MAX_PAGE` holders; the coupon is due.
+    /// Holders already paid or owning nothing of record are skipped.
+    /// @param index the coupon period.
+    /// @param holders the page of holders.
+    /// @return paid how many holders were paid.
+    function payCoupons(
+        uint256 index,
+        address[] calldata holders
+    ) external nonReentrant onlyRole(PAYING_AGENT_ROLE) returns (uint256 paid) {
+        _requirePage(holders.length);
+        _requireCouponDue(index);
+        for (uint256 i = 0; i < holders.length; ++i) {
+            address holder = holders[i];
+            if (_couponPaid[index][holder] || _bond.balanceOfAtRecord(holder, index) == 0) continue;
+            try this.payCouponOnBehalf(index, holder) {
+                ++paid;
+            } catch (bytes memory reason) {
+                emit PaymentParked(holder, index, false, reason);
+            }
+        }
+    }
+
+    /// @notice Redeems each of `holders`; a holder that cannot be redeemed keeps its bonds and is parked.
+    /// @dev Requirements: caller has `PAYING_AGENT_ROLE`; 1 to `MAX_PAGE` holders; matured.
+    /// @param holders the page of holders.
+    /// @return redeemed how many holders were redeemed.
+    function redeemHolders(
+        address[] calldata holders
+    ) external nonReentrant onlyRole(PAYING_AGENT_ROLE) returns (uint256 redeemed) {
+        _requirePage(holders.length);
+        _requireMatured();
+        for (uint256 i = 0; i < holders.length; ++i) {
+            address holder = holders[i];
+            if (_bond.balanceOf(holder) == 0) continue;
+            try this.redeemOnBehalf(holder) {
+                ++redeemed;
+            } catch (bytes memory reason) {
+                emit PaymentParked(holder, type(uint256).max, true, reason);
+            }
+        }
+    }
+
+    /// @notice One holder's coupon, as a unit that rolls back whole; callable only by this contract.
+    /// @param index the coupon period.
+    /// @param holder the holder.
+    function payCouponOnBehalf(uint256 index, address holder) external {
+        if (msg.sender != address(this)) revert AccessControlUnauthorizedAccount(msg.sender, PAYING_AGENT_ROLE);
+        _payCoupon(index, holder);
+    }
+
+    /// @notice One holder's redemption, as a unit that rolls back whole; callable only by this contract.
+    /// @param holder the holder.
+    function redeemOnBehalf(address holder) external {
+        if (msg.sender != address(this)) revert AccessControlUnauthorizedAccount(msg.sender, PAYING_AGENT_ROLE);
+        _redeem(holder);
+    }
+
+    // -------------------------------------------------------------- views
+
+    /// @notice The bond this agent pays.
+    /// @return the bond.
+    function bond() external view returns (GovernmentBond) {
+        return _bond;
+    }
+
+    /// @notice Where `holder` is paid: a deposit token, or zero for wCBDC.
+    /// @param holder the holder.
+    /// @return the deposit token or zero.
+    function standingInstructionOf(address holder) external view returns (address) {
+        return _standingInstruction[holder];
+    }
+
+    /// @notice Whether `holder` has been paid coupon `index`.
+    /// @param index the coupon period.
+    /// @param holder the holder.
+    /// @return true if paid.
+    function couponPaid(uint256 index, address holder) external view returns (bool) {
+        return _couponPaid[index][holder];
+    }
+
+    /// @notice What coupon `index` owes `holder` on its holding of record.
+    /// @dev Requirements: the record date has passed.
+    /// @param index the coupon period.
+    /// @param holder the holder.
+    /// @return amount in minor units (zero once paid).
+    function couponOwed(uint256 index, address holder) public view returns (uint256) {
+        if (_couponPaid[index][holder]) return 0;
+        return _bond.balanceOfAtRecord(holder, index) * _bond.couponPerUnit(index);
+    }
+
+    /// @notice The whole of coupon `index`: the supply of record times the coupon per unit.
+    /// @param index the coupon period.
+    /// @return amount the fiscal agent must fund, in minor units.
+    function couponLiability(uint256 index) external view returns (uint256) {
+        return _bond.totalSupplyAtRecord(index) * _bond.couponPerUnit(index);
+    }
+
+    /// @notice Face value outstanding: what redemption will pay.
+    /// @return amount in minor units.
+    function redemptionLiability() external view returns (uint256) {
+        return _bond.totalSupply() * _bond.redemptionPerUnit();
+    }
+
+    // ----------------------------------------------------------- internal
+
+    function _payCoupon(uint256 index, address holder) private {
+        _requireCouponDue(index);
+        if (_couponPaid[index][holder]) revert CouponAlreadyPaid(index, holder);
+        uint256 units = _bond.balanceOfAtRecord(holder, index);
+        if (units == 0) revert NothingOwed(holder);
+        uint256 amount = units * _bond.couponPerUnit(index);
+        _couponPaid[index][holder] = true;
+        address cashAccount = _pay(holder, amount, keccak256(abi.encode("COUPON", address(_bond), index, holder)));
+        emit CouponPaid(index, holder, units, amount, cashAccount);
+    }
+
+    function _redeem(address holder) private {
+        _requireMatured();
+        uint256 units = _bond.balanceOf(holder);
+        if (units == 0) revert NothingOwed(holder);
+        uint256 amount = units * _bond.redemptionPerUnit();
+        _bond.burn(holder, units);
+        address cashAccount = _pay(holder, amount, keccak256(abi.encode("REDEMPTION", address(_bond), holder)));
+        emit Redeemed(holder, units, amount, cashAccount);
+    }
+
+    /// @dev Pays `holder` per its standing instruction; returns the cash account used.
+    function _pay(address holder, uint256 amount, bytes32 paymentRef) private returns (address cashAccount) {
+        cashAccount = _standingInstruction[holder];
+        if (cashAccount == address(0)) {
+            _cash.safeTransfer(holder, amount);
+            return address(_cash);
+        }
+        _engine.payToCustomer(cashAccount, holder, amount, paymentRef);
+    }
+
+    function _requireCouponDue(uint256 index) private view {
+        (, uint64 paymentDate) = _bond.couponPeriod(index);
+        if (block.timestamp < paymentDate) revert CouponNotDue(index, paymentDate);
+    }
+
+    function _requireMatured() private view {
+        uint64 maturity = _bond.maturityDate();
+        if (block.timestamp < maturity) revert RedemptionNotDue(maturity);
+    }
+
+    function _requirePage(uint256 count) private pure {
+        if (count == 0 || count > MAX_PAGE) revert PageSizeOutOfRange(count, MAX_PAGE);
+    }
+}
