@@ -72,8 +72,11 @@ interface ISettlementErrors {
 
 /// @title Settlement engine: events and shared views
 interface ISettlementEngine is ISettlementErrors {
+    /// @notice The terms of trade `tradeId`, emitted once, when its first instruction arrives.
+    event TradeTermsRecorded(bytes32 indexed tradeId, Trade trade);
+
     /// @notice A party instructed a trade (status Pending, or Matched when the other side already had).
-    event TradeInstructed(bytes32 indexed tradeId, address indexed party, bool isSeller, Trade trade);
+    event TradeInstructed(bytes32 indexed tradeId, address indexed party, bool isSeller);
 
     /// @notice Both sides' instructions agree (ISO 20022: MACH).
     event TradeMatched(bytes32 indexed tradeId);
@@ -87,6 +90,9 @@ interface ISettlementEngine is ISettlementErrors {
         uint256 amount,
         bool signed
     );
+
+    /// @notice A matched trade settled as part of netting batch `batchId` (its legs moved net, in `BatchSettled`).
+    event TradeSettledInBatch(bytes32 indexed tradeId, uint256 indexed batchId);
 
     /// @notice A settlement attempt of a matched trade failed; no balance moved (ISO 20022: PENF + reason).
     event TradeSettlementFailed(bytes32 indexed tradeId, FailureReason reason, bytes tokenError);

@@ -11,8 +11,8 @@ import {FailureReason, Trade, TradeHash, TradeStatus} from "./Trade.sol";
 /// trade settles atomically in the transaction that completes the match if it is due, or later by
 /// `settle` on or after its settlement date. A failed attempt moves nothing and leaves the trade
 /// `Failed` with its reason, to be retried until it expires. Either party may cancel before settlement.
-/// @dev Only a hash of the terms is stored (one slot per trade); the terms travel in calldata and in the
-/// `TradeInstructed` event, and every call re-submits them.
+/// @dev Only a hash of the terms is stored (one slot per trade); the terms travel in calldata and, once,
+/// in the `TradeTermsRecorded` event, and every call re-submits them.
 abstract contract InstructionMatching is SettlementLegs, ReentrancyGuardTransient {
     /// @notice What the engine stores per trade: one slot.
     struct TradeRecord {
@@ -64,7 +64,8 @@ abstract contract InstructionMatching is SettlementLegs, ReentrancyGuardTransien
         } else {
             revert NotTradeParty(msg.sender, id);
         }
-        emit TradeInstructed(id, msg.sender, isSeller, trade);
+        if (record.status == TradeStatus.None) emit TradeTermsRecorded(id, trade);
+        emit TradeInstructed(id, msg.sender, isSeller);
 
         if (record.sellerInstructed && record.buyerInstructed) {
             record.status = TradeStatus.Matched;

@@ -13,9 +13,9 @@ import {FailureReason, Leg, Trade} from "./Trade.sol";
 /// trade by trade. The engine holds each netted token for the length of the transaction, so it must
 /// be an eligible holder of each (registered as infrastructure, approved for wCBDC).
 abstract contract NettingBatch is InstructionMatching {
-    /// @notice Most trades one batch may hold. With at most four positions per trade the netting pass
-    /// is O(n × positions) and the net transfers at most 4n; 100 trades stay below 15 million gas even
-    /// when every trade is between new participants, so a batch always fits a 30-million-gas block.
+    /// @notice Most trades one batch may hold. A batch nets into at most 2n accounts × 2n tokens and
+    /// makes at most 4n net transfers; 100 trades stay below 15 million gas even when every trade is
+    /// between new participants in new tokens, so a batch always fits a 30-million-gas block.
     uint256 public constant MAX_BATCH_TRADES = 100;
 
     /// @notice What a settled batch did.
@@ -26,12 +26,15 @@ abstract contract NettingBatch is InstructionMatching {
         uint64 settledAt;
     }
 
-    /// @dev One netted position: a participant's net movement in one token.
-    struct Position {
-        address token;
-        address account;
-        int256 net;
-        bool isAsset;
+    /// @dev The netting ledger of one batch, in memory: distinct tokens and accounts seen, and the net
+    /// movement of each (token, account) pair at `nets[tokenIndex * accountCount + accountIndex]`.
+    struct NetPositions {
+        address[] tokens;
+        bool[] isAsset;
+        uint256 tokenCount;
+        address[] accounts;
+        uint256 accountCount;
+        int256[] nets;
     }
 
     uint256 private _batchCount;
@@ -62,40 +65,19 @@ abstract contract NettingBatch is InstructionMatching {
         uint256 n = trades.length;
         if (n == 0 || n > MAX_BATCH_TRADES) revert BatchSizeOutOfRange(n, MAX_BATCH_TRADES);
 
-        Position[] memory positions = new Position[](4 * n);
-        uint256 count = 0;
-        for (uint256 i = 0; i < n; ++i) {
-            Trade calldata t = trades[i];
-            if (t.buyerCash != t.sellerCash) revert BatchInterbankLegUnsupported(i);
-            bytes32 id = _takeForBatch(t);
-            int256 quantity = _toInt(t.quantity);
-            int256 amount = _toInt(t.amount);
-            count = _add(positions, count, t.asset, t.seller, -quantity, true);
-            count = _add(positions, count, t.asset, t.buyer, quantity, true);
-            count = _add(positions, count, t.buyerCash, t.buyer, -amount, false);
-            count = _add(positions, count, t.buyerCash, t.seller, amount, false);
-            emit TradeSettled(id, t.seller, t.buyer, t.quantity, t.amount, false);
-        }
-
-        uint256 netTransfers = 0;
-        // Debits first, into the engine; then credits out of it. Each position moves once.
-        for (uint256 k = 0; k < count; ++k) {
-            Position memory p = positions[k];
-            if (p.net < 0) {
-                FailureReason shortfall = p.isAsset ? FailureReason.InsufficientSecurities : FailureReason.InsufficientCash;
-                _move(p.isAsset ? Leg.Asset : Leg.Cash, shortfall, p.token, p.account, address(this), uint256(-p.net));
-                ++netTransfers;
-            }
-        }
-        for (uint256 k = 0; k < count; ++k) {
-            Position memory p = positions[k];
-            if (p.net > 0) {
-                _moveOut(p.isAsset ? Leg.Asset : Leg.Cash, p.token, p.account, uint256(p.net));
-                ++netTransfers;
-            }
-        }
-
         batchId = ++_batchCount;
+        NetPositions memory book = NetPositions({
+            tokens: new address[](2 * n),
+            isAsset: new bool[](2 * n),
+            tokenCount: 0,
+            accounts: new address[](2 * n),
+            accountCount: 0,
+            nets: new int256[](0)
+        });
+        uint256[] memory indices = _takeAndIndex(trades, book, batchId);
+        _accumulate(trades, book, indices);
+        uint256 netTransfers = _settleNets(book, book.accountCount);
+
         _batches[batchId] = BatchReport({
             tradeCount: uint32(n),
             grossTransfers: uint32(2 * n),
@@ -105,23 +87,79 @@ abstract contract NettingBatch is InstructionMatching {
         emit BatchSettled(batchId, n, 2 * n, netTransfers);
     }
 
-    /// @dev Adds `delta` to the position of (`token`, `account`), appending it if new; returns the new count.
-    function _add(
-        Position[] memory positions,
-        uint256 count,
-        address token,
-        address account,
-        int256 delta,
-        bool isAsset
-    ) private pure returns (uint256) {
-        for (uint256 k = 0; k < count; ++k) {
-            if (positions[k].token == token && positions[k].account == account) {
-                positions[k].net += delta;
-                return count;
+    /// @dev Pass 1: takes each trade (marking it settled) and indexes its tokens and parties, packed
+    /// as seller | buyer << 64 | asset << 128 | cash << 192.
+    function _takeAndIndex(
+        Trade[] calldata trades,
+        NetPositions memory book,
+        uint256 batchId
+    ) private returns (uint256[] memory indices) {
+        indices = new uint256[](trades.length);
+        for (uint256 i = 0; i < trades.length; ++i) {
+            Trade calldata t = trades[i];
+            if (t.buyerCash != t.sellerCash) revert BatchInterbankLegUnsupported(i);
+            emit TradeSettledInBatch(_takeForBatch(t), batchId);
+            indices[i] =
+                _accountIndex(book, t.seller) |
+                (_accountIndex(book, t.buyer) << 64) |
+                (_tokenIndex(book, t.asset, true) << 128) |
+                (_tokenIndex(book, t.buyerCash, false) << 192);
+        }
+    }
+
+    /// @dev Pass 2: nets every leg into one position per (token, account).
+    function _accumulate(Trade[] calldata trades, NetPositions memory book, uint256[] memory indices) private pure {
+        uint256 stride = book.accountCount;
+        book.nets = new int256[](book.tokenCount * stride);
+        for (uint256 i = 0; i < trades.length; ++i) {
+            uint256 p = indices[i];
+            uint256 asset = uint64(p >> 128) * stride;
+            uint256 cash = uint64(p >> 192) * stride;
+            int256 quantity = _toInt(trades[i].quantity);
+            int256 amount = _toInt(trades[i].amount);
+            book.nets[asset + uint64(p)] -= quantity;
+            book.nets[asset + uint64(p >> 64)] += quantity;
+            book.nets[cash + uint64(p >> 64)] -= amount;
+            book.nets[cash + uint64(p)] += amount;
+        }
+    }
+
+    /// @dev Moves every non-zero net position once: debits into the engine first, then credits out.
+    function _settleNets(NetPositions memory book, uint256 stride) private returns (uint256 netTransfers) {
+        for (uint256 pass = 0; pass < 2; ++pass) {
+            for (uint256 t = 0; t < book.tokenCount; ++t) {
+                address token = book.tokens[t];
+                Leg leg = book.isAsset[t] ? Leg.Asset : Leg.Cash;
+                FailureReason shortfall = book.isAsset[t]
+                    ? FailureReason.InsufficientSecurities
+                    : FailureReason.InsufficientCash;
+                for (uint256 a = 0; a < book.accountCount; ++a) {
+                    int256 net = book.nets[t * stride + a];
+                    if (pass == 0 && net < 0) {
+                        _move(leg, shortfall, token, book.accounts[a], address(this), uint256(-net));
+                        ++netTransfers;
+                    } else if (pass == 1 && net > 0) {
+                        _moveOut(leg, token, book.accounts[a], uint256(net));
+                        ++netTransfers;
+                    }
+                }
             }
         }
-        positions[count] = Position(token, account, delta, isAsset);
-        return count + 1;
+    }
+
+    /// @dev Index of `account` in the book, appending it if new.
+    function _accountIndex(NetPositions memory book, address account) private pure returns (uint256 i) {
+        for (; i < book.accountCount; ++i) if (book.accounts[i] == account) return i;
+        book.accounts[i] = account;
+        book.accountCount = i + 1;
+    }
+
+    /// @dev Index of `token` in the book, appending it if new (remembering whether it is an asset leg).
+    function _tokenIndex(NetPositions memory book, address token, bool isAsset) private pure returns (uint256 i) {
+        for (; i < book.tokenCount; ++i) if (book.tokens[i] == token) return i;
+        book.tokens[i] = token;
+        book.isAsset[i] = isAsset;
+        book.tokenCount = i + 1;
     }
 
     function _toInt(uint256 value) private pure returns (int256) {

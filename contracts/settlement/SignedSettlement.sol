@@ -28,8 +28,10 @@ abstract contract SignedSettlement is SettlementLegs, EIP712, NoncesKeyed, Reent
 
     /// @notice Settles `trade` in this transaction from the seller's and the buyer's signed orders.
     /// @dev Requirements: caller is the seller, the buyer or a `SETTLEMENT_AGENT_ROLE` holder; the trade
-    /// is due and unexpired; both signatures verify over their orders; both nonces are the signers'
-    /// current ones for their keys. Reverts `SettlementLegFailed` with the reason if a leg cannot move.
+    /// is due and unexpired; the signature of every party other than the caller verifies over its
+    /// order with that signer's current nonce for its key, and the nonce is consumed. A party that
+    /// submits needs no signature of its own (its nonce and signature arguments are ignored). Reverts
+    /// `SettlementLegFailed` with the reason if a leg cannot move.
     /// @param trade the terms both parties signed.
     /// @param sellerNonce the seller's keyed nonce (key << 64 | sequence).
     /// @param sellerSignature the seller's signature over its order.
@@ -51,8 +53,9 @@ abstract contract SignedSettlement is SettlementLegs, EIP712, NoncesKeyed, Reent
         if (block.timestamp > trade.expiry) revert TradeExpired(id, trade.expiry);
         if (block.timestamp < trade.settlementDate) revert TradeNotDue(id, trade.settlementDate);
 
-        _useSignedOrder(trade.seller, id, sellerNonce, sellerSignature);
-        _useSignedOrder(trade.buyer, id, buyerNonce, buyerSignature);
+        // A party submitting the transaction consents by sending it; only the other side's order is checked.
+        if (msg.sender != trade.seller) _useSignedOrder(trade.seller, id, sellerNonce, sellerSignature);
+        if (msg.sender != trade.buyer) _useSignedOrder(trade.buyer, id, buyerNonce, buyerSignature);
 
         _deliverAndPay(trade, id);
         emit TradeSettled(id, trade.seller, trade.buyer, trade.quantity, trade.amount, true);

@@ -4,6 +4,7 @@ pragma solidity ^0.8.28;
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
 import {ERC20Pausable} from "@openzeppelin/contracts/token/ERC20/extensions/ERC20Pausable.sol";
+import {LowLevelCall} from "@openzeppelin/contracts/utils/LowLevelCall.sol";
 
 import {IParticipantRegistry, ParticipantKind} from "../interfaces/IParticipantRegistry.sol";
 import {Iso4217} from "../libraries/Iso4217.sol";
@@ -107,10 +108,13 @@ contract WholesaleCBDC is ERC20, ERC20Pausable, ERC20Eligibility, AccessControl 
     /// @dev Approved settlement contracts hold without a registry entry; anyone else must be an
     /// eligible central bank or commercial bank.
     function _checkHolder(address account) internal view override {
-        if (_approvedSettlementContracts[account]) return;
-        ParticipantKind kind = registry().requireEligible(account);
-        if (kind != ParticipantKind.CentralBank && kind != ParticipantKind.CommercialBank) {
-            revert HolderNotWholesale(account, kind);
+        // Banks, the common case, are settled by the registry alone; approval is read only for others.
+        try registry().requireEligible(account) returns (ParticipantKind kind) {
+            if (kind == ParticipantKind.CentralBank || kind == ParticipantKind.CommercialBank) return;
+            if (!_approvedSettlementContracts[account]) revert HolderNotWholesale(account, kind);
+        } catch (bytes memory reason) {
+            // Not eligible in the registry: re-raise its own error (e.g. `ParticipantFrozen`).
+            if (!_approvedSettlementContracts[account]) LowLevelCall.bubbleRevert(reason);
         }
     }
 

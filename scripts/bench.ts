@@ -1,0 +1,183 @@
+/**
+ * npm run bench — gas per settled trade on the in-process network, measured in one run, against
+ * the floor of two bare ERC-20 transferFroms. Prints a markdown table; targets are checked, not timed.
+ */
+import { encodeBytes32String, MaxUint256, type ContractTransactionResponse } from "ethers";
+import { network } from "hardhat";
+
+import { deployHongKongLedger } from "../src/ledger/deploy.js";
+import { fundOpeningBalances } from "../src/ledger/opening-balances.js";
+import { ParticipantKind } from "../src/ledger/participants.js";
+import { signSettlementOrder, type Trade } from "../src/settlement/trade.js";
+import { ERC20Mock__factory, TwoTransfersReference__factory } from "../typechain-types/index.js";
+
+const connection = await network.create();
+const { ethers, networkHelpers } = connection;
+const ledger = await deployHongKongLedger(connection);
+await fundOpeningBalances(ledger);
+const { engine, bond, wcbdc, registry, participants: P } = ledger;
+const signers = await ethers.getSigners();
+
+async function gasOf(tx: Promise<ContractTransactionResponse>): Promise<bigint> {
+  const receipt = await (await tx).wait();
+  if (receipt === null) throw new Error("no receipt");
+  return receipt.gasUsed;
+}
+const now = async (): Promise<bigint> => BigInt(await networkHelpers.time.latest());
+let refCounter = 0;
+const nextRef = (): string => encodeBytes32String(`BENCH-${++refCounter}`);
+
+// ---------------------------------------------------------------- ten banks holding bonds and wCBDC
+const extraBanks = signers.slice(9, 16);
+for (const bank of extraBanks) {
+  await gasOf(registry.registerParticipant(bank.address, ParticipantKind.CommercialBank, "0x484b", (await now()) + 10n * 365n * 86_400n));
+  await gasOf(wcbdc.mint(bank.address, 1_000_000_000_00n));
+}
+const banks = [P.harbourBank.signer, P.victoriaBank.signer, P.lionRockBank.signer, ...extraBanks];
+const engineAddress = await engine.getAddress();
+for (const bank of banks) {
+  await gasOf(wcbdc.connect(bank).approve(engineAddress, MaxUint256));
+  await gasOf(bond.connect(bank).approve(engineAddress, MaxUint256));
+}
+await networkHelpers.time.increaseTo(ledger.bondTerms.issueDate);
+const issueGas = await gasOf(
+  engine.connect(P.government.signer).issue(
+    await bond.getAddress(),
+    4_992_500n,
+    P.hkma.address,
+    banks.map((b) => ({ allottee: b.address, units: 1_000n })),
+    nextRef(),
+  ),
+);
+
+const bondAddress = await bond.getAddress();
+const wcbdcAddress = await wcbdc.getAddress();
+async function bankTrade(seller: number, buyer: number, settlementDate: bigint, quantity = 2n): Promise<Trade> {
+  return {
+    tradeRef: nextRef(),
+    seller: banks[seller].address,
+    buyer: banks[buyer].address,
+    asset: bondAddress,
+    quantity,
+    buyerCash: wcbdcAddress,
+    sellerCash: wcbdcAddress,
+    amount: quantity * 5_010_000n,
+    settlementDate,
+    expiry: settlementDate + 7n * 86_400n,
+  };
+}
+
+// ---------------------------------------------------------------- the floor: two bare transferFroms
+const reference = await new TwoTransfersReference__factory(signers[0]).deploy();
+const plainAsset = await new ERC20Mock__factory(signers[0]).deploy("Plain bond", "PB");
+const plainCash = await new ERC20Mock__factory(signers[0]).deploy("Plain cash", "PC");
+const [seller, buyer] = [banks[0], banks[1]];
+await gasOf(plainAsset.mint(seller.address, 1_000_000n));
+await gasOf(plainCash.mint(buyer.address, 1_000_000n));
+await gasOf(plainAsset.mint(buyer.address, 1n));
+await gasOf(plainCash.mint(seller.address, 1n));
+await gasOf(plainAsset.connect(seller).approve(await reference.getAddress(), MaxUint256));
+await gasOf(plainCash.connect(buyer).approve(await reference.getAddress(), MaxUint256));
+const floorArgs = [await plainAsset.getAddress(), await plainCash.getAddress(), seller.address, buyer.address, 10n, 10n] as const;
+await gasOf(reference.deliverAndPay(...floorArgs));
+const floorGas = await gasOf(reference.deliverAndPay(...floorArgs));
+for (const [token, owner] of [[bond, seller], [wcbdc, buyer]] as const) {
+  await gasOf(token.connect(owner).approve(await reference.getAddress(), MaxUint256));
+}
+const ledgerFloorArgs = [bondAddress, wcbdcAddress, seller.address, buyer.address, 2n, 10_020_000n] as const;
+await gasOf(reference.deliverAndPay(...ledgerFloorArgs));
+const ledgerFloorGas = await gasOf(reference.deliverAndPay(...ledgerFloorArgs));
+
+// ---------------------------------------------------------------- signed one-transaction DvP
+async function signedDvP(): Promise<bigint> {
+  const trade = await bankTrade(0, 1, await now());
+  const sellerNonce = await engine["nonces(address,uint192)"](trade.seller, 1n);
+  const buyerNonce = await engine["nonces(address,uint192)"](trade.buyer, 1n);
+  const sellerSig = await signSettlementOrder(banks[0], engine, trade, sellerNonce);
+  const buyerSig = await signSettlementOrder(banks[1], engine, trade, buyerNonce);
+  return gasOf(engine.connect(banks[0]).settleSigned(trade, sellerNonce, sellerSig, buyerNonce, buyerSig));
+}
+await signedDvP(); // first use of nonce key 1 writes a fresh slot; measure the steady state
+const signedGas = await signedDvP();
+
+// ---------------------------------------------------------------- full instruction lifecycle
+async function lifecycle(): Promise<[bigint, bigint, bigint]> {
+  const trade = await bankTrade(0, 1, (await now()) + 86_400n);
+  const first = await gasOf(engine.connect(banks[0]).instruct(trade));
+  const match = await gasOf(engine.connect(banks[1]).instruct(trade));
+  await networkHelpers.time.increaseTo(trade.settlementDate);
+  const settle = await gasOf(engine.connect(banks[0]).settle(trade));
+  return [first, match, settle];
+}
+await lifecycle();
+const [instructGas, matchGas, settleGas] = await lifecycle();
+const lifecycleGas = instructGas + matchGas + settleGas;
+
+// ---------------------------------------------------------------- interbank customer payment
+const [hb, vb] = [ledger.deposits.harbourBank, ledger.deposits.victoriaBank];
+await gasOf(hb.connect(P.peakAsset.signer).approve(engineAddress, MaxUint256));
+const pay = (): Promise<bigint> =>
+  gasOf(engine.connect(P.peakAsset.signer).pay(hb.target as string, vb.target as string, P.tsingYiInsurance.address, 1_000_00n, nextRef()));
+await pay();
+const payGas = await pay();
+
+// ---------------------------------------------------------------- netting batches among ten banks
+async function batch(size: number): Promise<bigint> {
+  const settlementDate = (await now()) + 86_400n;
+  const trades: Trade[] = [];
+  for (let i = 0; i < size; i++) {
+    const s = (i * 7 + 3) % banks.length;
+    const b = (s + 1 + ((i * 3) % (banks.length - 1))) % banks.length;
+    const trade = await bankTrade(s, b, settlementDate, BigInt(1 + (i % 5)));
+    await gasOf(engine.connect(banks[s]).instruct(trade));
+    await gasOf(engine.connect(banks[b]).instruct(trade));
+    trades.push(trade);
+  }
+  await networkHelpers.time.increaseTo(settlementDate);
+  return gasOf(engine.settleBatch(trades));
+}
+const batches: [number, bigint][] = [];
+for (const size of [1, 10, 100]) batches.push([size, await batch(size)]);
+
+// ---------------------------------------------------------------- the table
+const fmt = (n: bigint | number): string => Number(n).toLocaleString("en-US");
+const times = (n: bigint, floor: bigint): string => `${(Number(n) / Number(floor)).toFixed(2)}×`;
+const met = (ok: boolean): string => (ok ? "yes" : "**no**");
+const rows: string[][] = [
+  ["Floor: two `transferFrom`s on plain OpenZeppelin ERC-20s (reference contract)", fmt(floorGas), "1.00×", times(floorGas, ledgerFloorGas), "", ""],
+  ["Floor: the same two `transferFrom`s on the ledger's bond and wCBDC (eligibility, freeze, pause, record dates)", fmt(ledgerFloorGas), times(ledgerFloorGas, floorGas), "1.00×", "", ""],
+  [
+    "Signed one-transaction DvP (submitted by the seller: buyer's EIP-712 order, keyed nonce, eligibility)",
+    fmt(signedGas),
+    times(signedGas, floorGas),
+    times(signedGas, ledgerFloorGas),
+    "≤ 1.50× floor",
+    `${met(Number(signedGas) <= 1.5 * Number(ledgerFloorGas))} vs ledger-token floor; ${met(Number(signedGas) <= 1.5 * Number(floorGas))} vs plain floor`,
+  ],
+  [
+    `Instruction lifecycle: instruct ${fmt(instructGas)} + instruct/match ${fmt(matchGas)} + settle ${fmt(settleGas)}`,
+    fmt(lifecycleGas),
+    times(lifecycleGas, floorGas),
+    times(lifecycleGas, ledgerFloorGas),
+    "≤ 200,000",
+    met(lifecycleGas <= 200_000n),
+  ],
+  ["Interbank payment (burn at payer's bank, wCBDC between banks, mint at payee's bank)", fmt(payGas), times(payGas, floorGas), times(payGas, ledgerFloorGas), "", ""],
+  ...batches.map(([size, gas]) => {
+    const perTrade = gas / BigInt(size);
+    return [
+      `Netting batch of ${size} trade${size === 1 ? "" : "s"} among 10 banks (batch total ${fmt(gas)})`,
+      `${fmt(perTrade)} / trade`,
+      times(perTrade, floorGas),
+      times(perTrade, ledgerFloorGas),
+      size === 100 ? "≤ 25,000 / trade" : "",
+      size === 100 ? met(perTrade <= 25_000n) : "",
+    ];
+  }),
+  [`Primary issuance to 10 banks in one DvP (total ${fmt(issueGas)})`, `${fmt(issueGas / 10n)} / allottee`, "", "", "", ""],
+];
+console.log(`Gas per settled trade on chain ${ledger.chainId}, one run, steady state (balances, allowances and nonce keys already in use)\n`);
+console.log("| Measurement | Gas | vs plain floor | vs ledger-token floor | Target | Met |");
+console.log("|---|---:|---:|---:|---|---|");
+for (const r of rows) console.log(`| ${r.join(" | ")} |`);
+await connection.close();
