@@ -4,7 +4,6 @@ pragma solidity ^0.8.28;
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
 import {SettlementLegs} from "./SettlementLegs.sol";
-import {FailureReason, Leg} from "./Trade.sol";
 
 /// @title Customer payments in tokenized deposits, settled between banks in wCBDC
 /// @notice A customer of bank A pays a customer of bank B in one transaction: A's deposit tokens are
@@ -48,11 +47,7 @@ abstract contract CustomerPayments is SettlementLegs, ReentrancyGuardTransient {
         bytes32 paymentRef
     ) external nonReentrant {
         if (amount == 0) revert InvalidTradeTerm("amount");
-        address bank = bankOf(depositToken);
-        if (bank == address(0)) revert DepositTokenNotRegistered(depositToken);
-        _move(Leg.Interbank, FailureReason.InsufficientCash, address(wcbdc()), msg.sender, bank, amount);
-        _mintDeposit(depositToken, beneficiary, amount);
-        emit InterbankSettled(paymentRef, msg.sender, bank, amount);
+        _payCash(address(wcbdc()), depositToken, msg.sender, beneficiary, amount, paymentRef);
         emit PaymentSettled(paymentRef, msg.sender, beneficiary, address(wcbdc()), depositToken, amount);
     }
 }

@@ -23,7 +23,7 @@ interface IMintable {
 /// `SettlementLegFailed` and a classified reason when the token refuses, so a caller either
 /// moves every leg or none. A cash leg between customers of different banks becomes three
 /// movements: the payer's bank debits its deposit token, the payer's bank pays the payee's bank in
-/// wCBDC, the payee's bank credits its deposit token.
+/// wCBDC, the payee's bank credits its deposit token. A bank on either side pays or is paid in wCBDC.
 /// @dev Parties consent by ERC-20 allowances to the engine; banks grant the engine their deposit
 /// token's `SETTLEMENT_ROLE` and an allowance on their wCBDC for the interbank leg.
 abstract contract SettlementLegs is AccessControl, ISettlementEngine {
@@ -93,7 +93,9 @@ abstract contract SettlementLegs is AccessControl, ISettlementEngine {
     }
 
     /// @dev Pays `amount` from `payer` (in `payerCash`) to `payee` (in `payeeCash`). The same token moves
-    /// directly; two registered deposit tokens of different banks settle through the banks in wCBDC.
+    /// directly. Otherwise each side is central-bank money or a registered deposit token: a deposit
+    /// payer is debited by its bank, which then pays in wCBDC; a deposit payee is credited by its
+    /// bank, which was paid in wCBDC. A bank paying or paid in its own deposits moves no wCBDC.
     function _payCash(
         address payerCash,
         address payeeCash,
@@ -106,21 +108,26 @@ abstract contract SettlementLegs is AccessControl, ISettlementEngine {
             _move(Leg.Cash, FailureReason.InsufficientCash, payerCash, payer, payee, amount);
             return;
         }
-        address payerBank = _requireBank(payerCash);
-        address payeeBank = _requireBank(payeeCash);
-        _call(
-            Leg.Cash,
-            FailureReason.InsufficientCash,
-            payerCash,
-            abi.encodeCall(ITokenizedDeposit.burnForSettlement, (payer, amount))
-        );
-        _move(Leg.Interbank, FailureReason.InsufficientCash, address(_wcbdc), payerBank, payeeBank, amount);
-        _mintDeposit(payeeCash, payee, amount);
-        emit InterbankSettled(settlementRef, payerBank, payeeBank, amount);
+        address from = payer;
+        if (payerCash != address(_wcbdc)) {
+            from = _requireBank(payerCash);
+            _call(
+                Leg.Cash,
+                FailureReason.InsufficientCash,
+                payerCash,
+                abi.encodeCall(ITokenizedDeposit.burnForSettlement, (payer, amount))
+            );
+        }
+        address to = payeeCash == address(_wcbdc) ? payee : _requireBank(payeeCash);
+        if (from != to) {
+            _move(Leg.Interbank, FailureReason.InsufficientCash, address(_wcbdc), from, to, amount);
+            emit InterbankSettled(settlementRef, from, to, amount);
+        }
+        if (payeeCash != address(_wcbdc)) _mintDeposit(payeeCash, payee, amount);
     }
 
     /// @dev Has `depositToken`'s bank credit `to` with `amount` (the bank was paid in wCBDC in this settlement).
-    function _mintDeposit(address depositToken, address to, uint256 amount) internal {
+    function _mintDeposit(address depositToken, address to, uint256 amount) private {
         _call(
             Leg.Cash,
             FailureReason.TokenRejected,
