@@ -12,7 +12,7 @@ import {SettlementEngine} from "../settlement/SettlementEngine.sol";
 
 /// @title Paying agent of one bond: coupons to holders of record, redemption at maturity
 /// @notice The issuer's fiscal agent funds this contract in the bond's cash token (wCBDC). Each
-/// coupon goes to the holders at the close of its record date, however the bond trades afterwards,
+/// coupon goes to the holders at its record date (00:00 UTC), however the bond trades afterwards,
 /// once per holder and period. At maturity each holder's bonds are burned and face value paid, both
 /// or neither. Holders claim for themselves, or the agent pays them in bounded pages; a payment that
 /// cannot reach one holder (say, a frozen account) is parked for a later claim instead of blocking

@@ -32,8 +32,9 @@ contract GovernmentBond is
     bytes32 public constant ISSUER_ROLE = keccak256("ISSUER_ROLE");
     /// @notice Role of the registrar (CSD): freeze, pause, forced transfer.
     bytes32 public constant REGISTRAR_ROLE = keccak256("REGISTRAR_ROLE");
-    /// @notice The record date of each coupon is this long before its payment date: holders at the
-    /// close of the record date are paid; trades settling after it are ex-coupon.
+    /// @notice The record date of each coupon is this long before its payment date. The register is
+    /// fixed at the record date's start (00:00 UTC): holders then are paid; a trade settling on or
+    /// after the record date is ex-coupon (with same-day settlement, the ex-date is the record date).
     uint64 public constant RECORD_DATE_LAG = 1 days;
     /// @notice Upper bound on coupon periods, so that schedule look-ups stay bounded (60 years semi-annual).
     uint256 public constant MAX_COUPON_PERIODS = 120;

@@ -28,7 +28,7 @@ abstract contract ERC20RecordDates is ERC20 {
     /// @param recordDate its unix time.
     error RecordDateNotReached(uint256 index, uint64 recordDate);
 
-    /// @notice `account`'s balance at the close of record date `index`.
+    /// @notice `account`'s balance at record date `index` (its record time, e.g. 00:00 UTC that day).
     /// @dev Requirements: the record date has passed.
     /// @param account the holder.
     /// @param index the record date's index (the coupon period's index).
@@ -38,7 +38,7 @@ abstract contract ERC20RecordDates is ERC20 {
         return _valueAtRecord(account, index, balanceOf(account));
     }
 
-    /// @notice The total supply at the close of record date `index`.
+    /// @notice The total supply at record date `index`.
     /// @dev Requirements: the record date has passed.
     /// @param index the record date's index.
     /// @return the supply of record.

@@ -1,0 +1,75 @@
+import { deployHongKongLedger } from "../ledger/deploy.js";
+import { readLedgerState } from "../report/ledger-state.js";
+import { renderLedgerState } from "../report/render-ledger.js";
+import { connectTo } from "../scenario/connect.js";
+import { toScenarioJson } from "../scenario/present/json.js";
+import { createStepPacer } from "../scenario/present/step-mode.js";
+import { renderStepHeading, renderStepPreview, renderStepResult, renderSummary } from "../scenario/present/terminal.js";
+import { runScenario, type RunHooks } from "../scenario/runner.js";
+import { findScenario, SCENARIO_NAMES } from "../scenarios/index.js";
+import { parseScenarioArgs, SCENARIO_HELP } from "./args.js";
+import { exitCodeOf, renderCliError, StepFailedError } from "./errors.js";
+
+export interface Output {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+const processOutput: Output = {
+  out: (text) => process.stdout.write(`${text}\n`),
+  err: (text) => process.stderr.write(`${text}\n`),
+};
+
+/**
+ * `npm run scenario -- <name> [--step] [--json] [--network <name>] [--verbose]`: deploys a fresh
+ * ledger on the network, runs the scenario and reports it. Returns the process exit code.
+ */
+export async function scenarioCommand(argv: readonly string[], io: Output = processOutput): Promise<number> {
+  let verbose = argv.includes("--verbose") || argv.includes("-v");
+  try {
+    const args = parseScenarioArgs(argv, SCENARIO_NAMES);
+    verbose = args.verbose;
+    if (args.help) {
+      io.out(SCENARIO_HELP);
+      return 0;
+    }
+    const scenario = findScenario(args.scenario ?? "");
+    if (scenario === undefined) throw new Error("unreachable: the scenario name was validated");
+
+    const connection = await connectTo(args.network);
+    const networkName = connection.networkName;
+    const say = args.json ? io.err : io.out;
+    const pacer = args.step ? createStepPacer() : undefined;
+    try {
+      if (!args.json) say(`Scenario ${scenario.name}: ${scenario.description}\nDeploying the Hong Kong ledger on network "${networkName}"…`);
+      const ledger = await deployHongKongLedger(connection);
+      const hooks: RunHooks = {
+        async beforeStep(step, index, total) {
+          if (pacer !== undefined) {
+            say(`${renderStepPreview(step, index, total)}\n  [Enter] to run this step`);
+            await pacer.waitForEnter();
+          } else if (!args.json) {
+            say(renderStepHeading(step, index, total));
+          }
+        },
+        async afterStep(result, book) {
+          if (!args.json) say(renderStepResult(result, { book }));
+        },
+      };
+      const result = await runScenario(scenario, ledger, hooks);
+      if (args.json) io.out(JSON.stringify(toScenarioJson(result, networkName), null, 2));
+      else say(`${renderSummary(result, networkName)}\n\n${renderLedgerState(await readLedgerState(ledger))}`);
+      if (!result.ok) {
+        const last = result.steps[result.steps.length - 1];
+        throw new StepFailedError(last.index + 1, last.title, last.reason ?? "unknown reason");
+      }
+      return 0;
+    } finally {
+      pacer?.close();
+      await connection.close();
+    }
+  } catch (error) {
+    io.err(renderCliError(error, verbose));
+    return exitCodeOf(error);
+  }
+}

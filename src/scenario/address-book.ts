@@ -1,0 +1,124 @@
+import { ZeroAddress, type Interface } from "ethers";
+
+import type { HongKongLedger } from "../ledger/deploy.js";
+import { formatMoney, formatUnits } from "../format/money.js";
+import {
+  BondPayingAgent__factory,
+  GovernmentBond__factory,
+  ParticipantRegistry__factory,
+  SettlementEngine__factory,
+  TokenizedDeposit__factory,
+  WholesaleCBDC__factory,
+} from "../../typechain-types/index.js";
+
+/** A token as reports show it. */
+export interface TokenInfo {
+  readonly address: string;
+  readonly symbol: string;
+  readonly kind: "wCBDC" | "tokenized deposit" | "government bond";
+  readonly currency: string;
+  readonly decimals: number;
+}
+
+/** A contract whose events and errors reports decode. */
+export interface KnownContract {
+  readonly address: string;
+  readonly label: string;
+  readonly iface: Interface;
+}
+
+/**
+ * Names for every address on the ledger (participants, tokens, engine, paying agent) and the
+ * interfaces to decode their events and errors, so reports speak in names, not hex.
+ */
+export class AddressBook {
+  readonly tokens: readonly TokenInfo[];
+  readonly contracts: readonly KnownContract[];
+  /** Holders whose balances reports track: participants first, then market infrastructure. */
+  readonly holders: readonly { readonly address: string; readonly label: string }[];
+  private readonly labels = new Map<string, string>();
+  private readonly tokenByAddress = new Map<string, TokenInfo>();
+
+  private constructor(
+    tokens: TokenInfo[],
+    contracts: KnownContract[],
+    holders: { address: string; label: string }[],
+  ) {
+    this.tokens = tokens;
+    this.contracts = contracts;
+    this.holders = holders;
+    for (const h of holders) this.labels.set(h.address.toLowerCase(), h.label);
+    for (const c of contracts) this.labels.set(c.address.toLowerCase(), c.label);
+    for (const t of tokens) this.tokenByAddress.set(t.address.toLowerCase(), t);
+  }
+
+  /** Reads token metadata from the chain and builds the book for `ledger`. */
+  static async of(ledger: HongKongLedger): Promise<AddressBook> {
+    const moneyTokens = [
+      { contract: ledger.wcbdc, kind: "wCBDC" as const, iface: WholesaleCBDC__factory.createInterface() },
+      ...Object.values(ledger.deposits).map((contract) => ({
+        contract,
+        kind: "tokenized deposit" as const,
+        iface: TokenizedDeposit__factory.createInterface(),
+      })),
+    ];
+    const tokens: TokenInfo[] = [];
+    const contracts: KnownContract[] = [];
+    for (const { contract, kind, iface } of moneyTokens) {
+      const address = await contract.getAddress();
+      const symbol = await contract.symbol();
+      tokens.push({ address, symbol, kind, currency: await contract.currency(), decimals: Number(await contract.decimals()) });
+      contracts.push({ address, label: symbol, iface });
+    }
+    const bondAddress = await ledger.bond.getAddress();
+    const bondSymbol = await ledger.bond.symbol();
+    tokens.push({ address: bondAddress, symbol: bondSymbol, kind: "government bond", currency: await ledger.bond.currency(), decimals: 0 });
+    contracts.push({ address: bondAddress, label: bondSymbol, iface: GovernmentBond__factory.createInterface() });
+
+    const engine = await ledger.engine.getAddress();
+    const payingAgent = await ledger.payingAgent.getAddress();
+    contracts.push(
+      { address: engine, label: "settlement engine", iface: SettlementEngine__factory.createInterface() },
+      { address: payingAgent, label: "paying agent", iface: BondPayingAgent__factory.createInterface() },
+      { address: await ledger.registry.getAddress(), label: "registry", iface: ParticipantRegistry__factory.createInterface() },
+    );
+    const holders = [
+      ...Object.values(ledger.participants).map((p) => ({ address: p.address, label: p.name })),
+      { address: engine, label: "settlement engine" },
+      { address: payingAgent, label: "paying agent" },
+    ];
+    return new AddressBook(tokens, contracts, holders);
+  }
+
+  /** A person-readable name for `address` (a short hex form if unknown). */
+  label(address: string): string {
+    if (address === ZeroAddress) return "nobody";
+    return this.labels.get(address.toLowerCase()) ?? `${address.slice(0, 6)}…${address.slice(-4)}`;
+  }
+
+  /** Adds a name, e.g. for an account a scenario creates. */
+  name(address: string, label: string): void {
+    this.labels.set(address.toLowerCase(), label);
+  }
+
+  token(address: string): TokenInfo | undefined {
+    return this.tokenByAddress.get(address.toLowerCase());
+  }
+
+  /** An amount of `token` as people read it: "HKD 1,000.00 hbHKD", "600 units of 03GB2911". */
+  amount(token: TokenInfo, amount: bigint): string {
+    if (token.kind === "government bond") return `${formatUnits(amount, 0)} units of ${token.symbol}`;
+    return `${formatMoney(amount, token.currency, token.decimals)} ${token.kind === "wCBDC" ? "wCBDC" : token.symbol}`;
+  }
+
+  /** The same without the token's name, for tables with a token column: "HKD 1,000.00", "600 units". */
+  amountPlain(token: TokenInfo, amount: bigint): string {
+    if (token.kind === "government bond") return `${formatUnits(amount, 0)} units`;
+    return formatMoney(amount, token.currency, token.decimals);
+  }
+
+  /** Money in the currency of the ledger's wCBDC, e.g. "HKD 1,053.76". */
+  money(amount: bigint): string {
+    return this.amountPlain(this.tokens[0], amount);
+  }
+}

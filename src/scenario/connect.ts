@@ -1,0 +1,23 @@
+import hre, { network } from "hardhat";
+
+import { NetworkUnreachableError, UnknownNetworkError } from "../cli/errors.js";
+import type { LedgerConnection } from "../ledger/deploy.js";
+
+/**
+ * Connects to network `name` from hardhat.config.ts (the in-process network when undefined) and
+ * checks that it answers, turning Hardhat's and the transport's errors into one-line errors.
+ */
+export async function connectTo(name: string | undefined): Promise<LedgerConnection> {
+  const configured = Object.keys(hre.config.networks);
+  if (name !== undefined && !configured.includes(name)) throw new UnknownNetworkError(name, configured);
+  const connection = await network.create(name === undefined ? undefined : { network: name });
+  try {
+    await connection.ethers.provider.getBlockNumber();
+  } catch (cause) {
+    const config = connection.networkConfig;
+    const url = config.type === "http" ? await config.url.get().catch(() => "(unresolved URL)") : "(in-process)";
+    await connection.close().catch(() => undefined);
+    throw new NetworkUnreachableError(connection.networkName, url, cause);
+  }
+  return connection;
+}

@@ -1,0 +1,109 @@
+import { decodeBytes32String, MaxUint256, type Log, type LogDescription, type Result } from "ethers";
+
+import { FAILURE_REASON, iso20022Status } from "../settlement/trade.js";
+import type { AddressBook } from "./address-book.js";
+
+/** A trade or payment reference as text: the bytes32 string if it is one, else a short hash. */
+export function formatRef(ref: string): string {
+  try {
+    const text = decodeBytes32String(ref);
+    if (text.length > 0) return text;
+  } catch {
+    // not a short string
+  }
+  return `${ref.slice(0, 10)}…`;
+}
+
+function reasonLabel(reason: bigint): string {
+  const name = FAILURE_REASON[Number(reason)] ?? "TokenRejected";
+  return iso20022Status("Failed", name);
+}
+
+const ZERO = "0x0000000000000000000000000000000000000000";
+
+type Formatter = (args: Result, book: AddressBook, emitter: string) => string | null;
+
+const money = (book: AddressBook, token: string, amount: bigint): string => {
+  const info = book.token(token);
+  return info === undefined ? amount.toString() : book.amount(info, amount);
+};
+
+/** How each event reads in a report; `null` hides an event that would only be noise. */
+const FORMATTERS: Record<string, Formatter> = {
+  Transfer: (a, book, emitter) => {
+    const info = book.token(emitter);
+    if (info === undefined) return null;
+    const what = book.amount(info, a.value as bigint);
+    const deposit = info.kind === "tokenized deposit";
+    if (a.from === ZERO) return `${what} ${deposit ? "credited" : "issued"} to ${book.label(a.to as string)}`;
+    if (a.to === ZERO) return `${what} ${deposit ? "debited (burned)" : "redeemed"} from ${book.label(a.from as string)}`;
+    return `${what}: ${book.label(a.from as string)} → ${book.label(a.to as string)}`;
+  },
+  Approval: (a, book, emitter) =>
+    `${book.label(a.owner as string)} authorised ${book.label(a.spender as string)} on ${book.label(emitter)}${
+      (a.value as bigint) === MaxUint256 ? "" : ` for ${money(book, emitter, a.value as bigint)}`
+    }`,
+  TradeTermsRecorded: (a, book) => {
+    const t = a.trade as Result;
+    return `trade ${formatRef(t.tradeRef as string)}: ${book.label(t.seller as string)} sells ${money(book, t.asset as string, t.quantity as bigint)} to ${book.label(t.buyer as string)} for ${money(book, t.buyerCash as string, t.amount as bigint)}`;
+  },
+  TradeInstructed: (a, book) => `${book.label(a.party as string)} instructed as ${a.isSeller ? "seller" : "buyer"}`,
+  TradeMatched: () => "instructions matched (MACH)",
+  TradeSettled: (a, book) =>
+    `trade settled (SETT): ${book.label(a.seller as string)} delivered, ${book.label(a.buyer as string)} paid${a.signed ? " — from signed orders" : ""}`,
+  TradeSettledInBatch: (a) => `trade ${(a.tradeId as string).slice(0, 10)}… settled in batch #${a.batchId}`,
+  TradeSettlementFailed: (a) => `settlement attempt failed, nothing moved: ${reasonLabel(a.reason as bigint)}`,
+  TradeCancelled: (a, book) => `trade cancelled by ${book.label(a.by as string)} (CAND/CANI)`,
+  TradeExpiredUnsettled: () => "trade expired unsettled (CAND/CANS)",
+  InterbankSettled: (a, book) =>
+    `interbank leg: ${book.label(a.payerBank as string)} paid ${book.label(a.payeeBank as string)} ${book.money(a.amount as bigint)} in wCBDC`,
+  // A payment into a customer's bank (coupon, redemption) is told by the events around it.
+  PaymentSettled: (a, book) =>
+    book.token(a.payerDeposit as string)?.kind === "wCBDC"
+      ? null
+      : `payment ${formatRef(a.paymentRef as string)} settled: ${book.label(a.payer as string)} → ${book.label(a.payee as string)}, ${book.money(a.amount as bigint)}`,
+  BatchSettled: (a) =>
+    `netting batch #${a.batchId}: ${a.tradeCount} trades, ${a.grossTransfers} gross transfers netted to ${a.netTransfers}`,
+  BondAllotted: (a, book) =>
+    `${book.label(a.allottee as string)} allotted ${a.units} units for ${book.money(a.amount as bigint)}`,
+  BondIssued: (a, book) =>
+    `tender ${formatRef(a.tenderRef as string)} settled: ${a.units} units issued, proceeds ${book.money(a.proceeds as bigint)} to ${book.label(a.proceedsAccount as string)}`,
+  CouponPaid: (a, book) =>
+    `coupon ${Number(a.index) + 1} paid to ${book.label(a.holder as string)} on ${a.units} units of record: ${book.money(a.amount as bigint)} in ${book.label(a.cashAccount as string)}`,
+  Redeemed: (a, book) =>
+    `${book.label(a.holder as string)} redeemed ${a.units} units for ${book.money(a.amount as bigint)} in ${book.label(a.cashAccount as string)}`,
+  PaymentParked: (a, book) => `payment to ${book.label(a.holder as string)} parked for a later claim`,
+  StandingInstructionSet: (a, book) =>
+    `${book.label(a.holder as string)} will be paid in ${a.depositToken === "0x0000000000000000000000000000000000000000" ? "wCBDC" : book.label(a.depositToken as string)}`,
+  ParticipantFreezeUpdated: (a, book) => `registrar ${a.frozen ? "froze" : "unfroze"} ${book.label(a.account as string)}`,
+  AccountFreezeUpdated: (a, book, emitter) =>
+    `${book.label(emitter)}: ${book.label(a.account as string)} ${a.frozen ? "frozen" : "unfrozen"}`,
+  Paused: (_a, book, emitter) => `${book.label(emitter)} paused`,
+  Unpaused: (_a, book, emitter) => `${book.label(emitter)} unpaused`,
+  NonceInvalidated: (a, book) => `${book.label(a.owner as string)} voided an order nonce`,
+  DepositTokenRegistered: () => null,
+  RoleGranted: () => null,
+};
+
+/** The events of `logs`, decoded with the book's interfaces, in words. */
+export function describeLogs(logs: readonly Log[], book: AddressBook): string[] {
+  const lines: string[] = [];
+  for (const log of logs) {
+    const contract = book.contracts.find((c) => c.address.toLowerCase() === log.address.toLowerCase());
+    if (contract === undefined) continue;
+    let parsed: LogDescription | null = null;
+    try {
+      parsed = contract.iface.parseLog({ topics: [...log.topics], data: log.data });
+    } catch {
+      parsed = null;
+    }
+    if (parsed === null) continue;
+    const formatter = FORMATTERS[parsed.name];
+    const line =
+      formatter === undefined
+        ? `${contract.label}: ${parsed.name}(${parsed.args.map((v) => String(v)).join(", ")})`
+        : formatter(parsed.args, book, log.address);
+    if (line !== null) lines.push(line);
+  }
+  return lines;
+}

@@ -1,0 +1,69 @@
+import { isError, type ErrorDescription, type Result } from "ethers";
+
+import { FAILURE_REASON, iso20022Status } from "../settlement/trade.js";
+import type { AddressBook } from "./address-book.js";
+
+const LEGS = ["asset", "cash", "interbank"] as const;
+
+/** The revert data carried by an error thrown by ethers or Hardhat, if any. */
+export function revertDataOf(error: unknown): string | undefined {
+  const seen = new Set<unknown>();
+  const queue: unknown[] = [error];
+  while (queue.length > 0) {
+    const e = queue.shift();
+    if (e === null || typeof e !== "object" || seen.has(e)) continue;
+    seen.add(e);
+    const record = e as Record<string, unknown>;
+    if (typeof record.data === "string" && record.data.startsWith("0x") && record.data.length >= 10) return record.data;
+    queue.push(record.error, record.info, record.cause, record.data);
+  }
+  return undefined;
+}
+
+function decode(data: string, book: AddressBook): ErrorDescription | null {
+  for (const c of book.contracts) {
+    try {
+      const parsed = c.iface.parseError(data);
+      if (parsed !== null) return parsed;
+    } catch {
+      // not this interface's error
+    }
+  }
+  return null;
+}
+
+function argText(value: unknown, book: AddressBook): string {
+  if (typeof value === "string" && /^0x[0-9a-fA-F]{40}$/.test(value)) return book.label(value);
+  return String(value);
+}
+
+/** `Name(arg, …)` with addresses as names. */
+function plain(parsed: ErrorDescription, book: AddressBook): string {
+  return `${parsed.name}(${(parsed.args as Result).map((v) => argText(v, book)).join(", ")})`;
+}
+
+/**
+ * The decoded reason of a revert, in words: the engine's `SettlementLegFailed` reads as its
+ * ISO 20022 status, leg and the token's own error; any other known error as `Name(args)`.
+ */
+export function describeRevert(data: string | undefined, book: AddressBook): string {
+  if (data === undefined || data === "0x") return "reverted without a reason";
+  const parsed = decode(data, book);
+  if (parsed === null) return `reverted with unknown data ${data.slice(0, 10)}`;
+  if (parsed.name === "SettlementLegFailed") {
+    const [reason, leg, token, tokenError] = parsed.args as unknown as [bigint, bigint, string, string];
+    const inner = tokenError === "0x" ? "it returned false" : describeRevert(tokenError, book);
+    return `${iso20022Status("Failed", FAILURE_REASON[Number(reason)] ?? "TokenRejected")} on the ${
+      LEGS[Number(leg)] ?? "?"
+    } leg: ${book.label(token)} refused with ${inner}`;
+  }
+  return plain(parsed, book);
+}
+
+/** The decoded reason of `error` if it is a revert; its message otherwise. */
+export function describeError(error: unknown, book: AddressBook): string {
+  const data = revertDataOf(error);
+  if (data !== undefined) return describeRevert(data, book);
+  if (isError(error, "CALL_EXCEPTION")) return describeRevert(error.data ?? undefined, book);
+  return error instanceof Error ? error.message.split("\n")[0] : String(error);
+}

@@ -1,0 +1,109 @@
+import { encodeBytes32String, MaxUint256 } from "ethers";
+
+import type { HongKongLedger } from "../ledger/deploy.js";
+import type { BankKey, ParticipantKey } from "../ledger/hong-kong.js";
+import { OPENING_DEPOSITS, OPENING_WCBDC } from "../ledger/opening-balances.js";
+import { DEPOSITS } from "../ledger/hong-kong.js";
+import { parseMoney } from "../format/money.js";
+import type { ScenarioContext } from "../scenario/context.js";
+import type { Step } from "../scenario/types.js";
+import type { Trade } from "../settlement/trade.js";
+
+/** Which bank each customer banks with, from the ledger definition. */
+export function bankOf(customer: ParticipantKey): BankKey {
+  const deposit = DEPOSITS.find((d) => d.customers.includes(customer));
+  if (deposit === undefined) throw new Error(`${customer} has no bank in the ledger definition`);
+  return deposit.bank;
+}
+
+/** The opening steps most scenarios share: central-bank money to banks, deposits to customers. */
+export function openingSteps(): Step[] {
+  return [
+    {
+      title: "HKMA credits Harbour, Victoria and Lion Rock Bank with wholesale CBDC (wHKD)",
+      detail: "Central-bank money: only banks (and contracts HKMA approves) may hold it.",
+      action: async (ctx) => {
+        for (const [bank, amount] of Object.entries(OPENING_WCBDC) as [BankKey, string][]) {
+          const p = ctx.ledger.participants[bank];
+          await ctx.send(`mint ${amount} wHKD to ${p.name}`, ctx.ledger.wcbdc.mint(p.address, parseMoney(amount, 2)));
+        }
+      },
+    },
+    {
+      title: "Each bank credits its customers' tokenized deposits (hbHKD, vbHKD, lrHKD)",
+      detail: "Commercial-bank money: a bank's deposit token is held only by that bank's own customers.",
+      action: async (ctx) => {
+        for (const d of DEPOSITS) {
+          for (const customer of d.customers) {
+            const amount = OPENING_DEPOSITS[customer];
+            if (amount === undefined) continue;
+            const p = ctx.ledger.participants[customer];
+            await ctx.send(`${d.symbol}: credit ${p.name} ${amount}`, ctx.ledger.deposits[d.bank].mint(p.address, parseMoney(amount, 2)));
+          }
+        }
+      },
+    },
+  ];
+}
+
+/** Authorises the settlement engine to move `who`'s bond and cash (ERC-20 allowances). */
+export async function authoriseEngine(ctx: ScenarioContext, who: readonly ParticipantKey[]): Promise<void> {
+  const engine = await ctx.ledger.engine.getAddress();
+  for (const key of who) {
+    const p = ctx.ledger.participants[key];
+    await ctx.send(`${p.name} authorises the engine on the bond`, ctx.ledger.bond.connect(p.signer).approve(engine, MaxUint256));
+    if (p.kind !== "CommercialBank") {
+      const deposit = ctx.ledger.deposits[bankOf(key)];
+      await ctx.send(`${p.name} authorises the engine on its deposits`, deposit.connect(p.signer).approve(engine, MaxUint256));
+    }
+  }
+}
+
+/** The cash token a participant pays and is paid in: wCBDC for a bank, its bank's deposit token otherwise. */
+export function cashTokenOf(ledger: HongKongLedger, key: ParticipantKey): string {
+  const p = ledger.participants[key];
+  return p.kind === "CommercialBank" || p.kind === "CentralBank"
+    ? (ledger.wcbdc.target as string)
+    : (ledger.deposits[bankOf(key)].target as string);
+}
+
+/** A bond trade between two participants, each paying or paid in its own cash token. */
+export function bondTrade(
+  ledger: HongKongLedger,
+  ref: string,
+  seller: ParticipantKey,
+  buyer: ParticipantKey,
+  units: bigint,
+  pricePerUnit: bigint,
+  settlementDate: bigint,
+  expiry: bigint = settlementDate + 7n * 86_400n,
+): Trade {
+  return {
+    tradeRef: encodeBytes32String(ref),
+    seller: ledger.participants[seller].address,
+    buyer: ledger.participants[buyer].address,
+    asset: ledger.bond.target as string,
+    quantity: units,
+    buyerCash: cashTokenOf(ledger, buyer),
+    sellerCash: cashTokenOf(ledger, seller),
+    amount: units * pricePerUnit,
+    settlementDate,
+    expiry,
+  };
+}
+
+/** HKMA, as the Government's fiscal agent, pays `amount` into the paying agent: from the issue proceeds it holds, topped up from the Government's account. */
+export async function fundPayingAgent(ctx: ScenarioContext, amount: bigint, what: string): Promise<void> {
+  const agent = await ctx.ledger.payingAgent.getAddress();
+  const held = await ctx.ledger.wcbdc.balanceOf(ctx.ledger.participants.hkma.address);
+  const fromProceeds = held < amount ? held : amount;
+  if (fromProceeds > 0n) {
+    await ctx.send(`HKMA pays ${ctx.money(fromProceeds)} for ${what} into the paying agent`, ctx.ledger.wcbdc.transfer(agent, fromProceeds));
+  }
+  if (amount > fromProceeds) {
+    await ctx.send(
+      `HKMA credits ${ctx.money(amount - fromProceeds)} from the Government's account`,
+      ctx.ledger.wcbdc.mint(agent, amount - fromProceeds),
+    );
+  }
+}

@@ -1,0 +1,160 @@
+import { encodeBytes32String } from "ethers";
+
+import { formatDate } from "../ledger/dates.js";
+import type { ParticipantKey } from "../ledger/hong-kong.js";
+import type { ScenarioContext } from "../scenario/context.js";
+import { defineScenario } from "../scenario/types.js";
+import { signSettlementOrder, type Trade } from "../settlement/trade.js";
+import { authoriseEngine, bankOf, bondTrade, fundPayingAgent, openingSteps } from "./common.js";
+
+/** Issue price: 99.85% of the HK$50,000 face value of a unit. */
+export const ISSUE_PRICE = 4_992_500n;
+/** Secondary price at distribution: 100.02%. */
+export const DISTRIBUTION_PRICE = 5_001_000n;
+export const ALLOTMENTS = { harbourBank: 600n, victoriaBank: 400n } as const;
+/** Who holds how many units at maturity, after the distribution and the ex-coupon trade. */
+export const FINAL_HOLDINGS: Readonly<Partial<Record<ParticipantKey, bigint>>> = {
+  harbourBank: 420n,
+  victoriaBank: 340n,
+  peakAsset: 70n,
+  tsingYiInsurance: 80n,
+  lantauPension: 60n,
+  kowloonDealer: 30n,
+};
+const HOLDERS: readonly ParticipantKey[] = ["harbourBank", "victoriaBank", "peakAsset", "tsingYiInsurance", "lantauPension", "kowloonDealer"];
+
+export default defineScenario({
+  name: "green-bond-issuance",
+  description:
+    "HKSAR Government issues a tokenized green bond: DvP placement to banks in wCBDC, distribution to investors in tokenized deposits of different banks, coupons to holders of record, redemption at maturity",
+  steps: (ledger) => {
+    const { bond, engine, payingAgent, bondTerms, participants: P } = ledger;
+    const couponDates = bondTerms.couponDates;
+    let distributionToPeak: Trade;
+    let distributionToLantau: Trade;
+
+    const payCoupon = async (ctx: ScenarioContext, index: number): Promise<void> => {
+      await ctx.travelTo(couponDates[index]);
+      const liability = await payingAgent.couponLiability(index);
+      ctx.note(`coupon ${index + 1}: ${ctx.money(await bond.couponPerUnit(index))} per unit on ${await bond.totalSupplyAtRecord(index)} units of record = ${ctx.money(liability)}`);
+      await fundPayingAgent(ctx, liability, `coupon ${index + 1}`);
+      await ctx.send(`paying agent pays coupon ${index + 1}`, payingAgent.payCoupons(index, HOLDERS.map((k) => P[k].address)));
+    };
+
+    return [
+      ...openingSteps(),
+      {
+        title: "Banks and investors authorise the settlement engine to move their bonds and cash",
+        detail: "ERC-20 allowances: the engine can only move what both sides of a trade instruct or sign.",
+        action: (ctx) => authoriseEngine(ctx, ["harbourBank", "victoriaBank", "peakAsset", "tsingYiInsurance", "lantauPension", "kowloonDealer"]),
+      },
+      {
+        title: `Investors name their bank deposits as standing settlement instructions for coupons and redemption`,
+        action: async (ctx) => {
+          for (const key of ["peakAsset", "tsingYiInsurance", "lantauPension", "kowloonDealer"] as const) {
+            const p = P[key];
+            const deposit = ledger.deposits[bankOf(key)];
+            await ctx.send(
+              `${p.name}: pay me in ${await deposit.symbol()}`,
+              payingAgent.connect(p.signer).setStandingInstruction(deposit.target as string),
+            );
+          }
+        },
+      },
+      {
+        title: `Issue date ${formatDate(bondTerms.issueDate)}: HKSAR Government allots ${bondTerms.issueNumber} to Harbour Bank (600 units) and Victoria Bank (400 units) at HKD 49,925.00 a unit, DvP against wCBDC`,
+        detail: `ISIN ${bondTerms.isin}, ${bondTerms.name}: HK$50,000 a unit, 4.25% semi-annual, ACT/365F. Both allottees pay and receive, or neither does.`,
+        action: async (ctx) => {
+          await ctx.travelTo(bondTerms.issueDate);
+          await ctx.send(
+            "issue() — primary placement by DvP",
+            engine.connect(P.government.signer).issue(
+              bond.target as string,
+              ISSUE_PRICE,
+              P.hkma.address,
+              [
+                { allottee: P.harbourBank.address, units: ALLOTMENTS.harbourBank },
+                { allottee: P.victoriaBank.address, units: ALLOTMENTS.victoriaBank },
+              ],
+              encodeBytes32String(`TENDER-${bondTerms.issueNumber}`),
+            ),
+          );
+          ctx.check((await bond.totalSupply()) === 1_000n, "1,000 units should be outstanding");
+        },
+      },
+      {
+        title: "Harbour Bank sells 100 units to its customer Peak Asset Management, paid in Harbour deposits (instruction matching)",
+        detail: "Both sides instruct the same trade; the second instruction matches it and settles it at once. Paying a bank in its own deposits burns them: no wCBDC moves.",
+        action: async (ctx) => {
+          distributionToPeak = bondTrade(ledger, "DIST-001", "harbourBank", "peakAsset", 100n, DISTRIBUTION_PRICE, await ctx.now());
+          await ctx.send("Harbour Bank instructs (seller)", engine.connect(P.harbourBank.signer).instruct(distributionToPeak));
+          await ctx.send("Peak Asset Management instructs (buyer): match + settle", engine.connect(P.peakAsset.signer).instruct(distributionToPeak));
+          const record = await engine.tradeRecord(await engine.tradeId(distributionToPeak));
+          ctx.check(record.status === 4n, "the trade should be settled");
+        },
+      },
+      {
+        title: "Harbour Bank sells 80 units to Tsing Yi Insurance, a Victoria Bank customer: one transaction from Tsing Yi's signed order",
+        detail: "Bond to the buyer, Victoria deposits burned from the buyer, Victoria Bank pays Harbour Bank in wCBDC — all in one transaction.",
+        action: async (ctx) => {
+          const trade = bondTrade(ledger, "DIST-002", "harbourBank", "tsingYiInsurance", 80n, DISTRIBUTION_PRICE, await ctx.now());
+          const nonce = await engine["nonces(address,uint192)"](P.tsingYiInsurance.address, 0n);
+          const signature = await signSettlementOrder(P.tsingYiInsurance.signer, engine, trade, nonce);
+          await ctx.send("Harbour Bank submits Tsing Yi's signed order", engine.connect(P.harbourBank.signer).settleSigned(trade, 0n, "0x", nonce, signature));
+        },
+      },
+      {
+        title: "Victoria Bank sells 60 units to Lantau Pension Fund (Lion Rock Bank) for settlement tomorrow",
+        detail: "Matched today, settled on the settlement date: status MACH, PEND/FUTU until then.",
+        action: async (ctx) => {
+          distributionToLantau = bondTrade(ledger, "DIST-003", "victoriaBank", "lantauPension", 60n, DISTRIBUTION_PRICE, (await ctx.now()) + 86_400n);
+          await ctx.send("Victoria Bank instructs (seller)", engine.connect(P.victoriaBank.signer).instruct(distributionToLantau));
+          await ctx.send("Lantau Pension Fund instructs (buyer): matched", engine.connect(P.lantauPension.signer).instruct(distributionToLantau));
+          const record = await engine.tradeRecord(await engine.tradeId(distributionToLantau));
+          ctx.check(record.status === 2n, "the trade should be matched, awaiting its settlement date");
+        },
+      },
+      {
+        title: "Next day: the matched trade settles — Lion Rock Bank pays Victoria Bank in wCBDC",
+        action: async (ctx) => {
+          await ctx.travelTo(distributionToLantau.settlementDate);
+          await ctx.send("settle() on the settlement date", engine.settle(distributionToLantau));
+        },
+      },
+      {
+        title: `Record date ${formatDate(couponDates[0] - 86_400)} passes; Peak Asset Management then sells 30 units to Kowloon Dealer — ex-coupon`,
+        detail: "Holders at the close of the record date receive the coupon; a trade settling after it does not change who is paid.",
+        action: async (ctx) => {
+          await ctx.travelTo(BigInt(couponDates[0]) - 86_400n + 3_600n);
+          const trade = bondTrade(ledger, "SEC-001", "peakAsset", "kowloonDealer", 30n, 5_003_000n, await ctx.now());
+          await ctx.send("Peak instructs (seller)", engine.connect(P.peakAsset.signer).instruct(trade));
+          await ctx.send("Kowloon Dealer instructs (buyer): match + settle", engine.connect(P.kowloonDealer.signer).instruct(trade));
+          ctx.note(`holding of record — Peak: ${await bond.balanceOfAtRecord(P.peakAsset.address, 0)} units, Kowloon Dealer: ${await bond.balanceOfAtRecord(P.kowloonDealer.address, 0)} units`);
+        },
+      },
+      {
+        title: `Coupon date ${formatDate(couponDates[0])}: the paying agent pays coupon 1 to the holders of record`,
+        detail: "Banks are paid in wCBDC; investors through their banks: the engine pays the bank in wCBDC and the bank credits its deposit token.",
+        action: (ctx) => payCoupon(ctx, 0),
+      },
+      {
+        title: `Coupons 2 to 5, on ${couponDates.slice(1, 5).map(formatDate).join(", ")}`,
+        action: async (ctx) => {
+          for (let i = 1; i < couponDates.length - 1; i++) await payCoupon(ctx, i);
+        },
+      },
+      {
+        title: `Maturity ${formatDate(couponDates[couponDates.length - 1])}: final coupon, then every holder is redeemed at par — bonds burned, face value paid`,
+        action: async (ctx) => {
+          const last = couponDates.length - 1;
+          await payCoupon(ctx, last);
+          const redemption = await payingAgent.redemptionLiability();
+          ctx.note(`redemption: ${await bond.totalSupply()} units × HKD 50,000.00 = ${ctx.money(redemption)}`);
+          await fundPayingAgent(ctx, redemption, "redemption");
+          await ctx.send("paying agent redeems every holder", payingAgent.redeemHolders(HOLDERS.map((k) => P[k].address)));
+          ctx.check((await bond.totalSupply()) === 0n, "every unit should be redeemed");
+        },
+      },
+    ];
+  },
+});

@@ -1,0 +1,11 @@
+import type { Scenario } from "../scenario/types.js";
+import greenBondIssuance from "./green-bond-issuance.js";
+
+/** Every scenario, in the order `npm run scenarios` lists them. Add a new one here. */
+export const SCENARIOS: readonly Scenario[] = [greenBondIssuance];
+
+export const SCENARIO_NAMES: readonly string[] = SCENARIOS.map((s) => s.name);
+
+export function findScenario(name: string): Scenario | undefined {
+  return SCENARIOS.find((s) => s.name === name);
+}
