@@ -3,11 +3,16 @@ import { encodeBytes32String, MaxUint256 } from "ethers";
 import type { HongKongLedger } from "../ledger/deploy.js";
 import type { BankKey, ParticipantKey } from "../ledger/hong-kong.js";
 import { OPENING_DEPOSITS, OPENING_WCBDC } from "../ledger/opening-balances.js";
-import { DEPOSITS } from "../ledger/hong-kong.js";
+import { DEPOSITS, PARTICIPANTS } from "../ledger/hong-kong.js";
 import { parseMoney } from "../format/money.js";
 import type { ScenarioContext } from "../scenario/context.js";
 import type { Step } from "../scenario/types.js";
 import type { Trade } from "../settlement/trade.js";
+
+/** A participant's display name, from the ledger definition. */
+export function nameOf(key: ParticipantKey): string {
+  return PARTICIPANTS.find((p) => p.key === key)?.name ?? key;
+}
 
 /** Which bank each customer banks with, from the ledger definition. */
 export function bankOf(customer: ParticipantKey): BankKey {
@@ -106,4 +111,29 @@ export async function fundPayingAgent(ctx: ScenarioContext, amount: bigint, what
       ctx.ledger.wcbdc.mint(agent, amount - fromProceeds),
     );
   }
+}
+
+/** Issue price used across scenarios: 99.85% of the HK$50,000 face value of a unit. */
+export const ISSUE_PRICE = 4_992_500n;
+
+/** A step in which the Government allots the green bond to banks by DvP against wCBDC on its issue date. */
+export function issueStep(allotments: Readonly<Partial<Record<BankKey, bigint>>>): Step {
+  const list = Object.entries(allotments) as [BankKey, bigint][];
+  return {
+    title: `Issue date: HKSAR Government allots the green bond to ${list.map(([b, u]) => `${nameOf(b)} (${u} units)`).join(", ")} at HKD 49,925.00 a unit, DvP against wCBDC`,
+    action: async (ctx) => {
+      const { engine, bond, bondTerms, participants: P } = ctx.ledger;
+      await ctx.travelTo(bondTerms.issueDate);
+      await ctx.send(
+        "issue() — primary placement by DvP",
+        engine.connect(P.government.signer).issue(
+          bond.target as string,
+          ISSUE_PRICE,
+          P.hkma.address,
+          list.map(([bank, units]) => ({ allottee: P[bank].address, units })),
+          encodeBytes32String(`TENDER-${bondTerms.issueNumber}`),
+        ),
+      );
+    },
+  };
 }

@@ -5,10 +5,10 @@ import type { ParticipantKey } from "../ledger/hong-kong.js";
 import type { ScenarioContext } from "../scenario/context.js";
 import { defineScenario } from "../scenario/types.js";
 import { signSettlementOrder, type Trade } from "../settlement/trade.js";
-import { authoriseEngine, bankOf, bondTrade, fundPayingAgent, openingSteps } from "./common.js";
+import { authoriseEngine, bankOf, bondTrade, fundPayingAgent, ISSUE_PRICE, openingSteps } from "./common.js";
 
-/** Issue price: 99.85% of the HK$50,000 face value of a unit. */
-export const ISSUE_PRICE = 4_992_500n;
+export { ISSUE_PRICE };
+
 /** Secondary price at distribution: 100.02%. */
 export const DISTRIBUTION_PRICE = 5_001_000n;
 export const ALLOTMENTS = { harbourBank: 600n, victoriaBank: 400n } as const;

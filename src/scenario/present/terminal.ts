@@ -4,6 +4,8 @@ import type { Step } from "../types.js";
 
 /** Events listed per transaction; the rest are counted (the JSON report has them all). */
 const MAX_EVENTS_SHOWN = 8;
+/** Transactions listed per step. */
+const MAX_TXS_SHOWN = 12;
 
 const gas = (n: bigint): string => Number(n).toLocaleString("en-US");
 
@@ -28,18 +30,26 @@ export function renderStepResult(result: StepResult, run: Pick<ScenarioRun, "boo
       lines.push("  ✔ done");
       break;
     case "expected-failure":
-      lines.push(`  ✔ refused as expected${result.reason === undefined ? "" : `: ${result.reason}`}`);
+      lines.push(
+        result.expect === "no-balance-change"
+          ? "  ✔ as expected: the attempt is recorded on chain and no balance moved"
+          : `  ✔ refused as expected: ${result.reason ?? "reverted"}`,
+      );
       break;
     case "failed":
       lines.push(`  ✖ FAILED: ${result.reason ?? "unknown reason"}`);
       break;
   }
-  for (const tx of result.transactions) {
+  for (const tx of result.transactions.slice(0, MAX_TXS_SHOWN)) {
     lines.push(`  tx ${tx.hash.slice(0, 10)}…  ${tx.label}  (gas ${gas(tx.gasUsed)})`);
     for (const event of tx.events.slice(0, MAX_EVENTS_SHOWN)) lines.push(`     • ${event}`);
     if (tx.events.length > MAX_EVENTS_SHOWN) {
       lines.push(`     • … and ${tx.events.length - MAX_EVENTS_SHOWN} more events (all of them in --json)`);
     }
+  }
+  if (result.transactions.length > MAX_TXS_SHOWN) {
+    const rest = result.transactions.slice(MAX_TXS_SHOWN);
+    lines.push(`  … and ${rest.length} more transactions (gas ${gas(rest.reduce((sum, t) => sum + t.gasUsed, 0n))}; all of them in --json)`);
   }
   for (const note of result.notes) lines.push(`  ${note}`);
   if (result.changes.length === 0) {

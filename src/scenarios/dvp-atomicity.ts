@@ -1,0 +1,144 @@
+import { encodeBytes32String } from "ethers";
+
+import type { ScenarioContext } from "../scenario/context.js";
+import { defineScenario, type Step } from "../scenario/types.js";
+import { signSettlementOrder, type Trade } from "../settlement/trade.js";
+import { authoriseEngine, bondTrade, issueStep, openingSteps } from "./common.js";
+
+export const PRICE = 5_001_000n;
+
+/**
+ * Settles `trade` in one transaction from the buyer's signed order, submitted by the seller: the
+ * chain either moves both legs or refuses with the reason.
+ */
+async function settleSignedBySeller(ctx: ScenarioContext, trade: Trade, buyerKey: "peakAsset" | "tsingYiInsurance" | "lantauPension", sellerKey: "kowloonDealer" | "harbourBank"): Promise<void> {
+  const { engine, participants: P } = ctx.ledger;
+  const buyer = P[buyerKey];
+  const nonce = await engine["nonces(address,uint192)"](buyer.address, 0n);
+  const signature = await signSettlementOrder(buyer.signer, engine, trade, nonce);
+  await ctx.send(`${P[sellerKey].name} submits ${buyer.name}'s signed order`, engine.connect(P[sellerKey].signer).settleSigned(trade, 0n, "0x", nonce, signature));
+}
+
+export default defineScenario({
+  name: "dvp-atomicity",
+  description:
+    "Every failure in turn — insufficient cash, insufficient securities, ineligible buyer, frozen account, paused bond, expired instruction — refused with balances unchanged",
+  steps: (ledger) => {
+    const { engine, bond, registry, participants: P } = ledger;
+    let seq = 0;
+    const trade = async (ctx: ScenarioContext, seller: "kowloonDealer" | "harbourBank", buyer: "peakAsset" | "tsingYiInsurance" | "lantauPension", units: bigint, price = PRICE): Promise<Trade> =>
+      bondTrade(ledger, `ATOM-${String(++seq).padStart(3, "0")}`, seller, buyer, units, price, await ctx.now());
+    let expiring: Trade;
+    const steps: Step[] = [
+      ...openingSteps(),
+      {
+        title: "Banks, Kowloon Dealer and the investors authorise the settlement engine",
+        action: (ctx) => authoriseEngine(ctx, ["harbourBank", "victoriaBank", "kowloonDealer", "peakAsset", "tsingYiInsurance", "lantauPension"]),
+      },
+      issueStep({ harbourBank: 3_000n, victoriaBank: 1_000n }),
+      {
+        title: "Kowloon Dealer buys 100 units from Harbour Bank (settles: the baseline)",
+        action: async (ctx) => {
+          const base = bondTrade(ledger, "ATOM-000", "harbourBank", "kowloonDealer", 100n, PRICE, await ctx.now());
+          await ctx.send("Harbour Bank instructs", engine.connect(P.harbourBank.signer).instruct(base));
+          await ctx.send("Kowloon Dealer instructs: match + settle", engine.connect(P.kowloonDealer.signer).instruct(base));
+        },
+      },
+      {
+        title: "Insufficient cash (MONY): Peak Asset Management agrees to buy 2,500 units for HKD 125,025,000.00 but holds HKD 120,000,000.00",
+        expect: "revert",
+        action: async (ctx) => settleSignedBySeller(ctx, await trade(ctx, "harbourBank", "peakAsset", 2_500n), "peakAsset", "harbourBank"),
+      },
+      {
+        title: "Insufficient securities (LACK): Kowloon Dealer sells 150 units but holds 100",
+        expect: "revert",
+        action: async (ctx) => settleSignedBySeller(ctx, await trade(ctx, "kowloonDealer", "tsingYiInsurance", 150n), "tsingYiInsurance", "kowloonDealer"),
+      },
+      {
+        title: "The same shortfall through instruction matching: the match is kept, the trade is recorded PENF/LACK",
+        detail: "On the instruction path a failed attempt does not revert: the trade stays on chain as Failed with its reason, to be retried.",
+        expect: "no-balance-change",
+        action: async (ctx) => {
+          const t = await trade(ctx, "kowloonDealer", "tsingYiInsurance", 150n);
+          await ctx.send("Kowloon Dealer instructs", engine.connect(P.kowloonDealer.signer).instruct(t));
+          await ctx.send("Tsing Yi instructs: match, settlement fails", engine.connect(P.tsingYiInsurance.signer).instruct(t));
+          const record = await engine.tradeRecord(await engine.tradeId(t));
+          ctx.check(record.status === 3n && record.reason === 1n, "the trade should be Failed with InsufficientSecurities");
+          ctx.note("trade status on chain: PENF/LACK (Failed, insufficient securities)");
+        },
+      },
+      {
+        title: "Ineligible buyer: Lantau Pension Fund's KYC lapses, and its purchase of 10 units is refused",
+        expect: "revert",
+        action: async (ctx) => {
+          const lapse = (await ctx.now()) + 60n;
+          await ctx.send("registrar shortens Lantau's KYC validity", registry.updateKycExpiry(P.lantauPension.address, lapse));
+          await ctx.travelTo(lapse + 1n);
+          await settleSignedBySeller(ctx, await trade(ctx, "kowloonDealer", "lantauPension", 10n), "lantauPension", "kowloonDealer");
+        },
+      },
+      {
+        title: "The registrar renews Lantau Pension Fund's KYC",
+        action: async (ctx) => {
+          await ctx.send("registrar renews Lantau's KYC", registry.updateKycExpiry(P.lantauPension.address, (await ctx.now()) + 365n * 86_400n));
+        },
+      },
+      {
+        title: "Frozen account (BLOC): the registrar freezes Kowloon Dealer's bond account; its sale of 10 units is refused",
+        expect: "revert",
+        action: async (ctx) => {
+          await ctx.send("registrar freezes Kowloon Dealer on the bond", bond.connect(P.hkma.signer).setFrozen(P.kowloonDealer.address, true));
+          await settleSignedBySeller(ctx, await trade(ctx, "kowloonDealer", "peakAsset", 10n), "peakAsset", "kowloonDealer");
+        },
+      },
+      {
+        title: "The registrar unfreezes Kowloon Dealer",
+        action: async (ctx) => {
+          await ctx.send("registrar unfreezes Kowloon Dealer", bond.connect(P.hkma.signer).setFrozen(P.kowloonDealer.address, false));
+        },
+      },
+      {
+        title: "Paused bond: the registrar pauses the bond; a sale of 10 units is refused",
+        expect: "revert",
+        action: async (ctx) => {
+          await ctx.send("registrar pauses the bond", bond.connect(P.hkma.signer).pause());
+          await settleSignedBySeller(ctx, await trade(ctx, "kowloonDealer", "peakAsset", 10n), "peakAsset", "kowloonDealer");
+        },
+      },
+      {
+        title: "The registrar unpauses the bond",
+        action: async (ctx) => {
+          await ctx.send("registrar unpauses the bond", bond.connect(P.hkma.signer).unpause());
+        },
+      },
+      {
+        title: "Kowloon Dealer and Peak match a T+1 trade of 10 units that expires an hour after its settlement date",
+        action: async (ctx) => {
+          const now = await ctx.now();
+          expiring = bondTrade(ledger, "ATOM-EXP", "kowloonDealer", "peakAsset", 10n, PRICE, now + 86_400n, now + 86_400n + 3_600n);
+          await ctx.send("Kowloon Dealer instructs", engine.connect(P.kowloonDealer.signer).instruct(expiring));
+          await ctx.send("Peak instructs: matched, awaiting settlement date", engine.connect(P.peakAsset.signer).instruct(expiring));
+        },
+      },
+      {
+        title: "Expired instruction: nobody settles it in time; past its expiry, a settlement attempt records it Expired (CAND/CANS)",
+        expect: "no-balance-change",
+        action: async (ctx) => {
+          await ctx.travelTo(expiring.expiry + 1n);
+          await ctx.send("settle() after expiry", engine.settle(expiring));
+          const record = await engine.tradeRecord(await engine.tradeId(expiring));
+          ctx.check(record.status === 6n, "the trade should be Expired");
+          ctx.note("trade status on chain: CAND/CANS (Expired unsettled)");
+        },
+      },
+      {
+        title: "Instructing an expired trade is refused",
+        expect: "revert",
+        action: async (ctx) => {
+          await ctx.send("instruct() after expiry", engine.connect(P.kowloonDealer.signer).instruct({ ...expiring, tradeRef: encodeBytes32String("ATOM-EXP-2") }));
+        },
+      },
+    ];
+    return steps;
+  },
+});
