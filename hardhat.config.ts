@@ -18,6 +18,9 @@ const solcSettings = {
 // Fuzz runs: enough to mean something locally, more under CI. The seed is
 // fixed so that a failure found once reproduces on every machine.
 const FUZZ_RUNS = process.env.CI === "true" ? 2_000 : 500;
+// Invariant campaigns: each run is a fresh sequence of `depth` random handler calls, every
+// invariant checked after each call (test/solidity/settlement/SettlementInvariants.t.sol).
+const INVARIANT_RUNS = process.env.CI === "true" ? 256 : 64;
 
 export default defineConfig({
   plugins: [hardhatToolboxMochaEthersPlugin],
@@ -30,18 +33,19 @@ export default defineConfig({
   test: {
     solidity: {
       fuzz: { runs: FUZZ_RUNS, seed: "0x5eed" },
-      invariant: { runs: 64, depth: 32, failOnRevert: false },
+      invariant: { runs: INVARIANT_RUNS, depth: 64, failOnRevert: false },
     },
   },
   typechain: {
     outDir: "typechain-types",
   },
   networks: {
-    // `localhost` is `npx hardhat node` (chain id 31337).
+    // `localhost` is `npx hardhat node` (chain id 31337); SANDBOX_LOCALHOST_URL points it elsewhere
+    // (the tests start their node on a free port).
     localhost: {
       type: "http",
       chainType: "l1",
-      url: "http://127.0.0.1:8545",
+      url: process.env.SANDBOX_LOCALHOST_URL ?? "http://127.0.0.1:8545",
     },
     // Any other JSON-RPC ledger: URL and key come from the environment or the
     // Hardhat keystore, never from this file.
