@@ -47,13 +47,14 @@ export default defineConfig({
       chainType: "l1",
       url: process.env.SANDBOX_LOCALHOST_URL ?? "http://127.0.0.1:8545",
     },
-    // Any other JSON-RPC ledger: URL and key come from the environment or the
-    // Hardhat keystore, never from this file.
+    // Any other JSON-RPC ledger (e.g. anvil, or a node of your own): URL and the mnemonic of the
+    // institutions' accounts come from the environment or the Hardhat keystore, never from this file.
+    // The ledger gives each institution its own account: it uses the first nine.
     remote: {
       type: "http",
       chainType: "l1",
       url: configVariable("SANDBOX_RPC_URL"),
-      accounts: [configVariable("SANDBOX_PRIVATE_KEY")],
+      accounts: { mnemonic: configVariable("SANDBOX_MNEMONIC"), count: 20 },
     },
   },
 });

@@ -147,7 +147,7 @@ const rows: string[][] = [
   ["Floor: two `transferFrom`s on plain OpenZeppelin ERC-20s (reference contract)", fmt(floorGas), "1.00×", times(floorGas, ledgerFloorGas), "", ""],
   ["Floor: the same two `transferFrom`s on the ledger's bond and wCBDC (eligibility, freeze, pause, record dates)", fmt(ledgerFloorGas), times(ledgerFloorGas, floorGas), "1.00×", "", ""],
   [
-    "Signed one-transaction DvP (submitted by the seller: buyer's EIP-712 order, keyed nonce, eligibility)",
+    "Signed one-transaction DvP (submitted by the seller: buyer's EIP-712 order, both keyed nonces, eligibility)",
     fmt(signedGas),
     times(signedGas, floorGas),
     times(signedGas, ledgerFloorGas),

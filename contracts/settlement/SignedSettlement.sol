@@ -11,7 +11,8 @@ import {Trade, TradeHash} from "./Trade.sol";
 
 /// @title One-transaction DvP from both parties' EIP-712 signed orders
 /// @notice Seller and buyer each sign a `SettlementOrder` — the trade plus a nonce of their own — and
-/// either party or a settlement agent submits both signatures; both legs move in that transaction.
+/// either party or a settlement agent submits them; both legs move in that transaction. Each party's
+/// nonce is consumed on settlement, including the submitter's, so the same orders settle once.
 /// A signature is bound to this contract and chain (EIP-712 domain), void after the trade's expiry, and
 /// usable once: each signer's nonce is consumed (keyed nonces, so independent order streams do not
 /// wait on each other). A signer can void an unsubmitted order by consuming its nonce first.
@@ -28,9 +29,9 @@ abstract contract SignedSettlement is SettlementLegs, EIP712, NoncesKeyed, Reent
 
     /// @notice Settles `trade` in this transaction from the seller's and the buyer's signed orders.
     /// @dev Requirements: caller is the seller, the buyer or a `SETTLEMENT_AGENT_ROLE` holder; the trade
-    /// is due and unexpired; the signature of every party other than the caller verifies over its
-    /// order with that signer's current nonce for its key, and the nonce is consumed. A party that
-    /// submits needs no signature of its own (its nonce and signature arguments are ignored). Reverts
+    /// is due and unexpired; each party's nonce is its current one for its key, and is consumed; the
+    /// signature of every party other than the caller verifies over its order. A party that submits
+    /// needs no signature of its own (its signature argument is ignored, its nonce is not). Reverts
     /// `SettlementLegFailed` with the reason if a leg cannot move.
     /// @param trade the terms both parties signed.
     /// @param sellerNonce the seller's keyed nonce (key << 64 | sequence).
@@ -53,9 +54,10 @@ abstract contract SignedSettlement is SettlementLegs, EIP712, NoncesKeyed, Reent
         if (block.timestamp > trade.expiry) revert TradeExpired(id, trade.expiry);
         if (block.timestamp < trade.settlementDate) revert TradeNotDue(id, trade.settlementDate);
 
-        // A party submitting the transaction consents by sending it; only the other side's order is checked.
-        if (msg.sender != trade.seller) _useSignedOrder(trade.seller, id, sellerNonce, sellerSignature);
-        if (msg.sender != trade.buyer) _useSignedOrder(trade.buyer, id, buyerNonce, buyerSignature);
+        // A party submitting the transaction consents by sending it, so its signature is not checked;
+        // its nonce is still consumed, so the counterparty cannot settle the same orders a second time.
+        _useOrder(trade.seller, id, sellerNonce, sellerSignature);
+        _useOrder(trade.buyer, id, buyerNonce, buyerSignature);
 
         _deliverAndPay(trade, id);
         emit TradeSettled(id, trade.seller, trade.buyer, trade.quantity, trade.amount, true);
@@ -76,11 +78,13 @@ abstract contract SignedSettlement is SettlementLegs, EIP712, NoncesKeyed, Reent
         emit NonceInvalidated(msg.sender, used);
     }
 
-    function _useSignedOrder(address signer, bytes32 id, uint256 nonce, bytes calldata signature) private {
-        if (!SignatureChecker.isValidSignatureNowCalldata(signer, _orderDigest(id, nonce), signature)) {
-            revert InvalidSignature(signer);
-        }
-        _useCheckedNonce(signer, nonce);
+    /// @dev Consumes `party`'s order: its nonce always, its signature unless `party` is the caller.
+    function _useOrder(address party, bytes32 id, uint256 nonce, bytes calldata signature) private {
+        if (
+            msg.sender != party &&
+            !SignatureChecker.isValidSignatureNowCalldata(party, _orderDigest(id, nonce), signature)
+        ) revert InvalidSignature(party);
+        _useCheckedNonce(party, nonce);
     }
 
     function _orderDigest(bytes32 id, uint256 nonce) private view returns (bytes32) {

@@ -16,7 +16,11 @@ async function settleSignedBySeller(ctx: ScenarioContext, trade: Trade, buyerKey
   const buyer = P[buyerKey];
   const nonce = await engine["nonces(address,uint192)"](buyer.address, 0n);
   const signature = await signSettlementOrder(buyer.signer, engine, trade, nonce);
-  await ctx.send(`${P[sellerKey].name} submits ${buyer.name}'s signed order`, engine.connect(P[sellerKey].signer).settleSigned(trade, 0n, "0x", nonce, signature));
+  const ownNonce = await engine["nonces(address,uint192)"](P[sellerKey].address, 0n);
+  await ctx.send(
+    `${P[sellerKey].name} submits ${buyer.name}'s signed order`,
+    engine.connect(P[sellerKey].signer).settleSigned(trade, ownNonce, "0x", nonce, signature),
+  );
 }
 
 export default defineScenario({

@@ -100,7 +100,11 @@ export default defineScenario({
           const trade = bondTrade(ledger, "DIST-002", "harbourBank", "tsingYiInsurance", 80n, DISTRIBUTION_PRICE, await ctx.now());
           const nonce = await engine["nonces(address,uint192)"](P.tsingYiInsurance.address, 0n);
           const signature = await signSettlementOrder(P.tsingYiInsurance.signer, engine, trade, nonce);
-          await ctx.send("Harbour Bank submits Tsing Yi's signed order", engine.connect(P.harbourBank.signer).settleSigned(trade, 0n, "0x", nonce, signature));
+          const ownNonce = await engine["nonces(address,uint192)"](P.harbourBank.address, 0n);
+          await ctx.send(
+            "Harbour Bank submits Tsing Yi's signed order",
+            engine.connect(P.harbourBank.signer).settleSigned(trade, ownNonce, "0x", nonce, signature),
+          );
         },
       },
       {

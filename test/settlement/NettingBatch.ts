@@ -1,0 +1,505 @@
+import { expect } from "chai";
+import { id as keccakId, type ContractTransactionReceipt } from "ethers";
+
+import type { Trade } from "../../src/settlement/trade.js";
+import { networkHelpers } from "../helpers/ledger-fixture.js";
+import {
+  DAY,
+  changes,
+  chainNow,
+  legOf,
+  loadSettlementLedger,
+  mined,
+  nextTradeRef,
+  partiesOf,
+  reasonOf,
+  statusOf,
+  tradeIdOf,
+  type Balances,
+  type SettlementLedger,
+  type TokenLabel,
+} from "../helpers/settlement-fixture.js";
+
+/**
+ * Netting batches (contracts/settlement/NettingBatch.sol): a settlement agent settles many matched,
+ * due trades in one transaction, all or nothing, moving one net amount per participant and token
+ * — like a CSD's night-time batch (DOMAIN.md §5). The result must equal settling the same trades one
+ * by one; netting only needs fewer movements and less liquidity.
+ *
+ * The batch below, among the three banks, paying in wCBDC (prices per HK$50,000 unit):
+ *
+ *   trade  seller        buyer         units  price (HKD)  amount (minor units)
+ *   B1     Harbour Bank  Victoria Bank  100    49,750.00    497,500,000
+ *   B2     Victoria Bank Lion Rock Bank  60    49,800.00    298,800,000
+ *   B3     Lion Rock     Harbour Bank    30    49,900.00    149,700,000
+ *   B4     Victoria Bank Harbour Bank    40    49,700.00    198,800,000
+ *
+ * Net bond units: Harbour −100 +30 +40 = −30; Victoria +100 −60 −40 = 0; Lion Rock +60 −30 = +30.
+ * Net wCBDC:      Harbour +497,500,000 −149,700,000 −198,800,000 = +149,000,000
+ *                 Victoria −497,500,000 +298,800,000 +198,800,000 = +100,000
+ *                 Lion Rock −298,800,000 +149,700,000             = −149,100,000   (sum 0)
+ * Gross: 4 trades × 2 legs = 8 movements. Net: bond 2 (Harbour pays in, Lion Rock is paid out),
+ * wCBDC 3 (Lion Rock pays in, Harbour and Victoria are paid out) = 5.
+ */
+
+const { time } = networkHelpers;
+
+const SETTLEMENT_AGENT_ROLE = keccakId("SETTLEMENT_AGENT_ROLE");
+const TRANSFER_TOPIC = keccakId("Transfer(address,address,uint256)");
+
+/** Lion Rock Bank's net wCBDC debit in the batch. */
+const LION_ROCK_NET_DEBIT = 149_100_000n;
+
+/** The net movements worked out in the header. */
+const NET_MOVES: Balances = {
+  "bond:harbourBank": -30n,
+  "bond:lionRockBank": 30n,
+  "wHKD:harbourBank": 149_000_000n,
+  "wHKD:victoriaBank": 100_000n,
+  "wHKD:lionRockBank": -LION_ROCK_NET_DEBIT,
+};
+
+interface Batch {
+  readonly trades: readonly Trade[];
+  readonly settlementDate: bigint;
+}
+
+/** The four trades of the header, with a settlement date an hour ahead and expiry a day ahead. */
+async function batchTrades(f: SettlementLedger): Promise<Batch> {
+  const now = await chainNow();
+  const settlementDate = now + 3_600n;
+  const p = f.participants;
+  const leg = (seller: string, buyer: string, quantity: bigint, price: bigint): Promise<Trade> =>
+    f.makeTrade({
+      seller,
+      buyer,
+      quantity,
+      amount: quantity * price,
+      buyerCash: f.wcbdcAddress,
+      sellerCash: f.wcbdcAddress,
+      settlementDate,
+      expiry: now + DAY,
+    });
+  const trades = [
+    await leg(p.harbourBank.address, p.victoriaBank.address, 100n, 4_975_000n),
+    await leg(p.victoriaBank.address, p.lionRockBank.address, 60n, 4_980_000n),
+    await leg(p.lionRockBank.address, p.harbourBank.address, 30n, 4_990_000n),
+    await leg(p.victoriaBank.address, p.harbourBank.address, 40n, 4_970_000n),
+  ];
+  return { trades, settlementDate };
+}
+
+/** Both sides instruct `trade`. */
+async function match(f: SettlementLedger, trade: Trade): Promise<void> {
+  const { seller, buyer } = partiesOf(f, trade);
+  await mined(f.engine.connect(seller).instruct(trade));
+  await mined(f.engine.connect(buyer).instruct(trade));
+}
+
+/** The four trades matched, and the clock moved to their settlement date. */
+async function matchedBatch(f: SettlementLedger): Promise<Batch> {
+  const batch = await batchTrades(f);
+  for (const t of batch.trades) await match(f, t);
+  await time.increaseTo(batch.settlementDate);
+  return batch;
+}
+
+async function statuses(f: SettlementLedger, trades: readonly Trade[]): Promise<bigint[]> {
+  return Promise.all(trades.map(async (t) => (await f.engine.tradeRecord(tradeIdOf(t))).status));
+}
+
+/** Every token's address, by snapshot label. */
+function tokenAddresses(f: SettlementLedger): Record<TokenLabel, string> {
+  return {
+    wHKD: f.wcbdcAddress,
+    hbHKD: f.depositAddress.harbourBank,
+    vbHKD: f.depositAddress.victoriaBank,
+    lrHKD: f.depositAddress.lionRockBank,
+    bond: f.bondAddress,
+  };
+}
+
+/**
+ * Number of `Transfer` events touching each participant, per token, in `receipt`, keyed like the
+ * balance snapshots (`"wHKD:harbourBank"`). The engine's own side of each movement is left out.
+ */
+function transferCounts(f: SettlementLedger, receipt: ContractTransactionReceipt): Record<string, number> {
+  const tokenLabel = new Map(Object.entries(tokenAddresses(f)).map(([label, address]) => [address, label]));
+  const holderName = new Map(Object.entries(f.holders).map(([name, address]) => [address.toLowerCase(), name]));
+  const counts: Record<string, number> = {};
+  for (const log of receipt.logs) {
+    const label = tokenLabel.get(log.address);
+    if (label === undefined || log.topics[0] !== TRANSFER_TOPIC) continue;
+    for (const topic of [log.topics[1], log.topics[2]]) {
+      const name = holderName.get(`0x${topic.slice(26)}`.toLowerCase());
+      if (name === undefined || name === "engine") continue;
+      const key = `${label}:${name}`;
+      counts[key] = (counts[key] ?? 0) + 1;
+    }
+  }
+  return counts;
+}
+
+function transferLogCount(f: SettlementLedger, receipt: ContractTransactionReceipt): number {
+  const tokens = new Set(Object.values(tokenAddresses(f)));
+  return receipt.logs.filter((l) => tokens.has(l.address) && l.topics[0] === TRANSFER_TOPIC).length;
+}
+
+async function settleBatch(f: SettlementLedger, trades: readonly Trade[]): Promise<ContractTransactionReceipt> {
+  const receipt = await (await f.engine.settleBatch([...trades])).wait();
+  if (receipt === null) throw new Error("settleBatch was not mined");
+  return receipt;
+}
+
+/** Asserts that settling `trades` as a batch reverts with `error(args)`, moving and settling nothing. */
+async function expectBatchRefused(
+  f: SettlementLedger,
+  trades: readonly Trade[],
+  error: string,
+  args: readonly unknown[],
+): Promise<void> {
+  const before = await f.snapshot();
+  const statusesBefore = await statuses(f, trades);
+  await expect(f.engine.settleBatch([...trades]))
+    .to.be.revertedWithCustomError(f.engine, error)
+    .withArgs(...args);
+  expect(await f.snapshot()).to.deep.equal(before, "a refused batch moved a balance");
+  expect(await statuses(f, trades)).to.deep.equal(statusesBefore, "a refused batch changed a trade's status");
+  expect(await f.engine.batchCount()).to.equal(0n);
+}
+
+describe("NettingBatch (settlement engine)", function () {
+  describe("a batch of matched, due trades among banks in wCBDC", function () {
+    it("settles as one net movement per participant and token, with its report", async function () {
+      const f = await loadSettlementLedger();
+      const { trades } = await matchedBatch(f);
+
+      const before = await f.snapshot();
+      const tx = f.engine.settleBatch([...trades]);
+      await expect(tx).to.emit(f.engine, "BatchSettled").withArgs(1n, 4n, 8n, 5n);
+      for (const t of trades) {
+        await expect(tx).to.emit(f.engine, "TradeSettledInBatch").withArgs(tradeIdOf(t), 1n);
+      }
+      const receipt = await (await tx).wait();
+      if (receipt === null) throw new Error("settleBatch was not mined");
+      const block = await receipt.getBlock();
+
+      expect(changes(before, await f.snapshot())).to.deep.equal(NET_MOVES);
+      expect(await statuses(f, trades)).to.deep.equal(trades.map(() => statusOf("Settled")));
+      expect(await f.engine.batchCount()).to.equal(1n);
+      const report = await f.engine.batchReport(1n);
+      expect([report.tradeCount, report.grossTransfers, report.netTransfers, report.settledAt]).to.deep.equal([
+        4n,
+        8n,
+        5n,
+        BigInt(block.timestamp),
+      ]);
+      // The engine held the netted tokens only within the transaction.
+      expect(await f.bond.balanceOf(f.engineAddress)).to.equal(0n);
+      expect(await f.wcbdc.balanceOf(f.engineAddress)).to.equal(0n);
+    });
+
+    it("ends with exactly the balances of settling the same trades one by one", async function () {
+      const f = await loadSettlementLedger();
+      const { trades } = await matchedBatch(f);
+      const start = await networkHelpers.takeSnapshot();
+
+      const batchReceipt = await settleBatch(f, trades);
+      const netted = await f.snapshot();
+      const nettedStatuses = await statuses(f, trades);
+
+      await start.restore();
+      expect(await statuses(f, trades)).to.deep.equal(trades.map(() => statusOf("Matched")));
+      let grossTransfers = 0;
+      for (const t of trades) {
+        const tx = f.engine.settle(t);
+        await expect(tx).to.emit(f.engine, "TradeSettled");
+        const receipt = await (await tx).wait();
+        if (receipt === null) throw new Error("settle was not mined");
+        grossTransfers += transferLogCount(f, receipt);
+      }
+      const oneByOne = await f.snapshot();
+
+      expect(netted).to.deep.equal(oneByOne);
+      expect(nettedStatuses).to.deep.equal(await statuses(f, trades));
+      // Gross settlement moved 8 times; the batch 5 times.
+      expect(grossTransfers).to.equal(8);
+      expect(transferLogCount(f, batchReceipt)).to.equal(5);
+    });
+
+    it("moves each participant's balance at most once per token", async function () {
+      const f = await loadSettlementLedger();
+      const { trades } = await matchedBatch(f);
+      const receipt = await settleBatch(f, trades);
+      // Victoria Bank's bond position nets to zero, so its bond balance does not move at all.
+      expect(transferCounts(f, receipt)).to.deep.equal({
+        "bond:harbourBank": 1,
+        "bond:lionRockBank": 1,
+        "wHKD:lionRockBank": 1,
+        "wHKD:harbourBank": 1,
+        "wHKD:victoriaBank": 1,
+      });
+    });
+
+    it("needs only the net liquidity: settles where trade-by-trade settlement fails for lack of wCBDC", async function () {
+      const f = await loadSettlementLedger();
+      const { trades } = await matchedBatch(f);
+      // Lion Rock Bank keeps exactly its net debit; buying in B2 alone needs 298,800,000.
+      const lionRock = f.participants.lionRockBank;
+      const held = await f.wcbdc.balanceOf(lionRock.address);
+      await mined(f.wcbdc.connect(lionRock.signer).transfer(f.participants.hkma.address, held - LION_ROCK_NET_DEBIT));
+      const start = await networkHelpers.takeSnapshot();
+
+      const before = await f.snapshot();
+      await mined(f.engine.settleBatch([...trades]));
+      expect(changes(before, await f.snapshot())).to.deep.equal(NET_MOVES);
+      expect(await f.wcbdc.balanceOf(lionRock.address)).to.equal(0n);
+
+      await start.restore();
+      await mined(f.engine.settle(trades[0]));
+      await expect(f.engine.settle(trades[1]))
+        .to.emit(f.engine, "TradeSettlementFailed")
+        .withArgs(tradeIdOf(trades[1]), reasonOf("InsufficientCash"), (data: string) => data.length > 2);
+    });
+
+    it("settles a trade that failed before, once the cause is fixed", async function () {
+      const f = await loadSettlementLedger();
+      const { trades } = await matchedBatch(f);
+      // B4 is retried alone first, while Victoria Bank's bonds are frozen: it fails.
+      const hkma = f.participants.hkma.signer;
+      await mined(f.bond.connect(hkma).setFrozen(f.participants.victoriaBank.address, true));
+      await mined(f.engine.settle(trades[3]));
+      expect((await f.engine.tradeRecord(tradeIdOf(trades[3]))).status).to.equal(statusOf("Failed"));
+      await mined(f.bond.connect(hkma).setFrozen(f.participants.victoriaBank.address, false));
+
+      const before = await f.snapshot();
+      await expect(f.engine.settleBatch([...trades]))
+        .to.emit(f.engine, "BatchSettled")
+        .withArgs(1n, 4n, 8n, 5n);
+      expect(changes(before, await f.snapshot())).to.deep.equal(NET_MOVES);
+    });
+  });
+
+  describe("all or nothing", function () {
+    /** A fifth trade that spoils the batch, built after the four are matched and due. */
+    const SPOILERS: readonly {
+      title: string;
+      given(f: SettlementLedger, batch: Batch): Promise<{ trades: Trade[]; error: string; args: unknown[] }>;
+    }[] = [
+      {
+        title: "one trade is unmatched (only the seller instructed)",
+        async given(f, { trades }) {
+          const extra = await f.makeTrade({ ...trades[0], tradeRef: nextTradeRef() });
+          await mined(f.engine.connect(partiesOf(f, extra).seller).instruct(extra));
+          return {
+            trades: [...trades, extra],
+            error: "TradeInWrongStatus",
+            args: [tradeIdOf(extra), statusOf("Pending")],
+          };
+        },
+      },
+      {
+        title: "one trade was never instructed",
+        async given(f, { trades }) {
+          const extra = await f.makeTrade({ ...trades[1], tradeRef: nextTradeRef() });
+          return {
+            trades: [...trades, extra],
+            error: "TradeInWrongStatus",
+            args: [tradeIdOf(extra), statusOf("None")],
+          };
+        },
+      },
+      {
+        title: "one trade is not yet due",
+        async given(f, { trades }) {
+          const now = await chainNow();
+          const extra = await f.makeTrade({
+            ...trades[0],
+            tradeRef: nextTradeRef(),
+            settlementDate: now + DAY,
+            expiry: now + 2n * DAY,
+          });
+          await match(f, extra);
+          return { trades: [...trades, extra], error: "TradeNotDue", args: [tradeIdOf(extra), extra.settlementDate] };
+        },
+      },
+      {
+        title: "one trade has expired",
+        async given(f, { trades }) {
+          const now = await chainNow();
+          const extra = await f.makeTrade({
+            ...trades[2],
+            tradeRef: nextTradeRef(),
+            quantity: 1n,
+            settlementDate: now + 60n,
+            expiry: now + 120n,
+          });
+          await match(f, extra);
+          await time.increaseTo(extra.expiry + 1n);
+          return { trades: [...trades, extra], error: "TradeExpired", args: [tradeIdOf(extra), extra.expiry] };
+        },
+      },
+      {
+        title: "one trade was cancelled",
+        async given(f, { trades }) {
+          const extra = await f.makeTrade({ ...trades[3], tradeRef: nextTradeRef() });
+          const { seller, buyer } = partiesOf(f, extra);
+          await mined(f.engine.connect(seller).instruct(extra));
+          await mined(f.engine.connect(buyer).cancel(extra));
+          return {
+            trades: [...trades, extra],
+            error: "TradeInWrongStatus",
+            args: [tradeIdOf(extra), statusOf("Cancelled")],
+          };
+        },
+      },
+      {
+        title: "one trade has already settled",
+        async given(f, { trades }) {
+          const extra = await f.makeTrade({
+            ...trades[0],
+            tradeRef: nextTradeRef(),
+            quantity: 1n,
+            settlementDate: await chainNow(),
+          });
+          await match(f, extra); // due at once: settles in the matching instruction
+          return {
+            trades: [...trades, extra],
+            error: "TradeInWrongStatus",
+            args: [tradeIdOf(extra), statusOf("Settled")],
+          };
+        },
+      },
+      {
+        title: "one trade appears twice",
+        async given(_f, { trades }) {
+          return {
+            trades: [...trades, trades[1]],
+            error: "TradeInWrongStatus",
+            args: [tradeIdOf(trades[1]), statusOf("Settled")],
+          };
+        },
+      },
+    ];
+    for (const s of SPOILERS) {
+      it(`reverts, moving nothing, when ${s.title}`, async function () {
+        const f = await loadSettlementLedger();
+        const batch = await matchedBatch(f);
+        const { trades, error, args } = await s.given(f, batch);
+        await expectBatchRefused(f, trades, error, args);
+        // The four good trades are untouched and still settle as a batch.
+        await expect(f.engine.settleBatch([...batch.trades]))
+          .to.emit(f.engine, "BatchSettled")
+          .withArgs(1n, 4n, 8n, 5n);
+      });
+    }
+
+    it("reverts SettlementLegFailed(InsufficientCash, Cash) when a net debtor is short of wCBDC, moving nothing", async function () {
+      const f = await loadSettlementLedger();
+      const { trades } = await matchedBatch(f);
+      const lionRock = f.participants.lionRockBank;
+      const keep = LION_ROCK_NET_DEBIT - 1n;
+      const held = await f.wcbdc.balanceOf(lionRock.address);
+      await mined(f.wcbdc.connect(lionRock.signer).transfer(f.participants.hkma.address, held - keep));
+
+      await expectBatchRefused(f, trades, "SettlementLegFailed", [
+        reasonOf("InsufficientCash"),
+        legOf("Cash"),
+        f.wcbdcAddress,
+        f.wcbdc.interface.encodeErrorResult("ERC20InsufficientBalance", [lionRock.address, keep, LION_ROCK_NET_DEBIT]),
+      ]);
+    });
+
+    it("reverts SettlementLegFailed(InsufficientSecurities, Asset) when a net seller is short of bonds, moving nothing", async function () {
+      const f = await loadSettlementLedger();
+      const { trades } = await matchedBatch(f);
+      // Harbour Bank keeps 29 units; it owes 30 net.
+      const harbour = f.participants.harbourBank;
+      const held = await f.bond.balanceOf(harbour.address);
+      await mined(f.bond.connect(harbour.signer).transfer(f.participants.kowloonDealer.address, held - 29n));
+
+      await expectBatchRefused(f, trades, "SettlementLegFailed", [
+        reasonOf("InsufficientSecurities"),
+        legOf("Asset"),
+        f.bondAddress,
+        f.bond.interface.encodeErrorResult("ERC20InsufficientBalance", [harbour.address, 29n, 30n]),
+      ]);
+    });
+  });
+
+  describe("refused batches", function () {
+    it("refuses an empty batch and one over MAX_BATCH_TRADES (BatchSizeOutOfRange)", async function () {
+      const f = await loadSettlementLedger();
+      const { trades } = await matchedBatch(f);
+      const max = await f.engine.MAX_BATCH_TRADES();
+      expect(max).to.equal(100n);
+      await expectBatchRefused(f, [], "BatchSizeOutOfRange", [0n, max]);
+      const oversized = Array.from({ length: Number(max) + 1 }, (_, i) => trades[i % trades.length]);
+      await expectBatchRefused(f, oversized, "BatchSizeOutOfRange", [max + 1n, max]);
+    });
+
+    it("refuses a trade whose cash leg crosses banks (BatchInterbankLegUnsupported with its index)", async function () {
+      const f = await loadSettlementLedger();
+      const { trades } = await matchedBatch(f);
+      const crossBank = await f.makeTrade({
+        buyer: f.participants.tsingYiInsurance.address,
+        buyerCash: f.depositAddress.victoriaBank,
+        sellerCash: f.depositAddress.harbourBank,
+      });
+      await expectBatchRefused(f, [trades[0], trades[1], crossBank, trades[2]], "BatchInterbankLegUnsupported", [2n]);
+    });
+
+    it("lets only a settlement agent settle a batch (AccessControlUnauthorizedAccount)", async function () {
+      const f = await loadSettlementLedger();
+      const { trades } = await matchedBatch(f);
+      for (const caller of [f.participants.harbourBank.signer, f.participants.kowloonDealer.signer, f.outsider]) {
+        const before = await f.snapshot();
+        await expect(f.engine.connect(caller).settleBatch([...trades]))
+          .to.be.revertedWithCustomError(f.engine, "AccessControlUnauthorizedAccount")
+          .withArgs(caller.address, SETTLEMENT_AGENT_ROLE);
+        expect(await f.snapshot()).to.deep.equal(before);
+      }
+      expect(await statuses(f, trades)).to.deep.equal(trades.map(() => statusOf("Matched")));
+    });
+  });
+
+  describe("a batch in one bank's deposit token", function () {
+    it("needs the bank to accept the engine as a holder, since the engine holds the netted deposit in flight", async function () {
+      const f = await loadSettlementLedger();
+      const now = await chainNow();
+      const dealer = f.participants.kowloonDealer;
+      const peak = f.participants.peakAsset;
+      const trades = [
+        await f.makeTrade({ settlementDate: now + 3_600n }),
+        await f.makeTrade({
+          seller: peak.address,
+          buyer: dealer.address,
+          quantity: 4n,
+          amount: 4n * 4_990_000n,
+          settlementDate: now + 3_600n,
+        }),
+      ];
+      for (const t of trades) await match(f, t);
+      await time.increaseTo(now + 3_600n);
+
+      // The engine is registered as infrastructure but is no customer of Harbour Bank.
+      await expectBatchRefused(f, trades, "SettlementLegFailed", [
+        reasonOf("NotEligible"),
+        legOf("Cash"),
+        f.depositAddress.harbourBank,
+        f.deposits.harbourBank.interface.encodeErrorResult("NotCustomerOfBank", [f.engineAddress]),
+      ]);
+
+      await mined(f.deposits.harbourBank.setCustomer(f.engineAddress, true));
+      const before = await f.snapshot();
+      await expect(f.engine.settleBatch(trades)).to.emit(f.engine, "BatchSettled").withArgs(1n, 2n, 4n, 4n);
+      // Dealer sells 10 at 49,750.00 and buys 4 at 49,900.00: net −6 units, +29,790,000 minor units.
+      expect(changes(before, await f.snapshot())).to.deep.equal({
+        "bond:kowloonDealer": -6n,
+        "bond:peakAsset": 6n,
+        "hbHKD:kowloonDealer": 49_750_000n - 19_960_000n,
+        "hbHKD:peakAsset": -(49_750_000n - 19_960_000n),
+      });
+    });
+  });
+});
