@@ -32,7 +32,7 @@ abstract contract CustomerPayments is SettlementLegs, ReentrancyGuardTransient {
         emit PaymentSettled(paymentRef, msg.sender, payee, payerDeposit, payeeDeposit, amount);
     }
 
-    /// @notice Pays `amount` of the caller's wCBDC to `beneficiary`'s bank, which credits it in
+    /// @notice Pays `amount` of the caller's wCBDC (of the deposit's currency) to `beneficiary`'s bank, which credits it in
     /// `depositToken` in the same transaction (e.g. a paying agent's coupon to an investor).
     /// @dev Requirements: `depositToken` is registered; the caller approved the engine on wCBDC for
     /// `amount`; `beneficiary` is an eligible customer of the bank.
@@ -47,7 +47,9 @@ abstract contract CustomerPayments is SettlementLegs, ReentrancyGuardTransient {
         bytes32 paymentRef
     ) external nonReentrant {
         if (amount == 0) revert InvalidTradeTerm("amount");
-        _payCash(address(wcbdc()), depositToken, msg.sender, beneficiary, amount, paymentRef);
-        emit PaymentSettled(paymentRef, msg.sender, beneficiary, address(wcbdc()), depositToken, amount);
+        address money = wcbdcOf(depositToken);
+        if (money == address(0)) revert DepositTokenNotRegistered(depositToken);
+        _payCash(money, depositToken, msg.sender, beneficiary, amount, paymentRef);
+        emit PaymentSettled(paymentRef, msg.sender, beneficiary, money, depositToken, amount);
     }
 }

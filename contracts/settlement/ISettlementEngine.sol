@@ -53,9 +53,18 @@ interface ISettlementErrors {
     /// @param token the token.
     error DepositTokenNotRegistered(address token);
 
-    /// @notice The deposit token's currency differs from the engine's wCBDC.
+    /// @notice No wCBDC of the deposit token's currency is registered with the engine.
     /// @param token the deposit token.
     error DepositCurrencyMismatch(address token);
+
+    /// @notice The two cash tokens of a payment settle in different central-bank currencies.
+    /// @param payerCash the payer's cash token.
+    /// @param payeeCash the payee's cash token.
+    error CashCurrencyMismatch(address payerCash, address payeeCash);
+
+    /// @notice A wCBDC of the same currency is already registered.
+    /// @param wcbdc the rejected token.
+    error WholesaleCbdcAlreadyRegistered(address wcbdc);
 
     /// @notice A netting batch held `count` trades; allowed is 1 to `max`.
     /// @param count trades given.
@@ -123,6 +132,9 @@ interface ISettlementEngine is ISettlementErrors {
 
     /// @notice A tokenized deposit was registered (or deregistered) for interbank settlement.
     event DepositTokenRegistered(address indexed token, address indexed bank, bool registered);
+
+    /// @notice A central bank's wholesale CBDC was registered for settlement in `currency`.
+    event WholesaleCbdcRegistered(address indexed wcbdc, string currency);
 
     /// @notice A netting batch settled: `grossTransfers` movements netted down to `netTransfers`.
     event BatchSettled(uint256 indexed batchId, uint256 tradeCount, uint256 grossTransfers, uint256 netTransfers);

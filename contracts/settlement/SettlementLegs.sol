@@ -25,43 +25,79 @@ interface IMintable {
 /// movements: the payer's bank debits its deposit token, the payer's bank pays the payee's bank in
 /// wCBDC, the payee's bank credits its deposit token. A bank on either side pays or is paid in wCBDC.
 /// @dev Parties consent by ERC-20 allowances to the engine; banks grant the engine their deposit
-/// token's `SETTLEMENT_ROLE` and an allowance on their wCBDC for the interbank leg.
+/// token's `SETTLEMENT_ROLE` and an allowance on their wCBDC for the interbank leg. Several
+/// currencies can settle side by side: each deposit token settles in the wCBDC of its currency.
 abstract contract SettlementLegs is AccessControl, ISettlementEngine {
     /// @notice Role that may submit signed trades on the parties' behalf and settle netting batches.
     bytes32 public constant SETTLEMENT_AGENT_ROLE = keccak256("SETTLEMENT_AGENT_ROLE");
 
-    IERC20 private immutable _wcbdc;
-
-    mapping(address depositToken => address bank) private _bankOf;
-
-    constructor(IERC20 wcbdc_) {
-        _wcbdc = wcbdc_;
+    /// @dev Where a registered deposit token settles: its bank and its currency's wCBDC.
+    struct DepositLine {
+        address bank;
+        address wcbdc;
     }
 
-    /// @notice The central-bank money the engine settles interbank legs in.
+    IERC20 private immutable _wcbdc;
+
+    mapping(bytes32 currency => address wcbdc) private _wcbdcOfCurrency;
+    mapping(address token => bool) private _isWcbdc;
+    mapping(address depositToken => DepositLine) private _deposits;
+
+    /// @param wcbdc_ the home wholesale CBDC (more currencies can be added with `registerWholesaleCbdc`).
+    constructor(IERC20 wcbdc_) {
+        _wcbdc = wcbdc_;
+        _wcbdcOfCurrency[_currencyKey(address(wcbdc_))] = address(wcbdc_);
+        _isWcbdc[address(wcbdc_)] = true;
+    }
+
+    /// @notice The engine's home central-bank money (the ledger's own currency).
     /// @return the wCBDC token.
     function wcbdc() public view returns (IERC20) {
         return _wcbdc;
+    }
+
+    /// @notice The wCBDC registered for ISO 4217 `currency`, or zero.
+    /// @param currency e.g. "THB".
+    /// @return the wCBDC token.
+    function wcbdcOfCurrency(string calldata currency) external view returns (address) {
+        return _wcbdcOfCurrency[keccak256(bytes(currency))];
     }
 
     /// @notice The bank that issues `depositToken`, if registered for interbank settlement (else zero).
     /// @param depositToken the tokenized deposit.
     /// @return the issuing bank.
     function bankOf(address depositToken) public view returns (address) {
-        return _bankOf[depositToken];
+        return _deposits[depositToken].bank;
     }
 
-    /// @notice Registers `depositToken` for interbank settlement in this engine's wCBDC.
-    /// @dev Requirements: caller has `DEFAULT_ADMIN_ROLE`; the token's currency is the wCBDC's.
+    /// @notice The wCBDC in which `depositToken`'s bank settles (zero if the token is not registered).
+    /// @param depositToken the tokenized deposit.
+    /// @return the wCBDC token.
+    function wcbdcOf(address depositToken) public view returns (address) {
+        return _deposits[depositToken].wcbdc;
+    }
+
+    /// @notice Registers another central bank's wholesale CBDC, so that deposits in its currency can
+    /// settle here (a shared multi-currency ledger, as in mBridge).
+    /// @dev Requirements: caller has `DEFAULT_ADMIN_ROLE`; no wCBDC is registered for its currency yet.
+    /// @param wcbdc_ the wholesale CBDC.
+    function registerWholesaleCbdc(address wcbdc_) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        bytes32 key = _currencyKey(wcbdc_);
+        if (_wcbdcOfCurrency[key] != address(0)) revert WholesaleCbdcAlreadyRegistered(wcbdc_);
+        _wcbdcOfCurrency[key] = wcbdc_;
+        _isWcbdc[wcbdc_] = true;
+        emit WholesaleCbdcRegistered(wcbdc_, ICurrencyToken(wcbdc_).currency());
+    }
+
+    /// @notice Registers `depositToken` for interbank settlement in the wCBDC of its currency.
+    /// @dev Requirements: caller has `DEFAULT_ADMIN_ROLE`; a wCBDC of the token's currency is registered.
     /// @param depositToken the tokenized deposit.
     function registerDepositToken(address depositToken) external onlyRole(DEFAULT_ADMIN_ROLE) {
         ITokenizedDeposit deposit = ITokenizedDeposit(depositToken);
-        string memory settlementCurrency = ICurrencyToken(address(_wcbdc)).currency();
-        if (keccak256(bytes(deposit.currency())) != keccak256(bytes(settlementCurrency))) {
-            revert DepositCurrencyMismatch(depositToken);
-        }
+        address settlementToken = _wcbdcOfCurrency[_currencyKey(depositToken)];
+        if (settlementToken == address(0)) revert DepositCurrencyMismatch(depositToken);
         address bank = deposit.bank();
-        _bankOf[depositToken] = bank;
+        _deposits[depositToken] = DepositLine(bank, settlementToken);
         emit DepositTokenRegistered(depositToken, bank, true);
     }
 
@@ -69,8 +105,8 @@ abstract contract SettlementLegs is AccessControl, ISettlementEngine {
     /// @dev Requirements: caller has `DEFAULT_ADMIN_ROLE`; the token is registered.
     /// @param depositToken the tokenized deposit.
     function deregisterDepositToken(address depositToken) external onlyRole(DEFAULT_ADMIN_ROLE) {
-        address bank = _requireBank(depositToken);
-        delete _bankOf[depositToken];
+        address bank = _requireLine(depositToken).bank;
+        delete _deposits[depositToken];
         emit DepositTokenRegistered(depositToken, bank, false);
     }
 
@@ -108,9 +144,12 @@ abstract contract SettlementLegs is AccessControl, ISettlementEngine {
             _move(Leg.Cash, FailureReason.InsufficientCash, payerCash, payer, payee, amount);
             return;
         }
-        address from = payer;
-        if (payerCash != address(_wcbdc)) {
-            from = _requireBank(payerCash);
+        // Checks first: where central-bank money leaves and arrives, and that it is one currency.
+        (address from, address fromMoney) = _settlementSide(payerCash, payer);
+        (address to, address toMoney) = _settlementSide(payeeCash, payee);
+        if (fromMoney != toMoney) revert CashCurrencyMismatch(payerCash, payeeCash);
+
+        if (payerCash != fromMoney) {
             _call(
                 Leg.Cash,
                 FailureReason.InsufficientCash,
@@ -118,12 +157,20 @@ abstract contract SettlementLegs is AccessControl, ISettlementEngine {
                 abi.encodeCall(ITokenizedDeposit.burnForSettlement, (payer, amount))
             );
         }
-        address to = payeeCash == address(_wcbdc) ? payee : _requireBank(payeeCash);
         if (from != to) {
-            _move(Leg.Interbank, FailureReason.InsufficientCash, address(_wcbdc), from, to, amount);
+            _move(Leg.Interbank, FailureReason.InsufficientCash, fromMoney, from, to, amount);
             emit InterbankSettled(settlementRef, from, to, amount);
         }
-        if (payeeCash != address(_wcbdc)) _mintDeposit(payeeCash, payee, amount);
+        if (payeeCash != toMoney) _mintDeposit(payeeCash, payee, amount);
+    }
+
+    /// @dev For a registered deposit token: its bank and its wCBDC. For a registered wCBDC: the
+    /// holder and the token. Anything else cannot cross banks: `DepositTokenNotRegistered`.
+    function _settlementSide(address cash, address holder) private view returns (address account, address money) {
+        DepositLine storage line = _deposits[cash];
+        if (line.bank != address(0)) return (line.bank, line.wcbdc);
+        if (!_isWcbdc[cash]) revert DepositTokenNotRegistered(cash);
+        return (holder, cash);
     }
 
     /// @dev Has `depositToken`'s bank credit `to` with `amount` (the bank was paid in wCBDC in this settlement).
@@ -186,8 +233,12 @@ abstract contract SettlementLegs is AccessControl, ISettlementEngine {
         return FailureReason.TokenRejected;
     }
 
-    function _requireBank(address depositToken) private view returns (address bank) {
-        bank = _bankOf[depositToken];
-        if (bank == address(0)) revert DepositTokenNotRegistered(depositToken);
+    function _requireLine(address depositToken) private view returns (DepositLine storage line) {
+        line = _deposits[depositToken];
+        if (line.bank == address(0)) revert DepositTokenNotRegistered(depositToken);
+    }
+
+    function _currencyKey(address currencyToken) private view returns (bytes32) {
+        return keccak256(bytes(ICurrencyToken(currencyToken).currency()));
     }
 }
