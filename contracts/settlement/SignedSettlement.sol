@@ -16,7 +16,10 @@ import {Trade, TradeHash} from "./Trade.sol";
 /// A signature is bound to this contract and chain (EIP-712 domain), void after the trade's expiry, and
 /// usable once: each signer's nonce is consumed (keyed nonces, so independent order streams do not
 /// wait on each other). A signer can void an unsubmitted order by consuming its nonce first.
-/// @dev Contract signers are supported through ERC-1271 (`SignatureChecker`).
+/// @dev Contract signers are supported through ERC-1271 (`SignatureChecker`). This path keeps no
+/// trade record (that would cost a storage slot per trade): the instruction path does not see trades
+/// settled here, so the same terms instructed afterwards by both parties settle again, as a second
+/// trade both consented to. Replay of the signed orders themselves is impossible (nonces).
 abstract contract SignedSettlement is SettlementLegs, EIP712, NoncesKeyed, ReentrancyGuardTransient {
     /// @dev keccak256 of the EIP-712 type of a party's order (which nests `Trade`).
     bytes32 public constant SETTLEMENT_ORDER_TYPEHASH = keccak256(
