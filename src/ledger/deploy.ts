@@ -62,16 +62,34 @@ export interface DeployLedgerOptions {
   readonly deploymentId?: string;
 }
 
+/** What an Ignition deployment returned: contract futures by name, each with an address. */
+export type DeployedContracts = Readonly<Record<string, { getAddress(): Promise<string> }>>;
+
+/** A module that contains the Hong Kong ledger (its results include the ledger's contracts). */
+type LedgerModule = Parameters<LedgerConnection["ignition"]["deploy"]>[0];
+
 /**
  * Deploys the default Hong Kong ledger, its settlement engine and the green bond's paying agent
- * through the `GreenBondLifecycle` Ignition module (which uses `Settlement` and `HongKongLedger`), with term
- * dates taken from the chain's clock (so it also works after time travel).
+ * through the `GreenBondLifecycle` Ignition module (which uses `Settlement` and `HongKongLedger`),
+ * with term dates taken from the chain's clock (so it also works after time travel).
  * @example const ledger = await deployHongKongLedger(await network.create());
  */
 export async function deployHongKongLedger(
   connection: LedgerConnection,
   options: DeployLedgerOptions = {},
 ): Promise<HongKongLedger> {
+  return (await deployLedgerModule(connection, GreenBondLifecycleModule, options)).ledger;
+}
+
+/**
+ * Deploys `module` — the Hong Kong ledger or a module built on it — and binds the Hong Kong ledger's
+ * contracts to typed bindings. Every module parameter named `kycExpiry` gets the chain-time value.
+ */
+export async function deployLedgerModule(
+  connection: LedgerConnection,
+  module: LedgerModule,
+  options: DeployLedgerOptions & { readonly accountsNeeded?: number } = {},
+): Promise<{ ledger: HongKongLedger; deployed: DeployedContracts }> {
   const { ethers } = connection;
   const latest = await ethers.provider.getBlock("latest");
   if (latest === null) throw new Error("the network returned no latest block");
@@ -80,17 +98,18 @@ export async function deployHongKongLedger(
   const chainId = (await ethers.provider.getNetwork()).chainId;
 
   const signers = await ethers.getSigners();
-  const needed = Math.max(...PARTICIPANTS.map((p) => p.account)) + 1;
+  const needed = Math.max(options.accountsNeeded ?? 0, ...PARTICIPANTS.map((p) => p.account + 1));
   if (signers.length < needed) {
     throw new Error(
-      `network "${connection.networkName}" has ${signers.length} accounts; the Hong Kong ledger needs ${needed}`,
+      `network "${connection.networkName}" has ${signers.length} accounts; the ledger needs ${needed}`,
     );
   }
 
   const kycExpiry = now + KYC_VALIDITY_SECONDS;
-  const deployed = await connection.ignition.deploy(GreenBondLifecycleModule, {
+  const deployed = (await connection.ignition.deploy(module, {
     parameters: {
       Settlement: { kycExpiry },
+      CrossBorderLedger: { kycExpiry },
       HongKongLedger: {
         kycExpiry,
         bondIsin: terms.isin,
@@ -103,8 +122,13 @@ export async function deployHongKongLedger(
     deploymentId:
       connection.networkConfig.type === "edr-simulated"
         ? undefined
-        : (options.deploymentId ?? `hong-kong-ledger-${chainId}-${Date.now()}`),
-  });
+        : (options.deploymentId ?? `${module.id}-${chainId}-${Date.now()}`),
+  })) as DeployedContracts;
+  const addressOf = async (name: string): Promise<string> => {
+    const contract = deployed[name];
+    if (contract === undefined) throw new Error(`the ${module.id} module deployed no contract "${name}"`);
+    return contract.getAddress();
+  };
 
   const participants = Object.fromEntries(
     PARTICIPANTS.map((p) => {
@@ -113,30 +137,26 @@ export async function deployHongKongLedger(
     }),
   ) as Record<ParticipantKey, LedgerParticipant>;
 
-  const depositAddress = async (symbol: string): Promise<string> => {
-    const contract = (deployed as Record<string, { getAddress(): Promise<string> }>)[symbol];
-    if (contract === undefined) throw new Error(`the ledger module deployed no deposit token ${symbol}`);
-    return contract.getAddress();
-  };
   const deposits = Object.fromEntries(
     await Promise.all(
       DEPOSITS.map(async (d) => [
         d.bank,
-        TokenizedDeposit__factory.connect(await depositAddress(d.symbol), participants[d.bank].signer),
+        TokenizedDeposit__factory.connect(await addressOf(d.symbol), participants[d.bank].signer),
       ]),
     ),
   ) as Record<BankKey, TokenizedDeposit>;
 
-  return {
+  const ledger: HongKongLedger = {
     connection,
     chainId,
     participants,
-    registry: ParticipantRegistry__factory.connect(await deployed.registry.getAddress(), participants.hkma.signer),
-    wcbdc: WholesaleCBDC__factory.connect(await deployed.wcbdc.getAddress(), participants.hkma.signer),
+    registry: ParticipantRegistry__factory.connect(await addressOf("registry"), participants.hkma.signer),
+    wcbdc: WholesaleCBDC__factory.connect(await addressOf("wcbdc"), participants.hkma.signer),
     deposits,
-    bond: GovernmentBond__factory.connect(await deployed.bond.getAddress(), participants.government.signer),
+    bond: GovernmentBond__factory.connect(await addressOf("bond"), participants.government.signer),
     bondTerms: terms,
-    engine: SettlementEngine__factory.connect(await deployed.engine.getAddress(), participants.hkma.signer),
-    payingAgent: BondPayingAgent__factory.connect(await deployed.payingAgent.getAddress(), participants.hkma.signer),
+    engine: SettlementEngine__factory.connect(await addressOf("engine"), participants.hkma.signer),
+    payingAgent: BondPayingAgent__factory.connect(await addressOf("payingAgent"), participants.hkma.signer),
   };
+  return { ledger, deployed };
 }
