@@ -78,7 +78,7 @@ export function renderCliError(error: unknown, verbose: boolean): string {
     return `error: ${error.stack ?? error.message}${cause}`;
   }
   const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
-  return `error: ${message} (run with --verbose for details)`;
+  return verbose ? `error: ${message}` : `error: ${message} (run with --verbose for details)`;
 }
 
 /** Exit code for `error`. */

@@ -1,0 +1,446 @@
+import { spawn } from "node:child_process";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+import { expect } from "chai";
+import hre, { network } from "hardhat";
+
+import { SCENARIO_HELP } from "../../src/cli/args.js";
+import { deployHongKongLedger } from "../../src/ledger/deploy.js";
+import { OPENING_DEPOSITS, OPENING_WCBDC } from "../../src/ledger/opening-balances.js";
+import { parseMoney } from "../../src/format/money.js";
+import type { ParticipantKey } from "../../src/ledger/hong-kong.js";
+import type { ScenarioJson } from "../../src/scenario/present/json.js";
+import type { Step } from "../../src/scenario/types.js";
+import { nameOf } from "../../src/scenarios/common.js";
+import { findScenario, SCENARIO_NAMES, SCENARIOS } from "../../src/scenarios/index.js";
+import greenBondIssuance, { ALLOTMENTS, DISTRIBUTION_PRICE, FINAL_HOLDINGS, ISSUE_PRICE } from "../../src/scenarios/green-bond-issuance.js";
+import { freePort } from "../helpers/hardhat-node.js";
+
+/**
+ * `npm run scenario` and `npm run scenarios` as a user runs them: each test starts the script as a
+ * child process (tsx, as the npm scripts do; the contracts are built by `npm test` beforehand) and
+ * checks its exit code, its stdout and its one-line stderr.
+ */
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const TSX = path.join(ROOT, "node_modules/tsx/dist/cli.mjs");
+/** A line of a JavaScript stack trace. */
+const STACK_LINE = /^\s+at\s/m;
+const FLAGSHIP = "green-bond-issuance";
+
+interface CliRun {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+interface CliOptions {
+  readonly env?: Readonly<Record<string, string>>;
+  /** Written to the child's standard input, which is then closed (closed at once when absent). */
+  readonly input?: string;
+  /** Drives standard input itself (e.g. one line per prompt): called on every chunk of stdout. */
+  readonly onStdout?: (stdoutSoFar: string, stdin: NodeJS.WritableStream) => void;
+  readonly timeoutMs?: number;
+}
+
+/** Runs `scripts/<script>` with `args` under tsx, as `npm run` does, and collects what it printed. */
+function runScript(script: string, args: readonly string[], options: CliOptions = {}): Promise<CliRun> {
+  const timeoutMs = options.timeoutMs ?? 120_000;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [TSX, path.join("scripts", script), ...args], {
+      cwd: ROOT,
+      env: { ...process.env, ...options.env },
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    const timer = setTimeout(() => {
+      child.kill("SIGTERM");
+      reject(new Error(`${script} ${args.join(" ")} did not finish in ${timeoutMs} ms\nstdout:\n${stdout}\nstderr:\n${stderr}`));
+    }, timeoutMs);
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+      stdout += chunk;
+      options.onStdout?.(stdout, child.stdin);
+    });
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+      stderr += chunk;
+    });
+    child.stdin.on("error", () => undefined); // the child may exit before reading its input
+    if (options.onStdout === undefined) child.stdin.end(options.input ?? "");
+    child.once("error", (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.once("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+const scenarioCli = (args: readonly string[], options?: CliOptions): Promise<CliRun> => runScript("scenario.ts", args, options);
+
+/** Asserts a run ended with `code` and exactly the one line `message` on stderr, nothing on stdout. */
+function expectOneLineError(run: CliRun, code: number, message: string): void {
+  expect(run.stderr, "stderr").to.equal(`${message}\n`);
+  expect(run.stdout, "stdout").to.equal("");
+  expect(run.code, `exit code; stderr: ${run.stderr}`).to.equal(code);
+}
+
+/** Step texts carry the bond's dates, ISIN and issue number, which follow the day the ledger is deployed. */
+const withoutDates = (text: string): string =>
+  text
+    .replace(/\bHK0\d{2}GB\d{5}\b/g, "<isin>")
+    .replace(/\b\d{2}GB\d{4}\b/g, "<issue>")
+    .replace(/\b\d{1,2} [A-Z][a-z]{2} \d{4}\b/g, "<date>")
+    .replace(/\b[A-Z][a-z]{2} \d{4}\b/g, "<month>");
+
+/** The flagship's steps, built on a ledger deployed in this process (for their titles and details). */
+async function flagshipSteps(): Promise<readonly Step[]> {
+  const connection = await network.create();
+  try {
+    return greenBondIssuance.steps(await deployHongKongLedger(connection));
+  } finally {
+    await connection.close();
+  }
+}
+
+describe("npm run scenario (scripts/scenario.ts)", function () {
+  this.timeout(180_000);
+
+  describe("bad input: one clear line on stderr and a non-zero exit, no stack trace", function () {
+    it("an unknown scenario exits 2 and lists the valid names", async function () {
+      const run = await scenarioCli(["green-bond", "--json"]);
+      expectOneLineError(run, 2, `error: unknown scenario "green-bond"; choose one of: ${SCENARIO_NAMES.join(", ")}`);
+      for (const name of SCENARIO_NAMES) expect(run.stderr).to.include(name);
+    });
+
+    it("a missing scenario name exits 2 and lists the valid names", async function () {
+      const run = await scenarioCli(["--json"]);
+      expectOneLineError(run, 2, `error: name a scenario: npm run scenario -- <name> (one of: ${SCENARIO_NAMES.join(", ")})`);
+    });
+
+    it("an unknown flag exits 2 and names the flag", async function () {
+      const run = await scenarioCli([FLAGSHIP, "--jsno"]);
+      expectOneLineError(
+        run,
+        2,
+        'error: unknown option "--jsno"; the options are --step, --json, --verbose, --network <name>, --help (see --help)',
+      );
+    });
+
+    it("--network without a value exits 2", async function () {
+      const message = "error: --network needs a value, e.g. --network localhost";
+      expectOneLineError(await scenarioCli([FLAGSHIP, "--network"]), 2, message);
+      expectOneLineError(await scenarioCli([FLAGSHIP, "--network", "--json"]), 2, message);
+    });
+
+    it("an unknown network name exits 2 and lists the configured networks", async function () {
+      const configured = Object.keys(hre.config.networks);
+      expect(configured).to.include.members(["localhost", "remote"]);
+      const run = await scenarioCli([FLAGSHIP, "--network", "mainnet"]);
+      expectOneLineError(run, 2, `error: unknown network "mainnet"; configured in hardhat.config.ts: ${configured.join(", ")}`);
+    });
+
+    describe("an unreachable network", function () {
+      let url: string;
+
+      before(async function () {
+        url = `http://127.0.0.1:${await freePort()}`;
+      });
+
+      it("exits 1 with one line that names the URL", async function () {
+        const run = await scenarioCli([FLAGSHIP, "--network", "localhost"], { env: { SANDBOX_LOCALHOST_URL: url } });
+        expect(run.stderr).to.equal(
+          `error: cannot reach network "localhost" at ${url}; start it (e.g. \`npx hardhat node\`) or fix its URL\n`,
+        );
+        expect(run.stdout).to.not.match(STACK_LINE);
+        expect(run.stderr).to.not.match(STACK_LINE);
+        expect(run.code).to.equal(1);
+      });
+
+      it("stays one line on stderr with --json, and prints no JSON", async function () {
+        const run = await scenarioCli([FLAGSHIP, "--network", "localhost", "--json"], { env: { SANDBOX_LOCALHOST_URL: url } });
+        expectOneLineError(run, 1, `error: cannot reach network "localhost" at ${url}; start it (e.g. \`npx hardhat node\`) or fix its URL`);
+      });
+
+      it("with --verbose, prints the stack and its cause too", async function () {
+        const run = await scenarioCli([FLAGSHIP, "--network", "localhost", "--verbose"], { env: { SANDBOX_LOCALHOST_URL: url } });
+        expect(run.code).to.equal(1);
+        expect(run.stderr.startsWith(`error: NetworkUnreachableError: cannot reach network "localhost" at ${url};`)).to.equal(true);
+        expect(run.stderr).to.match(STACK_LINE);
+        expect(run.stderr).to.include("\ncaused by: ");
+        expect(run.stdout).to.not.match(STACK_LINE);
+      });
+    });
+  });
+
+  it("--help exits 0 and prints the usage text on stdout", async function () {
+    const run = await scenarioCli(["--help"]);
+    expect(run.code).to.equal(0);
+    expect(run.stdout).to.equal(`${SCENARIO_HELP}\n`);
+    expect(run.stdout).to.include("Usage: npm run scenario -- <name> [--step] [--json] [--network <name>] [--verbose]");
+    expect(run.stderr).to.equal("");
+  });
+
+  describe(`--json on the in-process network: ${FLAGSHIP}`, function () {
+    let run: CliRun;
+    let report: ScenarioJson;
+    let titles: string[];
+
+    before(async function () {
+      let steps: readonly Step[];
+      [run, steps] = await Promise.all([scenarioCli([FLAGSHIP, "--json"]), flagshipSteps()]);
+      titles = steps.map((s) => s.title);
+      expect(run.code, `exit code; stderr: ${run.stderr}`).to.equal(0);
+      // The whole of stdout is one JSON document: no banner, no progress, nothing after it.
+      report = JSON.parse(run.stdout) as ScenarioJson;
+    });
+
+    it("prints exactly one JSON document on stdout, and no error or stack anywhere", function () {
+      expect(run.stdout.trimStart().startsWith("{")).to.equal(true);
+      expect(run.stdout.trimEnd().endsWith("}")).to.equal(true);
+      expect(run.stderr).to.not.include("error");
+      expect(run.stderr).to.not.match(STACK_LINE);
+    });
+
+    it("has the required keys with their types", function () {
+      expect(report).to.include.all.keys("scenario", "network", "chainId", "ok", "steps", "balances");
+      expect(report.scenario).to.equal(FLAGSHIP);
+      expect(report.network).to.equal("default");
+      expect(report.chainId).to.equal(31337);
+      expect(report.ok).to.equal(true);
+      expect(report.steps).to.be.an("array");
+      expect(report.balances).to.be.an("object");
+      for (const step of report.steps) {
+        expect(step.title).to.be.a("string").that.is.not.empty;
+        expect(step.status).to.be.a("string");
+        expect(step.txs).to.be.an("array");
+      }
+      for (const [holder, tokens] of Object.entries(report.balances)) {
+        for (const [token, amount] of Object.entries(tokens)) {
+          expect(amount, `${holder} ${token}`).to.match(/^[1-9]\d*$/);
+        }
+      }
+    });
+
+    it("reports every step of the scenario, in order, each ok or an expected failure", function () {
+      expect(report.steps.map((s) => withoutDates(s.title))).to.deep.equal(titles.map(withoutDates));
+      for (const step of report.steps) expect(step.status, step.title).to.be.oneOf(["ok", "expected-failure"]);
+    });
+
+    it("gives every transaction a hash and the gas it used", function () {
+      const hashes = report.steps.flatMap((s) => s.txs.map((t) => t.hash));
+      expect(hashes.length).to.be.greaterThan(report.steps.length);
+      expect(new Set(hashes).size).to.equal(hashes.length);
+      for (const step of report.steps) {
+        for (const tx of step.txs) {
+          expect(tx.hash, step.title).to.match(/^0x[0-9a-f]{64}$/);
+          expect(tx.gasUsed, step.title).to.be.a("number");
+          expect(Number.isInteger(tx.gasUsed) && tx.gasUsed > 21_000).to.equal(true, `${step.title}: gas ${tx.gasUsed}`);
+        }
+      }
+    });
+
+    it("ends with the bond fully redeemed: no holder has any unit left", function () {
+      const bondSymbols = new Set(report.steps.flatMap((s) => s.balanceChanges.map((c) => c.token)).filter((t) => /^\d{2}GB\d{4}$/.test(t)));
+      expect(bondSymbols.size).to.equal(1);
+      const [bond] = [...bondSymbols];
+      for (const [holder, tokens] of Object.entries(report.balances)) expect(tokens, holder).to.not.have.property(bond);
+      // The last step burned every holder's units.
+      const burned = report.steps[report.steps.length - 1].balanceChanges.filter((c) => c.token === bond);
+      expect(burned.map((c) => [c.holder, c.before, c.after])).to.have.deep.members(
+        (Object.entries(FINAL_HOLDINGS) as [ParticipantKey, bigint][]).map(([key, units]) => [nameOf(key), String(units), "0"]),
+      );
+    });
+
+    it("ends with the balances the scenario's trades, coupons and redemption add up to", function () {
+      const units = (n: bigint): bigint => n * DENOMINATION;
+      const coupons = couponsPerUnit(report);
+      expect(coupons).to.have.length(6);
+      const all = coupons.reduce((a, b) => a + b, 0n);
+      const afterFirst = all - coupons[0];
+      const wcbdc = (bank: keyof typeof OPENING_WCBDC): bigint => parseMoney(OPENING_WCBDC[bank], 2);
+      const deposit = (who: keyof typeof OPENING_DEPOSITS): bigint => parseMoney(OPENING_DEPOSITS[who] ?? "0", 2);
+      const ex = 5_003_000n; // Peak → Kowloon Dealer, 30 units, after the first record date
+
+      // Record holdings: Harbour 420 (600 − 100 − 80), Victoria 340 (400 − 60), Peak 100 then 70,
+      // Kowloon Dealer 0 then 30, Tsing Yi 80, Lantau 60. Customers are paid through their bank, so a
+      // bank's wCBDC also receives its customers' coupons and redemption.
+      const expected: Record<string, Record<string, bigint>> = {
+        "Harbour Bank": {
+          wHKD: wcbdc("harbourBank") - ALLOTMENTS.harbourBank * ISSUE_PRICE + 80n * DISTRIBUTION_PRICE + 520n * all + units(520n),
+        },
+        "Victoria Bank": {
+          wHKD: wcbdc("victoriaBank") - ALLOTMENTS.victoriaBank * ISSUE_PRICE - 80n * DISTRIBUTION_PRICE + 60n * DISTRIBUTION_PRICE + 420n * all + units(420n),
+        },
+        "Lion Rock Bank": { wHKD: wcbdc("lionRockBank") - 60n * DISTRIBUTION_PRICE + 60n * all + units(60n) },
+        "HKSAR Government": { vbHKD: deposit("government") },
+        "Kowloon Dealer": { hbHKD: deposit("kowloonDealer") - 30n * ex + 30n * afterFirst + units(30n) },
+        "Peak Asset Management": {
+          hbHKD: deposit("peakAsset") - 100n * DISTRIBUTION_PRICE + 30n * ex + 100n * coupons[0] + 70n * afterFirst + units(70n),
+        },
+        "Tsing Yi Insurance": { vbHKD: deposit("tsingYiInsurance") - 80n * DISTRIBUTION_PRICE + 80n * all + units(80n) },
+        "Lantau Pension Fund": { lrHKD: deposit("lantauPension") - 60n * DISTRIBUTION_PRICE + 60n * all + units(60n) },
+      };
+      const asStrings = Object.fromEntries(
+        Object.entries(expected).map(([holder, tokens]) => [holder, Object.fromEntries(Object.entries(tokens).map(([t, v]) => [t, v.toString()]))]),
+      );
+      // HKMA paid all the issue proceeds it held into the paying agent; the agent and the engine hold nothing.
+      expect(report.balances).to.deep.equal(asStrings);
+      expect(report.balances).to.not.have.any.keys("HKMA", "paying agent", "settlement engine");
+      // A few figures by hand, for anyone reading this: the Government's deposit is untouched, and
+      // Lion Rock Bank's wCBDC moved exactly as its one customer's deposit did.
+      expect(report.balances["HKSAR Government"]).to.deep.equal({ vbHKD: "50000000000" });
+      expect(BigInt(report.balances["Lion Rock Bank"].wHKD) - 80_000_000_000n).to.equal(
+        BigInt(report.balances["Lantau Pension Fund"].lrHKD) - 15_000_000_000n,
+      );
+    });
+  });
+
+  describe(`--step (presenter mode) with piped input: ${FLAGSHIP}`, function () {
+    const PROMPT = "  [Enter] to run this step";
+    let steps: readonly Step[];
+    let run: CliRun;
+    /** "Step k/N  title" lines, prompts and results ("  ✔ …" / "  ✖ …") in the order printed. */
+    const events = (stdout: string): string[] =>
+      stdout
+        .split("\n")
+        .filter((l) => /^Step \d+\/\d+  /.test(l) || l === PROMPT || /^  [✔✖] /.test(l))
+        .map((l) => (l === PROMPT ? "prompt" : l.startsWith("  ✔ ") ? "ok" : l.startsWith("  ✖ ") ? "FAILED" : withoutDates(l)));
+    const expectedEvents = (): string[] =>
+      steps.flatMap((s, i) => [`Step ${i + 1}/${steps.length}  ${withoutDates(s.title)}`, "prompt", "ok"]);
+
+    before(async function () {
+      steps = await flagshipSteps();
+      // N lines for N steps, then the input ends.
+      run = await scenarioCli([FLAGSHIP, "--step"], { input: "\n".repeat(steps.length) });
+    });
+
+    it("advances one step per line through every step and exits 0", function () {
+      expect(run.code, `exit code; stderr: ${run.stderr}`).to.equal(0);
+      expect(events(run.stdout)).to.deep.equal(expectedEvents());
+      expect(run.stdout).to.match(new RegExp(`^✔ ${FLAGSHIP}: ${steps.length} steps on network "default" \\(chain 31337\\)`, "m"));
+      expect(run.stderr).to.equal("");
+      expect(run.stdout).to.not.match(STACK_LINE);
+    });
+
+    it("shows each step's preview before it runs and what happened after it", function () {
+      const stdout = withoutDates(run.stdout);
+      expect(steps.filter((s) => s.detail !== undefined).length).to.be.greaterThan(3);
+      // A preview: heading, the step's explanation if it has one, then the prompt...
+      for (const [i, step] of steps.entries()) {
+        const lines = [`Step ${i + 1}/${steps.length}  ${step.title}`];
+        if (step.detail !== undefined) lines.push(`  ${step.detail}`);
+        if (step.expect === "revert") lines.push("  (this step is meant to be refused, to show that nothing moves)");
+        expect(stdout).to.include(`\n${withoutDates(lines.join("\n"))}\n${PROMPT}\n`);
+      }
+      // ...and a result: its transactions with gas, and the balances before → after.
+      expect(run.stdout).to.match(/^ {2}tx 0x[0-9a-f]{8}… {2}issue\(\) — primary placement by DvP {2}\(gas [\d,]+\)$/m);
+      expect(run.stdout).to.match(/^ {2}Holder +Token +Before +After$/m);
+    });
+
+    it("waits for each line before running the step, as for a presenter pressing Enter", async function () {
+      const resultsWhenAnswered: number[] = [];
+      let latest = "";
+      let answered = 0;
+      const paced = await scenarioCli([FLAGSHIP, "--step"], {
+        onStdout: (stdout, stdin) => {
+          latest = stdout;
+          const prompts = stdout.split(`${PROMPT}\n`).length - 1;
+          if (prompts <= answered) return;
+          answered = prompts;
+          // Give the step time to run: it must not, until its line arrives.
+          setTimeout(() => {
+            resultsWhenAnswered.push(events(latest).filter((e) => e === "ok" || e === "FAILED").length);
+            stdin.write("\n");
+            if (answered === steps.length) stdin.end();
+          }, 250);
+        },
+      });
+      expect(paced.code, `exit code; stderr: ${paced.stderr}`).to.equal(0);
+      expect(resultsWhenAnswered).to.deep.equal(steps.map((_, i) => i));
+      expect(events(paced.stdout)).to.deep.equal(expectedEvents());
+    });
+
+    it("does not hang when standard input is closed at once (no input at all): runs every step", async function () {
+      const closed = await scenarioCli([FLAGSHIP, "--step"], { input: "" });
+      expect(closed.code, `exit code; stderr: ${closed.stderr}`).to.equal(0);
+      expect(events(closed.stdout)).to.deep.equal(expectedEvents());
+    });
+
+    it("with --json, keeps stdout for the JSON and shows the presenter's text on stderr", async function () {
+      const both = await scenarioCli([FLAGSHIP, "--step", "--json"], { input: "" });
+      expect(both.code, `exit code; stderr: ${both.stderr}`).to.equal(0);
+      const report = JSON.parse(both.stdout) as ScenarioJson;
+      expect(report.steps).to.have.length(steps.length);
+      expect(events(both.stderr)).to.deep.equal(steps.flatMap((s, i) => [`Step ${i + 1}/${steps.length}  ${withoutDates(s.title)}`, "prompt"]));
+    });
+  });
+});
+
+describe("npm run scenarios (scripts/scenarios.ts)", function () {
+  this.timeout(60_000);
+
+  it("lists every scenario with its one-line description and exits 0", async function () {
+    const run = await runScript("scenarios.ts", []);
+    expect(run.code).to.equal(0);
+    expect(run.stderr).to.equal("");
+    const lines = run.stdout.split("\n");
+    expect(lines[0]).to.equal("Scenarios (run one with: npm run scenario -- <name> [--step] [--json] [--network <name>])");
+    expect(lines[1]).to.equal("");
+    const listed = lines.slice(2).filter((l) => l !== "");
+    expect(listed).to.have.length(SCENARIO_NAMES.length);
+    for (const [i, name] of SCENARIO_NAMES.entries()) {
+      const scenario = findScenario(name);
+      expect(scenario).to.not.equal(undefined);
+      expect(listed[i]).to.match(new RegExp(`^  ${name} +${escapeRegExp(scenario?.description ?? "")}$`));
+      expect(scenario?.description).to.not.include("\n");
+    }
+    expect(SCENARIOS.map((s) => s.name)).to.include(FLAGSHIP);
+  });
+});
+
+// ----------------------------------------------------------------------------------- helpers
+
+/** Face value of one unit of the green bond, in minor units (HK$50,000). */
+const DENOMINATION = 5_000_000n;
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/**
+ * Each coupon per unit, computed by hand: ACT/365F on HK$50,000 at 4.25%, rounded down, over the
+ * days between the dates the run's notes give (the issue date, then each coupon date); checked
+ * against the figure the run noted.
+ */
+function couponsPerUnit(report: ScenarioJson): bigint[] {
+  const clock = /^the ledger's clock now reads (\d{1,2} [A-Z][a-z]{2} \d{4})$/;
+  const coupon = /^coupon (\d+): HKD ([\d,]+\.\d{2}) per unit on 1000 units of record = HKD ([\d,]+\.\d{2})$/;
+  const day = (text: string): number => Date.parse(`${text} 00:00:00 UTC`) / 1000;
+  const issueStep = report.steps.find((s) => s.title.startsWith("Issue date "));
+  const issued = issueStep?.notes.map((n) => clock.exec(n)?.[1]).find((d) => d !== undefined);
+  if (issued === undefined) throw new Error("the issue step noted no date");
+
+  const result: bigint[] = [];
+  let start = day(issued);
+  let lastClock: number | undefined;
+  for (const note of report.steps.flatMap((s) => s.notes)) {
+    const c = clock.exec(note);
+    if (c !== null) lastClock = day(c[1]);
+    const m = coupon.exec(note);
+    if (m === null) continue;
+    if (lastClock === undefined) throw new Error(`coupon ${m[1]} paid before any date was noted`);
+    const days = BigInt((lastClock - start) / 86_400);
+    expect(Number(days)).to.be.within(181, 184);
+    const perUnit = (DENOMINATION * 425n * days) / (10_000n * 365n);
+    expect(m[1]).to.equal(String(result.length + 1));
+    expect(parseMoney(m[2], 2)).to.equal(perUnit, `coupon ${m[1]} over ${days} days`);
+    expect(parseMoney(m[3], 2)).to.equal(perUnit * 1_000n);
+    result.push(perUnit);
+    start = lastClock;
+  }
+  return result;
+}
