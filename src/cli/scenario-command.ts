@@ -42,7 +42,7 @@ export async function scenarioCommand(argv: readonly string[], io: Output = proc
     const pacer = args.step ? createStepPacer() : undefined;
     try {
       if (!args.json) say(`Scenario ${scenario.name}: ${scenario.description}\nDeploying the Hong Kong ledger on network "${networkName}"…`);
-      const ledger = await deployHongKongLedger(connection);
+      const ledger = await (scenario.deploy ?? deployHongKongLedger)(connection);
       const hooks: RunHooks = {
         async beforeStep(step, index, total) {
           if (pacer !== undefined) {

@@ -53,12 +53,18 @@ export async function deployCrossBorderLedger(
     if (contract === undefined) throw new Error(`the CrossBorderLedger module deployed no contract "${name}"`);
     return contract.getAddress();
   };
+  const wTHB = WholesaleCBDC__factory.connect(await address("wTHB"), foreign.bankOfThailand.signer);
+  const wBRL = WholesaleCBDC__factory.connect(await address("wBRL"), foreign.bancoCentral.signer);
+  const cpTHB = TokenizedDeposit__factory.connect(await address("cpTHB"), foreign.chaoPhrayaBank.signer);
+  const ipBRL = TokenizedDeposit__factory.connect(await address("ipBRL"), foreign.bancoIpanema.signer);
   return {
     ...ledger,
     foreign,
-    wTHB: WholesaleCBDC__factory.connect(await address("wTHB"), foreign.bankOfThailand.signer),
-    wBRL: WholesaleCBDC__factory.connect(await address("wBRL"), foreign.bancoCentral.signer),
-    cpTHB: TokenizedDeposit__factory.connect(await address("cpTHB"), foreign.chaoPhrayaBank.signer),
-    ipBRL: TokenizedDeposit__factory.connect(await address("ipBRL"), foreign.bancoIpanema.signer),
+    wTHB,
+    wBRL,
+    cpTHB,
+    ipBRL,
+    extraMoney: { wcbdcs: [wTHB, wBRL], deposits: [cpTHB, ipBRL] },
+    extraHolders: Object.values(foreign).map((p) => ({ address: p.address, label: p.name })),
   };
 }

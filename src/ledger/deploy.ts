@@ -52,6 +52,10 @@ export interface HongKongLedger {
   readonly engine: SettlementEngine;
   /** The green bond's paying agent, connected as HKMA (fiscal agent). */
   readonly payingAgent: BondPayingAgent;
+  /** Money tokens beyond HKD on a multi-currency ledger, for reports. */
+  readonly extraMoney?: { readonly wcbdcs: readonly WholesaleCBDC[]; readonly deposits: readonly TokenizedDeposit[] };
+  /** Holders beyond the Hong Kong participants on a multi-currency ledger, for reports. */
+  readonly extraHolders?: readonly { readonly address: string; readonly label: string }[];
 }
 
 export interface DeployLedgerOptions {

@@ -54,9 +54,14 @@ export class AddressBook {
 
   /** Reads token metadata from the chain and builds the book for `ledger`. */
   static async of(ledger: HongKongLedger): Promise<AddressBook> {
+    const extra = ledger.extraMoney ?? { wcbdcs: [], deposits: [] };
     const moneyTokens = [
-      { contract: ledger.wcbdc, kind: "wCBDC" as const, iface: WholesaleCBDC__factory.createInterface() },
-      ...Object.values(ledger.deposits).map((contract) => ({
+      ...[ledger.wcbdc, ...extra.wcbdcs].map((contract) => ({
+        contract,
+        kind: "wCBDC" as const,
+        iface: WholesaleCBDC__factory.createInterface(),
+      })),
+      ...[...Object.values(ledger.deposits), ...extra.deposits].map((contract) => ({
         contract,
         kind: "tokenized deposit" as const,
         iface: TokenizedDeposit__factory.createInterface(),
@@ -84,6 +89,7 @@ export class AddressBook {
     );
     const holders = [
       ...Object.values(ledger.participants).map((p) => ({ address: p.address, label: p.name })),
+      ...(ledger.extraHolders ?? []),
       { address: engine, label: "settlement engine" },
       { address: payingAgent, label: "paying agent" },
     ];

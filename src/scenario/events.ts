@@ -55,8 +55,11 @@ const FORMATTERS: Record<string, Formatter> = {
   TradeSettlementFailed: (a) => `settlement attempt failed, nothing moved: ${reasonLabel(a.reason as bigint)}`,
   TradeCancelled: (a, book) => `trade cancelled by ${book.label(a.by as string)} (CAND/CANI)`,
   TradeExpiredUnsettled: () => "trade expired unsettled (CAND/CANS)",
+  // The event does not name the currency; the wCBDC transfer just before it shows the amount.
   InterbankSettled: (a, book) =>
-    `interbank leg: ${book.label(a.payerBank as string)} paid ${book.label(a.payeeBank as string)} ${book.money(a.amount as bigint)} in wCBDC`,
+    `interbank leg: ${book.label(a.payerBank as string)} paid ${book.label(a.payeeBank as string)} in central-bank money`,
+  FxSettled: (a, book) =>
+    `FX PvP at ${book.label(a.dealer as string)}'s quote: ${book.label(a.payer as string)} → ${book.label(a.beneficiary as string)}, both currencies or neither`,
   // A payment into a customer's bank (coupon, redemption) is told by the events around it.
   PaymentSettled: (a, book) =>
     book.token(a.payerDeposit as string)?.kind === "wCBDC"

@@ -1,4 +1,4 @@
-import type { HongKongLedger } from "../ledger/deploy.js";
+import type { HongKongLedger, LedgerConnection } from "../ledger/deploy.js";
 import type { ScenarioContext } from "./context.js";
 
 /**
@@ -23,19 +23,21 @@ export interface Step {
 }
 
 /** A named, described list of steps run against a freshly deployed ledger. */
-export interface Scenario {
+export interface Scenario<L extends HongKongLedger = HongKongLedger> {
   /** Command-line name, kebab-case, e.g. "green-bond-issuance". */
   readonly name: string;
   /** One line for `npm run scenarios`. */
   readonly description: string;
+  /** Deploys the ledger the scenario runs on; the Hong Kong ledger when absent. */
+  readonly deploy?: (connection: LedgerConnection) => Promise<L>;
   /**
    * Builds the steps. Called once per run after the ledger is deployed; steps may share state
    * through variables in this closure (e.g. a trade defined in one step and settled in a later one).
    */
-  readonly steps: (ledger: HongKongLedger) => readonly Step[];
+  steps(ledger: L): readonly Step[];
 }
 
 /** Declares a scenario (an identity function that checks the shape). */
-export function defineScenario(scenario: Scenario): Scenario {
+export function defineScenario<L extends HongKongLedger = HongKongLedger>(scenario: Scenario<L>): Scenario<L> {
   return scenario;
 }

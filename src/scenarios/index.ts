@@ -1,4 +1,6 @@
+import type { HongKongLedger } from "../ledger/deploy.js";
 import type { Scenario } from "../scenario/types.js";
+import crossBorderPvp from "./cross-border-pvp.js";
 import dvpAtomicity from "./dvp-atomicity.js";
 import greenBondIssuance from "./green-bond-issuance.js";
 import interbankPayment from "./interbank-payment.js";
@@ -6,10 +8,17 @@ import nettingBatch from "./netting-batch.js";
 import secondaryTrading from "./secondary-trading.js";
 
 /** Every scenario, in the order `npm run scenarios` lists them. Add a new one here. */
-export const SCENARIOS: readonly Scenario[] = [greenBondIssuance, interbankPayment, secondaryTrading, dvpAtomicity, nettingBatch];
+export const SCENARIOS: readonly Scenario<HongKongLedger>[] = [
+  greenBondIssuance,
+  interbankPayment,
+  secondaryTrading,
+  dvpAtomicity,
+  nettingBatch,
+  crossBorderPvp,
+];
 
 export const SCENARIO_NAMES: readonly string[] = SCENARIOS.map((s) => s.name);
 
-export function findScenario(name: string): Scenario | undefined {
+export function findScenario(name: string): Scenario<HongKongLedger> | undefined {
   return SCENARIOS.find((s) => s.name === name);
 }
