@@ -47,6 +47,12 @@ export default defineConfig({
       chainType: "l1",
       url: process.env.SANDBOX_LOCALHOST_URL ?? "http://127.0.0.1:8545",
     },
+    // The Thai chain of the cross-chain scenario: a second `npx hardhat node --port 8546 --chain-id 31338`.
+    thaiLocalhost: {
+      type: "http",
+      chainType: "l1",
+      url: process.env.SANDBOX_THAI_URL ?? "http://127.0.0.1:8546",
+    },
     // Any other JSON-RPC ledger (e.g. anvil, or a node of your own): URL and the mnemonic of the
     // institutions' accounts come from the environment or the Hardhat keystore, never from this file.
     // The ledger gives each institution its own account: it uses the first nine.

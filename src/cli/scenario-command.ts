@@ -1,4 +1,4 @@
-import { deployHongKongLedger } from "../ledger/deploy.js";
+import { deployHongKongLedger, type LedgerConnection } from "../ledger/deploy.js";
 import { readLedgerState } from "../report/ledger-state.js";
 import { renderLedgerState } from "../report/render-ledger.js";
 import { connectTo } from "../scenario/connect.js";
@@ -6,9 +6,10 @@ import { toScenarioJson } from "../scenario/present/json.js";
 import { createStepPacer } from "../scenario/present/step-mode.js";
 import { renderStepHeading, renderStepPreview, renderStepResult, renderSummary } from "../scenario/present/terminal.js";
 import { runScenario, type RunHooks } from "../scenario/runner.js";
+import type { SecondChain } from "../scenario/types.js";
 import { findScenario, SCENARIO_NAMES } from "../scenarios/index.js";
 import { parseScenarioArgs, SCENARIO_HELP } from "./args.js";
-import { exitCodeOf, renderCliError, StepFailedError } from "./errors.js";
+import { exitCodeOf, renderCliError, StepFailedError, UsageError } from "./errors.js";
 
 export interface Output {
   out(text: string): void;
@@ -36,13 +37,25 @@ export async function scenarioCommand(argv: readonly string[], io: Output = proc
     const scenario = findScenario(args.scenario ?? "");
     if (scenario === undefined) throw new Error("unreachable: the scenario name was validated");
 
-    const connection = await connectTo(args.network);
-    const networkName = connection.networkName;
+    const [firstNetwork, secondNetwork] = (args.network ?? "").split(",").map((n) => (n === "" ? undefined : n));
+    const connection = await connectTo(firstNetwork);
+    const networkName = secondNetwork === undefined ? connection.networkName : `${connection.networkName},${secondNetwork}`;
+    const extraConnections: LedgerConnection[] = [];
+    const chains: SecondChain = {
+      async second() {
+        if (firstNetwork !== undefined && secondNetwork === undefined) {
+          throw new UsageError(`${scenario.name} runs on two chains: name both, e.g. --network localhost,thaiLocalhost`);
+        }
+        const other = await connectTo(secondNetwork, { chainId: 31338 });
+        extraConnections.push(other);
+        return other;
+      },
+    };
     const say = args.json ? io.err : io.out;
     const pacer = args.step ? createStepPacer() : undefined;
     try {
       if (!args.json) say(`Scenario ${scenario.name}: ${scenario.description}\nDeploying the Hong Kong ledger on network "${networkName}"…`);
-      const ledger = await (scenario.deploy ?? deployHongKongLedger)(connection);
+      const ledger = scenario.deploy === undefined ? await deployHongKongLedger(connection) : await scenario.deploy(connection, chains);
       const hooks: RunHooks = {
         async beforeStep(step, index, total) {
           if (pacer !== undefined) {
@@ -66,6 +79,7 @@ export async function scenarioCommand(argv: readonly string[], io: Output = proc
       return 0;
     } finally {
       pacer?.close();
+      for (const other of extraConnections) await other.close();
       await connection.close();
     }
   } catch (error) {

@@ -1,6 +1,8 @@
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import type { NetworkConnection } from "hardhat/types/network";
 
+import type { OtherChainTokens } from "../scenario/address-book.js";
+
 import GreenBondLifecycleModule from "../../ignition/modules/GreenBondLifecycle.js";
 import {
   BondPayingAgent__factory,
@@ -54,6 +56,8 @@ export interface HongKongLedger {
   readonly payingAgent: BondPayingAgent;
   /** Money tokens beyond HKD on a multi-currency ledger, for reports. */
   readonly extraMoney?: { readonly wcbdcs: readonly WholesaleCBDC[]; readonly deposits: readonly TokenizedDeposit[] };
+  /** Tokens and contracts of a second chain in a cross-chain scenario, for reports. */
+  readonly otherChain?: OtherChainTokens;
   /** Holders beyond the Hong Kong participants on a multi-currency ledger, for reports. */
   readonly extraHolders?: readonly { readonly address: string; readonly label: string }[];
 }

@@ -13,11 +13,32 @@ import {
 
 /** A token as reports show it. */
 export interface TokenInfo {
+  /** Unique across chains: the address, prefixed with the chain's name for a token on another chain. */
+  readonly key: string;
   readonly address: string;
+  /** The symbol, with the chain's name for a token on another chain, e.g. "wTHB (Thai chain)". */
   readonly symbol: string;
   readonly kind: "wCBDC" | "tokenized deposit" | "government bond";
   readonly currency: string;
   readonly decimals: number;
+  /** Reads a holder's balance on the token's own chain. */
+  readonly balanceOf: (account: string) => Promise<bigint>;
+}
+
+/** What the book needs of a token contract (every ledger token has it). */
+export interface TokenContract {
+  getAddress(): Promise<string>;
+  symbol(): Promise<string>;
+  currency(): Promise<string>;
+  decimals(): Promise<bigint>;
+  balanceOf(account: string): Promise<bigint>;
+}
+
+/** A token on another chain of a cross-chain scenario, and the escrow contracts there. */
+export interface OtherChainTokens {
+  readonly chain: string;
+  readonly wcbdcs: readonly TokenContract[];
+  readonly contracts: readonly { readonly address: string; readonly label: string; readonly iface: Interface }[];
 }
 
 /** A contract whose events and errors reports decode. */
@@ -52,32 +73,52 @@ export class AddressBook {
     for (const t of tokens) this.tokenByAddress.set(t.address.toLowerCase(), t);
   }
 
-  /** Reads token metadata from the chain and builds the book for `ledger`. */
+  /** Reads token metadata from the chain(s) and builds the book for `ledger`. */
   static async of(ledger: HongKongLedger): Promise<AddressBook> {
     const extra = ledger.extraMoney ?? { wcbdcs: [], deposits: [] };
-    const moneyTokens = [
-      ...[ledger.wcbdc, ...extra.wcbdcs].map((contract) => ({
-        contract,
-        kind: "wCBDC" as const,
-        iface: WholesaleCBDC__factory.createInterface(),
-      })),
+    const wcbdcIface = WholesaleCBDC__factory.createInterface();
+    const depositIface = TokenizedDeposit__factory.createInterface();
+    const sources: { contract: TokenContract; kind: TokenInfo["kind"]; iface: Interface; chain?: string }[] = [
+      ...[ledger.wcbdc, ...extra.wcbdcs].map((contract) => ({ contract, kind: "wCBDC" as const, iface: wcbdcIface })),
       ...[...Object.values(ledger.deposits), ...extra.deposits].map((contract) => ({
         contract,
         kind: "tokenized deposit" as const,
-        iface: TokenizedDeposit__factory.createInterface(),
+        iface: depositIface,
+      })),
+      ...(ledger.otherChain?.wcbdcs ?? []).map((contract) => ({
+        contract,
+        kind: "wCBDC" as const,
+        iface: wcbdcIface,
+        chain: ledger.otherChain?.chain,
       })),
     ];
     const tokens: TokenInfo[] = [];
-    const contracts: KnownContract[] = [];
-    for (const { contract, kind, iface } of moneyTokens) {
+    const contracts: KnownContract[] = [...(ledger.otherChain?.contracts ?? [])];
+    for (const { contract, kind, iface, chain } of sources) {
       const address = await contract.getAddress();
-      const symbol = await contract.symbol();
-      tokens.push({ address, symbol, kind, currency: await contract.currency(), decimals: Number(await contract.decimals()) });
+      const symbol = chain === undefined ? await contract.symbol() : `${await contract.symbol()} (${chain})`;
+      tokens.push({
+        key: chain === undefined ? address : `${chain}:${address}`,
+        address,
+        symbol,
+        kind,
+        currency: await contract.currency(),
+        decimals: Number(await contract.decimals()),
+        balanceOf: (account) => contract.balanceOf(account),
+      });
       contracts.push({ address, label: symbol, iface });
     }
     const bondAddress = await ledger.bond.getAddress();
     const bondSymbol = await ledger.bond.symbol();
-    tokens.push({ address: bondAddress, symbol: bondSymbol, kind: "government bond", currency: await ledger.bond.currency(), decimals: 0 });
+    tokens.push({
+      key: bondAddress,
+      address: bondAddress,
+      symbol: bondSymbol,
+      kind: "government bond",
+      currency: await ledger.bond.currency(),
+      decimals: 0,
+      balanceOf: (account) => ledger.bond.balanceOf(account),
+    });
     contracts.push({ address: bondAddress, label: bondSymbol, iface: GovernmentBond__factory.createInterface() });
 
     const engine = await ledger.engine.getAddress();

@@ -1,7 +1,6 @@
-import type { HongKongLedger } from "../ledger/deploy.js";
 import type { AddressBook, TokenInfo } from "./address-book.js";
 
-/** Every tracked holder's balance of every ledger token: `balances[tokenAddress][holderAddress]`. */
+/** Every tracked holder's balance of every ledger token: `balances[tokenKey][holderAddress]`. */
 export type BalanceSheet = Readonly<Record<string, Readonly<Record<string, bigint>>>>;
 
 /** One balance that moved in a step. */
@@ -13,19 +12,17 @@ export interface BalanceChange {
 }
 
 /** Reads the balance sheet of the book's holders in the ledger's tokens. */
-export async function readBalances(ledger: HongKongLedger, book: AddressBook): Promise<BalanceSheet> {
-  const erc20 = ledger.wcbdc; // every ledger token shares the ERC-20 `balanceOf`
+export async function readBalances(book: AddressBook): Promise<BalanceSheet> {
   const sheet: Record<string, Record<string, bigint>> = {};
   await Promise.all(
     book.tokens.map(async (token) => {
-      const contract = erc20.attach(token.address) as typeof erc20;
       const row: Record<string, bigint> = {};
       await Promise.all(
         book.holders.map(async (h) => {
-          row[h.address] = await contract.balanceOf(h.address);
+          row[h.address] = await token.balanceOf(h.address);
         }),
       );
-      sheet[token.address] = row;
+      sheet[token.key] = row;
     }),
   );
   return sheet;
@@ -36,8 +33,8 @@ export function diffBalances(before: BalanceSheet, after: BalanceSheet, book: Ad
   const changes: BalanceChange[] = [];
   for (const token of book.tokens) {
     for (const h of book.holders) {
-      const b = before[token.address]?.[h.address] ?? 0n;
-      const a = after[token.address]?.[h.address] ?? 0n;
+      const b = before[token.key]?.[h.address] ?? 0n;
+      const a = after[token.key]?.[h.address] ?? 0n;
       if (a !== b) changes.push({ holder: h.address, token, before: b, after: a });
     }
   }

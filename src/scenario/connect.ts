@@ -4,13 +4,23 @@ import { NetworkUnreachableError, UnknownNetworkError } from "../cli/errors.js";
 import type { LedgerConnection } from "../ledger/deploy.js";
 
 /**
- * Connects to network `name` from hardhat.config.ts (the in-process network when undefined) and
+ * Connects to network `name` from hardhat.config.ts (the in-process network when undefined, with
+ * `inProcess.chainId` if given, e.g. for the second chain of a cross-chain scenario) and
  * checks that it answers, turning Hardhat's and the transport's errors into one-line errors.
  */
-export async function connectTo(name: string | undefined): Promise<LedgerConnection> {
+export async function connectTo(
+  name: string | undefined,
+  inProcess: { readonly chainId?: number } = {},
+): Promise<LedgerConnection> {
   const configured = Object.keys(hre.config.networks);
   if (name !== undefined && !configured.includes(name)) throw new UnknownNetworkError(name, configured);
-  const connection = await network.create(name === undefined ? undefined : { network: name });
+  const connection = await network.create(
+    name === undefined
+      ? inProcess.chainId === undefined
+        ? undefined
+        : { override: { chainId: inProcess.chainId } }
+      : { network: name },
+  );
   try {
     await connection.ethers.provider.getBlockNumber();
   } catch (cause) {

@@ -1,4 +1,4 @@
-import type { ContractTransactionReceipt, ContractTransactionResponse } from "ethers";
+import type { ContractTransactionReceipt, ContractTransactionResponse, Provider } from "ethers";
 
 import { formatDate } from "../ledger/dates.js";
 import type { HongKongLedger } from "../ledger/deploy.js";
@@ -41,6 +41,16 @@ export class ScenarioContext {
     if (receipt === null) throw new Error(`no receipt for "${label}"`);
     this.sent.push({ label, hash: receipt.hash, gasUsed: receipt.gasUsed, events: describeLogs(receipt.logs, this.book) });
     return receipt;
+  }
+
+  /**
+   * Records a transaction sent by other means (e.g. the cross-chain coordinator's viem clients),
+   * reading its receipt from `provider` (the chain it was sent on).
+   */
+  async record(label: string, hash: string, provider: Provider): Promise<void> {
+    const receipt = await provider.getTransactionReceipt(hash);
+    if (receipt === null) throw new Error(`no receipt for "${label}" (${hash})`);
+    this.sent.push({ label, hash, gasUsed: receipt.gasUsed, events: describeLogs(receipt.logs, this.book) });
   }
 
   /** The latest block's time (unix seconds). */

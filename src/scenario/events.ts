@@ -84,6 +84,10 @@ const FORMATTERS: Record<string, Formatter> = {
   Paused: (_a, book, emitter) => `${book.label(emitter)} paused`,
   Unpaused: (_a, book, emitter) => `${book.label(emitter)} unpaused`,
   NonceInvalidated: (a, book) => `${book.label(a.owner as string)} voided an order nonce`,
+  Locked: (a, book, emitter) =>
+    `${book.label(emitter)}: ${book.label(a.sender as string)} locked ${money(book, a.token as string, a.amount as bigint)} for ${book.label(a.receiver as string)} under hash ${(a.hashlock as string).slice(0, 10)}… until ${new Date(Number(a.timelock) * 1000).toISOString().slice(0, 16).replace("T", " ")} UTC`,
+  Claimed: (a, book, emitter) => `${book.label(emitter)}: lock claimed, secret ${(a.preimage as string).slice(0, 10)}… now public`,
+  Refunded: (_a, book, emitter) => `${book.label(emitter)}: lock refunded to its sender after its time lock`,
   DepositTokenRegistered: () => null,
   RoleGranted: () => null,
 };

@@ -47,7 +47,7 @@ export async function runScenario(scenario: Scenario, ledger: HongKongLedger, ho
   const ctx = new ScenarioContext(ledger, book);
   const steps = scenario.steps(ledger);
   const results: StepResult[] = [];
-  let balances = await readBalances(ledger, book);
+  let balances = await readBalances(book);
 
   for (const [index, step] of steps.entries()) {
     await hooks.beforeStep?.(step, index, steps.length);
@@ -58,7 +58,7 @@ export async function runScenario(scenario: Scenario, ledger: HongKongLedger, ho
     } catch (e) {
       error = e;
     }
-    const after = await readBalances(ledger, book);
+    const after = await readBalances(book);
     const changes = diffBalances(balances, after, book);
     balances = after;
     const { transactions, notes } = ctx.takeStepRecord();

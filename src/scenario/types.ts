@@ -22,14 +22,22 @@ export interface Step {
   readonly action: (ctx: ScenarioContext) => Promise<void>;
 }
 
+/** How a cross-chain scenario reaches its second chain (a second in-process network, or a named one). */
+export interface SecondChain {
+  second(): Promise<LedgerConnection>;
+}
+
 /** A named, described list of steps run against a freshly deployed ledger. */
 export interface Scenario<L extends HongKongLedger = HongKongLedger> {
   /** Command-line name, kebab-case, e.g. "green-bond-issuance". */
   readonly name: string;
   /** One line for `npm run scenarios`. */
   readonly description: string;
-  /** Deploys the ledger the scenario runs on; the Hong Kong ledger when absent. */
-  readonly deploy?: (connection: LedgerConnection) => Promise<L>;
+  /**
+   * Deploys the ledger the scenario runs on; the Hong Kong ledger when absent. A cross-chain
+   * scenario asks for its second chain with `chains.second()`.
+   */
+  readonly deploy?: (connection: LedgerConnection, chains: SecondChain) => Promise<L>;
   /**
    * Builds the steps. Called once per run after the ledger is deployed; steps may share state
    * through variables in this closure (e.g. a trade defined in one step and settled in a later one).

@@ -1,6 +1,7 @@
 import type { HongKongLedger } from "../ledger/deploy.js";
 import type { Scenario } from "../scenario/types.js";
 import crossBorderPvp from "./cross-border-pvp.js";
+import crossChainDvp from "./cross-chain-dvp.js";
 import dvpAtomicity from "./dvp-atomicity.js";
 import greenBondIssuance from "./green-bond-issuance.js";
 import interbankPayment from "./interbank-payment.js";
@@ -15,6 +16,7 @@ export const SCENARIOS: readonly Scenario<HongKongLedger>[] = [
   dvpAtomicity,
   nettingBatch,
   crossBorderPvp,
+  crossChainDvp,
 ];
 
 export const SCENARIO_NAMES: readonly string[] = SCENARIOS.map((s) => s.name);

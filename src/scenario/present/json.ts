@@ -24,7 +24,7 @@ export function toScenarioJson(run: ScenarioRun, networkName: string): ScenarioJ
   const balances: Record<string, Record<string, string>> = {};
   for (const holder of run.book.holders) {
     for (const token of run.book.tokens) {
-      const amount = run.finalBalances[token.address]?.[holder.address] ?? 0n;
+      const amount = run.finalBalances[token.key]?.[holder.address] ?? 0n;
       if (amount === 0n) continue;
       (balances[holder.label] ??= {})[token.symbol] = amount.toString();
     }

@@ -1,0 +1,200 @@
+import { MaxUint256, sha256, ZeroHash, type Provider } from "ethers";
+import type { Address } from "viem";
+
+import { HtlcCoordinator, type Deal } from "../crosschain/coordinator.js";
+import { chainSide, deployTwoChains, type TwoChains } from "../crosschain/two-chains.js";
+import type { HongKongLedger } from "../ledger/deploy.js";
+import type { ScenarioContext } from "../scenario/context.js";
+import { defineScenario, type Step } from "../scenario/types.js";
+import { HashedTimelock__factory } from "../../typechain-types/index.js";
+import { authoriseEngine, issueStep, openingSteps } from "./common.js";
+
+/** The deals, in minor units: a bond DvP and an HKD/THB PvP across the two chains. */
+export const DEALS = {
+  bondUnits: 50n,
+  bondPriceThb: 1_140_300_000n, // THB 11,403,000.00 for 50 units (HKD 2,500,000.00 at 4.5612)
+  pvpHkd: 100_000_000n, // HKD 1,000,000.00
+  pvpThb: 456_120_000n, // THB 4,561,200.00
+  chaoPhrayaThb: 50_000_000_000n, // THB 500,000,000.00 from the Bank of Thailand
+  initiatorTimeout: 7_200n, // the initiator's lock lasts two hours
+  safetyMargin: 3_600n, // the responder's lock ends one hour earlier
+} as const;
+
+export interface CrossChainLedger extends HongKongLedger {
+  readonly chains: TwoChains;
+}
+
+/** Both chains' clocks forward by `seconds`. */
+async function travelBoth(ctx: ScenarioContext, ledger: CrossChainLedger, seconds: bigint): Promise<void> {
+  await ledger.connection.networkHelpers.time.increase(seconds);
+  await ledger.chains.th.connection.networkHelpers.time.increase(seconds);
+  ctx.note(`both ledgers' clocks moved ${Number(seconds) / 3600} hours forward`);
+}
+
+export default defineScenario<CrossChainLedger>({
+  name: "cross-chain-dvp",
+  description:
+    "Two separate ledgers (Hong Kong and Thai chains) linked by hashed time locks (Jasper–Ubin): a bond against THB and an HKD/THB PvP, driven by a restartable coordinator; a counterparty that never locks, a wrong secret, a too-short lock and a coordinator that dies mid-way all lose nothing",
+  deploy: async (connection, chains) => {
+    const two = await deployTwoChains(connection, await chains.second());
+    const htlcIface = HashedTimelock__factory.createInterface();
+    return {
+      ...two.hk,
+      chains: two,
+      otherChain: {
+        chain: "Thai chain",
+        wcbdcs: [two.th.wTHB],
+        contracts: [
+          { address: await two.hk.htlc.getAddress(), label: "HK escrow", iface: htlcIface },
+          { address: await two.th.htlc.getAddress(), label: "Thai escrow", iface: htlcIface },
+        ],
+      },
+      extraHolders: [
+        { address: two.chaoPhrayaBank, label: "Chao Phraya Bank" },
+        { address: await two.hk.htlc.getAddress(), label: "HK escrow" },
+        { address: await two.th.htlc.getAddress(), label: "Thai escrow" },
+      ],
+    };
+  },
+  steps: (ledger) => {
+    const { chains, participants: P } = ledger;
+    const { th } = chains;
+    const harbour = P.harbourBank.address as Address;
+    const chaoPhraya = chains.chaoPhrayaBank;
+    const thaiProvider: Provider = th.connection.ethers.provider;
+    const hkProvider: Provider = ledger.connection.ethers.provider;
+    let thaiSide: ReturnType<typeof chainSide>;
+    let hkSide: ReturnType<typeof chainSide>;
+    const sides = async (): Promise<void> => {
+      thaiSide = chainSide("Thai chain", th.connection, await th.htlc.getAddress(), [chaoPhraya, harbour]);
+      hkSide = chainSide("Hong Kong chain", ledger.connection, await chains.hk.htlc.getAddress(), [chaoPhraya, harbour]);
+    };
+    const deal = (id: string, initiatorLeg: Deal["initiatorLeg"], responderLeg: Deal["responderLeg"]): Deal => ({
+      id,
+      initiator: chaoPhraya,
+      responder: harbour,
+      initiatorLeg,
+      responderLeg,
+      initiatorTimeout: DEALS.initiatorTimeout,
+      safetyMargin: DEALS.safetyMargin,
+    });
+    let dvp: Deal;
+    let pvp: Deal;
+    let killed: Deal;
+    /** Runs one coordinator step and records its transaction in the report. */
+    const step = async (ctx: ScenarioContext, coordinator: HtlcCoordinator): Promise<void> => {
+      const action = await coordinator.step();
+      ctx.check(action !== undefined, "the coordinator should have had an action to take");
+      if (action !== undefined) {
+        await ctx.record(action.name, action.hash, action.chain === "Thai chain" ? thaiProvider : hkProvider);
+      }
+    };
+
+    const steps: Step[] = [
+      openingSteps()[0],
+      { title: "Harbour Bank authorises the settlement engine on the bond", action: (ctx) => authoriseEngine(ctx, ["harbourBank"]) },
+      issueStep({ harbourBank: 200n }),
+      {
+        title: "On the Thai chain, the Bank of Thailand credits Chao Phraya Bank with THB 500,000,000.00 of wTHB",
+        detail: "Time locks on two chains assume their clocks agree; the sandbox sets the Thai chain's clock to the Hong Kong chain's.",
+        action: async (ctx) => {
+          await sides();
+          const hkNow = (await hkProvider.getBlock("latest"))?.timestamp ?? 0;
+          const thNow = (await thaiProvider.getBlock("latest"))?.timestamp ?? 0;
+          if (hkNow > thNow) await th.connection.networkHelpers.time.increaseTo(hkNow);
+          await ctx.send("Bank of Thailand mints wTHB", th.wTHB.mint(chaoPhraya, DEALS.chaoPhrayaThb));
+          await ctx.send("HKMA mints wHKD to Harbour Bank for the PvP", ledger.wcbdc.mint(harbour, DEALS.pvpHkd));
+        },
+      },
+      {
+        title: "DvP deal: Chao Phraya Bank buys 50 units from Harbour Bank for THB 11,403,000.00. Chao Phraya knows the secret, so it locks first: THB on the Thai chain, for two hours",
+        detail: "The initiator's lock must outlast the responder's: it reveals the secret at the latest when the responder's lock ends, and the responder then needs time to claim.",
+        action: async (ctx) => {
+          dvp = deal("DVP-03GB-0001", { token: th.wTHB.target as Address, amount: DEALS.bondPriceThb }, { token: ledger.bond.target as Address, amount: DEALS.bondUnits });
+          await step(ctx, new HtlcCoordinator(dvp, thaiSide, hkSide));
+        },
+      },
+      {
+        title: "Harbour Bank checks Chao Phraya's lock and locks 50 units on the Hong Kong chain under the same hash, ending one hour earlier (the safety margin)",
+        action: async (ctx) => {
+          await step(ctx, new HtlcCoordinator(dvp, thaiSide, hkSide));
+          const s = await new HtlcCoordinator(dvp, thaiSide, hkSide).state();
+          ctx.note(`time locks: Thai chain ${s.initiatorLock?.timelock}, Hong Kong chain ${s.responderLock?.timelock} — ${DEALS.safetyMargin / 60n} minutes apart`);
+        },
+      },
+      {
+        title: "Chao Phraya Bank claims the bonds on the Hong Kong chain, revealing the secret there",
+        action: async (ctx) => step(ctx, new HtlcCoordinator(dvp, thaiSide, hkSide)),
+      },
+      {
+        title: "A restarted coordinator reads both chains: Harbour Bank claims the THB with the secret now public on the Hong Kong chain",
+        action: async (ctx) => {
+          await step(ctx, new HtlcCoordinator(dvp, thaiSide, hkSide));
+          const s = await new HtlcCoordinator(dvp, thaiSide, hkSide).state();
+          ctx.check(HtlcCoordinator.outcome(s) === "settled", "the DvP should be settled on both chains");
+        },
+      },
+      {
+        title: "PvP deal: Chao Phraya Bank offers THB 4,561,200.00 for HKD 1,000,000.00 and locks its THB; Harbour Bank never locks its HKD",
+        action: async (ctx) => {
+          pvp = deal("PVP-HKDTHB-0001", { token: th.wTHB.target as Address, amount: DEALS.pvpThb }, { token: ledger.wcbdc.target as Address, amount: DEALS.pvpHkd });
+          await step(ctx, new HtlcCoordinator(pvp, thaiSide, hkSide, { responderLocks: false }));
+        },
+      },
+      {
+        title: "Two hours later Chao Phraya's lock has expired: the coordinator refunds it — nothing was lost",
+        action: async (ctx) => {
+          await travelBoth(ctx, ledger, DEALS.initiatorTimeout);
+          await step(ctx, new HtlcCoordinator(pvp, thaiSide, hkSide, { responderLocks: false }));
+          ctx.check(HtlcCoordinator.outcome(await new HtlcCoordinator(pvp, thaiSide, hkSide).state()) === "refunded", "the PvP should be refunded");
+        },
+      },
+      {
+        title: "A lock with too short a time lock (five minutes) is refused by the escrow",
+        expect: "revert",
+        action: async (ctx) => {
+          const now = BigInt((await hkProvider.getBlock("latest"))?.timestamp ?? 0);
+          await ctx.send("Harbour Bank approves the escrow", ledger.bond.connect(P.harbourBank.signer).approve(chains.hk.htlc.target as string, MaxUint256));
+          await ctx.send(
+            "lock() for five minutes",
+            chains.hk.htlc.connect(P.harbourBank.signer).lock(chaoPhraya, ledger.bond.target as string, 1n, sha256(ZeroHash), now + 300n),
+          );
+        },
+      },
+      {
+        title: "Second DvP: both sides lock 10 units against THB 2,280,600.00; someone tries to claim Harbour's lock with a wrong secret — refused",
+        action: async (ctx) => {
+          killed = deal("DVP-03GB-0002", { token: th.wTHB.target as Address, amount: 228_060_000n }, { token: ledger.bond.target as Address, amount: 10n });
+          const coordinator = new HtlcCoordinator(killed, thaiSide, hkSide);
+          await step(ctx, coordinator);
+          await step(ctx, coordinator);
+          const s = await coordinator.state();
+          const lockId = s.responderLock?.lockId ?? ZeroHash;
+          try {
+            await chains.hk.htlc.claim.staticCall(lockId, ZeroHash);
+            ctx.check(false, "a wrong secret should be refused");
+          } catch {
+            ctx.note("claim with a wrong secret: refused by the escrow (WrongPreimage)");
+          }
+        },
+      },
+      {
+        title: "Chao Phraya claims the bonds (revealing the secret) — and then the coordinator dies",
+        action: async (ctx) => step(ctx, new HtlcCoordinator(killed, thaiSide, hkSide)),
+      },
+      {
+        title: "Without any coordinator, Harbour Bank reads the secret from the Hong Kong chain and claims its THB itself",
+        detail: "The secret is public once used; the responder's claim needs nothing else, and its time lock still has over an hour to run.",
+        action: async (ctx) => {
+          const s = await new HtlcCoordinator(killed, thaiSide, hkSide).state();
+          const secret = s.responderLock?.preimage ?? ZeroHash;
+          const lockId = s.initiatorLock?.lockId ?? ZeroHash;
+          const thaiEscrow = th.htlc.connect(await th.connection.ethers.getSigner(harbour));
+          await ctx.send("Harbour Bank claims on the Thai chain", thaiEscrow.claim(lockId, secret));
+          ctx.check(HtlcCoordinator.outcome(await new HtlcCoordinator(killed, thaiSide, hkSide).state()) === "settled", "the second DvP should be settled");
+        },
+      },
+    ];
+    return steps;
+  },
+});
