@@ -89,7 +89,9 @@ abstract contract FxSettlement is SettlementLegs, EIP712, NoncesKeyed, Reentranc
     ) external nonReentrant returns (uint256 toAmount) {
         if (block.timestamp > quote.expiry) revert FxQuoteExpired(quote.expiry);
         if (fromAmount == 0 || fromAmount > quote.maxFromAmount) revert FxAmountOutOfRange(fromAmount, quote.maxFromAmount);
-        if (quote.fromToken == quote.toToken) revert FxQuoteInvalidTokens(quote.fromToken, quote.toToken);
+        if (quote.fromToken == quote.toToken || !_isCentralBankMoney(quote.fromToken) || !_isCentralBankMoney(quote.toToken)) {
+            revert FxQuoteInvalidTokens(quote.fromToken, quote.toToken);
+        }
         bytes32 digest = fxQuoteDigest(quote);
         if (!SignatureChecker.isValidSignatureNowCalldata(quote.dealer, digest, signature)) {
             revert FxQuoteInvalidSignature(quote.dealer);

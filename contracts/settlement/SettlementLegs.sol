@@ -164,6 +164,11 @@ abstract contract SettlementLegs is AccessControl, ISettlementEngine {
         if (payeeCash != toMoney) _mintDeposit(payeeCash, payee, amount);
     }
 
+    /// @dev Whether `token` is a wCBDC registered with the engine.
+    function _isCentralBankMoney(address token) internal view returns (bool) {
+        return _isWcbdc[token];
+    }
+
     /// @dev For a registered deposit token: its bank and its wCBDC. For a registered wCBDC: the
     /// holder and the token. Anything else cannot cross banks: `DepositTokenNotRegistered`.
     function _settlementSide(address cash, address holder) private view returns (address account, address money) {

@@ -159,6 +159,10 @@ export class HtlcCoordinator {
     }
     if (r.state === "Locked") {
       if (s.responderNow >= r.timelock) return this.refund("responder's lock refunded", this.responderChain, deal.responder, r.lockId);
+      if (i.state === "Locked" && s.initiatorNow >= i.timelock) return this.refund("initiator's lock refunded", this.initiatorChain, deal.initiator, i.lockId);
+      // Reveal only while the responder can still use the secret on the initiator's chain (the
+      // chains' clocks may differ by more than the margin); otherwise both sides are refunded.
+      if (i.state !== "Locked") return undefined;
       if (this.conduct.initiatorReveals === false) return undefined;
       return this.claim("initiator claims (reveals the secret)", this.responderChain, deal.initiator, r.lockId, await this.secret());
     }

@@ -75,7 +75,9 @@ export default defineScenario({
         title: "Ineligible buyer: Lantau Pension Fund's KYC lapses, and its purchase of 10 units is refused",
         expect: "revert",
         action: async (ctx) => {
-          const lapse = (await ctx.now()) + 60n;
+          const now = await ctx.now();
+          const lapse = now + 60n;
+          await ledger.connection.networkHelpers.time.setNextBlockTimestamp(now + 1n);
           await ctx.send("registrar shortens Lantau's KYC validity", registry.updateKycExpiry(P.lantauPension.address, lapse));
           await ctx.travelTo(lapse + 1n);
           await settleSignedBySeller(ctx, await trade(ctx, "kowloonDealer", "lantauPension", 10n), "lantauPension", "kowloonDealer");

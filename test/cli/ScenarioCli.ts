@@ -1,7 +1,3 @@
-import { spawn } from "node:child_process";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
-
 import { expect } from "chai";
 import hre, { network } from "hardhat";
 
@@ -15,6 +11,7 @@ import type { Step } from "../../src/scenario/types.js";
 import { nameOf } from "../../src/scenarios/common.js";
 import { findScenario, SCENARIO_NAMES, SCENARIOS } from "../../src/scenarios/index.js";
 import greenBondIssuance, { ALLOTMENTS, DISTRIBUTION_PRICE, FINAL_HOLDINGS, ISSUE_PRICE } from "../../src/scenarios/green-bond-issuance.js";
+import { runScript, scenarioCli, STACK_LINE, type CliRun } from "../helpers/cli.js";
 import { freePort } from "../helpers/hardhat-node.js";
 
 /**
@@ -23,63 +20,9 @@ import { freePort } from "../helpers/hardhat-node.js";
  * checks its exit code, its stdout and its one-line stderr.
  */
 
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-const TSX = path.join(ROOT, "node_modules/tsx/dist/cli.mjs");
 /** A line of a JavaScript stack trace. */
-const STACK_LINE = /^\s+at\s/m;
 const FLAGSHIP = "green-bond-issuance";
 
-interface CliRun {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-interface CliOptions {
-  readonly env?: Readonly<Record<string, string>>;
-  /** Written to the child's standard input, which is then closed (closed at once when absent). */
-  readonly input?: string;
-  /** Drives standard input itself (e.g. one line per prompt): called on every chunk of stdout. */
-  readonly onStdout?: (stdoutSoFar: string, stdin: NodeJS.WritableStream) => void;
-  readonly timeoutMs?: number;
-}
-
-/** Runs `scripts/<script>` with `args` under tsx, as `npm run` does, and collects what it printed. */
-function runScript(script: string, args: readonly string[], options: CliOptions = {}): Promise<CliRun> {
-  const timeoutMs = options.timeoutMs ?? 120_000;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [TSX, path.join("scripts", script), ...args], {
-      cwd: ROOT,
-      env: { ...process.env, ...options.env },
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    const timer = setTimeout(() => {
-      child.kill("SIGTERM");
-      reject(new Error(`${script} ${args.join(" ")} did not finish in ${timeoutMs} ms\nstdout:\n${stdout}\nstderr:\n${stderr}`));
-    }, timeoutMs);
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-      stdout += chunk;
-      options.onStdout?.(stdout, child.stdin);
-    });
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
-      stderr += chunk;
-    });
-    child.stdin.on("error", () => undefined); // the child may exit before reading its input
-    if (options.onStdout === undefined) child.stdin.end(options.input ?? "");
-    child.once("error", (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.once("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-const scenarioCli = (args: readonly string[], options?: CliOptions): Promise<CliRun> => runScript("scenario.ts", args, options);
 
 /** Asserts a run ended with `code` and exactly the one line `message` on stderr, nothing on stdout. */
 function expectOneLineError(run: CliRun, code: number, message: string): void {

@@ -1,54 +1,14 @@
-import { spawn } from "node:child_process";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
-
 import { expect } from "chai";
 import { JsonRpcProvider } from "ethers";
 
 import type { ScenarioJson } from "../../src/scenario/present/json.js";
+import { scenarioCli, STACK_LINE, type CliRun } from "../helpers/cli.js";
 import { startHardhatNode, type RunningNode } from "../helpers/hardhat-node.js";
 
 /**
  * `npm run scenario -- green-bond-issuance --network localhost --json` against a separate
  * `npx hardhat node` process, started on a free port and stopped by its process id.
  */
-
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-const TSX = path.join(ROOT, "node_modules/tsx/dist/cli.mjs");
-const STACK_LINE = /^\s+at\s/m;
-
-interface CliRun {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Runs `scripts/scenario.ts` with `args` under tsx, as `npm run scenario` does, with no input. */
-function scenarioCli(args: readonly string[], env: Readonly<Record<string, string>>, timeoutMs = 240_000): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [TSX, path.join("scripts", "scenario.ts"), ...args], {
-      cwd: ROOT,
-      env: { ...process.env, ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    const timer = setTimeout(() => {
-      child.kill("SIGTERM");
-      reject(new Error(`scenario ${args.join(" ")} did not finish in ${timeoutMs} ms\nstdout:\n${stdout}\nstderr:\n${stderr}`));
-    }, timeoutMs);
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-    child.once("error", (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.once("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 describe("npm run scenario -- green-bond-issuance --network localhost --json, on `npx hardhat node`", function () {
   this.timeout(300_000);
@@ -58,7 +18,10 @@ describe("npm run scenario -- green-bond-issuance --network localhost --json, on
 
   before(async function () {
     node = await startHardhatNode();
-    run = await scenarioCli(["green-bond-issuance", "--network", "localhost", "--json"], { SANDBOX_LOCALHOST_URL: node.url });
+    run = await scenarioCli(["green-bond-issuance", "--network", "localhost", "--json"], {
+      env: { SANDBOX_LOCALHOST_URL: node.url },
+      timeoutMs: 240_000,
+    });
   });
 
   after(async function () {

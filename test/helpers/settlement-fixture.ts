@@ -399,7 +399,10 @@ export const LEG_FAILURES: readonly LegFailureCase[] = [
     reason: "NotEligible",
     leg: "Asset",
     async breakRule(f, trade) {
-      const kycExpiry = (await chainNow()) + 100n;
+      // Pin the block time: after a snapshot is restored, the simulator's clock can run ahead.
+      const now = await chainNow();
+      const kycExpiry = now + 100n;
+      await networkHelpers.time.setNextBlockTimestamp(now + 1n);
       await mined(f.registry.updateKycExpiry(trade.buyer, kycExpiry));
       await networkHelpers.time.increaseTo(kycExpiry);
       return {

@@ -142,7 +142,11 @@ async function latestTimestamp(): Promise<number> {
 
 /** Shortens `account`'s KYC to a near time and moves the clock to it; returns the expiry. */
 async function expireKyc(s: PermissionedTokenSubject, account: string): Promise<bigint> {
-  const expiry = (await latestTimestamp()) + 100;
+  // Pin the update's block time: after a fixture snapshot is restored, the simulator's clock can run
+  // ahead of the latest block, and an expiry 100 s after that block would already be in the past.
+  const now = await latestTimestamp();
+  const expiry = now + 100;
+  await networkHelpers.time.setNextBlockTimestamp(now + 1);
   await (await s.registry.updateKycExpiry(account, expiry)).wait();
   await networkHelpers.time.increaseTo(expiry);
   return BigInt(expiry);

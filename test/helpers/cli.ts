@@ -1,0 +1,62 @@
+import { spawn } from "node:child_process";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** The project root, and the tsx entry `npm run scenario` uses. */
+export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+export const TSX = path.join(ROOT, "node_modules/tsx/dist/cli.mjs");
+/** A line of a stack trace, which the CLI must print only with --verbose. */
+export const STACK_LINE = /^\s+at\s/m;
+
+export interface CliRun {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export interface CliOptions {
+  readonly env?: Readonly<Record<string, string>>;
+  /** Written to the child's standard input, which is then closed (closed at once when absent). */
+  readonly input?: string;
+  /** Drives standard input itself (e.g. one line per prompt): called on every chunk of stdout. */
+  readonly onStdout?: (stdoutSoFar: string, stdin: NodeJS.WritableStream) => void;
+  readonly timeoutMs?: number;
+}
+
+/** Runs `scripts/<script>` with `args` under tsx, as `npm run` does, and collects what it printed. */
+export function runScript(script: string, args: readonly string[], options: CliOptions = {}): Promise<CliRun> {
+  const timeoutMs = options.timeoutMs ?? 120_000;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [TSX, path.join("scripts", script), ...args], {
+      cwd: ROOT,
+      env: { ...process.env, ...options.env },
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    const timer = setTimeout(() => {
+      child.kill("SIGTERM");
+      reject(new Error(`${script} ${args.join(" ")} did not finish in ${timeoutMs} ms\nstdout:\n${stdout}\nstderr:\n${stderr}`));
+    }, timeoutMs);
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+      stdout += chunk;
+      options.onStdout?.(stdout, child.stdin);
+    });
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+      stderr += chunk;
+    });
+    child.stdin.on("error", () => undefined); // the child may exit before reading its input
+    if (options.onStdout === undefined) child.stdin.end(options.input ?? "");
+    child.once("error", (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.once("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** `scripts/scenario.ts` with `args`, as `npm run scenario -- …` runs it. */
+export const scenarioCli = (args: readonly string[], options?: CliOptions): Promise<CliRun> => runScript("scenario.ts", args, options);

@@ -1,0 +1,304 @@
+import { expect } from "chai";
+import type { LogDescription } from "ethers";
+
+import { parseMoney } from "../../src/format/money.js";
+import { deployHongKongLedger, type HongKongLedger } from "../../src/ledger/deploy.js";
+import { PARTICIPANTS, type ParticipantKey } from "../../src/ledger/hong-kong.js";
+import { OPENING_DEPOSITS, OPENING_WCBDC } from "../../src/ledger/opening-balances.js";
+import { runScenario, type ScenarioRun, type StepResult, type StepStatus } from "../../src/scenario/runner.js";
+import { ISSUE_PRICE } from "../../src/scenarios/common.js";
+import scenario, { PRICES } from "../../src/scenarios/secondary-trading.js";
+import { connection } from "../helpers/ledger-fixture.js";
+
+/**
+ * Scenario `secondary-trading` (src/scenarios/secondary-trading.ts) on the in-process network, its
+ * outcome checked against figures worked out by hand. Amounts are HKD minor units (cents); bond
+ * amounts are units of HK$50,000 face.
+ *
+ * Opening balances (src/ledger/opening-balances.ts):
+ *   wHKD   Harbour 1,500,000,000.00   Victoria 1,200,000,000.00   Lion Rock 800,000,000.00
+ *   hbHKD  Kowloon Dealer 250,000,000.00   Peak 120,000,000.00
+ *   vbHKD  HKSAR Government 500,000,000.00   Tsing Yi 180,000,000.00
+ *   lrHKD  Lantau 150,000,000.00
+ *
+ * Trades (cash-leg rules of SettlementLegs._payCash: a customer pays in its bank's deposits, a bank
+ * in wCBDC; a customer paying its own bank is a burn only; across banks the banks settle in wCBDC):
+ *
+ *   step  trade                                      units  price/unit   amount           cash moves
+ *    4    issue: Government → Harbour                  600  49,925.00   29,955,000.00    Harbour wHKD → HKMA
+ *           and → Victoria                             400  49,925.00   19,970,000.00    Victoria wHKD → HKMA
+ *    5    SEC-001 Harbour → Kowloon                    200  49,980.00    9,996,000.00    Kowloon hbHKD burned (own bank: no wHKD)
+ *    6    SEC-002 Kowloon → Peak (both Harbour)         50  50,040.00    2,502,000.00    hbHKD Peak → Kowloon
+ *    7    SEC-003 Kowloon → Tsing Yi, T+1: matched only, nothing moves
+ *    8    SEC-003 settles                               40  50,065.00    2,002,600.00    TY vbHKD burned, Victoria → Harbour wHKD, Kowloon hbHKD minted
+ *    9    SEC-004 Peak → Lantau (signed orders)         20  50,100.00    1,002,000.00    Lantau lrHKD burned, Lion Rock → Harbour wHKD, Peak hbHKD minted
+ *   10    replay of SEC-004's signatures: refused (nonce used)
+ *   11    SEC-005 30 units at 50,000.00 vs 50,020.00: two unmatched instructions, one cancelled; nothing moves
+ */
+
+// ---- opening balances ----
+const OPEN_WCBDC_HARBOUR = 150_000_000_000n; // 1,500,000,000.00
+const OPEN_WCBDC_VICTORIA = 120_000_000_000n; // 1,200,000,000.00
+const OPEN_WCBDC_LION_ROCK = 80_000_000_000n; // 800,000,000.00
+const OPEN_KOWLOON = 25_000_000_000n; // 250,000,000.00
+const OPEN_PEAK = 12_000_000_000n; // 120,000,000.00
+const OPEN_GOVERNMENT = 50_000_000_000n; // 500,000,000.00
+const OPEN_TSING_YI = 18_000_000_000n; // 180,000,000.00
+const OPEN_LANTAU = 15_000_000_000n; // 150,000,000.00
+
+// ---- trade amounts ----
+const ISSUE_HARBOUR = 2_995_500_000n; // 600 × 4,992,500 = 29,955,000.00
+const ISSUE_VICTORIA = 1_997_000_000n; // 400 × 4,992,500 = 19,970,000.00
+const SEC_001 = 999_600_000n; // 200 × 4,998,000 = 9,996,000.00
+const SEC_002 = 250_200_000n; // 50 × 5,004,000 = 2,502,000.00
+const SEC_003 = 200_260_000n; // 40 × 5,006,500 = 2,002,600.00
+const SEC_004 = 100_200_000n; // 20 × 5,010,000 = 1,002,000.00
+
+// ---- final balances, by hand ----
+// HKMA wHKD: issue proceeds 29,955,000.00 + 19,970,000.00 = 49,925,000.00
+const FINAL_WCBDC_HKMA = 4_992_500_000n;
+// Harbour wHKD: 1,500,000,000.00 − 29,955,000.00 + 2,002,600.00 (SEC-003) + 1,002,000.00 (SEC-004) = 1,473,049,600.00
+//   (SEC-001 paid in its own deposits: burned, no wHKD)
+const FINAL_WCBDC_HARBOUR = 147_304_960_000n;
+// Victoria wHKD: 1,200,000,000.00 − 19,970,000.00 − 2,002,600.00 (pays for Tsing Yi) = 1,178,027,400.00
+const FINAL_WCBDC_VICTORIA = 117_802_740_000n;
+// Lion Rock wHKD: 800,000,000.00 − 1,002,000.00 (pays for Lantau) = 798,998,000.00
+const FINAL_WCBDC_LION_ROCK = 79_899_800_000n;
+// Kowloon hbHKD: 250,000,000.00 − 9,996,000.00 + 2,502,000.00 + 2,002,600.00 = 244,508,600.00
+const FINAL_KOWLOON = 24_450_860_000n;
+// Peak hbHKD: 120,000,000.00 − 2,502,000.00 + 1,002,000.00 = 118,500,000.00
+const FINAL_PEAK = 11_850_000_000n;
+// Government vbHKD: untouched 500,000,000.00
+const FINAL_GOVERNMENT = 50_000_000_000n;
+// Tsing Yi vbHKD: 180,000,000.00 − 2,002,600.00 = 177,997,400.00
+const FINAL_TSING_YI = 17_799_740_000n;
+// Lantau lrHKD: 150,000,000.00 − 1,002,000.00 = 148,998,000.00
+const FINAL_LANTAU = 14_899_800_000n;
+// Bond units: Harbour 600 − 200 = 400; Victoria 400; Kowloon 200 − 50 − 40 = 110; Peak 50 − 20 = 30;
+//             Tsing Yi 40; Lantau 20. Total 1,000.
+const BOND = { harbourBank: 400n, victoriaBank: 400n, kowloonDealer: 110n, peakAsset: 30n, tsingYiInsurance: 40n, lantauPension: 20n };
+const BOND_SUPPLY = 1_000n;
+
+// ---- supplies ----
+// wHKD: 3,500,000,000.00 minted at opening; nothing minted or burned since (proceeds are a transfer)
+const WCBDC_SUPPLY = 350_000_000_000n;
+// hbHKD: 370,000,000.00 − 9,996,000.00 (burned) + 2,002,600.00 + 1,002,000.00 (minted) = 363,008,600.00
+const HB_SUPPLY = 36_300_860_000n;
+// vbHKD: 680,000,000.00 − 2,002,600.00 (burned) = 677,997,400.00
+const VB_SUPPLY = 67_799_740_000n;
+// lrHKD: 150,000,000.00 − 1,002,000.00 (burned) = 148,998,000.00
+const LR_SUPPLY = 14_899_800_000n;
+// All deposits: 1,200,000,000.00 + mints 3,004,600.00 − burns (9,996,000.00 + 2,002,600.00 + 1,002,000.00 = 13,000,600.00)
+//             = 1,190,004,000.00
+const DEPOSIT_SUPPLY = 119_000_400_000n;
+
+type TokenKey = "wHKD" | "hbHKD" | "vbHKD" | "lrHKD" | "bond";
+const TOKEN_KEYS: readonly TokenKey[] = ["wHKD", "hbHKD", "vbHKD", "lrHKD", "bond"];
+type Sheet = Record<TokenKey, Record<string, bigint>>;
+interface Erc20View {
+  balanceOf(account: string): Promise<bigint>;
+  totalSupply(): Promise<bigint>;
+}
+
+function tokensOf(ledger: HongKongLedger): Record<TokenKey, Erc20View> {
+  return {
+    wHKD: ledger.wcbdc,
+    hbHKD: ledger.deposits.harbourBank,
+    vbHKD: ledger.deposits.victoriaBank,
+    lrHKD: ledger.deposits.lionRockBank,
+    bond: ledger.bond,
+  };
+}
+
+/** Every participant (and the engine and paying agent) in every token, read from the chain. */
+async function chainSheet(ledger: HongKongLedger): Promise<Sheet> {
+  const holders: [string, string][] = [
+    ...PARTICIPANTS.map((p): [string, string] => [p.key, ledger.participants[p.key].address]),
+    ["engine", await ledger.engine.getAddress()],
+    ["payingAgent", await ledger.payingAgent.getAddress()],
+  ];
+  const tokens = tokensOf(ledger);
+  const sheet = {} as Sheet;
+  for (const t of TOKEN_KEYS) {
+    sheet[t] = {};
+    for (const [key, address] of holders) sheet[t][key] = await tokens[t].balanceOf(address);
+  }
+  return sheet;
+}
+
+/** The expected sheet: the given balances, zero for everyone else (engine and paying agent included). */
+function expectedSheet(nonZero: Record<TokenKey, Partial<Record<ParticipantKey, bigint>>>): Sheet {
+  const sheet = {} as Sheet;
+  for (const t of TOKEN_KEYS) {
+    sheet[t] = {};
+    for (const p of PARTICIPANTS) sheet[t][p.key] = nonZero[t][p.key] ?? 0n;
+    sheet[t].engine = 0n;
+    sheet[t].payingAgent = 0n;
+  }
+  return sheet;
+}
+
+/** What a step moved, as "holder token" → change. */
+function moved(run: ScenarioRun, step: StepResult): Record<string, bigint> {
+  return Object.fromEntries(
+    step.changes.map((c) => [
+      `${run.book.label(c.holder)} ${c.token.kind === "government bond" ? "bond" : c.token.symbol}`,
+      c.after - c.before,
+    ]),
+  );
+}
+
+/** The settlement engine's events in the receipt of transaction `hash`. */
+async function engineEvents(ledger: HongKongLedger, hash: string): Promise<LogDescription[]> {
+  const receipt = await connection.ethers.provider.getTransactionReceipt(hash);
+  if (receipt === null) throw new Error(`no receipt for ${hash}`);
+  const engine = (await ledger.engine.getAddress()).toLowerCase();
+  return receipt.logs
+    .filter((log) => log.address.toLowerCase() === engine)
+    .map((log) => ledger.engine.interface.parseLog({ topics: [...log.topics], data: log.data }))
+    .filter((e): e is LogDescription => e !== null);
+}
+
+const OK: StepStatus = "ok";
+const REFUSED: StepStatus = "expected-failure";
+/** `TradeStatus` in contracts/settlement/Trade.sol. */
+const PENDING = 1n;
+const CANCELLED = 5n;
+
+describe("scenario: secondary-trading", function () {
+  let ledger: HongKongLedger;
+  let run: ScenarioRun;
+
+  before(async function () {
+    ledger = await deployHongKongLedger(connection);
+    run = await runScenario(scenario, ledger);
+  });
+
+  it("starts from the opening balances and prices the hand figures use", function () {
+    expect(parseMoney(OPENING_WCBDC.harbourBank, 2)).to.equal(OPEN_WCBDC_HARBOUR);
+    expect(parseMoney(OPENING_WCBDC.victoriaBank, 2)).to.equal(OPEN_WCBDC_VICTORIA);
+    expect(parseMoney(OPENING_WCBDC.lionRockBank, 2)).to.equal(OPEN_WCBDC_LION_ROCK);
+    expect(parseMoney(OPENING_DEPOSITS.kowloonDealer ?? "", 2)).to.equal(OPEN_KOWLOON);
+    expect(parseMoney(OPENING_DEPOSITS.peakAsset ?? "", 2)).to.equal(OPEN_PEAK);
+    expect(parseMoney(OPENING_DEPOSITS.government ?? "", 2)).to.equal(OPEN_GOVERNMENT);
+    expect(parseMoney(OPENING_DEPOSITS.tsingYiInsurance ?? "", 2)).to.equal(OPEN_TSING_YI);
+    expect(parseMoney(OPENING_DEPOSITS.lantauPension ?? "", 2)).to.equal(OPEN_LANTAU);
+    expect(ISSUE_PRICE).to.equal(4_992_500n);
+    expect(PRICES).to.deep.equal({ dealerBuys: 4_998_000n, dealerToPeak: 5_004_000n, dealerToTsingYi: 5_006_500n, peakToLantau: 5_010_000n });
+  });
+
+  it("runs every step to the end", function () {
+    expect(run.ok, run.steps.map((s) => `${s.index + 1} ${s.status} ${s.reason ?? ""}`).join("\n")).to.equal(true);
+    expect(run.steps).to.have.length(11);
+  });
+
+  it("ends each step as designed: the replay and the mismatch move nothing", function () {
+    expect(run.steps.map((s) => s.status)).to.deep.equal([
+      OK, // 1 wHKD to the banks
+      OK, // 2 deposits to the customers
+      OK, // 3 authorisations
+      OK, // 4 issue
+      OK, // 5 SEC-001
+      OK, // 6 SEC-002
+      OK, // 7 SEC-003 matched for T+1
+      OK, // 8 SEC-003 settles
+      OK, // 9 SEC-004 signed orders
+      REFUSED, // 10 replay
+      REFUSED, // 11 mismatch (no balance change)
+    ]);
+  });
+
+  it("refuses the replayed signatures: Peak's nonce 0 is used, the engine expects 1", function () {
+    const replay = run.steps[9];
+    expect(replay.reason).to.equal("InvalidAccountNonce(Peak Asset Management, 1)");
+    expect(replay.changes).to.deep.equal([]);
+    expect(replay.transactions).to.deep.equal([]);
+  });
+
+  it("leaves the mismatched instructions unmatched on chain: one Pending, one Cancelled, nothing moved", async function () {
+    const mismatch = run.steps[10];
+    expect(mismatch.reason).to.equal(undefined);
+    expect(mismatch.changes).to.deep.equal([]);
+    expect(mismatch.transactions).to.have.length(3);
+    const [buy, sell] = await Promise.all(
+      mismatch.transactions.slice(0, 2).map(async (t) => {
+        const terms = (await engineEvents(ledger, t.hash)).find((e) => e.name === "TradeTermsRecorded");
+        if (terms === undefined) throw new Error(`${t.label}: no TradeTermsRecorded`);
+        return { id: terms.args.tradeId as string, amount: (terms.args.trade as { amount: bigint }).amount };
+      }),
+    );
+    expect(buy.amount).to.equal(150_000_000n); // 30 × 5,000,000 = 1,500,000.00
+    expect(sell.amount).to.equal(150_060_000n); // 30 × 5,002,000 = 1,500,600.00
+    expect(buy.id).to.not.equal(sell.id);
+    expect((await ledger.engine.tradeRecord(buy.id)).status).to.equal(PENDING);
+    expect((await ledger.engine.tradeRecord(sell.id)).status).to.equal(CANCELLED);
+  });
+
+  it("moves each trade's legs as the cash-leg rules say", function () {
+    expect(moved(run, run.steps[3]), "issue").to.deep.equal({
+      "HKMA wHKD": ISSUE_HARBOUR + ISSUE_VICTORIA,
+      "Harbour Bank wHKD": -ISSUE_HARBOUR,
+      "Victoria Bank wHKD": -ISSUE_VICTORIA,
+      "Harbour Bank bond": 600n,
+      "Victoria Bank bond": 400n,
+    });
+    // Kowloon pays its own bank: its hbHKD is burned, no wHKD moves.
+    expect(moved(run, run.steps[4]), "SEC-001").to.deep.equal({
+      "Kowloon Dealer hbHKD": -SEC_001,
+      "Harbour Bank bond": -200n,
+      "Kowloon Dealer bond": 200n,
+    });
+    expect(moved(run, run.steps[5]), "SEC-002").to.deep.equal({
+      "Kowloon Dealer hbHKD": SEC_002,
+      "Peak Asset Management hbHKD": -SEC_002,
+      "Kowloon Dealer bond": -50n,
+      "Peak Asset Management bond": 50n,
+    });
+    expect(run.steps[6].changes, "SEC-003 matched, not yet due").to.deep.equal([]);
+    expect(moved(run, run.steps[7]), "SEC-003").to.deep.equal({
+      "Harbour Bank wHKD": SEC_003,
+      "Victoria Bank wHKD": -SEC_003,
+      "Kowloon Dealer hbHKD": SEC_003,
+      "Tsing Yi Insurance vbHKD": -SEC_003,
+      "Kowloon Dealer bond": -40n,
+      "Tsing Yi Insurance bond": 40n,
+    });
+    expect(moved(run, run.steps[8]), "SEC-004").to.deep.equal({
+      "Harbour Bank wHKD": SEC_004,
+      "Lion Rock Bank wHKD": -SEC_004,
+      "Peak Asset Management hbHKD": SEC_004,
+      "Lantau Pension Fund lrHKD": -SEC_004,
+      "Peak Asset Management bond": -20n,
+      "Lantau Pension Fund bond": 20n,
+    });
+  });
+
+  it("leaves every participant with the hand-computed balances in every token", async function () {
+    const expected = expectedSheet({
+      wHKD: {
+        hkma: FINAL_WCBDC_HKMA,
+        harbourBank: FINAL_WCBDC_HARBOUR,
+        victoriaBank: FINAL_WCBDC_VICTORIA,
+        lionRockBank: FINAL_WCBDC_LION_ROCK,
+      },
+      hbHKD: { kowloonDealer: FINAL_KOWLOON, peakAsset: FINAL_PEAK },
+      vbHKD: { government: FINAL_GOVERNMENT, tsingYiInsurance: FINAL_TSING_YI },
+      lrHKD: { lantauPension: FINAL_LANTAU },
+      bond: BOND,
+    });
+    expect(await chainSheet(ledger)).to.deep.equal(expected);
+    expect(run.finalBalances[ledger.bond.target as string][ledger.participants.kowloonDealer.address]).to.equal(110n);
+  });
+
+  it("conserves money and bonds: supplies equal opening + mints − burns", async function () {
+    const tokens = tokensOf(ledger);
+    expect(await tokens.wHKD.totalSupply()).to.equal(WCBDC_SUPPLY);
+    expect(FINAL_WCBDC_HKMA + FINAL_WCBDC_HARBOUR + FINAL_WCBDC_VICTORIA + FINAL_WCBDC_LION_ROCK).to.equal(WCBDC_SUPPLY);
+    expect(await tokens.hbHKD.totalSupply()).to.equal(HB_SUPPLY);
+    expect(await tokens.vbHKD.totalSupply()).to.equal(VB_SUPPLY);
+    expect(await tokens.lrHKD.totalSupply()).to.equal(LR_SUPPLY);
+    expect(HB_SUPPLY + VB_SUPPLY + LR_SUPPLY).to.equal(DEPOSIT_SUPPLY);
+    expect(await tokens.bond.totalSupply()).to.equal(BOND_SUPPLY);
+    expect(Object.values(BOND).reduce((a, b) => a + b, 0n)).to.equal(BOND_SUPPLY);
+  });
+});
