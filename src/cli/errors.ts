@@ -63,6 +63,16 @@ export class NetworkUnreachableError extends SandboxError {
   }
 }
 
+export class MissingConfigurationVariableError extends SandboxError {
+  override readonly name = "MissingConfigurationVariableError";
+  constructor(network: string, variable: string, cause: unknown) {
+    super(
+      `network "${network}" needs ${variable}: set it in the environment or with \`npx hardhat keystore set ${variable}\``,
+      { cause },
+    );
+  }
+}
+
 export class StepFailedError extends SandboxError {
   override readonly name = "StepFailedError";
   constructor(step: number, title: string, reason: string) {

@@ -1,6 +1,6 @@
 import hre, { network } from "hardhat";
 
-import { NetworkUnreachableError, UnknownNetworkError } from "../cli/errors.js";
+import { MissingConfigurationVariableError, NetworkUnreachableError, UnknownNetworkError } from "../cli/errors.js";
 import type { LedgerConnection } from "../ledger/deploy.js";
 
 /**
@@ -14,13 +14,20 @@ export async function connectTo(
 ): Promise<LedgerConnection> {
   const configured = Object.keys(hre.config.networks);
   if (name !== undefined && !configured.includes(name)) throw new UnknownNetworkError(name, configured);
-  const connection = await network.create(
-    name === undefined
-      ? inProcess.chainId === undefined
-        ? undefined
-        : { override: { chainId: inProcess.chainId } }
-      : { network: name },
-  );
+  let connection: LedgerConnection;
+  try {
+    connection = await network.create(
+      name === undefined
+        ? inProcess.chainId === undefined
+          ? undefined
+          : { override: { chainId: inProcess.chainId } }
+        : { network: name },
+    );
+  } catch (cause) {
+    const missing = /Configuration Variable "([A-Z0-9_]+)" not found/.exec(cause instanceof Error ? cause.message : "");
+    if (missing !== null) throw new MissingConfigurationVariableError(name ?? "default", missing[1], cause);
+    throw cause;
+  }
   try {
     await connection.ethers.provider.getBlockNumber();
   } catch (cause) {

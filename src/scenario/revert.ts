@@ -1,4 +1,4 @@
-import { isError, type ErrorDescription, type Result } from "ethers";
+import { id, isError, ZeroHash, type ErrorDescription, type Result } from "ethers";
 
 import { FAILURE_REASON, iso20022Status } from "../settlement/trade.js";
 import type { AddressBook } from "./address-book.js";
@@ -32,8 +32,23 @@ function decode(data: string, book: AddressBook): ErrorDescription | null {
   return null;
 }
 
+/** AccessControl role ids of the ledger's contracts, by hash. */
+const ROLE_NAMES = new Map<string, string>([
+  [ZeroHash, "DEFAULT_ADMIN_ROLE"],
+  ...[
+    "REGISTRAR_ROLE",
+    "CENTRAL_BANK_ROLE",
+    "BANK_ROLE",
+    "SETTLEMENT_ROLE",
+    "ISSUER_ROLE",
+    "SETTLEMENT_AGENT_ROLE",
+    "PAYING_AGENT_ROLE",
+  ].map((name): [string, string] => [id(name), name]),
+]);
+
 function argText(value: unknown, book: AddressBook): string {
   if (typeof value === "string" && /^0x[0-9a-fA-F]{40}$/.test(value)) return book.label(value);
+  if (typeof value === "string" && ROLE_NAMES.has(value)) return ROLE_NAMES.get(value) ?? value;
   return String(value);
 }
 

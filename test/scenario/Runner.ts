@@ -22,7 +22,7 @@ async function deployedLedger(): Promise<HongKongLedger> {
 }
 const loadLedger = (): Promise<HongKongLedger> => connection.networkHelpers.loadFixture(deployedLedger);
 
-const CENTRAL_BANK_ROLE = id("CENTRAL_BANK_ROLE");
+const CENTRAL_BANK_ROLE = "CENTRAL_BANK_ROLE"; // reports name roles instead of printing their hash
 const HKD_1000 = 100_000n;
 
 /** HKMA credits Harbour Bank with HKD 1,000.00 of wCBDC. */
