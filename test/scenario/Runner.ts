@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { id, MaxUint256 } from "ethers";
+import { MaxUint256 } from "ethers";
 import { network } from "hardhat";
 
 import { renderCliError, StepFailedError } from "../../src/cli/errors.js";
