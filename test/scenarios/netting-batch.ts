@@ -8,6 +8,7 @@ import { runScenario, type ScenarioRun, type StepStatus } from "../../src/scenar
 import { ISSUE_PRICE } from "../../src/scenarios/common.js";
 import scenario, { BANKS, TRADE_COUNT, daysTrades } from "../../src/scenarios/netting-batch.js";
 import { connection } from "../helpers/ledger-fixture.js";
+import { tokensOf, chainSheet, expectedSheet } from "../helpers/scenario-sheet.js";
 
 /**
  * Scenario `netting-batch` (src/scenarios/netting-batch.ts) on the in-process network, its outcome
@@ -79,51 +80,6 @@ const BOND_SUPPLY = 1_500n;
 // wHKD supply: 3,500,000,000.00 minted at opening, nothing since. No deposits in this scenario.
 const WCBDC_SUPPLY = 350_000_000_000n;
 
-type TokenKey = "wHKD" | "hbHKD" | "vbHKD" | "lrHKD" | "bond";
-const TOKEN_KEYS: readonly TokenKey[] = ["wHKD", "hbHKD", "vbHKD", "lrHKD", "bond"];
-type Sheet = Record<TokenKey, Record<string, bigint>>;
-interface Erc20View {
-  balanceOf(account: string): Promise<bigint>;
-  totalSupply(): Promise<bigint>;
-}
-
-function tokensOf(ledger: HongKongLedger): Record<TokenKey, Erc20View> {
-  return {
-    wHKD: ledger.wcbdc,
-    hbHKD: ledger.deposits.harbourBank,
-    vbHKD: ledger.deposits.victoriaBank,
-    lrHKD: ledger.deposits.lionRockBank,
-    bond: ledger.bond,
-  };
-}
-
-/** Every participant (and the engine and paying agent) in every token, read from the chain. */
-async function chainSheet(ledger: HongKongLedger): Promise<Sheet> {
-  const holders: [string, string][] = [
-    ...PARTICIPANTS.map((p): [string, string] => [p.key, ledger.participants[p.key].address]),
-    ["engine", await ledger.engine.getAddress()],
-    ["payingAgent", await ledger.payingAgent.getAddress()],
-  ];
-  const tokens = tokensOf(ledger);
-  const sheet = {} as Sheet;
-  for (const t of TOKEN_KEYS) {
-    sheet[t] = {};
-    for (const [key, address] of holders) sheet[t][key] = await tokens[t].balanceOf(address);
-  }
-  return sheet;
-}
-
-/** The expected sheet: the given balances, zero for everyone else (engine and paying agent included). */
-function expectedSheet(nonZero: Record<TokenKey, Partial<Record<ParticipantKey, bigint>>>): Sheet {
-  const sheet = {} as Sheet;
-  for (const t of TOKEN_KEYS) {
-    sheet[t] = {};
-    for (const p of PARTICIPANTS) sheet[t][p.key] = nonZero[t][p.key] ?? 0n;
-    sheet[t].engine = 0n;
-    sheet[t].payingAgent = 0n;
-  }
-  return sheet;
-}
 
 const OK: StepStatus = "ok";
 

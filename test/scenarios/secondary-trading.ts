@@ -9,6 +9,7 @@ import { runScenario, type ScenarioRun, type StepResult, type StepStatus } from 
 import { ISSUE_PRICE } from "../../src/scenarios/common.js";
 import scenario, { PRICES } from "../../src/scenarios/secondary-trading.js";
 import { connection } from "../helpers/ledger-fixture.js";
+import { tokensOf, chainSheet, expectedSheet, moved, engineEvents } from "../helpers/scenario-sheet.js";
 
 /**
  * Scenario `secondary-trading` (src/scenarios/secondary-trading.ts) on the in-process network, its
@@ -92,72 +93,6 @@ const LR_SUPPLY = 14_899_800_000n;
 //             = 1,190,004,000.00
 const DEPOSIT_SUPPLY = 119_000_400_000n;
 
-type TokenKey = "wHKD" | "hbHKD" | "vbHKD" | "lrHKD" | "bond";
-const TOKEN_KEYS: readonly TokenKey[] = ["wHKD", "hbHKD", "vbHKD", "lrHKD", "bond"];
-type Sheet = Record<TokenKey, Record<string, bigint>>;
-interface Erc20View {
-  balanceOf(account: string): Promise<bigint>;
-  totalSupply(): Promise<bigint>;
-}
-
-function tokensOf(ledger: HongKongLedger): Record<TokenKey, Erc20View> {
-  return {
-    wHKD: ledger.wcbdc,
-    hbHKD: ledger.deposits.harbourBank,
-    vbHKD: ledger.deposits.victoriaBank,
-    lrHKD: ledger.deposits.lionRockBank,
-    bond: ledger.bond,
-  };
-}
-
-/** Every participant (and the engine and paying agent) in every token, read from the chain. */
-async function chainSheet(ledger: HongKongLedger): Promise<Sheet> {
-  const holders: [string, string][] = [
-    ...PARTICIPANTS.map((p): [string, string] => [p.key, ledger.participants[p.key].address]),
-    ["engine", await ledger.engine.getAddress()],
-    ["payingAgent", await ledger.payingAgent.getAddress()],
-  ];
-  const tokens = tokensOf(ledger);
-  const sheet = {} as Sheet;
-  for (const t of TOKEN_KEYS) {
-    sheet[t] = {};
-    for (const [key, address] of holders) sheet[t][key] = await tokens[t].balanceOf(address);
-  }
-  return sheet;
-}
-
-/** The expected sheet: the given balances, zero for everyone else (engine and paying agent included). */
-function expectedSheet(nonZero: Record<TokenKey, Partial<Record<ParticipantKey, bigint>>>): Sheet {
-  const sheet = {} as Sheet;
-  for (const t of TOKEN_KEYS) {
-    sheet[t] = {};
-    for (const p of PARTICIPANTS) sheet[t][p.key] = nonZero[t][p.key] ?? 0n;
-    sheet[t].engine = 0n;
-    sheet[t].payingAgent = 0n;
-  }
-  return sheet;
-}
-
-/** What a step moved, as "holder token" → change. */
-function moved(run: ScenarioRun, step: StepResult): Record<string, bigint> {
-  return Object.fromEntries(
-    step.changes.map((c) => [
-      `${run.book.label(c.holder)} ${c.token.kind === "government bond" ? "bond" : c.token.symbol}`,
-      c.after - c.before,
-    ]),
-  );
-}
-
-/** The settlement engine's events in the receipt of transaction `hash`. */
-async function engineEvents(ledger: HongKongLedger, hash: string): Promise<LogDescription[]> {
-  const receipt = await connection.ethers.provider.getTransactionReceipt(hash);
-  if (receipt === null) throw new Error(`no receipt for ${hash}`);
-  const engine = (await ledger.engine.getAddress()).toLowerCase();
-  return receipt.logs
-    .filter((log) => log.address.toLowerCase() === engine)
-    .map((log) => ledger.engine.interface.parseLog({ topics: [...log.topics], data: log.data }))
-    .filter((e): e is LogDescription => e !== null);
-}
 
 const OK: StepStatus = "ok";
 const REFUSED: StepStatus = "expected-failure";
