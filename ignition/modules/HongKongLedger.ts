@@ -8,12 +8,7 @@ import {
   WCBDC_SPEC,
   greenBondTerms,
 } from "../../src/ledger/hong-kong.js";
-import { ParticipantKind } from "../../src/ledger/participants.js";
-
-/** "HK" → "0x484b", the registry's `bytes2` jurisdiction. */
-function jurisdictionBytes2(code: string): string {
-  return `0x${Buffer.from(code, "ascii").toString("hex")}`;
-}
+import { jurisdictionBytes2, ParticipantKind } from "../../src/ledger/participants.js";
 
 /**
  * The default Hong Kong ledger: the participant registry with every participant registered, the

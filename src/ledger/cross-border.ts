@@ -37,7 +37,4 @@ export const FOREIGN_DEPOSITS = [
   { bank: "bancoIpanema", name: "Banco Ipanema BRL Deposit", symbol: "ipBRL", currency: "BRL", customers: ["rioCoffee"] },
 ] as const;
 
-/** ISO 3166 alpha-2 as the registry's bytes2, e.g. "TH" → "0x5448". */
-export function jurisdictionBytes2(code: string): string {
-  return `0x${Buffer.from(code, "ascii").toString("hex")}`;
-}
+export { jurisdictionBytes2 } from "./participants.js";

@@ -27,3 +27,8 @@ export function participantKindName(kind: bigint | number): ParticipantKindName 
   if (entry === undefined || entry[0] === "None") throw new Error(`unknown participant kind ${kind}`);
   return entry[0] as ParticipantKindName;
 }
+
+/** ISO 3166-1 alpha-2 as the registry's `bytes2`, e.g. "HK" → "0x484b". */
+export function jurisdictionBytes2(code: string): string {
+  return `0x${Buffer.from(code, "ascii").toString("hex")}`;
+}

@@ -134,6 +134,8 @@ export function issueStep(allotments: Readonly<Partial<Record<BankKey, bigint>>>
           encodeBytes32String(`TENDER-${bondTerms.issueNumber}`),
         ),
       );
+      const issued = list.reduce((sum, [, units]) => sum + units, 0n);
+      ctx.check((await bond.totalSupply()) >= issued, `${issued} units should be outstanding`);
     },
   };
 }

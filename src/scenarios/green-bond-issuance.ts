@@ -1,11 +1,9 @@
-import { encodeBytes32String } from "ethers";
-
 import { formatDate } from "../ledger/dates.js";
 import type { ParticipantKey } from "../ledger/hong-kong.js";
 import type { ScenarioContext } from "../scenario/context.js";
 import { defineScenario } from "../scenario/types.js";
 import { signSettlementOrder, type Trade } from "../settlement/trade.js";
-import { authoriseEngine, bankOf, bondTrade, fundPayingAgent, ISSUE_PRICE, openingSteps } from "./common.js";
+import { authoriseEngine, bankOf, bondTrade, fundPayingAgent, ISSUE_PRICE, issueStep, openingSteps } from "./common.js";
 
 export { ISSUE_PRICE };
 
@@ -62,25 +60,9 @@ export default defineScenario({
         },
       },
       {
-        title: `Issue date ${formatDate(bondTerms.issueDate)}: HKSAR Government allots ${bondTerms.issueNumber} to Harbour Bank (600 units) and Victoria Bank (400 units) at HKD 49,925.00 a unit, DvP against wCBDC`,
+        ...issueStep(ALLOTMENTS),
+        title: `Issue date ${formatDate(bondTerms.issueDate)}: HKSAR Government allots ${bondTerms.issueNumber} to Harbour Bank (${ALLOTMENTS.harbourBank} units) and Victoria Bank (${ALLOTMENTS.victoriaBank} units) at HKD 49,925.00 a unit, DvP against wCBDC`,
         detail: `ISIN ${bondTerms.isin}, ${bondTerms.name}: HK$50,000 a unit, 4.25% semi-annual, ACT/365F. Both allottees pay and receive, or neither does.`,
-        action: async (ctx) => {
-          await ctx.travelTo(bondTerms.issueDate);
-          await ctx.send(
-            "issue() — primary placement by DvP",
-            engine.connect(P.government.signer).issue(
-              bond.target as string,
-              ISSUE_PRICE,
-              P.hkma.address,
-              [
-                { allottee: P.harbourBank.address, units: ALLOTMENTS.harbourBank },
-                { allottee: P.victoriaBank.address, units: ALLOTMENTS.victoriaBank },
-              ],
-              encodeBytes32String(`TENDER-${bondTerms.issueNumber}`),
-            ),
-          );
-          ctx.check((await bond.totalSupply()) === 1_000n, "1,000 units should be outstanding");
-        },
       },
       {
         title: "Harbour Bank sells 100 units to its customer Peak Asset Management, paid in Harbour deposits (instruction matching)",
