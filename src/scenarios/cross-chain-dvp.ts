@@ -5,6 +5,7 @@ import { HtlcCoordinator, type Deal } from "../crosschain/coordinator.js";
 import { chainSide, deployTwoChains, type TwoChains } from "../crosschain/two-chains.js";
 import type { HongKongLedger } from "../ledger/deploy.js";
 import type { ScenarioContext } from "../scenario/context.js";
+import { describeError } from "../scenario/revert.js";
 import { defineScenario, type Step } from "../scenario/types.js";
 import { HashedTimelock__factory } from "../../typechain-types/index.js";
 import { authoriseEngine, issueStep, openingSteps } from "./common.js";
@@ -95,7 +96,7 @@ export default defineScenario<CrossChainLedger>({
       { title: "Harbour Bank authorises the settlement engine on the bond", action: (ctx) => authoriseEngine(ctx, ["harbourBank"]) },
       issueStep({ harbourBank: 200n }),
       {
-        title: "On the Thai chain, the Bank of Thailand credits Chao Phraya Bank with THB 500,000,000.00 of wTHB",
+        title: "On the Thai chain, the Bank of Thailand credits Chao Phraya Bank with THB 500,000,000.00 of wTHB; on the Hong Kong chain, HKMA credits Harbour Bank HKD 1,000,000.00 for the PvP",
         detail: "Time locks on two chains assume their clocks agree; the sandbox sets the Thai chain's clock to the Hong Kong chain's.",
         action: async (ctx) => {
           await sides();
@@ -119,7 +120,9 @@ export default defineScenario<CrossChainLedger>({
         action: async (ctx) => {
           await step(ctx, new HtlcCoordinator(dvp, thaiSide, hkSide));
           const s = await new HtlcCoordinator(dvp, thaiSide, hkSide).state();
-          ctx.note(`time locks: Thai chain ${s.initiatorLock?.timelock}, Hong Kong chain ${s.responderLock?.timelock} — ${DEALS.safetyMargin / 60n} minutes apart`);
+          const gap = (s.initiatorLock?.timelock ?? 0n) - (s.responderLock?.timelock ?? 0n);
+          ctx.check(gap === DEALS.safetyMargin, "the responder's lock should end one safety margin before the initiator's");
+          ctx.note(`time locks: Thai chain ${s.initiatorLock?.timelock}, Hong Kong chain ${s.responderLock?.timelock} — ${gap / 60n} minutes apart`);
         },
       },
       {
@@ -170,12 +173,14 @@ export default defineScenario<CrossChainLedger>({
           await step(ctx, coordinator);
           const s = await coordinator.state();
           const lockId = s.responderLock?.lockId ?? ZeroHash;
+          let refusal = "";
           try {
             await chains.hk.htlc.claim.staticCall(lockId, ZeroHash);
-            ctx.check(false, "a wrong secret should be refused");
-          } catch {
-            ctx.note("claim with a wrong secret: refused by the escrow (WrongPreimage)");
+          } catch (error) {
+            refusal = describeError(error, ctx.book);
           }
+          ctx.check(refusal.startsWith("WrongPreimage"), `a wrong secret should be refused with WrongPreimage, got "${refusal}"`);
+          ctx.note(`claim with a wrong secret: refused by the escrow, ${refusal}`);
         },
       },
       {
