@@ -82,6 +82,7 @@ export default defineScenario<CrossChainLedger>({
     let dvp: Deal;
     let pvp: Deal;
     let killed: Deal;
+    let silent: Deal;
     /** Runs one coordinator step and records its transaction in the report. */
     const step = async (ctx: ScenarioContext, coordinator: HtlcCoordinator): Promise<void> => {
       const action = await coordinator.step();
@@ -197,6 +198,31 @@ export default defineScenario<CrossChainLedger>({
           const thaiEscrow = th.htlc.connect(await th.connection.ethers.getSigner(harbour));
           await ctx.send("Harbour Bank claims on the Thai chain", thaiEscrow.claim(lockId, secret));
           ctx.check(HtlcCoordinator.outcome(await new HtlcCoordinator(killed, thaiSide, hkSide).state()) === "settled", "the second DvP should be settled");
+        },
+      },
+      {
+        title: "PvP again: both banks lock (THB on the Thai chain, HKD on the Hong Kong chain), but Chao Phraya Bank never reveals its secret",
+        action: async (ctx) => {
+          silent = deal("PVP-HKDTHB-0002", { token: th.wTHB.target as Address, amount: DEALS.pvpThb }, { token: ledger.wcbdc.target as Address, amount: DEALS.pvpHkd });
+          const coordinator = new HtlcCoordinator(silent, thaiSide, hkSide, { initiatorReveals: false });
+          await step(ctx, coordinator);
+          await step(ctx, coordinator);
+        },
+      },
+      {
+        title: "One hour later Harbour Bank's lock has expired: its HKD is refunded",
+        action: async (ctx) => {
+          await travelBoth(ctx, ledger, DEALS.initiatorTimeout - DEALS.safetyMargin);
+          await step(ctx, new HtlcCoordinator(silent, thaiSide, hkSide, { initiatorReveals: false }));
+        },
+      },
+      {
+        title: "Another hour and Chao Phraya Bank's lock has expired too: its THB is refunded — both banks are whole",
+        action: async (ctx) => {
+          await travelBoth(ctx, ledger, DEALS.safetyMargin);
+          await step(ctx, new HtlcCoordinator(silent, thaiSide, hkSide, { initiatorReveals: false }));
+          const outcome = HtlcCoordinator.outcome(await new HtlcCoordinator(silent, thaiSide, hkSide).state());
+          ctx.check(outcome === "refunded", "both locks of the unrevealed PvP should be refunded");
         },
       },
     ];

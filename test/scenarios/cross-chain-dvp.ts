@@ -188,7 +188,7 @@ describe("scenario: cross-chain-dvp", function () {
 
   it("runs every step to the end", function () {
     expect(run.ok, run.steps.map((s) => `${s.index + 1} ${s.status} ${s.reason ?? ""}`).join("\n")).to.equal(true);
-    expect(run.steps).to.have.length(14);
+    expect(run.steps).to.have.length(17);
   });
 
   it("ends each step as designed: only the too-short lock is refused", function () {
@@ -207,6 +207,9 @@ describe("scenario: cross-chain-dvp", function () {
       OK, // 12 DVP-0002 both lock, wrong secret refused
       OK, // 13 initiator claims
       OK, // 14 responder claims without a coordinator
+      OK, // 15 PVP-0002 both lock, the initiator never reveals
+      OK, // 16 responder's lock refunded
+      OK, // 17 initiator's lock refunded
     ]);
   });
 
@@ -295,22 +298,40 @@ describe("scenario: cross-chain-dvp", function () {
     expect(WTHB_CHAO_PHRAYA_BEFORE_PVP).to.equal(MINT_WTHB_CHAO_PHRAYA - BOND_PRICE_THB);
     expect(lock.transactions.map((t) => t.label)).to.deep.equal(["initiator locks"]);
     expect(refund.transactions.map((t) => t.label)).to.deep.equal(["initiator's lock refunded"]);
-    // The HKD leg never left Harbour Bank: no step after the mint moved any wHKD.
-    for (const s of run.steps.slice(4)) {
+    // The HKD leg never left Harbour Bank: no step between the mint and the second PvP moved any wHKD.
+    for (const s of run.steps.slice(4, 14)) {
       expect(s.changes.filter((c) => c.token.symbol === "wHKD"), s.title).to.deep.equal([]);
     }
   });
 
-  it("closes every escrow lock: both DvPs claimed on both chains, the PvP refunded, time locks an hour apart", async function () {
+  it("refunds both locks of the PvP whose initiator never reveals: each bank whole, in the responder-first order", function () {
+    const [locks, responderRefund, initiatorRefund] = [run.steps[14], run.steps[15], run.steps[16]];
+    expect(locks.transactions.map((t) => t.label)).to.deep.equal(["initiator locks", "responder locks"]);
+    expect(moved(run, locks)).to.deep.equal({
+      "Harbour Bank wHKD": -PVP_HKD,
+      "HK escrow wHKD": PVP_HKD,
+      "Chao Phraya Bank wTHB (Thai chain)": -PVP_THB,
+      "Thai escrow wTHB (Thai chain)": PVP_THB,
+    });
+    expect(responderRefund.transactions.map((t) => t.label)).to.deep.equal(["responder's lock refunded"]);
+    expect(moved(run, responderRefund)).to.deep.equal({ "Harbour Bank wHKD": PVP_HKD, "HK escrow wHKD": -PVP_HKD });
+    expect(initiatorRefund.transactions.map((t) => t.label)).to.deep.equal(["initiator's lock refunded"]);
+    expect(moved(run, initiatorRefund)).to.deep.equal({
+      "Chao Phraya Bank wTHB (Thai chain)": PVP_THB,
+      "Thai escrow wTHB (Thai chain)": -PVP_THB,
+    });
+  });
+
+  it("closes every escrow lock: both DvPs claimed on both chains, the PvPs refunded, time locks an hour apart", async function () {
     const { hk: hkChain, th: thChain } = ledger.chains;
     const thLocks = await thChain.htlc.queryFilter(thChain.htlc.filters.Locked());
     const hkLocks = await hkChain.htlc.queryFilter(hkChain.htlc.filters.Locked());
-    expect(thLocks.map((e) => e.args.amount)).to.deep.equal([BOND_PRICE_THB, PVP_THB, DVP2_THB]);
-    expect(hkLocks.map((e) => e.args.amount)).to.deep.equal([BOND_UNITS, DVP2_UNITS]);
+    expect(thLocks.map((e) => e.args.amount)).to.deep.equal([BOND_PRICE_THB, PVP_THB, DVP2_THB, PVP_THB]);
+    expect(hkLocks.map((e) => e.args.amount)).to.deep.equal([BOND_UNITS, DVP2_UNITS, PVP_HKD]);
     const thStates = await Promise.all(thLocks.map(async (e) => (await thChain.htlc.getLock(e.args.lockId)).state));
     const hkStates = await Promise.all(hkLocks.map(async (e) => (await hkChain.htlc.getLock(e.args.lockId)).state));
-    expect(thStates).to.deep.equal([CLAIMED, REFUNDED, CLAIMED]);
-    expect(hkStates).to.deep.equal([CLAIMED, CLAIMED]);
+    expect(thStates).to.deep.equal([CLAIMED, REFUNDED, CLAIMED, REFUNDED]);
+    expect(hkStates).to.deep.equal([CLAIMED, CLAIMED, REFUNDED]);
     expect([...thStates, ...hkStates]).to.not.include(LOCKED);
     // Each DvP: the same hash lock on both chains, the Hong Kong lock ending one hour before the Thai one.
     for (const [thai, hongKong] of [
