@@ -11,7 +11,13 @@ import {
   type WholesaleCBDC,
 } from "../../typechain-types/index.js";
 import { CROSS_BORDER_PARTICIPANTS } from "../ledger/cross-border.js";
-import { deployLedgerModule, type HongKongLedger, type LedgerConnection } from "../ledger/deploy.js";
+import {
+  deployedAddress,
+  deployLedgerModule,
+  type DeployedContracts,
+  type HongKongLedger,
+  type LedgerConnection,
+} from "../ledger/deploy.js";
 import { KYC_VALIDITY_SECONDS } from "../ledger/hong-kong.js";
 import type { ChainSide } from "./coordinator.js";
 
@@ -48,12 +54,8 @@ export async function deployTwoChains(hkConnection: LedgerConnection, thConnecti
   const th = (await thConnection.ignition.deploy(ThaiChainModule, {
     parameters: { ThaiChain: { kycExpiry: Number(latest.timestamp) + KYC_VALIDITY_SECONDS } },
     deploymentId: thConnection.networkConfig.type === "edr-simulated" ? undefined : `thai-chain-${Date.now()}`,
-  })) as Readonly<Record<string, { getAddress(): Promise<string> }>>;
-  const address = async (name: string): Promise<string> => {
-    const c = th[name];
-    if (c === undefined) throw new Error(`the ThaiChain module deployed no contract "${name}"`);
-    return c.getAddress();
-  };
+  })) as DeployedContracts;
+  const address = (name: string): Promise<string> => deployedAddress(th, ThaiChainModule.id, name);
 
   return {
     hk: { ...ledger, htlc: HashedTimelock__factory.connect(htlcAddress, ledger.participants.hkma.signer) },

@@ -8,7 +8,7 @@ import {
   type WholesaleCBDC,
 } from "../../typechain-types/index.js";
 import { CROSS_BORDER_PARTICIPANTS, type CrossBorderKey } from "./cross-border.js";
-import { deployLedgerModule, type DeployLedgerOptions, type HongKongLedger, type LedgerConnection } from "./deploy.js";
+import { deployedAddress, deployLedgerModule, type DeployLedgerOptions, type HongKongLedger, type LedgerConnection } from "./deploy.js";
 
 export interface CrossBorderParticipant {
   readonly key: CrossBorderKey;
@@ -48,11 +48,7 @@ export async function deployCrossBorderLedger(
       { key: p.key, name: p.name, jurisdiction: p.jurisdiction, signer: signers[p.account], address: signers[p.account].address },
     ]),
   ) as Record<CrossBorderKey, CrossBorderParticipant>;
-  const address = async (name: string): Promise<string> => {
-    const contract = deployed[name];
-    if (contract === undefined) throw new Error(`the CrossBorderLedger module deployed no contract "${name}"`);
-    return contract.getAddress();
-  };
+  const address = (name: string): Promise<string> => deployedAddress(deployed, CrossBorderLedgerModule.id, name);
   const wTHB = WholesaleCBDC__factory.connect(await address("wTHB"), foreign.bankOfThailand.signer);
   const wBRL = WholesaleCBDC__factory.connect(await address("wBRL"), foreign.bancoCentral.signer);
   const cpTHB = TokenizedDeposit__factory.connect(await address("cpTHB"), foreign.chaoPhrayaBank.signer);

@@ -73,6 +73,13 @@ export interface DeployLedgerOptions {
 /** What an Ignition deployment returned: contract futures by name, each with an address. */
 export type DeployedContracts = Readonly<Record<string, { getAddress(): Promise<string> }>>;
 
+/** The address of contract `name` deployed by module `moduleId`, or a clear error if it has none. */
+export async function deployedAddress(deployed: DeployedContracts, moduleId: string, name: string): Promise<string> {
+  const contract = deployed[name];
+  if (contract === undefined) throw new Error(`the ${moduleId} module deployed no contract "${name}"`);
+  return contract.getAddress();
+}
+
 /** A module that contains the Hong Kong ledger (its results include the ledger's contracts). */
 type LedgerModule = Parameters<LedgerConnection["ignition"]["deploy"]>[0];
 
@@ -132,11 +139,7 @@ export async function deployLedgerModule(
         ? undefined
         : (options.deploymentId ?? `${module.id}-${chainId}-${Date.now()}`),
   })) as DeployedContracts;
-  const addressOf = async (name: string): Promise<string> => {
-    const contract = deployed[name];
-    if (contract === undefined) throw new Error(`the ${module.id} module deployed no contract "${name}"`);
-    return contract.getAddress();
-  };
+  const addressOf = (name: string): Promise<string> => deployedAddress(deployed, module.id, name);
 
   const participants = Object.fromEntries(
     PARTICIPANTS.map((p) => {

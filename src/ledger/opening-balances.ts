@@ -1,3 +1,5 @@
+import type { ContractTransactionResponse } from "ethers";
+
 import { parseMoney } from "../format/money.js";
 import type { HongKongLedger } from "./deploy.js";
 import { DEPOSITS, HKD, type BankKey, type ParticipantKey } from "./hong-kong.js";
@@ -18,28 +20,50 @@ export const OPENING_DEPOSITS: Readonly<Partial<Record<ParticipantKey, string>>>
   lantauPension: "150,000,000.00",
 };
 
+/** One opening credit: what a report calls it, and the transaction that makes it. */
+export interface OpeningCredit {
+  readonly label: string;
+  send(): Promise<ContractTransactionResponse>;
+}
+
+/** HKMA credits each bank with wCBDC (`OPENING_WCBDC`). */
+export function openingWcbdcCredits(ledger: HongKongLedger): OpeningCredit[] {
+  return (Object.entries(OPENING_WCBDC) as [BankKey, string][]).map(([bank, amount]) => {
+    const p = ledger.participants[bank];
+    return {
+      label: `mint ${amount} wHKD to ${p.name}`,
+      send: () => ledger.wcbdc.mint(p.address, parseMoney(amount, HKD.minorUnits)),
+    };
+  });
+}
+
+/** Each bank credits its customers' tokenized deposits (`OPENING_DEPOSITS`). */
+export function openingDepositCredits(ledger: HongKongLedger): OpeningCredit[] {
+  return DEPOSITS.flatMap((d) =>
+    d.customers.flatMap((customer) => {
+      const amount = OPENING_DEPOSITS[customer];
+      if (amount === undefined) return [];
+      const p = ledger.participants[customer];
+      return [
+        {
+          label: `${d.symbol}: credit ${p.name} ${amount}`,
+          send: () => ledger.deposits[d.bank].mint(p.address, parseMoney(amount, HKD.minorUnits)),
+        },
+      ];
+    }),
+  );
+}
+
 /**
  * Funds the ledger: HKMA credits each bank with wCBDC, and each bank credits its customers'
  * tokenized deposits. Returns the transaction hashes in order.
  */
 export async function fundOpeningBalances(ledger: HongKongLedger): Promise<string[]> {
   const hashes: string[] = [];
-  for (const [bank, amount] of Object.entries(OPENING_WCBDC) as [BankKey, string][]) {
-    const tx = await ledger.wcbdc.mint(ledger.participants[bank].address, parseMoney(amount, HKD.minorUnits));
+  for (const credit of [...openingWcbdcCredits(ledger), ...openingDepositCredits(ledger)]) {
+    const tx = await credit.send();
     await tx.wait();
     hashes.push(tx.hash);
-  }
-  for (const d of DEPOSITS) {
-    for (const customer of d.customers) {
-      const amount = OPENING_DEPOSITS[customer];
-      if (amount === undefined) continue;
-      const tx = await ledger.deposits[d.bank].mint(
-        ledger.participants[customer].address,
-        parseMoney(amount, HKD.minorUnits),
-      );
-      await tx.wait();
-      hashes.push(tx.hash);
-    }
   }
   return hashes;
 }

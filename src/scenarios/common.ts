@@ -2,9 +2,8 @@ import { encodeBytes32String, MaxUint256 } from "ethers";
 
 import type { HongKongLedger } from "../ledger/deploy.js";
 import type { BankKey, ParticipantKey } from "../ledger/hong-kong.js";
-import { OPENING_DEPOSITS, OPENING_WCBDC } from "../ledger/opening-balances.js";
+import { openingDepositCredits, openingWcbdcCredits } from "../ledger/opening-balances.js";
 import { DEPOSITS, PARTICIPANTS } from "../ledger/hong-kong.js";
-import { parseMoney } from "../format/money.js";
 import type { ScenarioContext } from "../scenario/context.js";
 import type { Step } from "../scenario/types.js";
 import type { Trade } from "../settlement/trade.js";
@@ -28,24 +27,14 @@ export function openingSteps(): Step[] {
       title: "HKMA credits Harbour, Victoria and Lion Rock Bank with wholesale CBDC (wHKD)",
       detail: "Central-bank money: only banks (and contracts HKMA approves) may hold it.",
       action: async (ctx) => {
-        for (const [bank, amount] of Object.entries(OPENING_WCBDC) as [BankKey, string][]) {
-          const p = ctx.ledger.participants[bank];
-          await ctx.send(`mint ${amount} wHKD to ${p.name}`, ctx.ledger.wcbdc.mint(p.address, parseMoney(amount, 2)));
-        }
+        for (const credit of openingWcbdcCredits(ctx.ledger)) await ctx.send(credit.label, credit.send());
       },
     },
     {
       title: "Each bank credits its customers' tokenized deposits (hbHKD, vbHKD, lrHKD)",
       detail: "Commercial-bank money: a bank's deposit token is held only by that bank's own customers.",
       action: async (ctx) => {
-        for (const d of DEPOSITS) {
-          for (const customer of d.customers) {
-            const amount = OPENING_DEPOSITS[customer];
-            if (amount === undefined) continue;
-            const p = ctx.ledger.participants[customer];
-            await ctx.send(`${d.symbol}: credit ${p.name} ${amount}`, ctx.ledger.deposits[d.bank].mint(p.address, parseMoney(amount, 2)));
-          }
-        }
+        for (const credit of openingDepositCredits(ctx.ledger)) await ctx.send(credit.label, credit.send());
       },
     },
   ];
