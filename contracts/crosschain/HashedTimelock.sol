@@ -5,6 +5,8 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
+import {IGovernmentBond} from "../interfaces/IGovernmentBond.sol";
+
 /// @title Hashed time-locked escrow, one per ledger (Jasper–Ubin style cross-chain settlement)
 /// @notice A sender locks tokens for a receiver under a hash lock and a time lock. Whoever presents
 /// the preimage of the hash before the time lock pays the receiver; after the time lock, anyone can
@@ -15,6 +17,11 @@ import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/Reentrancy
 /// @dev The hash is SHA-256 of a 32-byte preimage, as in the Bitcoin-style HTLCs the central-bank
 /// trials used, so the same secret can serve ledgers of different kinds. This contract must be an
 /// eligible holder of the tokens it escrows (registered as infrastructure; approved for wCBDC).
+/// A bond is never escrowed across one of its entitlement dates (a record date or maturity,
+/// `IGovernmentBond.nextEntitlementDate`): over a record date the escrow would be the holder of
+/// record and the coupon stranded; over maturity the lock could be neither claimed nor refunded.
+/// A registrar's forced transfer cannot take from the escrow (`GovernmentBond.forcedTransfer`
+/// refuses infrastructure accounts), so the escrow always holds what its open locks cover.
 contract HashedTimelock is ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
@@ -56,6 +63,9 @@ contract HashedTimelock is ReentrancyGuardTransient {
     error LockNotExpired(bytes32 lockId, uint64 timelock);
     /// @notice Zero amount or zero address.
     error InvalidLockTerms();
+    /// @notice `token` has an entitlement date (record date or maturity) at `date`, inside the lock
+    /// window that ends at `timelock`: lock for a shorter time, or after that date.
+    error LockSpansEntitlementDate(address token, uint64 date, uint64 timelock);
 
     /// @notice `sender` locked `amount` of `token` for `receiver` under `hashlock` until `timelock`.
     event Locked(
@@ -73,8 +83,9 @@ contract HashedTimelock is ReentrancyGuardTransient {
     event Refunded(bytes32 indexed lockId);
 
     /// @notice Locks `amount` of `token` from the caller for `receiver` under `hashlock` until `timelock`.
-    /// @dev Requirements: `timelock` ≥ now + `MIN_TIMELOCK`; non-zero amount and receiver; no identical
-    /// lock from the caller; the caller approved this contract for `amount`.
+    /// @dev Requirements: `timelock` ≥ now + `MIN_TIMELOCK`; non-zero amount and receiver; for a bond,
+    /// no record date or maturity after now and at or before `timelock`; no identical lock from the
+    /// caller; the caller approved this contract for `amount`.
     /// @param receiver who can claim with the preimage.
     /// @param token the token escrowed.
     /// @param amount how much.
@@ -90,6 +101,7 @@ contract HashedTimelock is ReentrancyGuardTransient {
     ) external nonReentrant returns (bytes32 lockId) {
         if (amount == 0 || receiver == address(0) || token == address(0)) revert InvalidLockTerms();
         if (timelock < block.timestamp + MIN_TIMELOCK) revert TimelockTooShort(timelock, block.timestamp + MIN_TIMELOCK);
+        _requireNoEntitlementDate(token, timelock);
         lockId = lockIdOf(msg.sender, receiver, token, amount, hashlock, timelock);
         if (_locks[lockId].state != LockState.None) revert LockAlreadyExists(lockId);
         _locks[lockId] = Lock(msg.sender, receiver, token, amount, hashlock, timelock, LockState.Locked);
@@ -145,6 +157,16 @@ contract HashedTimelock is ReentrancyGuardTransient {
         uint64 timelock
     ) public view returns (bytes32) {
         return keccak256(abi.encode(block.chainid, address(this), sender, receiver, token, amount, hashlock, timelock));
+    }
+
+    /// @dev For a token that publishes entitlement dates (a bond), reverts if one falls in (now, timelock].
+    /// A token without them (cash) is not asked further.
+    function _requireNoEntitlementDate(address token, uint64 timelock) private view {
+        try IGovernmentBond(token).nextEntitlementDate(uint64(block.timestamp)) returns (uint64 date) {
+            if (date <= timelock) revert LockSpansEntitlementDate(token, date, timelock);
+        } catch {
+            return;
+        }
     }
 
     function _requireLocked(bytes32 lockId) private view returns (Lock storage escrow) {

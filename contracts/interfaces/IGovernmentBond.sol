@@ -43,6 +43,11 @@ interface IGovernmentBond {
     /// @param date the rejected date.
     error BondInvalidCouponDate(uint256 index, uint64 date);
 
+    /// @notice A forced transfer may not take from `account`, a market-infrastructure contract that
+    /// holds units for others (e.g. an escrow).
+    /// @param account the infrastructure account.
+    error BondForcedTransferFromInfrastructure(address account);
+
     /// @notice The bond has matured at `maturityDate`: only redemption burns are allowed.
     /// @param maturityDate the bond's maturity date.
     error BondMatured(uint64 maturityDate);
@@ -103,6 +108,14 @@ interface IGovernmentBond {
 
     /// @notice Coupon paid per unit for period `index`, in minor units, rounded down.
     function couponPerUnit(uint256 index) external view returns (uint256);
+
+    /// @notice Coupon `index` on a holding of `units`, in minor units, rounded down once on the whole holding.
+    function couponOn(uint256 index, uint256 units) external view returns (uint256);
+
+    /// @notice The first record date, or else the maturity date, strictly after `after_`
+    /// (`type(uint64).max` if none): a holder over that instant is entitled to a coupon or redemption.
+    /// An escrow must not hold the bond across it.
+    function nextEntitlementDate(uint64 after_) external view returns (uint64);
 
     /// @notice Interest per unit accrued from `start` to `end` under the bond's rate and day count.
     function interestPerUnit(uint64 start, uint64 end) external view returns (uint256);

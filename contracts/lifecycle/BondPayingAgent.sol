@@ -19,8 +19,13 @@ import {SettlementEngine} from "../settlement/SettlementEngine.sol";
 /// the page. Holders who are not central-bank-money holders are paid through their bank: they name
 /// their tokenized deposit as standing settlement instruction, and the engine pays their bank in
 /// wCBDC while the bank credits them.
-/// @dev Needs: wCBDC approval as a settlement contract (to hold the funding), the bond's
-/// `ISSUER_ROLE` (to burn at redemption).
+/// Coupons are computed on each holding and rounded down once (`GovernmentBond.couponOn`), so the
+/// sum paid never exceeds `couponLiability`. A holder frozen on the bond is not paid (its coupon
+/// or redemption is parked until the registrar unfreezes it).
+/// @dev Needs: registration in the participant registry as infrastructure and wCBDC approval as a
+/// settlement contract (to hold the funding), the bond's `ISSUER_ROLE` (to burn at redemption). It
+/// gives the engine no standing allowance: for a payment through a bank it approves exactly that
+/// payment, and the engine spends it in the same call.
 contract BondPayingAgent is AccessControl, ReentrancyGuardTransient, ITokenErrors {
     using SafeERC20 for IERC20;
 
@@ -70,7 +75,6 @@ contract BondPayingAgent is AccessControl, ReentrancyGuardTransient, ITokenError
         _engine = engine_;
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         _grantRole(PAYING_AGENT_ROLE, admin);
-        _cash.forceApprove(address(engine_), type(uint256).max);
     }
 
     // ------------------------------------------------------------ holders
@@ -190,14 +194,16 @@ contract BondPayingAgent is AccessControl, ReentrancyGuardTransient, ITokenError
     /// @return amount in minor units (zero once paid).
     function couponOwed(uint256 index, address holder) public view returns (uint256) {
         if (_couponPaid[index][holder]) return 0;
-        return _bond.balanceOfAtRecord(holder, index) * _bond.couponPerUnit(index);
+        return _bond.couponOn(index, _bond.balanceOfAtRecord(holder, index));
     }
 
-    /// @notice The whole of coupon `index`: the supply of record times the coupon per unit.
+    /// @notice The most coupon `index` can cost: the coupon on the whole supply of record. Each
+    /// holding's coupon is rounded down on its own, so what is paid in all is at most this (less by
+    /// under one minor unit per holder).
     /// @param index the coupon period.
     /// @return amount the fiscal agent must fund, in minor units.
     function couponLiability(uint256 index) external view returns (uint256) {
-        return _bond.totalSupplyAtRecord(index) * _bond.couponPerUnit(index);
+        return _bond.couponOn(index, _bond.totalSupplyAtRecord(index));
     }
 
     /// @notice Face value outstanding: what redemption will pay.
@@ -213,7 +219,8 @@ contract BondPayingAgent is AccessControl, ReentrancyGuardTransient, ITokenError
         if (_couponPaid[index][holder]) revert CouponAlreadyPaid(index, holder);
         uint256 units = _bond.balanceOfAtRecord(holder, index);
         if (units == 0) revert NothingOwed(holder);
-        uint256 amount = units * _bond.couponPerUnit(index);
+        if (_bond.isFrozen(holder)) revert AccountFrozen(holder);
+        uint256 amount = _bond.couponOn(index, units);
         _couponPaid[index][holder] = true;
         address cashAccount = _pay(holder, amount, keccak256(abi.encode("COUPON", address(_bond), index, holder)));
         emit CouponPaid(index, holder, units, amount, cashAccount);
@@ -236,6 +243,8 @@ contract BondPayingAgent is AccessControl, ReentrancyGuardTransient, ITokenError
             _cash.safeTransfer(holder, amount);
             return address(_cash);
         }
+        // Consent for this payment only: the engine spends exactly this allowance in this call.
+        _cash.forceApprove(address(_engine), amount);
         _engine.payToCustomer(cashAccount, holder, amount, paymentRef);
     }
 

@@ -41,21 +41,25 @@ contract ParticipantRegistry is AccessControl, IParticipantRegistry {
         if (!_isAlpha2(jurisdiction)) revert ParticipantInvalidJurisdiction(jurisdiction);
         _requireFutureExpiry(kycExpiry);
 
-        _participants[account] = Participant({
-            kind: kind,
-            jurisdiction: jurisdiction,
-            kycExpiry: kycExpiry,
-            frozen: false
-        });
+        // A freeze set before an earlier removal is kept (see `removeParticipant`).
+        Participant storage p = _participants[account];
+        p.kind = kind;
+        p.jurisdiction = jurisdiction;
+        p.kycExpiry = kycExpiry;
         emit ParticipantRegistered(account, kind, jurisdiction, kycExpiry);
     }
 
     /// @notice Removes `account` from the ledger; it can no longer receive or send any token.
-    /// @dev Requirements: caller has `REGISTRAR_ROLE`; `account` is registered.
+    /// @dev Requirements: caller has `REGISTRAR_ROLE`; `account` is registered. A freeze survives
+    /// removal: registering the account again brings it back frozen, and only an explicit
+    /// `setFrozen(account, false)` lifts it.
     /// @param account the participant to remove.
     function removeParticipant(address account) external onlyRole(REGISTRAR_ROLE) {
         _requireRegistered(account);
-        delete _participants[account];
+        Participant storage p = _participants[account];
+        p.kind = ParticipantKind.None;
+        p.jurisdiction = bytes2(0);
+        p.kycExpiry = 0;
         emit ParticipantRemoved(account);
     }
 

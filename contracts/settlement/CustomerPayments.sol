@@ -8,7 +8,8 @@ import {SettlementLegs} from "./SettlementLegs.sol";
 /// @title Customer payments in tokenized deposits, settled between banks in wCBDC
 /// @notice A customer of bank A pays a customer of bank B in one transaction: A's deposit tokens are
 /// burned from the payer, A pays B in wCBDC, B mints its deposit tokens to the payee. If any part
-/// cannot happen, nothing moves. Within one bank it is a plain deposit transfer.
+/// cannot happen, nothing moves. Within one bank it is a plain deposit transfer. The payer is always
+/// the caller: no one can make the engine pay from another account here.
 abstract contract CustomerPayments is SettlementLegs, ReentrancyGuardTransient {
     /// @notice Pays `amount` from the caller's deposit at one bank to `payee`'s deposit at another (or the same) bank.
     /// @dev Requirements: the caller approved the engine on `payerDeposit` for `amount`; for two banks,
@@ -26,7 +27,7 @@ abstract contract CustomerPayments is SettlementLegs, ReentrancyGuardTransient {
         address payee,
         uint256 amount,
         bytes32 paymentRef
-    ) external nonReentrant {
+    ) external nonReentrant whenNotPaused {
         if (amount == 0) revert InvalidTradeTerm("amount");
         _payCash(payerDeposit, payeeDeposit, msg.sender, payee, amount, paymentRef);
         emit PaymentSettled(paymentRef, msg.sender, payee, payerDeposit, payeeDeposit, amount);
@@ -45,7 +46,7 @@ abstract contract CustomerPayments is SettlementLegs, ReentrancyGuardTransient {
         address beneficiary,
         uint256 amount,
         bytes32 paymentRef
-    ) external nonReentrant {
+    ) external nonReentrant whenNotPaused {
         if (amount == 0) revert InvalidTradeTerm("amount");
         address money = wcbdcOf(depositToken);
         if (money == address(0)) revert DepositTokenNotRegistered(depositToken);

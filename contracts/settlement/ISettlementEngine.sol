@@ -77,6 +77,41 @@ interface ISettlementErrors {
 
     /// @notice A function only the engine may call on itself.
     error OnlySelf();
+
+    /// @notice `asset` is not registered with the engine (`registerAsset`): it cannot be traded or issued here.
+    /// @param asset the token.
+    error AssetNotRegistered(address asset);
+
+    /// @notice `token` is neither registered central-bank money nor a registered deposit line.
+    /// @param token the token.
+    error CashTokenNotRegistered(address token);
+
+    /// @notice `account` is not an eligible participant of kind `Issuer`.
+    /// @param account the account.
+    error NotAnIssuer(address account);
+
+    /// @notice `account` is not an eligible participant of kind `CommercialBank`.
+    /// @param account the account.
+    error NotCommercialBank(address account);
+
+    /// @notice `caller` does not hold `CENTRAL_BANK_ROLE` on `wcbdc`.
+    /// @param caller the caller.
+    /// @param wcbdc the central-bank money.
+    error NotCentralBankOf(address caller, address wcbdc);
+
+    /// @notice `caller` is not the bank that issues `depositToken`.
+    /// @param caller the caller.
+    /// @param depositToken the deposit token.
+    error NotDepositTokenBank(address caller, address depositToken);
+
+    /// @notice No bank has consented to a deposit line for `depositToken`.
+    /// @param depositToken the deposit token.
+    error DepositLineNotConsented(address depositToken);
+
+    /// @notice `party` has already asked to cancel matched trade `tradeId`; the counterparty must agree.
+    /// @param tradeId the trade.
+    /// @param party the party.
+    error CancellationAlreadyRequested(bytes32 tradeId, address party);
 }
 
 /// @title Settlement engine: events and shared views
@@ -106,8 +141,17 @@ interface ISettlementEngine is ISettlementErrors {
     /// @notice A settlement attempt of a matched trade failed; no balance moved (ISO 20022: PENF + reason).
     event TradeSettlementFailed(bytes32 indexed tradeId, FailureReason reason, bytes tokenError);
 
-    /// @notice A party cancelled the trade (CAND/CANI).
+    /// @notice The trade is cancelled (CAND/CANI): by either party while unmatched, by both once matched.
+    /// `by` is the party whose request completed the cancellation.
     event TradeCancelled(bytes32 indexed tradeId, address indexed by);
+
+    /// @notice One party of a matched trade asked to cancel it; it stays matched until the other agrees.
+    event TradeCancellationRequested(bytes32 indexed tradeId, address indexed by);
+
+    /// @notice A member of netting batch `batchId` did not settle in it. `status` is its status after
+    /// the batch (e.g. `Settled` elsewhere, `Cancelled`, `Expired`, `Failed` with `reason` when a
+    /// gross leg breaks a token's rules, `Matched` when not yet due); the rest of the batch settled.
+    event TradeSkippedInBatch(bytes32 indexed tradeId, uint256 indexed batchId, TradeStatus status, FailureReason reason);
 
     /// @notice The trade passed its expiry unsettled (CAND/CANS).
     event TradeExpiredUnsettled(bytes32 indexed tradeId);
@@ -133,9 +177,22 @@ interface ISettlementEngine is ISettlementErrors {
     /// @notice A tokenized deposit was registered (or deregistered) for interbank settlement.
     event DepositTokenRegistered(address indexed token, address indexed bank, bool registered);
 
+    /// @notice `bank` consented (or withdrew consent) to interbank settlement of its deposit token.
+    event DepositLineConsented(address indexed token, address indexed bank, bool consented);
+
+    /// @notice The registrar registered (or deregistered) `asset`, issued by `issuer` against `cashToken`.
+    event AssetRegistered(address indexed asset, address indexed issuer, address cashToken, bool registered);
+
     /// @notice A central bank's wholesale CBDC was registered for settlement in `currency`.
     event WholesaleCbdcRegistered(address indexed wcbdc, string currency);
 
-    /// @notice A netting batch settled: `grossTransfers` movements netted down to `netTransfers`.
-    event BatchSettled(uint256 indexed batchId, uint256 tradeCount, uint256 grossTransfers, uint256 netTransfers);
+    /// @notice A netting batch settled `tradeCount` of its members (`skipped` others did not settle):
+    /// `grossTransfers` movements netted down to `netTransfers`.
+    event BatchSettled(
+        uint256 indexed batchId,
+        uint256 tradeCount,
+        uint256 skipped,
+        uint256 grossTransfers,
+        uint256 netTransfers
+    );
 }

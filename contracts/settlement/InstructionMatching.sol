@@ -3,41 +3,19 @@ pragma solidity ^0.8.28;
 
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
-import {SettlementLegs} from "./SettlementLegs.sol";
 import {FailureReason, Trade, TradeHash, TradeStatus} from "./Trade.sol";
+import {TradeRecords} from "./TradeRecords.sol";
 
 /// @title Instruction matching and settlement of DvP trades
 /// @notice Seller and buyer each instruct the same trade. Identical instructions match; a matched
 /// trade settles atomically in the transaction that completes the match if it is due, or later by
 /// `settle` on or after its settlement date. A failed attempt moves nothing and leaves the trade
-/// `Failed` with its reason, to be retried until it expires. Either party may cancel before settlement.
-/// @dev Only a hash of the terms is stored (one slot per trade); the terms travel in calldata and, once,
-/// in the `TradeTermsRecorded` event, and every call re-submits them.
-abstract contract InstructionMatching is SettlementLegs, ReentrancyGuardTransient {
-    /// @notice What the engine stores per trade: one slot.
-    struct TradeRecord {
-        TradeStatus status;
-        FailureReason reason;
-        bool sellerInstructed;
-        bool buyerInstructed;
-    }
-
-    mapping(bytes32 tradeId => TradeRecord) private _trades;
-
-    /// @notice The id of `trade`: its EIP-712 struct hash.
-    /// @param trade the terms.
-    /// @return the trade id.
-    function tradeId(Trade calldata trade) external pure returns (bytes32) {
-        return TradeHash.hash(trade);
-    }
-
-    /// @notice The status of trade `id`, the reason of its last failure, and which sides instructed it.
-    /// @param id the trade id.
-    /// @return the stored record.
-    function tradeRecord(bytes32 id) external view returns (TradeRecord memory) {
-        return _trades[id];
-    }
-
+/// `Failed` with its reason, to be retried until it expires. Cancellation follows ISO 20022 / T2S
+/// practice: either party cancels an unmatched trade alone; a matched one is cancelled only when both
+/// parties have asked (CAND/CANI from both sides).
+/// @dev Only the record is stored (one slot per trade, shared with the other paths in `TradeRecords`);
+/// the terms travel in calldata and, once, in the `TradeTermsRecorded` event, and every call re-submits them.
+abstract contract InstructionMatching is TradeRecords, ReentrancyGuardTransient {
     /// @notice Instructs `trade` as its seller or buyer (whichever the caller is). When both sides have
     /// instructed, the trade matches and, if its settlement date has come, settles at once.
     /// @dev Requirements: caller is the trade's seller or buyer and has not instructed it yet; the terms
@@ -45,7 +23,7 @@ abstract contract InstructionMatching is SettlementLegs, ReentrancyGuardTransien
     /// with its reason instead of reverting, so the match is kept.
     /// @param trade the terms, identical on both sides.
     /// @return status the trade's status after the call.
-    function instruct(Trade calldata trade) external nonReentrant returns (TradeStatus status) {
+    function instruct(Trade calldata trade) external nonReentrant whenNotPaused returns (TradeStatus status) {
         _requireValidTerms(trade);
         bytes32 id = TradeHash.hash(trade);
         if (block.timestamp > trade.expiry) revert TradeExpired(id, trade.expiry);
@@ -83,7 +61,7 @@ abstract contract InstructionMatching is SettlementLegs, ReentrancyGuardTransien
     /// instead. A failed attempt does not revert: it records `Failed` and the reason, and moves nothing.
     /// @param trade the terms.
     /// @return status the trade's status after the call.
-    function settle(Trade calldata trade) external nonReentrant returns (TradeStatus status) {
+    function settle(Trade calldata trade) external nonReentrant whenNotPaused returns (TradeStatus status) {
         bytes32 id = TradeHash.hash(trade);
         TradeRecord memory record = _trades[id];
         if (record.status != TradeStatus.Matched && record.status != TradeStatus.Failed) {
@@ -99,18 +77,33 @@ abstract contract InstructionMatching is SettlementLegs, ReentrancyGuardTransien
         return record.status;
     }
 
-    /// @notice Cancels an unsettled trade. Only its seller or buyer may.
-    /// @dev Requirements: caller is a party; status is `Pending`, `Matched` or `Failed`.
+    /// @notice Cancels an unsettled trade, or asks to. Only its seller or buyer may.
+    /// @dev Unmatched (no record yet, or `Pending`): cancelled at once, which also voids any signed
+    /// order for the same terms. `Matched` or `Failed`: the caller's request is recorded
+    /// (`TradeCancellationRequested`); the trade is cancelled when the other party asks too, and until
+    /// then it can still settle. Requirements: caller is a party; the trade is not settled,
+    /// cancelled or expired; the caller has not asked already.
     /// @param trade the terms.
-    function cancel(Trade calldata trade) external nonReentrant {
+    /// @return status the trade's status after the call.
+    function cancel(Trade calldata trade) external nonReentrant returns (TradeStatus status) {
         bytes32 id = TradeHash.hash(trade);
-        if (msg.sender != trade.seller && msg.sender != trade.buyer) revert NotTradeParty(msg.sender, id);
-        TradeStatus status = _trades[id].status;
-        if (status != TradeStatus.Pending && status != TradeStatus.Matched && status != TradeStatus.Failed) {
-            revert TradeInWrongStatus(id, status);
+        bool isSeller = msg.sender == trade.seller;
+        if (!isSeller && msg.sender != trade.buyer) revert NotTradeParty(msg.sender, id);
+        TradeRecord storage record = _trades[id];
+        status = record.status;
+        if (!_isOpen(status)) revert TradeInWrongStatus(id, status);
+        if (status == TradeStatus.Matched || status == TradeStatus.Failed) {
+            if (isSeller ? record.sellerCancelRequested : record.buyerCancelRequested) {
+                revert CancellationAlreadyRequested(id, msg.sender);
+            }
+            if (isSeller) record.sellerCancelRequested = true;
+            else record.buyerCancelRequested = true;
+            emit TradeCancellationRequested(id, msg.sender);
+            if (!(record.sellerCancelRequested && record.buyerCancelRequested)) return status;
         }
-        _trades[id].status = TradeStatus.Cancelled;
+        record.status = TradeStatus.Cancelled;
         emit TradeCancelled(id, msg.sender);
+        return TradeStatus.Cancelled;
     }
 
     /// @notice Marks an unsettled trade past its expiry as `Expired`. Anyone may call.
@@ -138,14 +131,11 @@ abstract contract InstructionMatching is SettlementLegs, ReentrancyGuardTransien
         _deliverAndPay(trade, id);
     }
 
-    /// @dev For netting batches: the record of a trade that must be due and unsettled; marks it settled.
-    function _takeForBatch(Trade calldata trade) internal returns (bytes32 id) {
-        id = TradeHash.hash(trade);
-        TradeStatus status = _trades[id].status;
-        if (status != TradeStatus.Matched && status != TradeStatus.Failed) revert TradeInWrongStatus(id, status);
-        if (block.timestamp > trade.expiry) revert TradeExpired(id, trade.expiry);
-        if (block.timestamp < trade.settlementDate) revert TradeNotDue(id, trade.settlementDate);
-        _trades[id] = TradeRecord(TradeStatus.Settled, FailureReason.None, true, true);
+    /// @dev Marks `record` expired (CANS).
+    function _expire(bytes32 id, TradeRecord memory record) internal {
+        record.status = TradeStatus.Expired;
+        record.reason = FailureReason.Expired;
+        emit TradeExpiredUnsettled(id);
     }
 
     function _attempt(Trade calldata trade, bytes32 id, TradeRecord memory record) private {
@@ -158,12 +148,6 @@ abstract contract InstructionMatching is SettlementLegs, ReentrancyGuardTransien
             record.reason = _failureReason(err);
             emit TradeSettlementFailed(id, record.reason, err);
         }
-    }
-
-    function _expire(bytes32 id, TradeRecord memory record) private {
-        record.status = TradeStatus.Expired;
-        record.reason = FailureReason.Expired;
-        emit TradeExpiredUnsettled(id);
     }
 
     /// @dev The reason inside a `SettlementLegFailed` revert; `TokenRejected` for anything else.

@@ -2,13 +2,23 @@
 pragma solidity ^0.8.28;
 
 import {InstructionMatching} from "./InstructionMatching.sol";
-import {FailureReason, Leg, Trade} from "./Trade.sol";
+import {FailureReason, Leg, Trade, TradeHash, TradeStatus} from "./Trade.sol";
 
 /// @title Batch settlement with multilateral netting
-/// @notice A settlement agent settles a batch of matched, due trades in one transaction, all or
-/// nothing. Positions are netted per token and participant: every participant with a net debit pays
-/// it into the engine once, then every participant with a net credit is paid once. The resulting
-/// balances equal settling the trades one by one (netting only needs less liquidity).
+/// @notice A settlement agent settles a batch of matched, due trades in one transaction. Positions
+/// are netted per token and participant: every participant with a net debit pays it into the engine
+/// once, then every participant with a net credit is paid once.
+///
+/// Policy — **skip the trade, fail the batch only for liquidity**: each member is first judged as
+/// `settle` would judge it alone. A member that is no longer open (settled on another path,
+/// cancelled), not yet due, or past expiry (it becomes `Expired`) is skipped; so is a member any of
+/// whose gross legs breaks a token's rules — pause, freeze, eligibility, maturity, asked of each
+/// token through `checkTransfer` for every gross leg, not only for net positions — which becomes
+/// `Failed` with that reason (PENF), exactly as `settle` would leave it. Each skip emits
+/// `TradeSkippedInBatch`. The remaining members settle net, all or nothing: if a net debit cannot
+/// be paid (balance), the whole batch reverts with `SettlementLegFailed` and moves nothing. So a
+/// batch ends as settling its members one by one would, failures included; netting only needs less
+/// liquidity.
 /// @dev Batches net single-token cash legs (e.g. wCBDC among banks); cross-bank deposit legs settle
 /// trade by trade. The engine holds each netted token for the length of the transaction, so it must
 /// be an eligible holder of each (registered as infrastructure, approved for wCBDC).
@@ -21,6 +31,7 @@ abstract contract NettingBatch is InstructionMatching {
     /// @notice What a settled batch did.
     struct BatchReport {
         uint32 tradeCount;
+        uint32 skipped;
         uint32 grossTransfers;
         uint32 netTransfers;
         uint64 settledAt;
@@ -36,6 +47,9 @@ abstract contract NettingBatch is InstructionMatching {
         uint256 accountCount;
         int256[] nets;
     }
+
+    /// @dev Marks a member taken into the batch in its packed index.
+    uint256 private constant TAKEN = 1 << 255;
 
     uint256 private _batchCount;
     mapping(uint256 batchId => BatchReport) private _batches;
@@ -54,14 +68,15 @@ abstract contract NettingBatch is InstructionMatching {
     }
 
     /// @notice Settles `trades` as one netted batch.
-    /// @dev Requirements: caller has `SETTLEMENT_AGENT_ROLE`; 1 to `MAX_BATCH_TRADES` trades; each is
-    /// `Matched` (or `Failed`), due, unexpired, appears once, and pays in one cash token. Reverts,
-    /// moving nothing, if any net debit cannot be paid (`SettlementLegFailed`).
+    /// @dev Requirements: caller has `SETTLEMENT_AGENT_ROLE`; 1 to `MAX_BATCH_TRADES` trades, each paying
+    /// in one cash token. Members that cannot settle are skipped (see the policy above); a member
+    /// given twice settles once. Reverts, moving nothing, if any net debit cannot be paid
+    /// (`SettlementLegFailed`).
     /// @param trades the trades' terms.
     /// @return batchId the new batch's id.
     function settleBatch(
         Trade[] calldata trades
-    ) external nonReentrant onlyRole(SETTLEMENT_AGENT_ROLE) returns (uint256 batchId) {
+    ) external nonReentrant whenNotPaused onlyRole(SETTLEMENT_AGENT_ROLE) returns (uint256 batchId) {
         uint256 n = trades.length;
         if (n == 0 || n > MAX_BATCH_TRADES) revert BatchSizeOutOfRange(n, MAX_BATCH_TRADES);
 
@@ -74,32 +89,38 @@ abstract contract NettingBatch is InstructionMatching {
             accountCount: 0,
             nets: new int256[](0)
         });
-        uint256[] memory indices = _takeAndIndex(trades, book, batchId);
+        (uint256[] memory indices, uint256 settled) = _takeAndIndex(trades, book, batchId);
         _accumulate(trades, book, indices);
         uint256 netTransfers = _settleNets(book, book.accountCount);
 
         _batches[batchId] = BatchReport({
-            tradeCount: uint32(n),
-            grossTransfers: uint32(2 * n),
+            tradeCount: uint32(settled),
+            skipped: uint32(n - settled),
+            grossTransfers: uint32(2 * settled),
             netTransfers: uint32(netTransfers),
             settledAt: uint64(block.timestamp)
         });
-        emit BatchSettled(batchId, n, 2 * n, netTransfers);
+        emit BatchSettled(batchId, settled, n - settled, 2 * settled, netTransfers);
     }
 
-    /// @dev Pass 1: takes each trade (marking it settled) and indexes its tokens and parties, packed
-    /// as seller | buyer << 64 | asset << 128 | cash << 192.
+    /// @dev Pass 1: judges each member, takes those that can settle (marking them settled) and indexes
+    /// their tokens and parties, packed as seller | buyer << 64 | asset << 128 | cash << 192, with
+    /// bit 255 set for a member that settles in this batch.
     function _takeAndIndex(
         Trade[] calldata trades,
         NetPositions memory book,
         uint256 batchId
-    ) private returns (uint256[] memory indices) {
+    ) private returns (uint256[] memory indices, uint256 settled) {
         indices = new uint256[](trades.length);
         for (uint256 i = 0; i < trades.length; ++i) {
             Trade calldata t = trades[i];
             if (t.buyerCash != t.sellerCash) revert BatchInterbankLegUnsupported(i);
-            emit TradeSettledInBatch(_takeForBatch(t), batchId);
+            bytes32 id = TradeHash.hash(t);
+            if (!_takeForBatch(t, id, batchId)) continue;
+            emit TradeSettledInBatch(id, batchId);
+            ++settled;
             indices[i] =
+                TAKEN |
                 _accountIndex(book, t.seller) |
                 (_accountIndex(book, t.buyer) << 64) |
                 (_tokenIndex(book, t.asset, true) << 128) |
@@ -113,8 +134,9 @@ abstract contract NettingBatch is InstructionMatching {
         book.nets = new int256[](book.tokenCount * stride);
         for (uint256 i = 0; i < trades.length; ++i) {
             uint256 p = indices[i];
+            if (p & TAKEN == 0) continue;
             uint256 asset = uint64(p >> 128) * stride;
-            uint256 cash = uint64(p >> 192) * stride;
+            uint256 cash = uint64((p >> 192) & type(uint56).max) * stride;
             int256 quantity = _toInt(trades[i].quantity);
             int256 amount = _toInt(trades[i].amount);
             book.nets[asset + uint64(p)] -= quantity;
@@ -145,6 +167,38 @@ abstract contract NettingBatch is InstructionMatching {
                 }
             }
         }
+    }
+
+    /// @dev Judges member `t` as `settle` would alone: returns true, having marked it settled, when it
+    /// is open, due, unexpired and every gross leg passes its token's rules; otherwise records why
+    /// (expired, or failed with the reason) and emits `TradeSkippedInBatch`.
+    function _takeForBatch(Trade calldata t, bytes32 id, uint256 batchId) private returns (bool) {
+        TradeRecord storage record = _trades[id];
+        TradeStatus status = record.status;
+        FailureReason reason = FailureReason.None;
+        if (status == TradeStatus.Matched || status == TradeStatus.Failed) {
+            if (block.timestamp > t.expiry) {
+                status = TradeStatus.Expired;
+                reason = FailureReason.Expired;
+                emit TradeExpiredUnsettled(id);
+            } else if (block.timestamp >= t.settlementDate) {
+                bytes memory tokenError;
+                (reason, tokenError) = _checkLeg(t.asset, t.seller, t.buyer, t.quantity, FailureReason.InsufficientSecurities);
+                if (reason == FailureReason.None) {
+                    (reason, tokenError) = _checkLeg(t.buyerCash, t.buyer, t.seller, t.amount, FailureReason.InsufficientCash);
+                }
+                if (reason == FailureReason.None) {
+                    record.status = TradeStatus.Settled;
+                    return true;
+                }
+                status = TradeStatus.Failed;
+                emit TradeSettlementFailed(id, reason, tokenError);
+            }
+            record.status = status;
+            record.reason = reason;
+        }
+        emit TradeSkippedInBatch(id, batchId, status, reason);
+        return false;
     }
 
     /// @dev Index of `account` in the book, appending it if new.

@@ -1,102 +1,397 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
+import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
-import {IGovernmentBond} from "../interfaces/IGovernmentBond.sol";
-import {SettlementLegs} from "./SettlementLegs.sol";
+import {ITokenErrors} from "../interfaces/ITokenErrors.sol";
+import {LegMovements} from "./LegMovements.sol";
+import {SettlementRegister} from "./SettlementRegister.sol";
 import {FailureReason, Leg} from "./Trade.sol";
 
-/// @title Primary issuance of a bond by DvP
-/// @notice After a tender, the issuer allots the bond to dealers and banks against central-bank
-/// money at the issue price: every allottee pays and receives its units in one transaction, or
-/// nobody does.
-/// @dev The engine must hold the bond's `ISSUER_ROLE` (granted by the issuer) to mint, and each
-/// allottee must have approved the engine on the bond's cash token.
-abstract contract PrimaryIssuance is SettlementLegs, ReentrancyGuardTransient {
-    /// @notice Most allottees one issuance may hold (keeps the transaction far below a block's gas).
-    uint256 public constant MAX_ALLOTTEES = 50;
+/// @title Primary issuance of a bond by competitive tender, settled DvP
+/// @notice The bond's registered issuer opens a tender; each bidder submits its own bids (units and
+/// the highest price per unit it will pay, each valid until a time it chooses); after the close the
+/// issuer allots, and every successful bidder pays and receives its units in one transaction, or
+/// nobody does. A bidder is never debited more than its own bid at its own price.
+///
+/// Allotment rules (stated here and in README):
+/// - **price priority**: bids are accepted from the highest price down until the amount on offer
+///   is used up; equal prices are one price level;
+/// - **pro rata at the cut-off price**: when the bids at the lowest accepted price (the cut-off)
+///   ask for more than remains, each gets `floor(units × remaining / asked at cut-off)` rounded
+///   down to the tender's minimum lot; lots left over by that rounding go one lot each to the
+///   cut-off bids in the order they were submitted (never beyond a bid's own units);
+/// - **minimum lots**: every bid, and every allotment, is a whole multiple of the minimum lot (one
+///   HK$50,000 unit for a government bond);
+/// - **multiple price**: each accepted bid pays its own price (the programme's competitive tender
+///   pays as bid), so no bidder pays more than it offered;
+/// - bids withdrawn or no longer valid when the issuer allots take no part.
+/// The result (amount applied, allotted, cut-off price, pro rata ratio, average price accepted,
+/// proceeds) is stored on chain (`tenderResult`) and emitted (`TenderAllotted`).
+/// @dev Consent: a bidder's debit is bound to its own on-chain bids; the issuer is the account the
+/// registrar registered with the asset in the settlement engine (`registerAsset`), never what the
+/// asset contract claims; the cash token is the registered one. The settlement engine's pause stops
+/// tenders too. Needs: registration in the participant registry as infrastructure (it spends
+/// bidders' allowances) and the bond's `ISSUER_ROLE` (to mint); each bidder approves this contract
+/// on the cash token for at most what its bids can cost.
+contract PrimaryIssuance is LegMovements, ITokenErrors, ReentrancyGuardTransient {
+    /// @notice Most bids one tender may hold (keeps allotment far below a block's gas).
+    uint256 public constant MAX_BIDS = 50;
+    /// @notice Scale of `TenderResult.proRataRatio`: 1e6 = 100%.
+    uint256 public constant RATIO_SCALE = 1e6;
 
-    /// @notice One allottee's share of a tender.
-    struct Allotment {
-        address allottee;
-        uint256 units;
+    /// @notice Where a tender stands.
+    enum TenderState {
+        None,
+        Open,
+        Allotted,
+        Cancelled
     }
 
-    /// @dev The terms shared by every allotment of one tender.
-    struct Tender {
+    /// @notice A tender's terms, fixed when it opens.
+    /// @param bond the registered bond on offer.
+    /// @param unitsOffered units on offer.
+    /// @param minimumLot every bid and allotment is a multiple of this many units.
+    /// @param closesAt bids are taken strictly before this time; allotment from it.
+    /// @param proceedsAccount receives what allottees pay (the issuer's account at the central bank).
+    struct TenderTerms {
         address bond;
-        address cash;
+        uint256 unitsOffered;
+        uint256 minimumLot;
+        uint64 closesAt;
         address proceedsAccount;
-        uint256 pricePerUnit;
-        bytes32 tenderRef;
     }
 
-    /// @notice The caller is not the issuer of `bond`.
-    /// @param caller the caller.
-    /// @param bond the bond.
+    /// @notice One bid.
+    struct Bid {
+        address bidder;
+        uint64 validUntil;
+        bool withdrawn;
+        uint256 units;
+        uint256 pricePerUnit;
+        uint256 allotted;
+    }
+
+    /// @notice A tender's announced result, in the shape of the HKMA's tender results.
+    /// @param unitsApplied units bid for by valid bids.
+    /// @param unitsAllotted units issued.
+    /// @param cutoffPrice the lowest price accepted (zero if none).
+    /// @param highestPrice the highest price accepted.
+    /// @param averagePrice proceeds / units allotted, rounded down.
+    /// @param proRataRatio share of their units the bids at the cut-off price received, ×1e6.
+    /// @param proceeds what the allottees paid, in minor units.
+    /// @param allottedAt when.
+    struct TenderResult {
+        uint256 unitsApplied;
+        uint256 unitsAllotted;
+        uint256 cutoffPrice;
+        uint256 highestPrice;
+        uint256 averagePrice;
+        uint256 proRataRatio;
+        uint256 proceeds;
+        uint64 allottedAt;
+    }
+
+    struct Tender {
+        TenderTerms terms;
+        address issuer;
+        address cashToken;
+        TenderState state;
+    }
+
+    SettlementRegister private immutable _engine;
+
+    mapping(bytes32 tenderRef => Tender) private _tenders;
+    mapping(bytes32 tenderRef => Bid[]) private _bids;
+    mapping(bytes32 tenderRef => TenderResult) private _results;
+
+    /// @notice The caller is not the registered issuer of `bond`.
     error NotBondIssuer(address caller, address bond);
+    /// @notice A tender with this reference exists already.
+    error TenderAlreadyExists(bytes32 tenderRef);
+    /// @notice Tender `tenderRef` is in `state`, which does not allow this action.
+    error TenderInWrongState(bytes32 tenderRef, TenderState state);
+    /// @notice The tender's terms are unusable; `term` names the bad one.
+    error InvalidTenderTerm(string term);
+    /// @notice The tender closed at `closesAt`: no more bids or withdrawals.
+    error TenderClosed(bytes32 tenderRef, uint64 closesAt);
+    /// @notice The tender closes at `closesAt`: it cannot be allotted before.
+    error TenderNotClosed(bytes32 tenderRef, uint64 closesAt);
+    /// @notice The bid is unusable; `term` names the bad term (e.g. "units" not a multiple of the lot).
+    error InvalidBid(string term);
+    /// @notice The tender already holds `MAX_BIDS` bids.
+    error TooManyBids(bytes32 tenderRef, uint256 max);
+    /// @notice Bid `index` of the tender is not the caller's, or does not exist.
+    error NotBidder(address caller, bytes32 tenderRef, uint256 index);
 
-    /// @notice An issuance held `count` allotments; allowed is 1 to `max`.
-    /// @param count allotments given.
-    /// @param max the bound.
-    error AllotmentCountOutOfRange(uint256 count, uint256 max);
-
-    /// @notice `allottee` received `units` of `bond` and paid `amount` to the issuer's proceeds account.
+    /// @notice The issuer opened a tender.
+    event TenderOpened(bytes32 indexed tenderRef, address indexed bond, address indexed issuer, TenderTerms terms);
+    /// @notice `bidder` bid for `units` at up to `pricePerUnit`, valid until `validUntil`.
+    event BidSubmitted(
+        bytes32 indexed tenderRef,
+        address indexed bidder,
+        uint256 index,
+        uint256 units,
+        uint256 pricePerUnit,
+        uint64 validUntil
+    );
+    /// @notice `bidder` withdrew bid `index`.
+    event BidWithdrawn(bytes32 indexed tenderRef, address indexed bidder, uint256 index);
+    /// @notice Bid `index` was allotted `units` and paid `amount` (units × its own price).
     event BondAllotted(
         address indexed bond,
         bytes32 indexed tenderRef,
         address indexed allottee,
+        uint256 index,
         uint256 units,
         uint256 amount
     );
+    /// @notice The tender was allotted and settled, with its result.
+    event TenderAllotted(bytes32 indexed tenderRef, address indexed bond, TenderResult result);
+    /// @notice The issuer cancelled an open tender; no bid was allotted.
+    event TenderCancelled(bytes32 indexed tenderRef);
 
-    /// @notice The whole allotment of tender `tenderRef` settled.
-    event BondIssued(
-        address indexed bond,
-        bytes32 indexed tenderRef,
-        uint256 units,
-        uint256 proceeds,
-        address proceedsAccount
-    );
-
-    /// @notice Issues `bond` to `allotments` at `pricePerUnit`, paid in the bond's cash token to `proceedsAccount`.
-    /// @dev Requirements: caller is the bond's issuer; 1 to `MAX_ALLOTTEES` allotments; each allottee
-    /// is eligible for the bond, approved the engine on the cash token and holds the price. Reverts
-    /// `SettlementLegFailed` with the reason, minting and moving nothing, if any allottee cannot settle.
-    /// @param bond the bond.
-    /// @param pricePerUnit issue price of one unit in minor units (e.g. 99.85% of face).
-    /// @param proceedsAccount receives the proceeds (the issuer's account at the central bank).
-    /// @param allotments who receives how many units.
-    /// @param tenderRef the tender's reference.
-    function issue(
-        address bond,
-        uint256 pricePerUnit,
-        address proceedsAccount,
-        Allotment[] calldata allotments,
-        bytes32 tenderRef
-    ) external nonReentrant {
-        if (IGovernmentBond(bond).issuer() != msg.sender) revert NotBondIssuer(msg.sender, bond);
-        uint256 n = allotments.length;
-        if (n == 0 || n > MAX_ALLOTTEES) revert AllotmentCountOutOfRange(n, MAX_ALLOTTEES);
-        if (pricePerUnit == 0) revert InvalidTradeTerm("price");
-        Tender memory tender = Tender(bond, IGovernmentBond(bond).cashToken(), proceedsAccount, pricePerUnit, tenderRef);
-
-        uint256 totalUnits = 0;
-        uint256 proceeds = 0;
-        for (uint256 i = 0; i < n; ++i) {
-            totalUnits += allotments[i].units;
-            proceeds += _allot(tender, allotments[i]);
-        }
-        emit BondIssued(bond, tenderRef, totalUnits, proceeds, proceedsAccount);
+    /// @param engine_ the settlement engine whose asset register and pause this contract follows.
+    constructor(SettlementRegister engine_) {
+        if (address(engine_) == address(0)) revert ZeroAddress();
+        _engine = engine_;
     }
 
-    /// @dev One allottee pays and receives its units; returns what it paid.
-    function _allot(Tender memory tender, Allotment calldata a) private returns (uint256 amount) {
-        if (a.units == 0) revert InvalidTradeTerm("units");
-        amount = a.units * tender.pricePerUnit;
-        _move(Leg.Cash, FailureReason.InsufficientCash, tender.cash, a.allottee, tender.proceedsAccount, amount);
-        _mintAsset(tender.bond, a.allottee, a.units);
-        emit BondAllotted(tender.bond, tender.tenderRef, a.allottee, a.units, amount);
+    /// @dev Reverts `EnforcedPause` while the settlement engine is paused.
+    modifier whenNotPaused() {
+        if (_engine.paused()) revert Pausable.EnforcedPause();
+        _;
+    }
+
+    // ------------------------------------------------------------ issuer
+
+    /// @notice Opens tender `tenderRef` for `terms.unitsOffered` units of `terms.bond`.
+    /// @dev Requirements: not paused; the bond is registered and the caller is its registered issuer;
+    /// the reference is new; units offered and minimum lot are non-zero and the offer is a whole
+    /// number of lots; the close is in the future; a proceeds account is given.
+    /// @param tenderRef the tender's reference.
+    /// @param terms the tender's terms.
+    function openTender(bytes32 tenderRef, TenderTerms calldata terms) external whenNotPaused {
+        SettlementRegister.AssetLine memory line = _engine.assetLine(terms.bond);
+        if (line.issuer == address(0)) revert AssetNotRegistered(terms.bond);
+        if (line.issuer != msg.sender) revert NotBondIssuer(msg.sender, terms.bond);
+        if (_tenders[tenderRef].state != TenderState.None) revert TenderAlreadyExists(tenderRef);
+        if (terms.minimumLot == 0) revert InvalidTenderTerm("minimumLot");
+        if (terms.unitsOffered == 0 || terms.unitsOffered % terms.minimumLot != 0) revert InvalidTenderTerm("unitsOffered");
+        if (terms.closesAt <= block.timestamp) revert InvalidTenderTerm("closesAt");
+        if (terms.proceedsAccount == address(0)) revert InvalidTenderTerm("proceedsAccount");
+        _tenders[tenderRef] = Tender(terms, msg.sender, line.cashToken, TenderState.Open);
+        emit TenderOpened(tenderRef, terms.bond, msg.sender, terms);
+    }
+
+    /// @notice Allots tender `tenderRef` by the rules above and settles every allotment DvP: each
+    /// allottee pays its units at its own price to the proceeds account and receives the units.
+    /// @dev Requirements: not paused; the caller is the tender's issuer; it is open and closed to bids.
+    /// Reverts `SettlementLegFailed` (the leg, token and reason), minting and moving nothing, if any
+    /// allottee cannot settle; the issuer may then cancel and open a new tender.
+    /// @param tenderRef the tender.
+    /// @return result the announced result.
+    function allotTender(bytes32 tenderRef) external nonReentrant whenNotPaused returns (TenderResult memory result) {
+        Tender storage tender = _requireOpenTender(tenderRef);
+        if (tender.issuer != msg.sender) revert NotBondIssuer(msg.sender, tender.terms.bond);
+        if (block.timestamp < tender.terms.closesAt) revert TenderNotClosed(tenderRef, tender.terms.closesAt);
+        tender.state = TenderState.Allotted;
+
+        Bid[] storage bids = _bids[tenderRef];
+        uint256[] memory order = _byPrice(bids);
+        result = _allot(bids, order, tender.terms.unitsOffered, tender.terms.minimumLot);
+        result.allottedAt = uint64(block.timestamp);
+
+        for (uint256 k = 0; k < order.length; ++k) {
+            Bid storage bid = bids[order[k]];
+            if (bid.allotted == 0) continue;
+            uint256 amount = bid.allotted * bid.pricePerUnit;
+            result.proceeds += amount;
+            _move(Leg.Cash, FailureReason.InsufficientCash, tender.cashToken, bid.bidder, tender.terms.proceedsAccount, amount);
+            _mintAsset(tender.terms.bond, bid.bidder, bid.allotted);
+            emit BondAllotted(tender.terms.bond, tenderRef, bid.bidder, order[k], bid.allotted, amount);
+        }
+        if (result.unitsAllotted != 0) result.averagePrice = result.proceeds / result.unitsAllotted;
+        _results[tenderRef] = result;
+        emit TenderAllotted(tenderRef, tender.terms.bond, result);
+    }
+
+    /// @notice Cancels open tender `tenderRef`: nothing is allotted.
+    /// @dev Requirements: the caller is the tender's issuer; it is open.
+    /// @param tenderRef the tender.
+    function cancelTender(bytes32 tenderRef) external {
+        Tender storage tender = _requireOpenTender(tenderRef);
+        if (tender.issuer != msg.sender) revert NotBondIssuer(msg.sender, tender.terms.bond);
+        tender.state = TenderState.Cancelled;
+        emit TenderCancelled(tenderRef);
+    }
+
+    // ------------------------------------------------------------ bidders
+
+    /// @notice Bids for `units` of tender `tenderRef` at up to `pricePerUnit`, valid until `validUntil`.
+    /// @dev Requirements: not paused; the tender is open and not closed; `units` is a non-zero multiple
+    /// of the minimum lot; the price is non-zero; `validUntil` is at or after the close; fewer than
+    /// `MAX_BIDS` bids so far. The caller's consent to pay at most `units × pricePerUnit`; approve the
+    /// engine on the tender's cash token for it.
+    /// @param tenderRef the tender.
+    /// @param units units bid for.
+    /// @param pricePerUnit the highest price per unit the bidder pays, in minor units.
+    /// @param validUntil after this time the bid takes no part in allotment.
+    /// @return index the bid's number in the tender.
+    function submitBid(
+        bytes32 tenderRef,
+        uint256 units,
+        uint256 pricePerUnit,
+        uint64 validUntil
+    ) external whenNotPaused returns (uint256 index) {
+        Tender storage tender = _requireOpenTender(tenderRef);
+        if (block.timestamp >= tender.terms.closesAt) revert TenderClosed(tenderRef, tender.terms.closesAt);
+        if (units == 0 || units % tender.terms.minimumLot != 0) revert InvalidBid("units");
+        if (pricePerUnit == 0) revert InvalidBid("pricePerUnit");
+        if (validUntil < tender.terms.closesAt) revert InvalidBid("validUntil");
+        Bid[] storage bids = _bids[tenderRef];
+        index = bids.length;
+        if (index >= MAX_BIDS) revert TooManyBids(tenderRef, MAX_BIDS);
+        bids.push(Bid(msg.sender, validUntil, false, units, pricePerUnit, 0));
+        emit BidSubmitted(tenderRef, msg.sender, index, units, pricePerUnit, validUntil);
+    }
+
+    /// @notice Withdraws the caller's bid `index` before the tender closes.
+    /// @dev Requirements: the tender is open and not closed; the bid is the caller's and not withdrawn.
+    /// @param tenderRef the tender.
+    /// @param index the bid.
+    function withdrawBid(bytes32 tenderRef, uint256 index) external {
+        Tender storage tender = _requireOpenTender(tenderRef);
+        if (block.timestamp >= tender.terms.closesAt) revert TenderClosed(tenderRef, tender.terms.closesAt);
+        Bid[] storage bids = _bids[tenderRef];
+        if (index >= bids.length || bids[index].bidder != msg.sender || bids[index].withdrawn) {
+            revert NotBidder(msg.sender, tenderRef, index);
+        }
+        bids[index].withdrawn = true;
+        emit BidWithdrawn(tenderRef, msg.sender, index);
+    }
+
+    // -------------------------------------------------------------- views
+
+    /// @notice The settlement engine whose asset register and pause this contract follows.
+    /// @return the engine.
+    function engine() external view returns (SettlementRegister) {
+        return _engine;
+    }
+
+    /// @notice Tender `tenderRef`'s terms, issuer, cash token and state.
+    /// @param tenderRef the tender.
+    /// @return the tender.
+    function tenderOf(bytes32 tenderRef) external view returns (Tender memory) {
+        return _tenders[tenderRef];
+    }
+
+    /// @notice Every bid of tender `tenderRef`, in submission order, with what each was allotted.
+    /// @param tenderRef the tender.
+    /// @return the bids.
+    function bidsOf(bytes32 tenderRef) external view returns (Bid[] memory) {
+        return _bids[tenderRef];
+    }
+
+    /// @notice The result of tender `tenderRef` (zero until allotted).
+    /// @param tenderRef the tender.
+    /// @return the result.
+    function tenderResult(bytes32 tenderRef) external view returns (TenderResult memory) {
+        return _results[tenderRef];
+    }
+
+    // ----------------------------------------------------------- internal
+
+    function _requireOpenTender(bytes32 tenderRef) private view returns (Tender storage tender) {
+        tender = _tenders[tenderRef];
+        if (tender.state != TenderState.Open) revert TenderInWrongState(tenderRef, tender.state);
+    }
+
+    /// @dev Indices of the bids that take part (not withdrawn, still valid), highest price first,
+    /// equal prices in submission order (insertion sort over at most `MAX_BIDS`).
+    function _byPrice(Bid[] storage bids) private view returns (uint256[] memory order) {
+        uint256 n = bids.length;
+        uint256[] memory prices = new uint256[](n);
+        order = new uint256[](n);
+        uint256 live = 0;
+        for (uint256 i = 0; i < n; ++i) {
+            Bid storage bid = bids[i];
+            if (bid.withdrawn || bid.validUntil < block.timestamp) continue;
+            uint256 price = bid.pricePerUnit;
+            uint256 j = live;
+            while (j > 0 && prices[j - 1] < price) {
+                prices[j] = prices[j - 1];
+                order[j] = order[j - 1];
+                --j;
+            }
+            prices[j] = price;
+            order[j] = i;
+            ++live;
+        }
+        // Trim to the bids that take part. Safe: `live` ≤ `n`, the array's allocated length.
+        assembly ("memory-safe") {
+            mstore(order, live)
+        }
+    }
+
+    /// @dev Writes each bid's allotment (price priority, pro rata at the cut-off in lots, leftover
+    /// lots in submission order) and returns the result's unit and price figures.
+    function _allot(
+        Bid[] storage bids,
+        uint256[] memory order,
+        uint256 offered,
+        uint256 lot
+    ) private returns (TenderResult memory result) {
+        uint256 remaining = offered;
+        uint256 k = 0;
+        while (k < order.length) {
+            uint256 price = bids[order[k]].pricePerUnit;
+            uint256 end = k;
+            uint256 asked = 0;
+            while (end < order.length && bids[order[end]].pricePerUnit == price) asked += bids[order[end++]].units;
+            result.unitsApplied += asked;
+            if (remaining != 0) {
+                if (result.highestPrice == 0) result.highestPrice = price;
+                result.cutoffPrice = price;
+                uint256 given = asked <= remaining ? _allotWhole(bids, order, k, end) : _allotProRata(bids, order, k, end, remaining, asked, lot);
+                result.proRataRatio = (given * RATIO_SCALE) / asked;
+                result.unitsAllotted += given;
+                remaining -= given;
+            }
+            k = end;
+        }
+    }
+
+    function _allotWhole(Bid[] storage bids, uint256[] memory order, uint256 from, uint256 to) private returns (uint256 given) {
+        for (uint256 k = from; k < to; ++k) {
+            Bid storage bid = bids[order[k]];
+            bid.allotted = bid.units;
+            given += bid.units;
+        }
+    }
+
+    function _allotProRata(
+        Bid[] storage bids,
+        uint256[] memory order,
+        uint256 from,
+        uint256 to,
+        uint256 remaining,
+        uint256 asked,
+        uint256 lot
+    ) private returns (uint256 given) {
+        for (uint256 k = from; k < to; ++k) {
+            Bid storage bid = bids[order[k]];
+            uint256 share = ((bid.units * remaining) / asked / lot) * lot;
+            bid.allotted = share;
+            given += share;
+        }
+        // Leftover lots, one each in submission order (`order` keeps it within a price level).
+        for (uint256 k = from; k < to && remaining - given >= lot; ++k) {
+            Bid storage bid = bids[order[k]];
+            if (bid.allotted + lot > bid.units) continue;
+            bid.allotted += lot;
+            given += lot;
+        }
     }
 }

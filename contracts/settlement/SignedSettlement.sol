@@ -6,8 +6,8 @@ import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/Signa
 import {NoncesKeyed} from "@openzeppelin/contracts/utils/NoncesKeyed.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
-import {SettlementLegs} from "./SettlementLegs.sol";
-import {Trade, TradeHash} from "./Trade.sol";
+import {FailureReason, Trade, TradeHash, TradeStatus} from "./Trade.sol";
+import {TradeRecords} from "./TradeRecords.sol";
 
 /// @title One-transaction DvP from both parties' EIP-712 signed orders
 /// @notice Seller and buyer each sign a `SettlementOrder` — the trade plus a nonce of their own — and
@@ -16,11 +16,11 @@ import {Trade, TradeHash} from "./Trade.sol";
 /// A signature is bound to this contract and chain (EIP-712 domain), void after the trade's expiry, and
 /// usable once: each signer's nonce is consumed (keyed nonces, so independent order streams do not
 /// wait on each other). A signer can void an unsubmitted order by consuming its nonce first.
-/// @dev Contract signers are supported through ERC-1271 (`SignatureChecker`). This path keeps no
-/// trade record (that would cost a storage slot per trade): the instruction path does not see trades
-/// settled here, so the same terms instructed afterwards by both parties settle again, as a second
-/// trade both consented to. Replay of the signed orders themselves is impossible (nonces).
-abstract contract SignedSettlement is SettlementLegs, EIP712, NoncesKeyed, ReentrancyGuardTransient {
+/// The trade's record is the one instruction matching and netting use (`TradeRecords`): a trade
+/// already settled by any path, cancelled or expired is refused, and a trade settled here can be
+/// neither settled again by `settle` or a batch nor instructed again.
+/// @dev Contract signers are supported through ERC-1271 (`SignatureChecker`).
+abstract contract SignedSettlement is TradeRecords, EIP712, NoncesKeyed, ReentrancyGuardTransient {
     /// @dev keccak256 of the EIP-712 type of a party's order (which nests `Trade`).
     bytes32 public constant SETTLEMENT_ORDER_TYPEHASH = keccak256(
         "SettlementOrder(Trade trade,uint256 nonce)Trade(bytes32 tradeRef,address seller,address buyer,address asset,"
@@ -32,7 +32,8 @@ abstract contract SignedSettlement is SettlementLegs, EIP712, NoncesKeyed, Reent
 
     /// @notice Settles `trade` in this transaction from the seller's and the buyer's signed orders.
     /// @dev Requirements: caller is the seller, the buyer or a `SETTLEMENT_AGENT_ROLE` holder; the trade
-    /// is due and unexpired; each party's nonce is its current one for its key, and is consumed; the
+    /// is due and unexpired, and not settled, cancelled or expired on any path (its record, if any, is
+    /// `Pending`, `Matched` or `Failed`, and becomes `Settled`); each party's nonce is its current one for its key, and is consumed; the
     /// signature of every party other than the caller verifies over its order. A party that submits
     /// needs no signature of its own (its signature argument is ignored, its nonce is not). Reverts
     /// `SettlementLegFailed` with the reason if a leg cannot move.
@@ -48,7 +49,7 @@ abstract contract SignedSettlement is SettlementLegs, EIP712, NoncesKeyed, Reent
         bytes calldata sellerSignature,
         uint256 buyerNonce,
         bytes calldata buyerSignature
-    ) external nonReentrant returns (bytes32 id) {
+    ) external nonReentrant whenNotPaused returns (bytes32 id) {
         if (msg.sender != trade.seller && msg.sender != trade.buyer && !hasRole(SETTLEMENT_AGENT_ROLE, msg.sender)) {
             revert NotAuthorisedSubmitter(msg.sender);
         }
@@ -56,12 +57,17 @@ abstract contract SignedSettlement is SettlementLegs, EIP712, NoncesKeyed, Reent
         id = TradeHash.hash(trade);
         if (block.timestamp > trade.expiry) revert TradeExpired(id, trade.expiry);
         if (block.timestamp < trade.settlementDate) revert TradeNotDue(id, trade.settlementDate);
+        TradeRecord storage record = _trades[id];
+        TradeStatus status = record.status;
+        if (!_isOpen(status)) revert TradeInWrongStatus(id, status);
 
         // A party submitting the transaction consents by sending it, so its signature is not checked;
         // its nonce is still consumed, so the counterparty cannot settle the same orders a second time.
         _useOrder(trade.seller, id, sellerNonce, sellerSignature);
         _useOrder(trade.buyer, id, buyerNonce, buyerSignature);
 
+        record.status = TradeStatus.Settled;
+        record.reason = FailureReason.None;
         _deliverAndPay(trade, id);
         emit TradeSettled(id, trade.seller, trade.buyer, trade.quantity, trade.amount, true);
     }

@@ -27,7 +27,9 @@ struct Trade {
 }
 
 /// @notice Where a trade stands, modelled on ISO 20022 settlement status (sese.024).
-/// @dev `Pending`: one side instructed, unmatched (NMAT/CMIS). `Matched`: both sides agree, waiting for the
+/// @dev One status per trade id, shared by every path (instruction matching, signed orders,
+/// netting batches): a trade settles at most once, and a cancelled or expired trade never settles.
+/// `Pending`: one side instructed, unmatched (NMAT/CMIS). `Matched`: both sides agree, waiting for the
 /// settlement date (MACH, PEND/FUTU). `Failed`: due but a settlement attempt could not complete
 /// (PENF with a reason); it may be retried until expiry. `Settled`: both legs moved. `Cancelled`: a party
 /// cancelled (CAND/CANI). `Expired`: past expiry without settling (CAND/CANS).
@@ -43,6 +45,8 @@ enum TradeStatus {
 
 /// @notice Why a settlement attempt failed (ISO 20022 pending-failing reasons where one exists).
 /// @dev InsufficientSecurities = LACK, InsufficientCash = MONY, AccountFrozen = BLOC, Expired = CANS.
+/// The others have no ISO 20022 code; the reports give them the sandbox's own (see README).
+/// `Matured`: the asset has matured and can no longer be delivered.
 enum FailureReason {
     None,
     InsufficientSecurities,
@@ -52,7 +56,8 @@ enum FailureReason {
     AccountFrozen,
     Paused,
     Expired,
-    TokenRejected
+    TokenRejected,
+    Matured
 }
 
 /// @notice Which leg of a settlement a token movement belongs to.

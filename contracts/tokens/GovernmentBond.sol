@@ -3,13 +3,15 @@ pragma solidity ^0.8.28;
 
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
-import {ERC20Pausable} from "@openzeppelin/contracts/token/ERC20/extensions/ERC20Pausable.sol";
+import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 
 import {BondTerms, IGovernmentBond} from "../interfaces/IGovernmentBond.sol";
-import {IParticipantRegistry} from "../interfaces/IParticipantRegistry.sol";
+import {ICurrencyToken} from "../interfaces/ICurrencyToken.sol";
+import {IParticipantRegistry, ParticipantKind} from "../interfaces/IParticipantRegistry.sol";
 import {DayCount, DayCountConvention} from "../libraries/DayCount.sol";
 import {Isin} from "../libraries/Isin.sol";
 import {Iso4217} from "../libraries/Iso4217.sol";
+import {ERC20Compliance} from "./extensions/ERC20Compliance.sol";
 import {ERC20Eligibility} from "./extensions/ERC20Eligibility.sol";
 import {ERC20Freezable} from "./extensions/ERC20Freezable.sol";
 import {ERC20RecordDates} from "./extensions/ERC20RecordDates.sol";
@@ -19,17 +21,22 @@ import {ERC20RecordDates} from "./extensions/ERC20RecordDates.sol";
 /// `decimals()` is 0. The issuer mints at issuance and burns at redemption; the registrar (the
 /// central securities depository) can freeze accounts, pause the bond and force a transfer under a
 /// legal order. Holders must be eligible in the participant registry. No transfers after maturity.
+/// @dev Only the issuer (`ISSUER_ADMIN_ROLE`) appoints and removes the agents that hold `ISSUER_ROLE`
+/// (its issuing and paying agents); an agent cannot appoint another. Coupons and redemption are paid
+/// in `cashToken()`, whose currency is the bond's (checked at deployment).
 contract GovernmentBond is
     ERC20,
-    ERC20Pausable,
     ERC20Freezable,
     ERC20Eligibility,
     ERC20RecordDates,
+    Pausable,
     AccessControl,
     IGovernmentBond
 {
     /// @notice Role of the issuer: mint at issuance, burn at redemption.
     bytes32 public constant ISSUER_ROLE = keccak256("ISSUER_ROLE");
+    /// @notice Role of the issuer itself: appoints and removes holders of `ISSUER_ROLE`.
+    bytes32 public constant ISSUER_ADMIN_ROLE = keccak256("ISSUER_ADMIN_ROLE");
     /// @notice Role of the registrar (CSD): freeze, pause, forced transfer.
     bytes32 public constant REGISTRAR_ROLE = keccak256("REGISTRAR_ROLE");
     /// @notice The record date of each coupon is this long before its payment date. The register is
@@ -71,6 +78,9 @@ contract GovernmentBond is
     ) ERC20(name_, symbol_) ERC20Eligibility(registry_) {
         if (issuer_ == address(0) || registrar == address(0) || terms.cashToken == address(0)) revert ZeroAddress();
         if (!Isin.isValid(terms.isin)) revert BondInvalidIsin(terms.isin);
+        if (Iso4217.pack(ICurrencyToken(terms.cashToken).currency()) != Iso4217.pack(terms.currency)) {
+            revert BondInvalidTerm("cashToken");
+        }
         if (terms.denomination == 0) revert BondInvalidTerm("denomination");
         if (terms.couponRateBps > 10_000) revert BondInvalidTerm("couponRate");
         if (terms.couponFrequency == 0 || 12 % uint256(terms.couponFrequency) != 0) {
@@ -101,9 +111,12 @@ contract GovernmentBond is
 
         _grantRole(DEFAULT_ADMIN_ROLE, registrar);
         _grantRole(REGISTRAR_ROLE, registrar);
+        _grantRole(ISSUER_ADMIN_ROLE, issuer_);
         _grantRole(ISSUER_ROLE, issuer_);
-        // The issuer, not the registrar, appoints who mints and burns on its behalf (its issuing and paying agents).
-        _setRoleAdmin(ISSUER_ROLE, ISSUER_ROLE);
+        // The issuer, not the registrar, appoints who mints and burns on its behalf (its issuing and
+        // paying agents); an agent holding ISSUER_ROLE cannot appoint another.
+        _setRoleAdmin(ISSUER_ROLE, ISSUER_ADMIN_ROLE);
+        _setRoleAdmin(ISSUER_ADMIN_ROLE, ISSUER_ADMIN_ROLE);
     }
 
     // ---------------------------------------------------------------- issuer
@@ -149,8 +162,11 @@ contract GovernmentBond is
 
     /// @notice Moves `amount` units from `from` to `to` under a legal order (e.g. a court order),
     /// without the holder's consent and even when `from` is frozen or no longer eligible.
-    /// @dev Requirements: caller has `REGISTRAR_ROLE`; `reason` is not empty; `to` is eligible and
-    /// unfrozen; the bond is not paused and has not matured. Emits `ForcedTransfer` and `Transfer`.
+    /// @dev Requirements: caller has `REGISTRAR_ROLE`; `reason` is not empty; `from` is not market
+    /// infrastructure (an escrow or settlement contract holds units for others: a legal order
+    /// against a holder is executed on the holder's account once its lock or settlement ends);
+    /// `to` is eligible and unfrozen; the bond is not paused and has not matured. Emits
+    /// `ForcedTransfer` and `Transfer`.
     /// @param from the holder the units are taken from.
     /// @param to the holder the units are given to.
     /// @param amount units of `denomination()`.
@@ -162,6 +178,9 @@ contract GovernmentBond is
         string calldata reason
     ) external onlyRole(REGISTRAR_ROLE) {
         if (bytes(reason).length == 0) revert BondForcedTransferReasonRequired();
+        if (registry().participantOf(from).kind == ParticipantKind.Infrastructure) {
+            revert BondForcedTransferFromInfrastructure(from);
+        }
         _forcedTransferInProgress = true;
         _transfer(from, to, amount);
         _forcedTransferInProgress = false;
@@ -251,6 +270,25 @@ contract GovernmentBond is
     }
 
     /// @inheritdoc IGovernmentBond
+    /// @dev Rounded down once on the whole holding: `units × denomination × rate × days / (10,000 × basis)`.
+    function couponOn(uint256 index, uint256 units) external view returns (uint256) {
+        (uint64 start, uint64 end) = couponPeriod(index);
+        if (units == 0) return 0;
+        return DayCount.interest(units * _denomination, _couponRateBps, start, end, _dayCount);
+    }
+
+    /// @inheritdoc IGovernmentBond
+    /// @dev Loops over at most `MAX_COUPON_PERIODS` dates.
+    function nextEntitlementDate(uint64 after_) external view returns (uint64) {
+        uint256 n = _couponDates.length;
+        for (uint256 i = 0; i < n; ++i) {
+            uint64 recordAt = _couponDates[i] - RECORD_DATE_LAG;
+            if (recordAt > after_) return recordAt;
+        }
+        return _maturityDate > after_ ? _maturityDate : type(uint64).max;
+    }
+
+    /// @inheritdoc IGovernmentBond
     function interestPerUnit(uint64 start, uint64 end) public view returns (uint256) {
         if (end <= start) return 0;
         return DayCount.interest(_denomination, _couponRateBps, start, end, _dayCount);
@@ -284,13 +322,18 @@ contract GovernmentBond is
 
     // ----------------------------------------------------------------- hooks
 
-    /// @dev After maturity only redemption burns move units.
-    function _update(
+    /// @dev Not paused; after maturity only redemption burns move units; then freeze and eligibility.
+    function _checkTransfer(
         address from,
         address to,
-        uint256 value
-    ) internal override(ERC20, ERC20Pausable, ERC20Freezable, ERC20Eligibility, ERC20RecordDates) {
+        uint256 amount
+    ) internal view override(ERC20Freezable, ERC20Eligibility) {
+        _requireNotPaused();
         if (to != address(0) && block.timestamp >= _maturityDate) revert BondMatured(_maturityDate);
+        super._checkTransfer(from, to, amount);
+    }
+
+    function _update(address from, address to, uint256 value) internal override(ERC20, ERC20Compliance, ERC20RecordDates) {
         super._update(from, to, value);
     }
 
@@ -310,5 +353,15 @@ contract GovernmentBond is
     /// @dev A forced transfer takes from a holder even when it is frozen on this bond.
     function _checkNotFrozenSender(address from) internal view override {
         if (!_forcedTransferInProgress) super._checkNotFrozenSender(from);
+    }
+
+    /// @notice Moves `value` from `from` to `to` on `from`'s allowance to the caller.
+    /// @dev Requirements: the caller (spender) is eligible in the registry; then as ERC-20 `transferFrom`.
+    /// @param from the holder.
+    /// @param to the receiver.
+    /// @param value the amount.
+    /// @return true.
+    function transferFrom(address from, address to, uint256 value) public override(ERC20, ERC20Eligibility) returns (bool) {
+        return super.transferFrom(from, to, value);
     }
 }

@@ -3,11 +3,12 @@ pragma solidity ^0.8.28;
 
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
-import {ERC20Pausable} from "@openzeppelin/contracts/token/ERC20/extensions/ERC20Pausable.sol";
+import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 
 import {IParticipantRegistry} from "../interfaces/IParticipantRegistry.sol";
 import {ITokenizedDeposit} from "../interfaces/ITokenizedDeposit.sol";
 import {Iso4217} from "../libraries/Iso4217.sol";
+import {ERC20Compliance} from "./extensions/ERC20Compliance.sol";
 import {ERC20Eligibility} from "./extensions/ERC20Eligibility.sol";
 import {ERC20Freezable} from "./extensions/ERC20Freezable.sol";
 
@@ -18,9 +19,9 @@ import {ERC20Freezable} from "./extensions/ERC20Freezable.sol";
 /// @dev `decimals()` is the currency's ISO 4217 minor units.
 contract TokenizedDeposit is
     ERC20,
-    ERC20Pausable,
     ERC20Freezable,
     ERC20Eligibility,
+    Pausable,
     AccessControl,
     ITokenizedDeposit
 {
@@ -156,11 +157,27 @@ contract TokenizedDeposit is
         if (!_customers[account]) revert NotCustomerOfBank(account);
     }
 
-    function _update(
+    /// @dev Not paused, then the freeze and eligibility rules.
+    function _checkTransfer(
         address from,
         address to,
-        uint256 value
-    ) internal override(ERC20, ERC20Pausable, ERC20Freezable, ERC20Eligibility) {
+        uint256 amount
+    ) internal view override(ERC20Freezable, ERC20Eligibility) {
+        _requireNotPaused();
+        super._checkTransfer(from, to, amount);
+    }
+
+    /// @notice Moves `value` from `from` to `to` on `from`'s allowance to the caller.
+    /// @dev Requirements: the caller (spender) is eligible in the registry; then as ERC-20 `transferFrom`.
+    /// @param from the holder.
+    /// @param to the receiver.
+    /// @param value the amount.
+    /// @return true.
+    function transferFrom(address from, address to, uint256 value) public override(ERC20, ERC20Eligibility) returns (bool) {
+        return super.transferFrom(from, to, value);
+    }
+
+    function _update(address from, address to, uint256 value) internal override(ERC20, ERC20Compliance) {
         super._update(from, to, value);
     }
 }

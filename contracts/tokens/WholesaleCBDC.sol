@@ -3,20 +3,23 @@ pragma solidity ^0.8.28;
 
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
-import {ERC20Pausable} from "@openzeppelin/contracts/token/ERC20/extensions/ERC20Pausable.sol";
-import {LowLevelCall} from "@openzeppelin/contracts/utils/LowLevelCall.sol";
+import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 
 import {IParticipantRegistry, ParticipantKind} from "../interfaces/IParticipantRegistry.sol";
 import {Iso4217} from "../libraries/Iso4217.sol";
+import {ERC20Compliance} from "./extensions/ERC20Compliance.sol";
 import {ERC20Eligibility} from "./extensions/ERC20Eligibility.sol";
+import {ERC20Freezable} from "./extensions/ERC20Freezable.sol";
 
 /// @title Wholesale CBDC
 /// @notice Central-bank money for interbank settlement, one token per currency. Only the central
 /// bank mints and burns; only wholesale participants (the central bank, commercial banks) and
-/// settlement contracts the central bank approves may hold it.
+/// settlement contracts the central bank approves may hold it. Every holder, settlement contracts
+/// included, must be registered and unfrozen in the participant registry; the central bank can also
+/// freeze an account on this token alone.
 /// @dev `decimals()` is the currency's ISO 4217 minor units; amounts are integers in minor units.
-contract WholesaleCBDC is ERC20, ERC20Pausable, ERC20Eligibility, AccessControl {
-    /// @notice Role of the issuing central bank: mint, burn, pause, approve settlement contracts.
+contract WholesaleCBDC is ERC20, ERC20Freezable, ERC20Eligibility, Pausable, AccessControl {
+    /// @notice Role of the issuing central bank: mint, burn, pause, freeze, approve settlement contracts.
     bytes32 public constant CENTRAL_BANK_ROLE = keccak256("CENTRAL_BANK_ROLE");
 
     bytes3 private immutable _currency;
@@ -95,6 +98,14 @@ contract WholesaleCBDC is ERC20, ERC20Pausable, ERC20Eligibility, AccessControl 
         _unpause();
     }
 
+    /// @notice Freezes (`frozen` true) or unfreezes `account` on this token: it can neither pay nor be paid.
+    /// @dev Requirements: caller has `CENTRAL_BANK_ROLE`; `account` is non-zero.
+    /// @param account the holder.
+    /// @param frozen the new flag.
+    function setFrozen(address account, bool frozen) external onlyRole(CENTRAL_BANK_ROLE) {
+        _setFrozen(account, frozen);
+    }
+
     /// @notice Approves (or withdraws approval of) `settlementContract` as a holder of this token.
     /// @dev Requirements: caller has `CENTRAL_BANK_ROLE`; `settlementContract` is non-zero.
     /// @param settlementContract the contract, e.g. a DvP or HTLC contract.
@@ -105,24 +116,36 @@ contract WholesaleCBDC is ERC20, ERC20Pausable, ERC20Eligibility, AccessControl 
         emit SettlementContractApprovalUpdated(settlementContract, approved);
     }
 
-    /// @dev Approved settlement contracts hold without a registry entry; anyone else must be an
-    /// eligible central bank or commercial bank.
+    /// @dev Every holder must be eligible in the registry (registered, unfrozen, KYC valid), with the
+    /// registry's own error otherwise; then a central bank or commercial bank, or a settlement contract
+    /// this central bank approved.
     function _checkHolder(address account) internal view override {
-        // Banks, the common case, are settled by the registry alone; approval is read only for others.
-        try registry().requireEligible(account) returns (ParticipantKind kind) {
-            if (kind == ParticipantKind.CentralBank || kind == ParticipantKind.CommercialBank) return;
-            if (!_approvedSettlementContracts[account]) revert HolderNotWholesale(account, kind);
-        } catch (bytes memory reason) {
-            // Not eligible in the registry: re-raise its own error (e.g. `ParticipantFrozen`).
-            if (!_approvedSettlementContracts[account]) LowLevelCall.bubbleRevert(reason);
-        }
+        ParticipantKind kind = registry().requireEligible(account);
+        if (kind == ParticipantKind.CentralBank || kind == ParticipantKind.CommercialBank) return;
+        if (!_approvedSettlementContracts[account]) revert HolderNotWholesale(account, kind);
     }
 
-    function _update(
+    /// @dev Not paused, then the freeze and eligibility rules.
+    function _checkTransfer(
         address from,
         address to,
-        uint256 value
-    ) internal override(ERC20, ERC20Pausable, ERC20Eligibility) {
+        uint256 amount
+    ) internal view override(ERC20Freezable, ERC20Eligibility) {
+        _requireNotPaused();
+        super._checkTransfer(from, to, amount);
+    }
+
+    /// @notice Moves `value` from `from` to `to` on `from`'s allowance to the caller.
+    /// @dev Requirements: the caller (spender) is eligible in the registry; then as ERC-20 `transferFrom`.
+    /// @param from the holder.
+    /// @param to the receiver.
+    /// @param value the amount.
+    /// @return true.
+    function transferFrom(address from, address to, uint256 value) public override(ERC20, ERC20Eligibility) returns (bool) {
+        return super.transferFrom(from, to, value);
+    }
+
+    function _update(address from, address to, uint256 value) internal override(ERC20, ERC20Compliance) {
         super._update(from, to, value);
     }
 }

@@ -11,7 +11,12 @@ const MAX_UINT256 = 2n ** 256n - 1n;
  * The shared multi-currency ledger (mBridge style): the Hong Kong ledger joined by the Bank of
  * Thailand and the Banco Central do Brasil with their wCBDCs (each minted only by its own central
  * bank), a commercial bank with a deposit token in each jurisdiction, and Victoria Bank as HKD/THB/BRL
- * FX dealer. The settlement engine settles every currency, each in its own central-bank money.
+ * FX dealer. The settlement engine settles every currency, each in its own central-bank money: each
+ * foreign bank consents to its deposit line and its own central bank registers it.
+ *
+ * Standing allowances: each bank's wCBDC allowance to the engine serves only its own deposit line
+ * (see Settlement.ts); Victoria Bank's wTHB and wBRL allowances serve only FX quotes it signed, each
+ * naming its taker, with a size limit, expiry and single-use nonce (contracts/settlement/FxSettlement.sol).
  */
 export default buildModule("CrossBorderLedger", (m) => {
   const hk = m.useModule(GreenBondLifecycleModule);
@@ -48,7 +53,14 @@ export default buildModule("CrossBorderLedger", (m) => {
       }
       const role = m.staticCall(deposit, "SETTLEMENT_ROLE", [], 0, { id: `${d.symbol}_settlement_role`, from: bank });
       m.call(deposit, "grantRole", [role, hk.engine], { id: `${d.symbol}_grant_engine`, from: bank });
-      m.call(hk.engine, "registerDepositToken", [deposit], { id: `engine_register_${d.symbol}`, from: hkma, after: [registered] });
+      const consent = m.call(hk.engine, "consentToDepositLine", [deposit, true], { id: `${d.symbol}_line_consent`, from: bank });
+      const centralBank = account[FOREIGN_WCBDCS.find((w) => w.currency === d.currency)?.centralBank ?? ""];
+      if (centralBank === undefined) throw new Error(`no central bank issues ${d.currency} in the cross-border definition`);
+      m.call(hk.engine, "registerDepositToken", [deposit, money], {
+        id: `engine_register_${d.symbol}`,
+        from: centralBank,
+        after: [registered, consent],
+      });
       m.call(money, "approve", [hk.engine, MAX_UINT256], { id: `${d.bank}_wcbdc_allowance`, from: bank });
       return [d.symbol, deposit];
     }),

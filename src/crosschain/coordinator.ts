@@ -1,6 +1,6 @@
-import { keccak256, maxUint256, sha256, type Address, type Hex, type PublicClient, type WalletClient } from "viem";
+import { keccak256, sha256, type Address, type Hex, type PublicClient, type WalletClient } from "viem";
 
-import { ERC20_APPROVE_ABI, HTLC_ABI, LOCK_STATE, type LockStateName } from "./htlc-abi.js";
+import { ENTITLEMENT_DATES_ABI, ERC20_APPROVE_ABI, HTLC_ABI, LOCK_STATE, type LockStateName } from "./htlc-abi.js";
 
 /** One ledger as the coordinator sees it: a client to read and watch, the escrow, and the parties' wallets there. */
 export interface ChainSide {
@@ -84,6 +84,24 @@ export type DealOutcome = "settled" | "refunded" | "in progress";
 /** The responder will not lock: the initiator's lock leaves too little time for the margin. */
 export class UnsafeTimelockError extends Error {
   override readonly name = "UnsafeTimelockError";
+}
+
+/**
+ * A bond leg would sit in escrow over one of the bond's entitlement dates (a record date or its
+ * maturity): the escrow would be the holder of record, or the lock could never be claimed or refunded.
+ * The escrow refuses such a lock too (`LockSpansEntitlementDate`); the coordinator refuses first.
+ */
+export class LockSpansEntitlementDateError extends Error {
+  override readonly name = "LockSpansEntitlementDateError";
+  constructor(
+    readonly token: Address,
+    readonly entitlementDate: bigint,
+    readonly timelock: bigint,
+  ) {
+    super(
+      `the lock of ${token} would last until ${timelock}, past the bond's record date or maturity at ${entitlementDate}; lock for a shorter time or after that date`,
+    );
+  }
 }
 
 /**
@@ -217,9 +235,21 @@ export class HtlcCoordinator {
     return { lockId, timelock: lock.timelock, state, preimage };
   }
 
+  /** The token's next entitlement date after `now`, if it is a bond (a token without the view has none). */
+  private async nextEntitlementDate(chain: ChainSide, token: Address, now: bigint): Promise<bigint | undefined> {
+    try {
+      return await chain.publicClient.readContract({ address: token, abi: ENTITLEMENT_DATES_ABI, functionName: "nextEntitlementDate", args: [now] });
+    } catch {
+      return undefined;
+    }
+  }
+
   private async lock(name: ActionName, chain: ChainSide, sender: Address, receiver: Address, leg: Leg, hashlock: Hex, timelock: bigint): Promise<Action> {
+    const entitlement = await this.nextEntitlementDate(chain, leg.token, await this.now(chain));
+    if (entitlement !== undefined && entitlement <= timelock) throw new LockSpansEntitlementDateError(leg.token, entitlement, timelock);
     const wallet = this.wallet(chain, sender);
-    await this.send(chain, wallet.writeContract({ address: leg.token, abi: ERC20_APPROVE_ABI, functionName: "approve", args: [chain.htlc, maxUint256], account: sender, chain: null }));
+    // Consent for this lock only: approve exactly the amount the escrow takes in the next transaction.
+    await this.send(chain, wallet.writeContract({ address: leg.token, abi: ERC20_APPROVE_ABI, functionName: "approve", args: [chain.htlc, leg.amount], account: sender, chain: null }));
     const hash = await this.send(chain, wallet.writeContract({ address: chain.htlc, abi: HTLC_ABI, functionName: "lock", args: [receiver, leg.token, leg.amount, hashlock, timelock], account: sender, chain: null }));
     return { name, chain: chain.name, hash };
   }

@@ -12,6 +12,9 @@ export const HTLC_ABI = parseAbi([
   "event Refunded(bytes32 indexed lockId)",
 ]);
 
+/** `IGovernmentBond.nextEntitlementDate`: the first record date or maturity after a time (bonds only). */
+export const ENTITLEMENT_DATES_ABI = parseAbi(["function nextEntitlementDate(uint64 after_) view returns (uint64)"]);
+
 export const ERC20_APPROVE_ABI = parseAbi(["function approve(address spender, uint256 amount) returns (bool)"]);
 
 /** `LockState` in HashedTimelock.sol. */

@@ -8,12 +8,14 @@ import {
   BondPayingAgent__factory,
   GovernmentBond__factory,
   ParticipantRegistry__factory,
+  PrimaryIssuance__factory,
   SettlementEngine__factory,
   TokenizedDeposit__factory,
   WholesaleCBDC__factory,
   type BondPayingAgent,
   type GovernmentBond,
   type ParticipantRegistry,
+  type PrimaryIssuance,
   type SettlementEngine,
   type TokenizedDeposit,
   type WholesaleCBDC,
@@ -52,6 +54,8 @@ export interface HongKongLedger {
   readonly bondTerms: GreenBondTerms;
   /** The settlement engine, connected as HKMA (operator and settlement agent). */
   readonly engine: SettlementEngine;
+  /** Primary issuance by tender (the Government's issuing agent), connected as the HKSAR Government. */
+  readonly issuance: PrimaryIssuance;
   /** The green bond's paying agent, connected as HKMA (fiscal agent). */
   readonly payingAgent: BondPayingAgent;
   /** Money tokens beyond HKD on a multi-currency ledger, for reports. */
@@ -124,6 +128,7 @@ export async function deployLedgerModule(
   const deployed = (await connection.ignition.deploy(module, {
     parameters: {
       Settlement: { kycExpiry },
+      GreenBondLifecycle: { kycExpiry },
       CrossBorderLedger: { kycExpiry },
       HongKongLedger: {
         kycExpiry,
@@ -167,6 +172,7 @@ export async function deployLedgerModule(
     bond: GovernmentBond__factory.connect(await addressOf("bond"), participants.government.signer),
     bondTerms: terms,
     engine: SettlementEngine__factory.connect(await addressOf("engine"), participants.hkma.signer),
+    issuance: PrimaryIssuance__factory.connect(await addressOf("issuance"), participants.government.signer),
     payingAgent: BondPayingAgent__factory.connect(await addressOf("payingAgent"), participants.hkma.signer),
   };
   return { ledger, deployed };

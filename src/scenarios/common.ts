@@ -105,26 +105,44 @@ export async function fundPayingAgent(ctx: ScenarioContext, amount: bigint, what
 /** Issue price used across scenarios: 99.85% of the HK$50,000 face value of a unit. */
 export const ISSUE_PRICE = 4_992_500n;
 
-/** A step in which the Government allots the green bond to banks by DvP against wCBDC on its issue date. */
+/** Units a bid or allotment of the green bond must be a multiple of: one HK$50,000 unit (the programme's tender lot). */
+export const TENDER_LOT = 1n;
+
+/**
+ * A step in which the Government issues the green bond by tender on its issue date: it opens a tender
+ * for the units given, each bank bids for its units at the issue price (its own consent to pay at most
+ * that), and on the issue date the Government allots and every allotment settles DvP against wCBDC.
+ */
 export function issueStep(allotments: Readonly<Partial<Record<BankKey, bigint>>>): Step {
   const list = Object.entries(allotments) as [BankKey, bigint][];
   return {
-    title: `Issue date: HKSAR Government allots the green bond to ${list.map(([b, u]) => `${nameOf(b)} (${u} units)`).join(", ")} at HKD 49,925.00 a unit, DvP against wCBDC`,
+    title: `Issue date: HKSAR Government allots the green bond by tender to ${list.map(([b, u]) => `${nameOf(b)} (${u} units)`).join(", ")} at HKD 49,925.00 a unit, DvP against wCBDC`,
     action: async (ctx) => {
-      const { engine, bond, bondTerms, participants: P } = ctx.ledger;
-      await ctx.travelTo(bondTerms.issueDate);
+      const { issuance, bond, bondTerms, participants: P } = ctx.ledger;
+      const tenderRef = encodeBytes32String(`TENDER-${bondTerms.issueNumber}`);
+      const offered = list.reduce((sum, [, units]) => sum + units, 0n);
       await ctx.send(
-        "issue() — primary placement by DvP",
-        engine.connect(P.government.signer).issue(
-          bond.target as string,
-          ISSUE_PRICE,
-          P.hkma.address,
-          list.map(([bank, units]) => ({ allottee: P[bank].address, units })),
-          encodeBytes32String(`TENDER-${bondTerms.issueNumber}`),
-        ),
+        "openTender() — the Government offers the issue",
+        issuance.connect(P.government.signer).openTender(tenderRef, {
+          bond: bond.target as string,
+          unitsOffered: offered,
+          minimumLot: TENDER_LOT,
+          closesAt: BigInt(bondTerms.issueDate),
+          proceedsAccount: P.hkma.address,
+        }),
       );
-      const issued = list.reduce((sum, [, units]) => sum + units, 0n);
-      ctx.check((await bond.totalSupply()) >= issued, `${issued} units should be outstanding`);
+      const issuanceAddress = await issuance.getAddress();
+      for (const [bank, units] of list) {
+        const bidder = P[bank].signer;
+        await ctx.send(`${nameOf(bank)} authorises the tender for its bid`, ctx.ledger.wcbdc.connect(bidder).approve(issuanceAddress, units * ISSUE_PRICE));
+        await ctx.send(
+          `${nameOf(bank)} bids for ${units} units at HKD 49,925.00`,
+          issuance.connect(bidder).submitBid(tenderRef, units, ISSUE_PRICE, BigInt(bondTerms.issueDate) + 86_400n),
+        );
+      }
+      await ctx.travelTo(bondTerms.issueDate);
+      await ctx.send("allotTender() — allotment and DvP settlement", issuance.connect(P.government.signer).allotTender(tenderRef));
+      ctx.check((await bond.totalSupply()) >= offered, `${offered} units should be outstanding`);
     },
   };
 }

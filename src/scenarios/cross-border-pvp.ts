@@ -1,4 +1,4 @@
-import { encodeBytes32String, MaxUint256 } from "ethers";
+import { encodeBytes32String } from "ethers";
 
 import { deployCrossBorderLedger, type CrossBorderLedger } from "../ledger/deploy-cross-border.js";
 import type { ScenarioContext } from "../scenario/context.js";
@@ -20,19 +20,27 @@ export const FX = {
   rioCoffeeBrl: 100_000_000n, // BRL 1,000,000.00
 } as const;
 
-/** A fresh quote from Victoria Bank, valid ten minutes, covering up to HKD 50,000,000.00. */
-async function quote(ctx: ScenarioContext, ledger: CrossBorderLedger, to: "THB" | "BRL"): Promise<{ quote: FxQuote; signature: string }> {
+/** A fresh quote from Victoria Bank to `taker`, valid ten minutes, covering up to HKD 50,000,000.00. */
+async function quote(
+  ctx: ScenarioContext,
+  ledger: CrossBorderLedger,
+  to: "THB" | "BRL",
+  taker: "harbourBank" | "peakAsset",
+): Promise<{ quote: FxQuote; signature: string }> {
   const dealer = ledger.participants.victoriaBank;
   const q: FxQuote = {
     dealer: dealer.address,
+    taker: ledger.participants[taker].address,
     fromToken: ledger.wcbdc.target as string,
     toToken: (to === "THB" ? ledger.wTHB : ledger.wBRL).target as string,
     rate: fxRate(to === "THB" ? FX.hkdThb : FX.hkdBrl),
     maxFromAmount: 5_000_000_000n,
     expiry: (await ctx.now()) + 600n,
-    nonce: await ledger.engine["nonces(address,uint192)"](dealer.address, 7n),
+    nonce: await ledger.engine.fxQuoteNonce(dealer.address, 7n),
   };
-  ctx.note(`Victoria Bank quotes HKD/${to} ${to === "THB" ? FX.hkdThb : FX.hkdBrl}, up to HKD 50,000,000.00, for ten minutes (EIP-712 signed, single use)`);
+  ctx.note(
+    `Victoria Bank quotes HKD/${to} ${to === "THB" ? FX.hkdThb : FX.hkdBrl} to ${ledger.participants[taker].name}, up to HKD 50,000,000.00, for ten minutes (EIP-712 signed, single use)`,
+  );
   return { quote: q, signature: await signFxQuote(dealer.signer, ledger.engine, q) };
 }
 
@@ -62,13 +70,12 @@ export default defineScenario<CrossBorderLedger>({
           await ctx.send("Harbour Bank credits Peak", ledger.deposits.harbourBank.mint(P.peakAsset.address, 12_000_000_000n));
           await ctx.send("Chao Phraya Bank credits Siam Rice", ledger.cpTHB.mint(F.siamRice.address, FX.siamRiceThb));
           await ctx.send("Banco Ipanema credits Rio Coffee", ledger.ipBRL.mint(F.rioCoffee.address, FX.rioCoffeeBrl));
-          await ctx.send("Peak authorises the engine on hbHKD", ledger.deposits.harbourBank.connect(P.peakAsset.signer).approve(engine.target as string, MaxUint256));
         },
       },
       {
         title: "Harbour Bank pays Chao Phraya Bank HKD 10,000,000.00 → THB 45,612,000.00: HKD wCBDC against THB wCBDC at Victoria Bank's quote, in one transaction",
         action: async (ctx) => {
-          used = await quote(ctx, ledger, "THB");
+          used = await quote(ctx, ledger, "THB", "harbourBank");
           await ctx.send(
             "settleFx() bank to bank",
             engine.connect(P.harbourBank.signer).settleFx(used.quote, used.signature, FX.bankToBank, ledger.wcbdc.target as string, ledger.wTHB.target as string, F.chaoPhrayaBank.address, ref("FX-0001")),
@@ -86,10 +93,22 @@ export default defineScenario<CrossBorderLedger>({
         },
       },
       {
+        title: "Another client takes a quote made to Harbour Bank: refused, a quote names its taker",
+        expect: "revert",
+        action: async (ctx) => {
+          const q = await quote(ctx, ledger, "THB", "harbourBank");
+          await ctx.send(
+            "settleFx() by Peak with Harbour Bank's quote",
+            engine.connect(P.peakAsset.signer).settleFx(q.quote, q.signature, 1n, ledger.deposits.harbourBank.target as string, ledger.cpTHB.target as string, F.siamRice.address, ref("FX-0002A")),
+          );
+        },
+      },
+      {
         title: "Peak Asset Management (Hong Kong) pays Siam Rice Exporters (Thailand) HKD 2,500,000.00 → THB 11,403,000.00: deposits to deposits across two currencies, one transaction",
         detail: "Harbour Bank burns Peak's HKD deposits and pays the dealer in wHKD; the dealer pays Chao Phraya Bank in wTHB; Chao Phraya credits Siam Rice in THB deposits.",
         action: async (ctx) => {
-          const q = await quote(ctx, ledger, "THB");
+          const q = await quote(ctx, ledger, "THB", "peakAsset");
+          await ctx.send("Peak authorises this payment on hbHKD", ledger.deposits.harbourBank.connect(P.peakAsset.signer).approve(engine.target as string, FX.customerToCustomer));
           await ctx.send(
             "settleFx() customer to customer",
             engine.connect(P.peakAsset.signer).settleFx(q.quote, q.signature, FX.customerToCustomer, ledger.deposits.harbourBank.target as string, ledger.cpTHB.target as string, F.siamRice.address, ref("FX-0003")),
@@ -99,7 +118,8 @@ export default defineScenario<CrossBorderLedger>({
       {
         title: "Peak Asset Management pays Rio Coffee Traders (Brazil) HKD 1,000,000.00 → BRL 703,100.00",
         action: async (ctx) => {
-          const q = await quote(ctx, ledger, "BRL");
+          const q = await quote(ctx, ledger, "BRL", "peakAsset");
+          await ctx.send("Peak authorises this payment on hbHKD", ledger.deposits.harbourBank.connect(P.peakAsset.signer).approve(engine.target as string, FX.hkdToBrl));
           await ctx.send(
             "settleFx() HKD deposits → BRL deposits",
             engine.connect(P.peakAsset.signer).settleFx(q.quote, q.signature, FX.hkdToBrl, ledger.deposits.harbourBank.target as string, ledger.ipBRL.target as string, F.rioCoffee.address, ref("FX-0004")),
@@ -110,7 +130,7 @@ export default defineScenario<CrossBorderLedger>({
         title: "A stale quote: eleven minutes after it was given, it is refused",
         expect: "revert",
         action: async (ctx) => {
-          const q = await quote(ctx, ledger, "THB");
+          const q = await quote(ctx, ledger, "THB", "harbourBank");
           await ctx.travelTo(q.quote.expiry + 60n);
           await ctx.send(
             "settleFx() after expiry",
@@ -122,7 +142,7 @@ export default defineScenario<CrossBorderLedger>({
         title: "The dealer is short of THB: HKD 50,000,000.00 would need THB 228,060,000.00; refused, and Harbour Bank's HKD does not move",
         expect: "revert",
         action: async (ctx) => {
-          const q = await quote(ctx, ledger, "THB");
+          const q = await quote(ctx, ledger, "THB", "harbourBank");
           await ctx.send(
             "settleFx() beyond the dealer's THB",
             engine.connect(P.harbourBank.signer).settleFx(q.quote, q.signature, 5_000_000_000n, ledger.wcbdc.target as string, ledger.wTHB.target as string, F.chaoPhrayaBank.address, ref("FX-0006")),
@@ -133,7 +153,8 @@ export default defineScenario<CrossBorderLedger>({
         title: "The beneficiary is not a customer of the receiving bank: Chao Phraya Bank may credit only its own customers; refused",
         expect: "revert",
         action: async (ctx) => {
-          const q = await quote(ctx, ledger, "THB");
+          const q = await quote(ctx, ledger, "THB", "peakAsset");
+          await ctx.send("Peak authorises this payment on hbHKD", ledger.deposits.harbourBank.connect(P.peakAsset.signer).approve(engine.target as string, FX.customerToCustomer));
           await ctx.send(
             "settleFx() to a non-customer",
             engine.connect(P.peakAsset.signer).settleFx(q.quote, q.signature, FX.customerToCustomer, ledger.deposits.harbourBank.target as string, ledger.cpTHB.target as string, F.rioCoffee.address, ref("FX-0007")),
@@ -145,7 +166,7 @@ export default defineScenario<CrossBorderLedger>({
         expect: "revert",
         action: async (ctx) => {
           await ctx.send("Bank of Thailand pauses wTHB", ledger.wTHB.pause());
-          const q = await quote(ctx, ledger, "THB");
+          const q = await quote(ctx, ledger, "THB", "harbourBank");
           await ctx.send(
             "settleFx() while wTHB is paused",
             engine.connect(P.harbourBank.signer).settleFx(q.quote, q.signature, FX.bankToBank, ledger.wcbdc.target as string, ledger.wTHB.target as string, F.chaoPhrayaBank.address, ref("FX-0008")),

@@ -1,7 +1,7 @@
-import { MaxUint256, sha256, ZeroHash, type Provider } from "ethers";
+import { sha256, ZeroHash, type Provider } from "ethers";
 import type { Address } from "viem";
 
-import { HtlcCoordinator, type Deal } from "../crosschain/coordinator.js";
+import { HtlcCoordinator, LockSpansEntitlementDateError, type Deal } from "../crosschain/coordinator.js";
 import { chainSide, deployTwoChains, type TwoChains } from "../crosschain/two-chains.js";
 import type { HongKongLedger } from "../ledger/deploy.js";
 import type { ScenarioContext } from "../scenario/context.js";
@@ -158,7 +158,7 @@ export default defineScenario<CrossChainLedger>({
         expect: "revert",
         action: async (ctx) => {
           const now = BigInt((await hkProvider.getBlock("latest"))?.timestamp ?? 0);
-          await ctx.send("Harbour Bank approves the escrow", ledger.bond.connect(P.harbourBank.signer).approve(chains.hk.htlc.target as string, MaxUint256));
+          await ctx.send("Harbour Bank approves the escrow for this lock", ledger.bond.connect(P.harbourBank.signer).approve(chains.hk.htlc.target as string, 1n));
           await ctx.send(
             "lock() for five minutes",
             chains.hk.htlc.connect(P.harbourBank.signer).lock(chaoPhraya, ledger.bond.target as string, 1n, sha256(ZeroHash), now + 300n),
@@ -223,6 +223,32 @@ export default defineScenario<CrossChainLedger>({
           await step(ctx, new HtlcCoordinator(silent, thaiSide, hkSide, { initiatorReveals: false }));
           const outcome = HtlcCoordinator.outcome(await new HtlcCoordinator(silent, thaiSide, hkSide).state());
           ctx.check(outcome === "refunded", "both locks of the unrevealed PvP should be refunded");
+        },
+      },
+      {
+        title: "Half an hour before the bond's first coupon record date, Harbour Bank offers 10 units for THB: a two-hour lock would hold the bond over the record date, so the coordinator refuses to lock and the escrow refuses the lock too",
+        detail: "Over a record date the escrow would be the holder of record and the coupon would be stranded; over maturity the lock could be neither claimed nor refunded.",
+        expect: "revert",
+        action: async (ctx) => {
+          const recordDate = await ledger.bond.recordDate(0);
+          const now = BigInt((await hkProvider.getBlock("latest"))?.timestamp ?? 0);
+          await travelBoth(ctx, ledger, recordDate - 1_800n - now);
+          const exDeal: Deal = {
+            ...deal("DVP-03GB-0003", { token: ledger.bond.target as Address, amount: 10n }, { token: th.wTHB.target as Address, amount: 228_060_000n }),
+            initiator: harbour,
+            responder: chaoPhraya,
+          };
+          let refused: unknown;
+          try {
+            await new HtlcCoordinator(exDeal, hkSide, thaiSide).step();
+          } catch (error) {
+            refused = error;
+          }
+          ctx.check(refused instanceof LockSpansEntitlementDateError, "the coordinator should refuse a bond lock over the record date");
+          ctx.note(`coordinator: ${refused instanceof Error ? refused.message : "no refusal"}`);
+          const lockUntil = recordDate - 1_800n + DEALS.initiatorTimeout;
+          await ctx.send("Harbour Bank approves the escrow for this lock", ledger.bond.connect(P.harbourBank.signer).approve(chains.hk.htlc.target as string, 10n));
+          await ctx.send("lock() over the record date", chains.hk.htlc.connect(P.harbourBank.signer).lock(chaoPhraya, ledger.bond.target as string, 10n, sha256(ZeroHash), lockUntil));
         },
       },
     ];

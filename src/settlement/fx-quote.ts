@@ -5,11 +5,14 @@ import { settlementDomain } from "./trade.js";
 
 /**
  * An FX dealer's firm quote, as `FxSettlement.settleFx` takes it (see contracts/settlement/FxSettlement.sol):
- * the dealer pays `toToken` for `fromToken` at `rate`, up to `maxFromAmount`, until `expiry`, once.
+ * the dealer pays `toToken` for `fromToken` at `rate`, up to `maxFromAmount`, until `expiry`, once, to
+ * the one client it names as `taker`.
  */
 export interface FxQuote {
   /** The FX dealer (a bank holding both central-bank currencies); it signs the quote. */
   readonly dealer: string;
+  /** The only account that may settle at the quote (the client it was made to). */
+  readonly taker: string;
   /** The wCBDC the client pays (e.g. wHKD). */
   readonly fromToken: string;
   /** The wCBDC the dealer pays (e.g. wTHB). */
@@ -20,7 +23,10 @@ export interface FxQuote {
   readonly maxFromAmount: bigint;
   /** Unix time after which the quote is stale (it still settles at `expiry` itself). */
   readonly expiry: bigint;
-  /** The dealer's keyed nonce (key in the upper 192 bits, sequence in the lower 64): a quote settles once. */
+  /**
+   * The dealer's keyed FX-quote nonce (key in the upper 192 bits, sequence in the lower 64): a quote
+   * settles once. FX quotes have their own nonce space (`fxQuoteNonce`), apart from DvP orders' nonces.
+   */
   readonly nonce: bigint;
 }
 
@@ -34,6 +40,7 @@ const RATE_DECIMALS = 18;
 export const FX_QUOTE_TYPES = {
   FxQuote: [
     { name: "dealer", type: "address" },
+    { name: "taker", type: "address" },
     { name: "fromToken", type: "address" },
     { name: "toToken", type: "address" },
     { name: "rate", type: "uint256" },
@@ -46,7 +53,7 @@ export const FX_QUOTE_TYPES = {
 /**
  * The dealer's EIP-712 signature over `quote` in `engine`'s domain, as `settleFx` verifies it.
  * @example
- * const quote = { dealer, fromToken: wHKD, toToken: wTHB, rate: fxRate("4.5612"), maxFromAmount: 500_000_000n, expiry, nonce: 0n };
+ * const quote = { dealer, taker: payer, fromToken: wHKD, toToken: wTHB, rate: fxRate("4.5612"), maxFromAmount: 500_000_000n, expiry, nonce: 0n };
  * const signature = await signFxQuote(dealerSigner, engine, quote);
  * await engine.connect(payer).settleFx(quote, signature, 100_000_000n, wHKD, wTHB, beneficiary, ref);
  */

@@ -1,14 +1,13 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
-import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
-
 import {ITokenErrors} from "../../interfaces/ITokenErrors.sol";
+import {ERC20Compliance} from "./ERC20Compliance.sol";
 
 /// @title ERC-20 extension: accounts frozen on this token
 /// @notice A frozen account can neither send nor receive this token (it keeps its balance).
 /// @dev The inheriting token exposes `_setFrozen` behind its own role.
-abstract contract ERC20Freezable is ERC20, ITokenErrors {
+abstract contract ERC20Freezable is ERC20Compliance, ITokenErrors {
     mapping(address account => bool) private _frozen;
 
     /// @notice Emitted when `account` is frozen (`frozen` true) or unfrozen on this token.
@@ -28,10 +27,10 @@ abstract contract ERC20Freezable is ERC20, ITokenErrors {
     }
 
     /// @dev Reverts with `AccountFrozen` if either non-zero side is frozen.
-    function _update(address from, address to, uint256 value) internal virtual override {
+    function _checkTransfer(address from, address to, uint256 amount) internal view virtual override {
+        super._checkTransfer(from, to, amount);
         if (from != address(0)) _checkNotFrozenSender(from);
         if (to != address(0) && _frozen[to]) revert AccountFrozen(to);
-        super._update(from, to, value);
     }
 
     /// @dev Reverts if `from` is frozen; a forced transfer may override this to exempt its sender.

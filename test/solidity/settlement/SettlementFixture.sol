@@ -90,7 +90,7 @@ abstract contract SettlementFixture is SandboxTest {
         depA = new TokenizedDeposit("Harbour Bank HKD Deposit", "hbHKD", "HKD", 2, registry, bankA);
         depB = new TokenizedDeposit("Victoria Bank HKD Deposit", "vbHKD", "HKD", 2, registry, bankB);
         bond = new GovernmentBond(_bondTerms(), "HKSAR Government Bond 4.25% 2029", "03GB2901", registry, government, hkma);
-        engine = new SettlementEngine(wcbdc, hkma);
+        engine = new SettlementEngine(address(wcbdc), registry, hkma);
         vm.label(address(engine), "SettlementEngine");
 
         uint64 kycExpiry = START + 10 * 365 days;
@@ -156,16 +156,19 @@ abstract contract SettlementFixture is SandboxTest {
         vm.startPrank(hkma);
         registry.registerParticipant(address(engine), ParticipantKind.Infrastructure, "HK", kycExpiry);
         wcbdc.setSettlementContract(address(engine), true);
+        engine.registerAsset(address(bond), government, address(wcbdc));
         vm.stopPrank();
         TokenizedDeposit[2] memory deposits = [depA, depB];
         for (uint256 i = 0; i < deposits.length; ++i) {
             TokenizedDeposit deposit = deposits[i];
             address bank = deposit.bank();
             bytes32 role = deposit.SETTLEMENT_ROLE();
-            vm.prank(bank);
+            vm.startPrank(bank);
             deposit.grantRole(role, address(engine));
+            engine.consentToDepositLine(address(deposit), true);
+            vm.stopPrank();
             vm.prank(hkma);
-            engine.registerDepositToken(address(deposit));
+            engine.registerDepositToken(address(deposit), address(wcbdc));
             vm.prank(bank);
             wcbdc.approve(address(engine), MAX);
         }
