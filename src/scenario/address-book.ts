@@ -5,6 +5,7 @@ import { formatMoney, formatUnits } from "../format/money.js";
 import {
   BondPayingAgent__factory,
   GovernmentBond__factory,
+  PrimaryIssuance__factory,
   ParticipantRegistry__factory,
   SettlementEngine__factory,
   TokenizedDeposit__factory,
@@ -123,8 +124,10 @@ export class AddressBook {
 
     const engine = await ledger.engine.getAddress();
     const payingAgent = await ledger.payingAgent.getAddress();
+    const issuance = await ledger.issuance.getAddress();
     contracts.push(
       { address: engine, label: "settlement engine", iface: SettlementEngine__factory.createInterface() },
+      { address: issuance, label: "tender", iface: PrimaryIssuance__factory.createInterface() },
       { address: payingAgent, label: "paying agent", iface: BondPayingAgent__factory.createInterface() },
       { address: await ledger.registry.getAddress(), label: "registry", iface: ParticipantRegistry__factory.createInterface() },
     );
@@ -133,6 +136,7 @@ export class AddressBook {
       ...(ledger.extraHolders ?? []),
       { address: engine, label: "settlement engine" },
       { address: payingAgent, label: "paying agent" },
+      { address: issuance, label: "tender" },
     ];
     return new AddressBook(tokens, contracts, holders);
   }

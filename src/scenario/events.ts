@@ -1,6 +1,6 @@
 import { decodeBytes32String, MaxUint256, type Log, type LogDescription, type Result } from "ethers";
 
-import { FAILURE_REASON, iso20022Status } from "../settlement/trade.js";
+import { FAILURE_REASON, TRADE_STATUS, iso20022Status } from "../settlement/trade.js";
 import type { AddressBook } from "./address-book.js";
 
 /** A trade or payment reference as text: the bytes32 string if it is one, else a short hash. */
@@ -53,7 +53,11 @@ const FORMATTERS: Record<string, Formatter> = {
     `trade settled (SETT): ${book.label(a.seller as string)} delivered, ${book.label(a.buyer as string)} paid${a.signed ? " — from signed orders" : ""}`,
   TradeSettledInBatch: (a) => `trade ${(a.tradeId as string).slice(0, 10)}… settled in batch #${a.batchId}`,
   TradeSettlementFailed: (a) => `settlement attempt failed, nothing moved: ${reasonLabel(a.reason as bigint)}`,
-  TradeCancelled: (a, book) => `trade cancelled by ${book.label(a.by as string)} (CAND/CANI)`,
+  TradeCancelled: (a, book) => `trade cancelled (CAND/CANI), completed by ${book.label(a.by as string)}`,
+  TradeCancellationRequested: (a, book) =>
+    `${book.label(a.by as string)} asked to cancel the matched trade; it stays matched until the counterparty agrees`,
+  TradeSkippedInBatch: (a) =>
+    `trade ${(a.tradeId as string).slice(0, 10)}… skipped in batch #${a.batchId}: ${iso20022Status(TRADE_STATUS[Number(a.status)] ?? "None", FAILURE_REASON[Number(a.reason)] ?? "None")}`,
   TradeExpiredUnsettled: () => "trade expired unsettled (CAND/CANS)",
   // The event does not name the currency; the wCBDC transfer just before it shows the amount.
   InterbankSettled: (a, book) =>
@@ -66,11 +70,21 @@ const FORMATTERS: Record<string, Formatter> = {
       ? null
       : `payment ${formatRef(a.paymentRef as string)} settled: ${book.label(a.payer as string)} → ${book.label(a.payee as string)}, ${book.money(a.amount as bigint)}`,
   BatchSettled: (a) =>
-    `netting batch #${a.batchId}: ${a.tradeCount} trades, ${a.grossTransfers} gross transfers netted to ${a.netTransfers}`,
+    `netting batch #${a.batchId}: ${a.tradeCount} trades${(a.skipped as bigint) > 0n ? ` (${a.skipped} skipped)` : ""}, ${a.grossTransfers} gross transfers netted to ${a.netTransfers}`,
+  TenderOpened: (a, book) => {
+    const t = a.terms as Result;
+    return `tender ${formatRef(a.tenderRef as string)} opened by ${book.label(a.issuer as string)}: ${t.unitsOffered} units on offer, in lots of ${t.minimumLot}`;
+  },
+  BidSubmitted: (a, book) =>
+    `${book.label(a.bidder as string)} bid for ${a.units} units at up to ${book.money(a.pricePerUnit as bigint)} a unit`,
+  BidWithdrawn: (a, book) => `${book.label(a.bidder as string)} withdrew bid ${a.index}`,
   BondAllotted: (a, book) =>
-    `${book.label(a.allottee as string)} allotted ${a.units} units for ${book.money(a.amount as bigint)}`,
-  BondIssued: (a, book) =>
-    `tender ${formatRef(a.tenderRef as string)} settled: ${a.units} units issued, proceeds ${book.money(a.proceeds as bigint)} to ${book.label(a.proceedsAccount as string)}`,
+    `${book.label(a.allottee as string)} allotted ${a.units} units for ${book.money(a.amount as bigint)} (its own bid price)`,
+  TenderAllotted: (a, book) => {
+    const r = a.result as Result;
+    return `tender ${formatRef(a.tenderRef as string)} result: applied ${r.unitsApplied} units, allotted ${r.unitsAllotted}, cut-off price ${book.money(r.cutoffPrice as bigint)}, pro rata at the cut-off ${(Number(r.proRataRatio) / 10_000).toFixed(2)}%, average price ${book.money(r.averagePrice as bigint)}, proceeds ${book.money(r.proceeds as bigint)}`;
+  },
+  TenderCancelled: (a) => `tender ${formatRef(a.tenderRef as string)} cancelled`,
   CouponPaid: (a, book) =>
     `coupon ${Number(a.index) + 1} paid to ${book.label(a.holder as string)} on ${a.units} units of record: ${book.money(a.amount as bigint)} in ${book.label(a.cashAccount as string)}`,
   Redeemed: (a, book) =>
@@ -89,6 +103,8 @@ const FORMATTERS: Record<string, Formatter> = {
   Claimed: (a, book, emitter) => `${book.label(emitter)}: lock claimed, secret ${(a.preimage as string).slice(0, 10)}… now public`,
   Refunded: (_a, book, emitter) => `${book.label(emitter)}: lock refunded to its sender after its time lock`,
   DepositTokenRegistered: () => null,
+  DepositLineConsented: () => null,
+  AssetRegistered: () => null,
   RoleGranted: () => null,
 };
 

@@ -33,9 +33,14 @@ export default defineScenario({
 
     const payCoupon = async (ctx: ScenarioContext, index: number): Promise<void> => {
       await ctx.travelTo(couponDates[index]);
-      const liability = await payingAgent.couponLiability(index);
-      ctx.note(`coupon ${index + 1}: ${ctx.money(await bond.couponPerUnit(index))} per unit on ${await bond.totalSupplyAtRecord(index)} units of record = ${ctx.money(liability)}`);
-      await fundPayingAgent(ctx, liability, `coupon ${index + 1}`);
+      // Each holding's coupon is rounded down once on the whole holding (GovernmentBond.couponOn); the
+      // fiscal agent funds exactly what the register of record is owed, so the paying agent keeps nothing.
+      let owed = 0n;
+      for (const key of HOLDERS) owed += await payingAgent.couponOwed(index, P[key].address);
+      ctx.note(
+        `coupon ${index + 1}: ${ctx.money(owed)} on ${await bond.totalSupplyAtRecord(index)} units of record, computed on each holding (at most ${ctx.money(await payingAgent.couponLiability(index))}, the coupon on the whole issue)`,
+      );
+      await fundPayingAgent(ctx, owed, `coupon ${index + 1}`);
       await ctx.send(`paying agent pays coupon ${index + 1}`, payingAgent.payCoupons(index, HOLDERS.map((k) => P[k].address)));
     };
 

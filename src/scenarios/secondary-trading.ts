@@ -73,7 +73,7 @@ export default defineScenario({
         },
       },
       {
-        title: "Someone submits the same signed orders again: refused, the signatures were used once",
+        title: "Someone submits the same signed orders again: refused, the trade has settled and a trade settles once",
         expect: "revert",
         action: async (ctx) => {
           await ctx.send("replay of the signed orders", engine.settleSigned(signedTrade, ...signedArgs));

@@ -52,6 +52,7 @@ export const FAILURE_REASON = [
   "Paused",
   "Expired",
   "TokenRejected",
+  "Matured",
 ] as const;
 export type FailureReasonName = (typeof FAILURE_REASON)[number];
 
@@ -67,6 +68,7 @@ export function iso20022Status(status: TradeStatusName, reason: FailureReasonNam
     Paused: "token paused",
     Expired: "CANS",
     TokenRejected: "token rejected",
+    Matured: "asset matured",
   };
   switch (status) {
     case "Pending":
@@ -78,7 +80,7 @@ export function iso20022Status(status: TradeStatusName, reason: FailureReasonNam
     case "Settled":
       return "SETT (settled)";
     case "Cancelled":
-      return "CAND/CANI (cancelled by a party)";
+      return "CAND/CANI (cancelled at the parties' request)";
     case "Expired":
       return "CAND/CANS (expired unsettled)";
     default:

@@ -28,17 +28,20 @@ import { convert, fxRate } from "../../src/settlement/fx-quote.js";
  *                                                                    ipBRL Rio Coffee +1,000,000.00
  *    3    FX-0001 Harbour → Chao Phraya, HKD 10,000,000.00           wHKD Harbour −10,000,000.00, Victoria +10,000,000.00;
  *         × 4.5612 = THB 45,612,000.00                               wTHB Victoria −45,612,000.00, Chao Phraya +45,612,000.00
- *    4    the same quote again: InvalidAccountNonce                  nothing
- *    5    FX-0003 Peak → Siam Rice, HKD 2,500,000.00                 hbHKD Peak −2,500,000.00 (burned); wHKD Harbour −, Victoria +;
+ *    4    the same quote again: FxQuoteNonceUsed                     nothing
+ *    5    Peak takes a quote made to Harbour Bank: FxQuoteNotForCaller nothing
+ *    6    FX-0003 Peak → Siam Rice, HKD 2,500,000.00                 hbHKD Peak −2,500,000.00 (burned); wHKD Harbour −, Victoria +;
  *         × 4.5612 = THB 11,403,000.00                               wTHB Victoria −, Chao Phraya +; cpTHB Siam Rice +11,403,000.00 (minted)
- *    6    FX-0004 Peak → Rio Coffee, HKD 1,000,000.00                hbHKD Peak −1,000,000.00 (burned); wHKD Harbour −, Victoria +;
+ *    7    FX-0004 Peak → Rio Coffee, HKD 1,000,000.00                hbHKD Peak −1,000,000.00 (burned); wHKD Harbour −, Victoria +;
  *         × 0.7031 = BRL 703,100.00                                  wBRL Victoria −, Banco Ipanema +; ipBRL Rio Coffee +703,100.00 (minted)
- *    7    stale quote (expiry + 60 s): FxQuoteExpired                nothing
- *    8    HKD 50,000,000.00 × 4.5612 = THB 228,060,000.00 against    nothing
+ *    8    stale quote (expiry + 60 s): FxQuoteExpired                nothing
+ *    9    HKD 50,000,000.00 × 4.5612 = THB 228,060,000.00 against    nothing
  *         the dealer's THB 42,985,000.00: ERC20InsufficientBalance
- *    9    Peak → Rio Coffee in cpTHB: NotCustomerOfBank              nothing
- *   10    wTHB paused, Harbour → Chao Phraya refused: EnforcedPause  nothing
- *   11    wTHB unpaused                                              nothing
+ *   10    Peak → Rio Coffee in cpTHB: NotCustomerOfBank              nothing (Peak's approval for it stays unspent)
+ *   11    wTHB paused, Harbour → Chao Phraya refused: EnforcedPause  nothing
+ *   12    wTHB unpaused                                              nothing
+ *
+ * Peak approves the engine for each of its payments, exactly (steps 6, 7, 10); quotes name their taker.
  *
  * All three conversions are exact (no rounding down): the amounts are whole multiples of 10,000 minor units.
  */
@@ -100,8 +103,9 @@ const HBHKD_SUPPLY = 11_650_000_000n; // 120,000,000.00 − 2,500,000.00 − 1,0
 const CPTHB_SUPPLY = 2_140_300_000n; // 10,000,000.00 + 11,403,000.00 = 21,403,000.00
 const IPBRL_SUPPLY = 170_310_000n; // 1,000,000.00 + 703,100.00 = 1,703,100.00
 
-// ---- the dealer's quote nonces: key 7 in the upper 192 bits, sequence in the lower 64 ----
+// ---- the dealer's FX-quote nonces (their own space): key 7 in the upper 192 bits, sequence in the lower 64 ----
 const NONCE_KEY = 7n;
+const NONCE_OF_FX1 = 129_127_208_515_966_861_312n; // 7 × 2^64 + 0: FX-0001's quote
 const NONCE_AFTER_FX1 = 129_127_208_515_966_861_313n; // 7 × 2^64 + 1: FX-0001 consumed sequence 0
 const NONCE_AT_END = 129_127_208_515_966_861_315n; // 7 × 2^64 + 3: FX-0001, FX-0003, FX-0004 settled
 
@@ -217,35 +221,38 @@ describe("scenario: cross-border-pvp", function () {
     expect((FX1_HKD * RATE_HKD_THB) % 10n ** 18n).to.equal(0n);
     expect((FX3_HKD * RATE_HKD_THB) % 10n ** 18n).to.equal(0n);
     expect((FX4_HKD * RATE_HKD_BRL) % 10n ** 18n).to.equal(0n);
+    expect(NONCE_OF_FX1).to.equal(NONCE_KEY << 64n);
     expect(NONCE_AFTER_FX1).to.equal((NONCE_KEY << 64n) + 1n);
     expect(NONCE_AT_END).to.equal((NONCE_KEY << 64n) + 3n);
   });
 
   it("runs every step to the end", function () {
     expect(run.ok, run.steps.map((s) => `${s.index + 1} ${s.status} ${s.reason ?? ""}`).join("\n")).to.equal(true);
-    expect(run.steps).to.have.length(11);
+    expect(run.steps).to.have.length(12);
   });
 
-  it("ends each step as designed: five refusals, everything else settles", function () {
+  it("ends each step as designed: six refusals, everything else settles", function () {
     expect(run.steps.map((s) => s.status)).to.deep.equal([
       OK, // 1 central banks mint
       OK, // 2 banks credit customers
       OK, // 3 FX-0001 bank to bank
       REFUSED, // 4 the used quote again
-      OK, // 5 FX-0003 customer to customer
-      OK, // 6 FX-0004 HKD → BRL
-      REFUSED, // 7 stale quote
-      REFUSED, // 8 dealer short of THB
-      REFUSED, // 9 beneficiary not Chao Phraya's customer
-      REFUSED, // 10 wTHB paused
-      OK, // 11 wTHB unpaused
+      REFUSED, // 5 a quote taken by a client it was not made to
+      OK, // 6 FX-0003 customer to customer
+      OK, // 7 FX-0004 HKD → BRL
+      REFUSED, // 8 stale quote
+      REFUSED, // 9 dealer short of THB
+      REFUSED, // 10 beneficiary not Chao Phraya's customer
+      REFUSED, // 11 wTHB paused
+      OK, // 12 wTHB unpaused
     ]);
   });
 
-  it("refuses the five PvPs for the reasons the narrative gives, moving nothing", async function () {
-    const [reused, stale, short, nonCustomer, paused] = [3, 6, 7, 8, 9].map((i) => run.steps[i]);
+  it("refuses the six PvPs for the reasons the narrative gives, moving nothing", async function () {
+    const [reused, notTaker, stale, short, nonCustomer, paused] = [3, 4, 7, 8, 9, 10].map((i) => run.steps[i]);
     // The quote's nonce was sequence 0 of key 7; FX-0001 used it, so the dealer's current one is sequence 1.
-    expect(reused.reason).to.equal(`InvalidAccountNonce(Victoria Bank, ${NONCE_AFTER_FX1})`);
+    expect(reused.reason).to.equal(`FxQuoteNonceUsed(Victoria Bank, ${NONCE_OF_FX1}, ${NONCE_AFTER_FX1})`);
+    expect(notTaker.reason).to.equal(`FxQuoteNotForCaller(Peak Asset Management, Harbour Bank)`);
     // The dealer holds THB 42,985,000.00 after FX-0001 and FX-0003; it would owe THB 228,060,000.00.
     expect(short.reason).to.equal(
       `PENF/MONY on the cash leg: wTHB refused with ERC20InsufficientBalance(Victoria Bank, ${FINAL_WTHB_VICTORIA}, ${SHORT_THB})`,
@@ -260,21 +267,24 @@ describe("scenario: cross-border-pvp", function () {
     expect(match, stale.reason).to.not.equal(null);
     const expiry = BigInt(match?.[1] ?? "0");
     const provider = connection.ethers.provider;
-    const fx4 = await provider.getTransactionReceipt(run.steps[5].transactions[0].hash);
+    const fx4 = await provider.getTransactionReceipt(run.steps[6].transactions[1].hash);
     const fx4Block = fx4 === null ? null : await provider.getBlock(fx4.blockNumber);
     expect(fx4Block).to.not.equal(null);
     expect(expiry).to.equal(BigInt(fx4Block?.timestamp ?? 0) + 600n);
-    // Steps 7–9 mined nothing but the clock move; the block before the pause is the one at expiry + 60.
+    // Steps 8–9 mined nothing but the clock move, step 10 only Peak's approval; the block of that
+    // approval is the one just before the pause, and it came after the clock moved to expiry + 60.
     const pause = await provider.getTransactionReceipt(paused.transactions[0].hash);
     const beforePause = pause === null ? null : await provider.getBlock(pause.blockNumber - 1);
     expect(beforePause).to.not.equal(null);
-    expect(BigInt(beforePause?.timestamp ?? 0)).to.equal(expiry + 60n);
+    expect(BigInt(beforePause?.timestamp ?? 0)).to.be.greaterThanOrEqual(expiry + 60n);
 
-    for (const step of [reused, stale, short, nonCustomer, paused]) {
+    for (const step of [reused, notTaker, stale, short, nonCustomer, paused]) {
       expect(step.changes, step.title).to.deep.equal([]);
     }
-    // No refused step sent a settlement; the paused step sent (and kept) only the pause.
-    for (const step of [reused, stale, short, nonCustomer]) expect(step.transactions, step.title).to.deep.equal([]);
+    // No refused step sent a settlement; the non-customer step sent only Peak's approval for it, the
+    // paused step (and kept) only the pause.
+    for (const step of [reused, notTaker, stale, short]) expect(step.transactions, step.title).to.deep.equal([]);
+    expect(nonCustomer.transactions.map((t) => t.label)).to.deep.equal(["Peak authorises this payment on hbHKD"]);
     expect(paused.transactions.map((t) => t.label)).to.deep.equal(["Bank of Thailand pauses wTHB"]);
     expect(await ledger.wTHB.paused()).to.equal(false);
   });
@@ -301,7 +311,7 @@ describe("scenario: cross-border-pvp", function () {
     });
     // FX-0003: Harbour burns Peak's hbHKD and pays the dealer in wHKD; the dealer pays Chao Phraya in wTHB,
     // which credits Siam Rice in cpTHB.
-    expect(moved(run, run.steps[4]), "FX-0003").to.deep.equal({
+    expect(moved(run, run.steps[5]), "FX-0003").to.deep.equal({
       "Harbour Bank wHKD": -FX3_HKD,
       "Victoria Bank wHKD": FX3_HKD,
       "Peak Asset Management hbHKD": -FX3_HKD,
@@ -310,7 +320,7 @@ describe("scenario: cross-border-pvp", function () {
       "Siam Rice Exporters cpTHB": FX3_THB,
     });
     // FX-0004: the same into BRL through Banco Ipanema.
-    expect(moved(run, run.steps[5]), "FX-0004").to.deep.equal({
+    expect(moved(run, run.steps[6]), "FX-0004").to.deep.equal({
       "Harbour Bank wHKD": -FX4_HKD,
       "Victoria Bank wHKD": FX4_HKD,
       "Peak Asset Management hbHKD": -FX4_HKD,
@@ -318,8 +328,15 @@ describe("scenario: cross-border-pvp", function () {
       "Banco Ipanema wBRL": FX4_BRL,
       "Rio Coffee Traders ipBRL": FX4_BRL,
     });
-    expect(run.steps[10].changes, "unpause").to.deep.equal([]);
-    for (const i of [2, 4, 5]) expect(run.steps[i].transactions, run.steps[i].title).to.have.length(1);
+    expect(run.steps[11].changes, "unpause").to.deep.equal([]);
+    expect(run.steps[2].transactions, run.steps[2].title).to.have.length(1);
+    // A customer's PvP: its exact approval for that payment, then the settlement.
+    for (const i of [5, 6]) {
+      expect(run.steps[i].transactions.map((t) => t.label), run.steps[i].title).to.deep.equal([
+        "Peak authorises this payment on hbHKD",
+        i === 5 ? "settleFx() customer to customer" : "settleFx() HKD deposits → BRL deposits",
+      ]);
+    }
   });
 
   it("emits one FxSettled per settled PvP with the hand-computed amounts, and uses up the dealer's quotes", async function () {
@@ -352,7 +369,9 @@ describe("scenario: cross-border-pvp", function () {
       [P.victoriaBank.address, P.peakAsset.address, F.siamRice.address, FX3_HKD, FX3_THB, "FX-0003"],
       [P.victoriaBank.address, P.peakAsset.address, F.rioCoffee.address, FX4_HKD, FX4_BRL, "FX-0004"],
     ]);
-    expect(await ledger.engine["nonces(address,uint192)"](P.victoriaBank.address, NONCE_KEY)).to.equal(NONCE_AT_END);
+    expect(await ledger.engine.fxQuoteNonce(P.victoriaBank.address, NONCE_KEY)).to.equal(NONCE_AT_END);
+    // FX quotes have their own nonce space: the dealer's DvP order nonces were never touched.
+    expect(await ledger.engine["nonces(address,uint192)"](P.victoriaBank.address, NONCE_KEY)).to.equal(NONCE_KEY << 64n);
   });
 
   it("leaves every participant with the hand-computed balances in every currency", async function () {

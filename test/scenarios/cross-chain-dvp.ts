@@ -188,10 +188,10 @@ describe("scenario: cross-chain-dvp", function () {
 
   it("runs every step to the end", function () {
     expect(run.ok, run.steps.map((s) => `${s.index + 1} ${s.status} ${s.reason ?? ""}`).join("\n")).to.equal(true);
-    expect(run.steps).to.have.length(17);
+    expect(run.steps).to.have.length(18);
   });
 
-  it("ends each step as designed: only the too-short lock is refused", function () {
+  it("ends each step as designed: only the too-short lock and the lock over the record date are refused", function () {
     expect(run.steps.map((s) => s.status)).to.deep.equal([
       OK, // 1 opening wHKD
       OK, // 2 Harbour authorises the engine
@@ -210,6 +210,7 @@ describe("scenario: cross-chain-dvp", function () {
       OK, // 15 PVP-0002 both lock, the initiator never reveals
       OK, // 16 responder's lock refunded
       OK, // 17 initiator's lock refunded
+      REFUSED, // 18 a bond lock over the record date
     ]);
   });
 
@@ -220,7 +221,7 @@ describe("scenario: cross-chain-dvp", function () {
     const asked = BigInt(match?.[1] ?? "0");
     const earliest = BigInt(match?.[2] ?? "0");
     // Only the allowance went through; the lock itself was refused.
-    expect(step.transactions.map((t) => t.label)).to.deep.equal(["Harbour Bank approves the escrow"]);
+    expect(step.transactions.map((t) => t.label)).to.deep.equal(["Harbour Bank approves the escrow for this lock"]);
     expect(step.changes).to.deep.equal([]);
     // asked = the clock before the step + 300 s; earliest = the lock's block time + MIN_TIMELOCK (600 s).
     const provider = hk.ethers.provider;
@@ -235,6 +236,22 @@ describe("scenario: cross-chain-dvp", function () {
     // Nothing of Harbour's is locked: the HK escrow holds no bond after the step.
     const afterStep = run.steps[11].changes.find((c) => c.token.kind === "government bond" && c.holder === ledger.chains.hk.htlc.target);
     expect(afterStep?.before).to.equal(0n);
+  });
+
+  it("finding 6: refuses a bond lock whose window holds the coupon record date, in the coordinator and in the escrow, moving nothing", async function () {
+    const step = run.steps[17];
+    const recordDate = await ledger.bond.recordDate(0);
+    const match = /^LockSpansEntitlementDate\((\S+), (\d+), (\d+)\)$/.exec(step.reason ?? "");
+    expect(match, step.reason).to.not.equal(null);
+    expect(match?.[1]).to.equal(ledger.bondTerms.issueNumber); // the bond, by its symbol
+    expect(BigInt(match?.[2] ?? "0")).to.equal(recordDate);
+    // The lock would have lasted two hours from half an hour before the record date.
+    expect(BigInt(match?.[3] ?? "0")).to.equal(recordDate - 1_800n + DEALS.initiatorTimeout);
+    expect(step.notes.some((n) => n.startsWith("coordinator: the lock of") && n.includes(`record date or maturity at ${recordDate}`))).to.equal(true);
+    // Only the exact approval for the refused lock went through; no lock, no balance moved.
+    expect(step.transactions.map((t) => t.label)).to.deep.equal(["Harbour Bank approves the escrow for this lock"]);
+    expect(step.changes).to.deep.equal([]);
+    expect(await ledger.bond.balanceOf(ledger.chains.hk.htlc.target as string)).to.equal(0n);
   });
 
   it("moves each leg on its own chain as the narrative says", function () {

@@ -47,25 +47,41 @@ import { tokensOf, chainSheet, expectedSheet, moved } from "../helpers/scenario-
  *   SEC-001 (after record date 1, ex-coupon) Peak → Kowloon 30 at 50,030.00 = 150,090,000 in hbHKD
  *   record dates 2–6 — Harbour 420, Victoria 340, Peak 70, Tsing Yi 80, Lantau 60, Kowloon 30
  *
- * Coupons per holder (banks paid in wHKD; customers via their bank, which is paid in wHKD and
- * credits their deposits):
- *   Harbour   420 × 638,079                      = 267,993,180
- *   Victoria  340 × 638,079                      = 216,946,860
- *   Peak      100 × 105,376 + 70 × 532,703       =  10,537,600 + 37,289,210 = 47,826,810
- *   Tsing Yi   80 × 638,079                      =  51,046,320
- *   Lantau     60 × 638,079                      =  38,284,740
- *   Kowloon    30 × 532,703                      =  15,981,090
- *   total    1,000 × 638,079                     = 638,079,000 (HKD 6,380,790.00)
- * Redemption: 1,000 × 5,000,000 = 5,000,000,000. HKMA funds it all from the proceeds it holds,
- * topping up from the Government's account (a wCBDC mint, common.ts fundPayingAgent):
- *   proceeds 4,992,500,000 − coupons 638,079,000 = 4,354,421,000 left for redemption;
- *   top-up 5,000,000,000 − 4,354,421,000 = 645,579,000 (HKD 6,455,790.00); HKMA ends with 0.
+ * Coupons are computed on each holding and rounded down once (GovernmentBond.couponOn):
+ *   coupon = floor(212,500 × units × days / 365), e.g. Harbour's 420 units over 181 days:
+ *   212,500 × 420 × 181 = 16,154,250,000 = 365 × 44,258,219 + 315 → 44,258,219 (per unit it would be
+ *   420 × 105,376 = 44,257,920, HKD 2.99 less).
+ *   holding  181 days     184 days     182 days
+ *     420    44,258,219   44,991,780   44,502,739
+ *     340    35,828,082   36,421,917   36,026,027
+ *     100    10,537,671
+ *      80     8,430,136    8,569,863    8,476,712
+ *      70     7,376,369    7,498,630    7,417,123
+ *      60     6,322,602    6,427,397    6,357,534
+ *      30     3,161,301    3,213,698    3,178,767
+ * Coupons per holder over the six periods (181, 184, 181, 184, 182, 184 days; banks paid in wHKD;
+ * customers via their bank, which is paid in wHKD and credits their deposits):
+ *   Harbour   420: 2 × 44,258,219 + 3 × 44,991,780 + 44,502,739          = 267,994,517
+ *   Victoria  340: 2 × 35,828,082 + 3 × 36,421,917 + 36,026,027          = 216,947,942
+ *   Peak      100 then 70: 10,537,671 + 7,376,369 + 3 × 7,498,630 + 7,417,123 = 47,827,053
+ *   Tsing Yi   80: 2 × 8,430,136 + 3 × 8,569,863 + 8,476,712             =  51,046,573
+ *   Lantau     60: 2 × 6,322,602 + 3 × 6,427,397 + 6,357,534             =  38,284,929
+ *   Kowloon    30 (from coupon 2): 3,161,301 + 3 × 3,213,698 + 3,178,767 =  15,981,162
+ *   total                                                                 = 638,082,176 (HKD 6,380,821.76)
+ * HKMA funds each coupon with exactly what the register of record is owed, so the paying agent
+ * keeps nothing. Redemption: 1,000 × 5,000,000 = 5,000,000,000. HKMA funds it all from the proceeds
+ * it holds, topping up from the Government's account (a wCBDC mint, common.ts fundPayingAgent):
+ *   proceeds 4,992,500,000 − coupons 638,082,176 = 4,354,417,824 left for redemption;
+ *   top-up 5,000,000,000 − 4,354,417,824 = 645,582,176 (HKD 6,455,821.76); HKMA ends with 0.
  */
 
 const DEPLOY_TIME = 1_894_276_800; // 2030-01-10T12:00:00Z
 const ISSUE_DATE = 1_894_320_000; // 2030-01-11
 const COUPON_DATES = [1_909_958_400, 1_925_856_000, 1_941_494_400, 1_957_392_000, 1_973_116_800, 1_989_014_400];
 const COUPON_PER_UNIT = [105_376n, 107_123n, 105_376n, 107_123n, 105_958n, 107_123n];
+const COUPON_DAYS = [181n, 184n, 181n, 184n, 182n, 184n];
+/** The coupon on a holding of `units` for period `index`, rounded down once: floor(212,500 × units × days / 365). */
+const couponOn = (index: number, units: bigint): bigint => (212_500n * units * COUPON_DAYS[index]) / 365n;
 const DENOMINATION = 5_000_000n;
 
 // ---- opening balances ----
@@ -89,55 +105,55 @@ const SEC_001 = 150_090_000n; // 30 × 5,003,000
 
 // ---- coupons per holder (see the table above) ----
 const COUPONS: Readonly<Partial<Record<ParticipantKey, bigint>>> = {
-  harbourBank: 267_993_180n,
-  victoriaBank: 216_946_860n,
-  peakAsset: 47_826_810n,
-  tsingYiInsurance: 51_046_320n,
-  lantauPension: 38_284_740n,
-  kowloonDealer: 15_981_090n,
+  harbourBank: 267_994_517n,
+  victoriaBank: 216_947_942n,
+  peakAsset: 47_827_053n,
+  tsingYiInsurance: 51_046_573n,
+  lantauPension: 38_284_929n,
+  kowloonDealer: 15_981_162n,
 };
-const ALL_COUPONS = 638_079_000n;
+const ALL_COUPONS = 638_082_176n;
 const REDEMPTION = 5_000_000_000n;
-const TOP_UP = 645_579_000n; // 5,000,000,000 − (4,992,500,000 − 638,079,000)
+const TOP_UP = 645_582_176n; // 5,000,000,000 − (4,992,500,000 − 638,082,176)
 
 // ---- final balances, by hand ----
 // Harbour wHKD: 150,000,000,000 − 2,995,500,000 (issue) + 400,080,000 (DIST-002)
-//   + 267,993,180 (own coupons) + 47,826,810 + 15,981,090 (Peak's and Kowloon's coupons, paid to Harbour)
-//   + 2,100,000,000 (own 420 redeemed) + 500,000,000 (Peak 70 + Kowloon 30 redeemed) = 150,336,381,080
-const FINAL_WCBDC_HARBOUR = 150_336_381_080n; // HKD 1,503,363,810.80
+//   + 267,994,517 (own coupons) + 47,827,053 + 15,981,162 (Peak's and Kowloon's coupons, paid to Harbour)
+//   + 2,100,000,000 (own 420 redeemed) + 500,000,000 (Peak 70 + Kowloon 30 redeemed) = 150,336,382,732
+const FINAL_WCBDC_HARBOUR = 150_336_382_732n; // HKD 1,503,363,827.32
 // Victoria wHKD: 120,000,000,000 − 1,997,000,000 (issue) − 400,080,000 (DIST-002) + 300,060,000 (DIST-003)
-//   + 216,946,860 (own coupons) + 51,046,320 (Tsing Yi's) + 1,700,000,000 (own 340) + 400,000,000 (Tsing Yi's 80)
-//   = 120,270,973,180
-const FINAL_WCBDC_VICTORIA = 120_270_973_180n; // HKD 1,202,709,731.80
-// Lion Rock wHKD: 80,000,000,000 − 300,060,000 (DIST-003) + 38,284,740 (Lantau's coupons) + 300,000,000 (Lantau's 60)
-//   = 80,038,224,740
-const FINAL_WCBDC_LION_ROCK = 80_038_224_740n; // HKD 800,382,247.40
-// HKMA wHKD: 4,992,500,000 − 638,079,000 − 5,000,000,000 + 645,579,000 = 0
+//   + 216,947,942 (own coupons) + 51,046,573 (Tsing Yi's) + 1,700,000,000 (own 340) + 400,000,000 (Tsing Yi's 80)
+//   = 120,270,974,515
+const FINAL_WCBDC_VICTORIA = 120_270_974_515n; // HKD 1,202,709,745.15
+// Lion Rock wHKD: 80,000,000,000 − 300,060,000 (DIST-003) + 38,284,929 (Lantau's coupons) + 300,000,000 (Lantau's 60)
+//   = 80,038,224,929
+const FINAL_WCBDC_LION_ROCK = 80_038_224_929n; // HKD 800,382,249.29
+// HKMA wHKD: 4,992,500,000 − 638,082,176 − 5,000,000,000 + 645,582,176 = 0
 const FINAL_WCBDC_HKMA = 0n;
-// Kowloon hbHKD: 25,000,000,000 − 150,090,000 (SEC-001) + 15,981,090 + 150,000,000 (30 redeemed) = 25,015,891,090
-const FINAL_KOWLOON = 25_015_891_090n; // HKD 250,158,910.90
-// Peak hbHKD: 12,000,000,000 − 500,100,000 (DIST-001) + 150,090,000 (SEC-001) + 47,826,810 + 350,000,000 (70 redeemed)
-//   = 12,047,816,810
-const FINAL_PEAK = 12_047_816_810n; // HKD 120,478,168.10
+// Kowloon hbHKD: 25,000,000,000 − 150,090,000 (SEC-001) + 15,981,162 + 150,000,000 (30 redeemed) = 25,015,891,162
+const FINAL_KOWLOON = 25_015_891_162n; // HKD 250,158,911.62
+// Peak hbHKD: 12,000,000,000 − 500,100,000 (DIST-001) + 150,090,000 (SEC-001) + 47,827,053 + 350,000,000 (70 redeemed)
+//   = 12,047,817,053
+const FINAL_PEAK = 12_047_817_053n; // HKD 120,478,170.53
 // Government vbHKD: untouched (its proceeds are HKMA's wHKD)
 const FINAL_GOVERNMENT = 50_000_000_000n;
-// Tsing Yi vbHKD: 18,000,000,000 − 400,080,000 + 51,046,320 + 400,000,000 = 18,050,966,320
-const FINAL_TSING_YI = 18_050_966_320n; // HKD 180,509,663.20
-// Lantau lrHKD: 15,000,000,000 − 300,060,000 + 38,284,740 + 300,000,000 = 15,038,224,740
-const FINAL_LANTAU = 15_038_224_740n; // HKD 150,382,247.40
+// Tsing Yi vbHKD: 18,000,000,000 − 400,080,000 + 51,046,573 + 400,000,000 = 18,050,966,573
+const FINAL_TSING_YI = 18_050_966_573n; // HKD 180,509,665.73
+// Lantau lrHKD: 15,000,000,000 − 300,060,000 + 38,284,929 + 300,000,000 = 15,038,224,929
+const FINAL_LANTAU = 15_038_224_929n; // HKD 150,382,249.29
 
 // ---- supplies ----
-// wHKD: 350,000,000,000 minted at opening + 645,579,000 top-up = 350,645,579,000
-const WCBDC_SUPPLY = 350_645_579_000n;
+// wHKD: 350,000,000,000 minted at opening + 645,582,176 top-up = 350,645,582,176
+const WCBDC_SUPPLY = 350_645_582_176n;
 // Deposits: opening 120,000,000,000
-//   + minted 153,138,960 (customers' coupons: 47,826,810 + 15,981,090 + 51,046,320 + 38,284,740)
+//   + minted 153,139,717 (customers' coupons: 47,827,053 + 15,981,162 + 51,046,573 + 38,284,929)
 //   + minted 1,200,000,000 (customers' 240 units redeemed)
 //   − burned 1,200,240,000 (DIST-001 500,100,000 + DIST-002 400,080,000 + DIST-003 300,060,000)
-//   = 120,152,898,960
-const DEPOSIT_SUPPLY = 120_152_898_960n;
-const HB_SUPPLY = 37_063_707_900n; // 25,015,891,090 + 12,047,816,810
-const VB_SUPPLY = 68_050_966_320n; // 50,000,000,000 + 18,050,966,320
-const LR_SUPPLY = 15_038_224_740n;
+//   = 120,152,899,717
+const DEPOSIT_SUPPLY = 120_152_899_717n;
+const HB_SUPPLY = 37_063_708_215n; // 25,015,891,162 + 12,047,817,053
+const VB_SUPPLY = 68_050_966_573n; // 50,000,000,000 + 18,050,966,573
+const LR_SUPPLY = 15_038_224_929n;
 
 
 const OK: StepStatus = "ok";
@@ -243,28 +259,35 @@ describe("scenario: green-bond-issuance", function () {
     expect(await ledger.bond.balanceOfAtRecord(P.kowloonDealer.address, 0)).to.equal(0n);
     expect(await ledger.bond.balanceOfAtRecord(P.peakAsset.address, 1)).to.equal(70n);
     expect(await ledger.bond.balanceOfAtRecord(P.kowloonDealer.address, 1)).to.equal(30n);
-    // 105,376 a unit: Harbour 420 → 44,257,920 + Peak's 100 → 10,537,600 = 54,795,520;
-    // Victoria 340 → 35,827,840 + Tsing Yi's 80 → 8,430,080 = 44,257,920; Lion Rock for Lantau's 60 → 6,322,560.
+    // Coupon 1 (181 days), per holding: Harbour 420 → 44,258,219 + Peak's 100 → 10,537,671 = 54,795,890;
+    // Victoria 340 → 35,828,082 + Tsing Yi's 80 → 8,430,136 = 44,258,218; Lion Rock for Lantau's 60 → 6,322,602.
+    // HKMA pays in exactly their sum, 105,376,710 (the coupon on all 1,000 units would be 105,376,712).
     expect(moved(run, run.steps[10])).to.deep.equal({
-      "HKMA wHKD": -105_376_000n,
-      "Harbour Bank wHKD": 54_795_520n,
-      "Victoria Bank wHKD": 44_257_920n,
-      "Lion Rock Bank wHKD": 6_322_560n,
-      "Peak Asset Management hbHKD": 10_537_600n,
-      "Tsing Yi Insurance vbHKD": 8_430_080n,
-      "Lantau Pension Fund lrHKD": 6_322_560n,
+      "HKMA wHKD": -105_376_710n,
+      "Harbour Bank wHKD": 54_795_890n,
+      "Victoria Bank wHKD": 44_258_218n,
+      "Lion Rock Bank wHKD": 6_322_602n,
+      "Peak Asset Management hbHKD": 10_537_671n,
+      "Tsing Yi Insurance vbHKD": 8_430_136n,
+      "Lantau Pension Fund lrHKD": 6_322_602n,
     });
-    // Coupons 2–5: 425,580 a unit. Harbour (420 + Peak 70 + Kowloon 30) × 425,580 = 221,301,600;
-    // Victoria (340 + Tsing Yi 80) × 425,580 = 178,743,600; Lion Rock 60 × 425,580 = 25,534,800.
+    // Coupons 2–5 (184, 181, 184, 182 days), per holding (table above):
+    //   Harbour's own 420: 44,991,780 + 44,258,219 + 44,991,780 + 44,502,739 = 178,744,518
+    //   Peak's 70: 7,498,630 + 7,376,369 + 7,498,630 + 7,417,123 = 29,790,752
+    //   Kowloon's 30: 3,213,698 + 3,161,301 + 3,213,698 + 3,178,767 = 12,767,464
+    //   → Harbour Bank 178,744,518 + 29,790,752 + 12,767,464 = 221,302,734
+    //   Victoria's 340: 36,421,917 + 35,828,082 + 36,421,917 + 36,026,027 = 144,697,943
+    //   Tsing Yi's 80: 8,569,863 + 8,430,136 + 8,569,863 + 8,476,712 = 34,046,574 → Victoria Bank 178,744,517
+    //   Lantau's 60: 6,427,397 + 6,322,602 + 6,427,397 + 6,357,534 = 25,534,930 → Lion Rock Bank
     expect(moved(run, run.steps[11])).to.deep.equal({
-      "HKMA wHKD": -425_580_000n,
-      "Harbour Bank wHKD": 221_301_600n,
-      "Victoria Bank wHKD": 178_743_600n,
-      "Lion Rock Bank wHKD": 25_534_800n,
-      "Kowloon Dealer hbHKD": 12_767_400n,
-      "Peak Asset Management hbHKD": 29_790_600n,
-      "Tsing Yi Insurance vbHKD": 34_046_400n,
-      "Lantau Pension Fund lrHKD": 25_534_800n,
+      "HKMA wHKD": -425_582_181n,
+      "Harbour Bank wHKD": 221_302_734n,
+      "Victoria Bank wHKD": 178_744_517n,
+      "Lion Rock Bank wHKD": 25_534_930n,
+      "Kowloon Dealer hbHKD": 12_767_464n,
+      "Peak Asset Management hbHKD": 29_790_752n,
+      "Tsing Yi Insurance vbHKD": 34_046_574n,
+      "Lantau Pension Fund lrHKD": 25_534_930n,
     });
   });
 
@@ -291,7 +314,9 @@ describe("scenario: green-bond-issuance", function () {
       const holder = PARTICIPANTS.find((p) => ledger.participants[p.key].address === (e.args.holder as string));
       if (holder === undefined) throw new Error(`coupon to unknown ${String(e.args.holder)}`);
       const index = Number(e.args.index as bigint);
-      expect(e.args.amount as bigint).to.equal((e.args.units as bigint) * COUPON_PER_UNIT[index]);
+      // Finding 13: the coupon is computed on the holding, never less than per-unit rounding would give.
+      expect(e.args.amount as bigint).to.equal(couponOn(index, e.args.units as bigint));
+      expect(e.args.amount as bigint).to.be.greaterThanOrEqual((e.args.units as bigint) * COUPON_PER_UNIT[index]);
       byHolder[holder.key] = (byHolder[holder.key] ?? 0n) + (e.args.amount as bigint);
     }
     expect(byHolder).to.deep.equal(COUPONS);
@@ -304,9 +329,9 @@ describe("scenario: green-bond-issuance", function () {
   it("funds coupons from the issue proceeds and tops up only the redemption", function () {
     const labels = run.steps.slice(10).flatMap((s) => s.transactions.map((t) => t.label));
     const topUps = labels.filter((l) => l.startsWith("HKMA credits"));
-    expect(topUps).to.deep.equal(["HKMA credits HKD 6,455,790.00 from the Government's account"]);
+    expect(topUps).to.deep.equal(["HKMA credits HKD 6,455,821.76 from the Government's account"]);
     expect(run.steps[12].transactions.map((t) => t.label)).to.include(
-      "HKMA credits HKD 6,455,790.00 from the Government's account",
+      "HKMA credits HKD 6,455,821.76 from the Government's account",
     );
     expect(PROCEEDS - ALL_COUPONS - REDEMPTION + TOP_UP).to.equal(FINAL_WCBDC_HKMA);
   });

@@ -33,7 +33,7 @@ import { tokensOf, chainSheet, expectedSheet, moved, engineEvents } from "../hel
  *    7    SEC-003 Kowloon → Tsing Yi, T+1: matched only, nothing moves
  *    8    SEC-003 settles                               40  50,065.00    2,002,600.00    TY vbHKD burned, Victoria → Harbour wHKD, Kowloon hbHKD minted
  *    9    SEC-004 Peak → Lantau (signed orders)         20  50,100.00    1,002,000.00    Lantau lrHKD burned, Lion Rock → Harbour wHKD, Peak hbHKD minted
- *   10    replay of SEC-004's signatures: refused (nonce used)
+ *   10    replay of SEC-004's signatures: refused (the trade's one record says Settled)
  *   11    SEC-005 30 units at 50,000.00 vs 50,020.00: two unmatched instructions, one cancelled; nothing moves
  */
 
@@ -143,9 +143,9 @@ describe("scenario: secondary-trading", function () {
     ]);
   });
 
-  it("refuses the replayed signatures: Peak's nonce 0 is used, the engine expects 1", function () {
+  it("refuses the replayed signatures: the trade's record already says Settled (status 4)", function () {
     const replay = run.steps[9];
-    expect(replay.reason).to.equal("InvalidAccountNonce(Peak Asset Management, 1)");
+    expect(replay.reason).to.match(/^TradeInWrongStatus\(0x[0-9a-f]{64}, 4\)$/);
     expect(replay.changes).to.deep.equal([]);
     expect(replay.transactions).to.deep.equal([]);
   });
