@@ -5,13 +5,14 @@ import type { HongKongLedger } from "../ledger/deploy.js";
 import { HKD } from "../ledger/hong-kong.js";
 import { formatMoney, parseMoney } from "../format/money.js";
 import type { AddressBook } from "./address-book.js";
-import { describeLogs } from "./events.js";
+import { decodeLogs, describeLogs, type DecodedEvent } from "./events.js";
 
-/** A transaction a step sent, with its gas and its events in words. */
+/** A transaction a step sent, with its gas, its decoded events, and the same events in words. */
 export interface SentTransaction {
   readonly label: string;
   readonly hash: string;
   readonly gasUsed: bigint;
+  readonly decoded: readonly DecodedEvent[];
   readonly events: readonly string[];
 }
 
@@ -39,7 +40,13 @@ export class ScenarioContext {
   async send(label: string, tx: Promise<ContractTransactionResponse>): Promise<ContractTransactionReceipt> {
     const receipt = await (await tx).wait();
     if (receipt === null) throw new Error(`no receipt for "${label}"`);
-    this.sent.push({ label, hash: receipt.hash, gasUsed: receipt.gasUsed, events: describeLogs(receipt.logs, this.book) });
+    this.sent.push({
+      label,
+      hash: receipt.hash,
+      gasUsed: receipt.gasUsed,
+      decoded: decodeLogs(receipt.logs, this.book),
+      events: describeLogs(receipt.logs, this.book),
+    });
     return receipt;
   }
 
@@ -50,7 +57,7 @@ export class ScenarioContext {
   async record(label: string, hash: string, provider: Provider): Promise<void> {
     const receipt = await provider.getTransactionReceipt(hash);
     if (receipt === null) throw new Error(`no receipt for "${label}" (${hash})`);
-    this.sent.push({ label, hash, gasUsed: receipt.gasUsed, events: describeLogs(receipt.logs, this.book) });
+    this.sent.push({ label, hash, gasUsed: receipt.gasUsed, decoded: decodeLogs(receipt.logs, this.book), events: describeLogs(receipt.logs, this.book) });
   }
 
   /** The latest block's time (unix seconds). */

@@ -108,23 +108,52 @@ const FORMATTERS: Record<string, Formatter> = {
   RoleGranted: () => null,
 };
 
+/** One event as data: the emitting contract's name and address, the event's name and its arguments as strings (amounts in minor units). */
+export interface DecodedEvent {
+  readonly contract: string;
+  readonly address: string;
+  readonly name: string;
+  readonly args: Readonly<Record<string, string>>;
+}
+
+/** `log` parsed with the interface of the book's contract at its address, or null. */
+function parseLog(log: Log, book: AddressBook): { label: string; parsed: LogDescription } | null {
+  const contract = book.contracts.find((c) => c.address.toLowerCase() === log.address.toLowerCase());
+  if (contract === undefined) return null;
+  try {
+    const parsed = contract.iface.parseLog({ topics: [...log.topics], data: log.data });
+    return parsed === null ? null : { label: contract.label, parsed };
+  } catch {
+    return null;
+  }
+}
+
+/** The events of `logs` the book's contracts emitted, as data. */
+export function decodeLogs(logs: readonly Log[], book: AddressBook): DecodedEvent[] {
+  const events: DecodedEvent[] = [];
+  for (const log of logs) {
+    const hit = parseLog(log, book);
+    if (hit === null) continue;
+    const args: Record<string, string> = {};
+    hit.parsed.fragment.inputs.forEach((input, i) => {
+      args[input.name] = String(hit.parsed.args[i]);
+    });
+    events.push({ contract: hit.label, address: log.address, name: hit.parsed.name, args });
+  }
+  return events;
+}
+
 /** The events of `logs`, decoded with the book's interfaces, in words. */
 export function describeLogs(logs: readonly Log[], book: AddressBook): string[] {
   const lines: string[] = [];
   for (const log of logs) {
-    const contract = book.contracts.find((c) => c.address.toLowerCase() === log.address.toLowerCase());
-    if (contract === undefined) continue;
-    let parsed: LogDescription | null = null;
-    try {
-      parsed = contract.iface.parseLog({ topics: [...log.topics], data: log.data });
-    } catch {
-      parsed = null;
-    }
-    if (parsed === null) continue;
+    const hit = parseLog(log, book);
+    if (hit === null) continue;
+    const parsed = hit.parsed;
     const formatter = FORMATTERS[parsed.name];
     const line =
       formatter === undefined
-        ? `${contract.label}: ${parsed.name}(${parsed.args.map((v) => String(v)).join(", ")})`
+        ? `${hit.label}: ${parsed.name}(${parsed.args.map((v) => String(v)).join(", ")})`
         : formatter(parsed.args, book, log.address);
     if (line !== null) lines.push(line);
   }

@@ -1,6 +1,6 @@
 import { id, isError, ZeroHash, type ErrorDescription, type Result } from "ethers";
 
-import { FAILURE_REASON, iso20022Status } from "../settlement/trade.js";
+import { FAILURE_REASON, iso20022Status, REASON_CODE, type ReasonCode } from "../settlement/trade.js";
 import type { AddressBook } from "./address-book.js";
 
 const LEGS = ["asset", "cash", "interbank"] as const;
@@ -73,6 +73,41 @@ export function describeRevert(data: string | undefined, book: AddressBook): str
     } leg: ${book.label(token)} refused with ${inner}`;
   }
   return plain(parsed, book);
+}
+
+/**
+ * A refusal by the chain, as data: the custom error's name and arguments (addresses as they are),
+ * and for `SettlementLegFailed` the leg, the token, the reason code and the token's own error name.
+ */
+export interface Refusal {
+  readonly error: string;
+  readonly args: readonly string[];
+  readonly leg?: (typeof LEGS)[number];
+  readonly token?: string;
+  readonly reason?: ReasonCode;
+  readonly tokenError?: string;
+}
+
+/** The refusal `error` carries, decoded with the book's interfaces; undefined if it is no known revert. */
+export function decodeRefusal(error: unknown, book: AddressBook): Refusal | undefined {
+  let data = revertDataOf(error);
+  if (data === undefined && isError(error, "CALL_EXCEPTION")) data = error.data ?? undefined;
+  if (data === undefined || data === "0x") return undefined;
+  const parsed = decode(data, book);
+  if (parsed === null) return undefined;
+  const args = (parsed.args as Result).map((v) => String(v));
+  if (parsed.name !== "SettlementLegFailed") return { error: parsed.name, args };
+  const [reason, leg, token, tokenError] = parsed.args as unknown as [bigint, bigint, string, string];
+  const code = REASON_CODE[FAILURE_REASON[Number(reason)] ?? "TokenRejected"];
+  const inner = tokenError === "0x" ? undefined : decode(tokenError, book);
+  return {
+    error: parsed.name,
+    args,
+    leg: LEGS[Number(leg)],
+    token,
+    ...(code === "" ? {} : { reason: code }),
+    ...(inner === null || inner === undefined ? {} : { tokenError: inner.name }),
+  };
 }
 
 /** The decoded reason of `error` if it is a revert; its message otherwise. */

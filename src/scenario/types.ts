@@ -1,15 +1,43 @@
 import type { HongKongLedger, LedgerConnection } from "../ledger/deploy.js";
 import type { ScenarioContext } from "./context.js";
 
+import type { ReasonCode } from "../settlement/trade.js";
+
 /**
- * How a step is meant to end.
- * - `"success"` (default): the action completes; any balance may move.
- * - `"revert"`: an expected failure shown to prove atomicity: the action must be refused by the
- *   chain, and no balance may move.
- * - `"no-balance-change"`: the action completes (e.g. a settlement attempt recorded as failed on
- *   chain), but no balance may move.
+ * An expected failure shown to prove atomicity: the chain must refuse the action with exactly this
+ * custom error (and, for `SettlementLegFailed`, this reason code and token error), and no balance may
+ * move. Any other error — another revert, a bug in the step — fails the run, naming both.
+ * @example { revert: "SettlementLegFailed", reason: "MONY", tokenError: "ERC20InsufficientBalance" }
  */
-export type StepExpectation = "success" | "revert" | "no-balance-change";
+export interface ExpectedRefusal {
+  readonly revert: string;
+  readonly reason?: ReasonCode;
+  readonly tokenError?: string;
+}
+
+/**
+ * The action completes but no balance may move, and one of its transactions must emit `event` (with
+ * `reason` as its ISO 20022 or sandbox reason code, for events that carry a `FailureReason`), e.g. a
+ * settlement attempt recorded on chain as failed.
+ * @example { noBalanceChange: "TradeSettlementFailed", reason: "LACK" }
+ */
+export interface ExpectedNoBalanceChange {
+  readonly noBalanceChange: string;
+  readonly reason?: ReasonCode;
+}
+
+/** How a step is meant to end: `"success"` (default: the action completes, any balance may move) or one of the above. */
+export type StepExpectation = "success" | ExpectedRefusal | ExpectedNoBalanceChange;
+
+/** Whether `expect` is an expected refusal. */
+export function isRefusal(expect: StepExpectation | undefined): expect is ExpectedRefusal {
+  return typeof expect === "object" && "revert" in expect;
+}
+
+/** Whether `expect` is an expected outcome with no balance change. */
+export function isNoBalanceChange(expect: StepExpectation | undefined): expect is ExpectedNoBalanceChange {
+  return typeof expect === "object" && "noBalanceChange" in expect;
+}
 
 /** One step of a scenario: a one-line narrative and the action that makes it happen. */
 export interface Step {

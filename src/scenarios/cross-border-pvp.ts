@@ -84,7 +84,7 @@ export default defineScenario<CrossBorderLedger>({
       },
       {
         title: "The same quote is used again: refused, a quote settles once",
-        expect: "revert",
+        expect: { revert: "FxQuoteNonceUsed" },
         action: async (ctx) => {
           await ctx.send(
             "settleFx() with a used quote",
@@ -94,7 +94,7 @@ export default defineScenario<CrossBorderLedger>({
       },
       {
         title: "Another client takes a quote made to Harbour Bank: refused, a quote names its taker",
-        expect: "revert",
+        expect: { revert: "FxQuoteNotForCaller" },
         action: async (ctx) => {
           const q = await quote(ctx, ledger, "THB", "harbourBank");
           await ctx.send(
@@ -128,7 +128,7 @@ export default defineScenario<CrossBorderLedger>({
       },
       {
         title: "A stale quote: eleven minutes after it was given, it is refused",
-        expect: "revert",
+        expect: { revert: "FxQuoteExpired" },
         action: async (ctx) => {
           const q = await quote(ctx, ledger, "THB", "harbourBank");
           await ctx.travelTo(q.quote.expiry + 60n);
@@ -140,7 +140,7 @@ export default defineScenario<CrossBorderLedger>({
       },
       {
         title: "The dealer is short of THB: HKD 50,000,000.00 would need THB 228,060,000.00; refused, and Harbour Bank's HKD does not move",
-        expect: "revert",
+        expect: { revert: "SettlementLegFailed", reason: "MONY", tokenError: "ERC20InsufficientBalance" },
         action: async (ctx) => {
           const q = await quote(ctx, ledger, "THB", "harbourBank");
           await ctx.send(
@@ -151,7 +151,7 @@ export default defineScenario<CrossBorderLedger>({
       },
       {
         title: "The beneficiary is not a customer of the receiving bank: Chao Phraya Bank may credit only its own customers; refused",
-        expect: "revert",
+        expect: { revert: "SettlementLegFailed", reason: "XELG", tokenError: "NotCustomerOfBank" },
         action: async (ctx) => {
           const q = await quote(ctx, ledger, "THB", "peakAsset");
           await ctx.send("Peak authorises this payment on hbHKD", ledger.deposits.harbourBank.connect(P.peakAsset.signer).approve(engine.target as string, FX.customerToCustomer));
@@ -163,7 +163,7 @@ export default defineScenario<CrossBorderLedger>({
       },
       {
         title: "The Bank of Thailand pauses wTHB: no PvP into THB can settle; refused",
-        expect: "revert",
+        expect: { revert: "SettlementLegFailed", reason: "XPAU", tokenError: "EnforcedPause" },
         action: async (ctx) => {
           await ctx.send("Bank of Thailand pauses wTHB", ledger.wTHB.pause());
           const q = await quote(ctx, ledger, "THB", "harbourBank");

@@ -155,7 +155,7 @@ export default defineScenario<CrossChainLedger>({
       },
       {
         title: "A lock with too short a time lock (five minutes) is refused by the escrow",
-        expect: "revert",
+        expect: { revert: "TimelockTooShort" },
         action: async (ctx) => {
           const now = BigInt((await hkProvider.getBlock("latest"))?.timestamp ?? 0);
           await ctx.send("Harbour Bank approves the escrow for this lock", ledger.bond.connect(P.harbourBank.signer).approve(chains.hk.htlc.target as string, 1n));
@@ -228,7 +228,7 @@ export default defineScenario<CrossChainLedger>({
       {
         title: "Half an hour before the bond's first coupon record date, Harbour Bank offers 10 units for THB: a two-hour lock would hold the bond over the record date, so the coordinator refuses to lock and the escrow refuses the lock too",
         detail: "Over a record date the escrow would be the holder of record and the coupon would be stranded; over maturity the lock could be neither claimed nor refunded.",
-        expect: "revert",
+        expect: { revert: "LockSpansEntitlementDate" },
         action: async (ctx) => {
           const recordDate = await ledger.bond.recordDate(0);
           const now = BigInt((await hkProvider.getBlock("latest"))?.timestamp ?? 0);

@@ -50,18 +50,18 @@ export default defineScenario({
       },
       {
         title: "Insufficient cash (MONY): Peak Asset Management agrees to buy 2,500 units for HKD 125,025,000.00 but holds HKD 120,000,000.00",
-        expect: "revert",
+        expect: { revert: "SettlementLegFailed", reason: "MONY", tokenError: "ERC20InsufficientBalance" },
         action: async (ctx) => settleSignedBySeller(ctx, await trade(ctx, "harbourBank", "peakAsset", 2_500n), "peakAsset", "harbourBank"),
       },
       {
         title: "Insufficient securities (LACK): Kowloon Dealer sells 150 units but holds 100",
-        expect: "revert",
+        expect: { revert: "SettlementLegFailed", reason: "LACK", tokenError: "ERC20InsufficientBalance" },
         action: async (ctx) => settleSignedBySeller(ctx, await trade(ctx, "kowloonDealer", "tsingYiInsurance", 150n), "tsingYiInsurance", "kowloonDealer"),
       },
       {
         title: "The same shortfall through instruction matching: the match is kept, the trade is recorded PENF/LACK",
         detail: "On the instruction path a failed attempt does not revert: the trade stays on chain as Failed with its reason, to be retried.",
-        expect: "no-balance-change",
+        expect: { noBalanceChange: "TradeSettlementFailed", reason: "LACK" },
         action: async (ctx) => {
           const t = await trade(ctx, "kowloonDealer", "tsingYiInsurance", 150n);
           await ctx.send("Kowloon Dealer instructs", engine.connect(P.kowloonDealer.signer).instruct(t));
@@ -73,7 +73,7 @@ export default defineScenario({
       },
       {
         title: "Ineligible buyer: Lantau Pension Fund's KYC lapses, and its purchase of 10 units is refused",
-        expect: "revert",
+        expect: { revert: "SettlementLegFailed", reason: "XELG", tokenError: "ParticipantKycExpired" },
         action: async (ctx) => {
           const now = await ctx.now();
           const lapse = now + 60n;
@@ -91,7 +91,7 @@ export default defineScenario({
       },
       {
         title: "Frozen account (BLOC): the registrar freezes Kowloon Dealer's bond account; its sale of 10 units is refused",
-        expect: "revert",
+        expect: { revert: "SettlementLegFailed", reason: "BLOC", tokenError: "AccountFrozen" },
         action: async (ctx) => {
           await ctx.send("registrar freezes Kowloon Dealer on the bond", bond.connect(P.hkma.signer).setFrozen(P.kowloonDealer.address, true));
           await settleSignedBySeller(ctx, await trade(ctx, "kowloonDealer", "peakAsset", 10n), "peakAsset", "kowloonDealer");
@@ -105,7 +105,7 @@ export default defineScenario({
       },
       {
         title: "Paused bond: the registrar pauses the bond; a sale of 10 units is refused",
-        expect: "revert",
+        expect: { revert: "SettlementLegFailed", reason: "XPAU", tokenError: "EnforcedPause" },
         action: async (ctx) => {
           await ctx.send("registrar pauses the bond", bond.connect(P.hkma.signer).pause());
           await settleSignedBySeller(ctx, await trade(ctx, "kowloonDealer", "peakAsset", 10n), "peakAsset", "kowloonDealer");
@@ -128,7 +128,7 @@ export default defineScenario({
       },
       {
         title: "Expired instruction: nobody settles it in time; past its expiry, a settlement attempt records it Expired (CAND/CANS)",
-        expect: "no-balance-change",
+        expect: { noBalanceChange: "TradeExpiredUnsettled" },
         action: async (ctx) => {
           await ctx.travelTo(expiring.expiry + 1n);
           await ctx.send("settle() after expiry", engine.settle(expiring));
@@ -139,7 +139,7 @@ export default defineScenario({
       },
       {
         title: "Instructing an expired trade is refused",
-        expect: "revert",
+        expect: { revert: "TradeExpired" },
         action: async (ctx) => {
           await ctx.send("instruct() after expiry", engine.connect(P.kowloonDealer.signer).instruct({ ...expiring, tradeRef: encodeBytes32String("ATOM-EXP-2") }));
         },

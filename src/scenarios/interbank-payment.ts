@@ -66,7 +66,7 @@ export default defineScenario({
       {
         title: "Tsing Yi Insurance tries to pay Lantau Pension Fund in Harbour Bank deposits — Lantau banks at Lion Rock, not Harbour",
         detail: "Deposit tokens never cross banks: Harbour Bank may credit only its own customers.",
-        expect: "revert",
+        expect: { revert: "SettlementLegFailed", reason: "XELG", tokenError: "NotCustomerOfBank" },
         action: async (ctx) => {
           await ctx.send(
             "pay() to a non-customer",
@@ -84,7 +84,7 @@ export default defineScenario({
       {
         title: "Lantau Pension Fund pays Tsing Yi Insurance HKD 10,000,000.00, but Lion Rock Bank lacks the wCBDC to settle the interbank leg",
         detail: "Lantau has the deposits; its bank cannot pay Victoria. The burn of Lantau's deposits is undone with everything else.",
-        expect: "revert",
+        expect: { revert: "SettlementLegFailed", reason: "MONY", tokenError: "ERC20InsufficientBalance" },
         action: async (ctx) => {
           await ctx.send(
             "pay() across banks",
@@ -94,7 +94,7 @@ export default defineScenario({
       },
       {
         title: "HKMA pauses wHKD: no interbank payment can settle while central-bank money is paused",
-        expect: "revert",
+        expect: { revert: "SettlementLegFailed", reason: "XPAU", tokenError: "EnforcedPause" },
         action: async (ctx) => {
           await ctx.send("HKMA pauses wHKD", wcbdc.pause());
           await ctx.send(

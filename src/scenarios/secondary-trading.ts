@@ -74,7 +74,7 @@ export default defineScenario({
       },
       {
         title: "Someone submits the same signed orders again: refused, the trade has settled and a trade settles once",
-        expect: "revert",
+        expect: { revert: "TradeInWrongStatus" },
         action: async (ctx) => {
           await ctx.send("replay of the signed orders", engine.settleSigned(signedTrade, ...signedArgs));
         },
@@ -82,7 +82,7 @@ export default defineScenario({
       {
         title: "Tsing Yi and Kowloon Dealer instruct 30 units at different prices: the instructions do not match",
         detail: "Only identical instructions match; each stays Pending (NMAT). The amounts differ: DMON.",
-        expect: "no-balance-change",
+        expect: { noBalanceChange: "TradeCancelled" },
         action: async (ctx) => {
           const now = await ctx.now();
           const buy = bondTrade(ledger, "SEC-005", "kowloonDealer", "tsingYiInsurance", 30n, 5_000_000n, now);

@@ -56,6 +56,27 @@ export const FAILURE_REASON = [
 ] as const;
 export type FailureReasonName = (typeof FAILURE_REASON)[number];
 
+/**
+ * The four-letter reason code of each failure reason: ISO 20022 where it has one (LACK insufficient
+ * securities, MONY insufficient money, BLOC account blocked, CANS cancelled by the system); where it
+ * has none, the sandbox's own code, starting with X so it can never be mistaken for an ISO one:
+ * XAPP no authorisation (allowance), XELG party not eligible, XPAU token paused, XREJ token
+ * rejected, XMAT asset matured.
+ */
+export const REASON_CODE = {
+  None: "",
+  InsufficientSecurities: "LACK",
+  InsufficientCash: "MONY",
+  MissingApproval: "XAPP",
+  NotEligible: "XELG",
+  AccountFrozen: "BLOC",
+  Paused: "XPAU",
+  Expired: "CANS",
+  TokenRejected: "XREJ",
+  Matured: "XMAT",
+} as const satisfies Record<FailureReasonName, string>;
+export type ReasonCode = Exclude<(typeof REASON_CODE)[FailureReasonName], "">;
+
 /** The engine's status as ISO 20022 status and reason codes (sese.024), for reports. */
 export function iso20022Status(status: TradeStatusName, reason: FailureReasonName): string {
   const reasonCode: Record<FailureReasonName, string> = {

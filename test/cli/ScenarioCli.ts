@@ -1,4 +1,6 @@
 import { expect } from "chai";
+
+import { isRefusal } from "../../src/scenario/types.js";
 import hre, { network } from "hardhat";
 
 import { SCENARIO_HELP } from "../../src/cli/args.js";
@@ -280,7 +282,7 @@ describe("npm run scenario (scripts/scenario.ts)", function () {
       for (const [i, step] of steps.entries()) {
         const lines = [`Step ${i + 1}/${steps.length}  ${step.title}`];
         if (step.detail !== undefined) lines.push(`  ${step.detail}`);
-        if (step.expect === "revert") lines.push("  (this step is meant to be refused, to show that nothing moves)");
+        if (isRefusal(step.expect)) lines.push("  (this step is meant to be refused, to show that nothing moves)");
         expect(stdout).to.include(`\n${withoutDates(lines.join("\n"))}\n${PROMPT}\n`);
       }
       // ...and a result: its transactions with gas, and the balances before → after.

@@ -6,8 +6,8 @@ import { renderCliError, StepFailedError } from "../../src/cli/errors.js";
 import { deployHongKongLedger, type HongKongLedger } from "../../src/ledger/deploy.js";
 import { toScenarioJson } from "../../src/scenario/present/json.js";
 import { renderStepResult, renderSummary } from "../../src/scenario/present/terminal.js";
-import { runScenario, type RunHooks, type ScenarioRun } from "../../src/scenario/runner.js";
-import { defineScenario, type Step } from "../../src/scenario/types.js";
+import { judge, runScenario, type RunHooks, type ScenarioRun, type StepOutcome } from "../../src/scenario/runner.js";
+import { defineScenario, type ExpectedRefusal, type Step } from "../../src/scenario/types.js";
 
 /**
  * The scenario runner on inline scenarios: how it judges each step (ok, expected failure, failed),
@@ -23,6 +23,8 @@ async function deployedLedger(): Promise<HongKongLedger> {
 const loadLedger = (): Promise<HongKongLedger> => connection.networkHelpers.loadFixture(deployedLedger);
 
 const CENTRAL_BANK_ROLE = "CENTRAL_BANK_ROLE"; // reports name roles instead of printing their hash
+/** What a stranger's mint is refused with. */
+const UNAUTHORIZED: ExpectedRefusal = { revert: "AccessControlUnauthorizedAccount" };
 const HKD_1000 = 100_000n;
 
 /** HKMA credits Harbour Bank with HKD 1,000.00 of wCBDC. */
@@ -156,10 +158,10 @@ describe("runScenario", function () {
       const ledger = await loadLedger();
       const { run: result } = await run(ledger, [
         creditHarbour,
-        strangerMints("revert"),
+        strangerMints(UNAUTHORIZED),
         {
           title: "Harbour Bank tries to pay Victoria Bank more wCBDC than it holds",
-          expect: "revert",
+          expect: { revert: "ERC20InsufficientBalance" },
           action: async (ctx) => {
             const { harbourBank, victoriaBank } = ctx.ledger.participants;
             await ctx.send("transfer 2,000.00 wHKD", ctx.ledger.wcbdc.connect(harbourBank.signer).transfer(victoriaBank.address, 2n * HKD_1000));
@@ -167,7 +169,7 @@ describe("runScenario", function () {
         },
         {
           title: "Harbour Bank authorises the engine: recorded on chain, no balance moves",
-          expect: "no-balance-change",
+          expect: { noBalanceChange: "Approval" },
           action: async (ctx) => {
             const { harbourBank } = ctx.ledger.participants;
             await ctx.send("approve", ctx.ledger.wcbdc.connect(harbourBank.signer).approve(ctx.ledger.engine.target as string, MaxUint256));
@@ -194,10 +196,13 @@ describe("runScenario", function () {
 
     it("an expected refusal that goes through fails the run", async function () {
       const ledger = await loadLedger();
-      const { run: result } = await run(ledger, [{ ...creditHarbour, expect: "revert" }, creditHarbour]);
+      const { run: result } = await run(ledger, [{ ...creditHarbour, expect: UNAUTHORIZED }, creditHarbour]);
       expect(result.ok).to.equal(false);
       expect(result.steps).to.have.length(1);
-      expect(result.steps[0]).to.include({ status: "failed", reason: "expected the chain to refuse this step, but it went through" });
+      expect(result.steps[0]).to.include({
+        status: "failed",
+        reason: "expected the chain to refuse this step with AccessControlUnauthorizedAccount, but it went through",
+      });
       expect(result.steps[0].changes).to.have.length(1);
     });
 
@@ -206,7 +211,7 @@ describe("runScenario", function () {
       const { run: result } = await run(ledger, [
         {
           title: "HKMA credits Harbour Bank, then Kowloon Dealer tries to mint",
-          expect: "revert",
+          expect: UNAUTHORIZED,
           action: async (ctx) => {
             await creditHarbour.action(ctx);
             await strangerMints().action(ctx);
@@ -223,16 +228,64 @@ describe("runScenario", function () {
 
     it("a no-balance-change step that moves a balance fails the run", async function () {
       const ledger = await loadLedger();
-      const { run: result } = await run(ledger, [{ ...creditHarbour, expect: "no-balance-change" }]);
+      const { run: result } = await run(ledger, [{ ...creditHarbour, expect: { noBalanceChange: "Transfer" } }]);
       expect(result.ok).to.equal(false);
       expect(result.steps[0]).to.include({ status: "failed", reason: "expected no balance to move, but some did" });
     });
 
     it("a no-balance-change step that reverts fails the run with the decoded reason", async function () {
       const ledger = await loadLedger();
-      const { run: result } = await run(ledger, [strangerMints("no-balance-change")]);
+      const { run: result } = await run(ledger, [strangerMints({ noBalanceChange: "Transfer" })]);
       expect(result.ok).to.equal(false);
       expect(result.steps[0]).to.include({ status: "failed", reason: `AccessControlUnauthorizedAccount(Kowloon Dealer, ${CENTRAL_BANK_ROLE})` });
+    });
+
+    it("an expected refusal refused with another error fails the run, naming both", async function () {
+      const ledger = await loadLedger();
+      const { run: result } = await run(ledger, [strangerMints({ revert: "SettlementLegFailed", reason: "MONY" })]);
+      expect(result.ok).to.equal(false);
+      expect(result.steps[0]).to.include({
+        status: "failed",
+        reason: `expected a refusal with SettlementLegFailed (reason MONY), but it was refused with AccessControlUnauthorizedAccount: AccessControlUnauthorizedAccount(Kowloon Dealer, ${CENTRAL_BANK_ROLE})`,
+      });
+    });
+
+    it("an expected refusal whose step throws a bug instead (a TypeError) fails the run: it is not refused as expected", async function () {
+      const ledger = await loadLedger();
+      const { run: result } = await run(ledger, [
+        {
+          title: "A step meant to be refused, with a bug in it",
+          expect: UNAUTHORIZED,
+          action: async () => {
+            throw new TypeError("cannot read properties of undefined (reading 'signer')");
+          },
+        },
+      ]);
+      expect(result.ok).to.equal(false);
+      expect(result.steps[0]).to.include({
+        status: "failed",
+        reason:
+          "expected the chain to refuse this step with AccessControlUnauthorizedAccount, but the step failed with: cannot read properties of undefined (reading 'signer')",
+      });
+    });
+
+    it("a no-balance-change step that does not emit the event it names fails the run, listing what it emitted", async function () {
+      const ledger = await loadLedger();
+      const { run: result } = await run(ledger, [
+        {
+          title: "Harbour Bank authorises the engine",
+          expect: { noBalanceChange: "TradeSettlementFailed", reason: "LACK" },
+          action: async (ctx) => {
+            const { harbourBank } = ctx.ledger.participants;
+            await ctx.send("approve", ctx.ledger.wcbdc.connect(harbourBank.signer).approve(ctx.ledger.engine.target as string, 1n));
+          },
+        },
+      ]);
+      expect(result.ok).to.equal(false);
+      expect(result.steps[0]).to.include({
+        status: "failed",
+        reason: "expected event TradeSettlementFailed with reason LACK, but the step emitted Approval",
+      });
     });
 
     it("a check that does not hold fails the step with its message", async function () {
@@ -283,5 +336,75 @@ describe("runScenario", function () {
         "  no balance moved",
       ]);
     });
+  });
+});
+
+/** `judge` on its own: no chain, no ledger; the verdict of every kind of step outcome. */
+describe("judge", function () {
+  const outcome = (expect: StepOutcome["expect"], over: Partial<StepOutcome> = {}): StepOutcome => ({
+    index: 0,
+    title: "a step",
+    expect,
+    transactions: [],
+    notes: [],
+    changes: [],
+    ...over,
+  });
+  const moved = { changes: [{ holder: "0x1", token: { symbol: "wHKD" }, before: 0n, after: 1n }] } as unknown as Partial<StepOutcome>;
+  const legFailed = (reason: "MONY" | "LACK", tokenError: string) => ({
+    text: `PENF/${reason} on the cash leg`,
+    refusal: { error: "SettlementLegFailed", args: [], reason, tokenError },
+  });
+  const failedTx = (reason: string) => ({
+    transactions: [
+      {
+        label: "instruct",
+        hash: "0x",
+        gasUsed: 1n,
+        events: [],
+        decoded: [{ contract: "settlement engine", address: "0x2", name: "TradeSettlementFailed", args: { tradeId: "0x3", reason, tokenError: "0x" } }],
+      },
+    ],
+  });
+
+  it("success: ok when nothing failed, failed with the error's text otherwise", function () {
+    expect(judge(outcome("success"), undefined).status).to.equal("ok");
+    expect(judge(outcome("success"), { text: "boom" })).to.include({ status: "failed", reason: "boom" });
+  });
+
+  it("an expected refusal matches on the error name, then the reason code and the token's error when stated", function () {
+    const expectMony: ExpectedRefusal = { revert: "SettlementLegFailed", reason: "MONY", tokenError: "ERC20InsufficientBalance" };
+    expect(judge(outcome(expectMony), legFailed("MONY", "ERC20InsufficientBalance"))).to.include({ status: "expected-failure", reason: "PENF/MONY on the cash leg" });
+    expect(judge(outcome(expectMony), legFailed("LACK", "ERC20InsufficientBalance"))).to.include({
+      status: "failed",
+      reason:
+        "expected a refusal with SettlementLegFailed (reason MONY, token error ERC20InsufficientBalance), but it was refused with SettlementLegFailed (reason LACK, token error ERC20InsufficientBalance): PENF/LACK on the cash leg",
+    });
+    expect(judge(outcome(expectMony), legFailed("MONY", "EnforcedPause")).status).to.equal("failed");
+    // Only the name stated: any reason passes.
+    expect(judge(outcome({ revert: "SettlementLegFailed" }), legFailed("LACK", "AccountFrozen")).status).to.equal("expected-failure");
+  });
+
+  it("an expected refusal fails when the step went through, threw something that is no refusal, or moved a balance", function () {
+    const e: ExpectedRefusal = { revert: "TimelockTooShort" };
+    expect(judge(outcome(e), undefined).reason).to.equal("expected the chain to refuse this step with TimelockTooShort, but it went through");
+    expect(judge(outcome(e), { text: "x is not a function" }).reason).to.equal(
+      "expected the chain to refuse this step with TimelockTooShort, but the step failed with: x is not a function",
+    );
+    expect(judge(outcome(e, moved), { text: "TimelockTooShort(1, 2)", refusal: { error: "TimelockTooShort", args: ["1", "2"] } })).to.include({
+      status: "failed",
+      reason: "refused (TimelockTooShort(1, 2)) but balances moved",
+    });
+  });
+
+  it("a no-balance-change step needs its event (and reason code) and no move", function () {
+    const e = { noBalanceChange: "TradeSettlementFailed", reason: "LACK" } as const;
+    expect(judge(outcome(e, failedTx("1")), undefined).status).to.equal("expected-failure"); // 1 = InsufficientSecurities = LACK
+    expect(judge(outcome(e, failedTx("2")), undefined).reason).to.equal(
+      "expected event TradeSettlementFailed with reason LACK, but the step emitted TradeSettlementFailed",
+    );
+    expect(judge(outcome(e), undefined).reason).to.equal("expected event TradeSettlementFailed with reason LACK, but the step emitted none");
+    expect(judge(outcome(e, { ...failedTx("1"), ...moved }), undefined).reason).to.equal("expected no balance to move, but some did");
+    expect(judge(outcome(e, failedTx("1")), { text: "reverted" })).to.include({ status: "failed", reason: "reverted" });
   });
 });

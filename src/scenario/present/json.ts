@@ -1,4 +1,5 @@
 import type { ScenarioRun } from "../runner.js";
+import type { StepExpectation } from "../types.js";
 
 /** The `--json` document: one object, every amount as a string of minor units. */
 export interface ScenarioJson {
@@ -9,6 +10,8 @@ export interface ScenarioJson {
   readonly ok: boolean;
   readonly steps: readonly {
     readonly title: string;
+    /** What the step was meant to do: "success", or the refusal or event it had to produce. */
+    readonly expect: StepExpectation;
     readonly status: string;
     readonly reason?: string;
     readonly txs: readonly { readonly label: string; readonly hash: string; readonly gasUsed: number; readonly events: readonly string[] }[];
@@ -37,6 +40,7 @@ export function toScenarioJson(run: ScenarioRun, networkName: string): ScenarioJ
     ok: run.ok,
     steps: run.steps.map((s) => ({
       title: s.title,
+      expect: s.expect,
       status: s.status,
       ...(s.reason === undefined ? {} : { reason: s.reason }),
       txs: s.transactions.map((t) => ({ label: t.label, hash: t.hash, gasUsed: Number(t.gasUsed), events: t.events })),

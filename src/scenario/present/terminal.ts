@@ -1,6 +1,6 @@
 import { renderTable } from "../../format/table.js";
 import type { ScenarioRun, StepResult } from "../runner.js";
-import type { Step } from "../types.js";
+import { isNoBalanceChange, isRefusal, type Step } from "../types.js";
 
 /** Events listed per transaction; the rest are counted (the JSON report has them all). */
 const MAX_EVENTS_SHOWN = 8;
@@ -18,7 +18,7 @@ export function renderStepHeading(step: Pick<Step, "title">, index: number, tota
 export function renderStepPreview(step: Step, index: number, total: number): string {
   const lines = [renderStepHeading(step, index, total)];
   if (step.detail !== undefined) lines.push(`  ${step.detail}`);
-  if (step.expect === "revert") lines.push("  (this step is meant to be refused, to show that nothing moves)");
+  if (isRefusal(step.expect)) lines.push("  (this step is meant to be refused, to show that nothing moves)");
   return lines.join("\n");
 }
 
@@ -31,7 +31,7 @@ export function renderStepResult(result: StepResult, run: Pick<ScenarioRun, "boo
       break;
     case "expected-failure":
       lines.push(
-        result.expect === "no-balance-change"
+        isNoBalanceChange(result.expect)
           ? "  ✔ as expected: the attempt is recorded on chain and no balance moved"
           : `  ✔ refused as expected: ${result.reason ?? "reverted"}`,
       );
