@@ -104,9 +104,70 @@ export class LockSpansEntitlementDateError extends Error {
   }
 }
 
+/** What the chains call for next; `decide` computes it, `HtlcCoordinator.step` carries it out. */
+export type Decision =
+  | { readonly kind: "wait"; readonly why: string }
+  | { readonly kind: "unsafe"; readonly why: string }
+  | { readonly kind: "lock"; readonly name: ActionName; readonly side: "initiator" | "responder"; readonly timelock: bigint }
+  | { readonly kind: "refund"; readonly name: ActionName; readonly side: "initiator" | "responder"; readonly lockId: Hex }
+  | { readonly kind: "claim"; readonly name: "initiator claims (reveals the secret)"; readonly by: "initiator"; readonly lockId: Hex }
+  | { readonly kind: "claim"; readonly name: "responder claims with the revealed secret"; readonly by: "responder"; readonly lockId: Hex; readonly preimage: Hex };
+
+/** The shortest time a lock must leave its receiver (HashedTimelock.MIN_TIMELOCK, 10 minutes). */
+const MIN_TIMELOCK = 600n;
+
+/**
+ * The one next action of a deal, from what both chains show — a pure function of the deal's state,
+ * the deal's terms and the parties' conduct, so every case is tested without a chain.
+ * - nothing locked: the initiator locks for `initiatorTimeout`;
+ * - only the initiator's lock: refund it once expired; otherwise the responder locks, ending one
+ *   safety margin earlier — or refuses (`unsafe`) if that leaves less than `MIN_TIMELOCK`;
+ * - both locked: refund whichever lock has expired (responder's first); otherwise the initiator
+ *   claims the responder's lock, revealing the secret;
+ * - the responder's lock claimed: the responder claims the initiator's lock with the revealed
+ *   secret, unless that lock has expired (then it is refunded);
+ * - anything else: wait.
+ */
+export function decide(s: DealState, deal: Deal, conduct: Conduct = {}): Decision {
+  const i = s.initiatorLock;
+  const r = s.responderLock;
+  const refundInitiator = (lockId: Hex): Decision => ({ kind: "refund", name: "initiator's lock refunded", side: "initiator", lockId });
+
+  if (i === undefined) {
+    if (r !== undefined) return { kind: "wait", why: "the responder locked first: not a deal this coordinator starts" };
+    return { kind: "lock", name: "initiator locks", side: "initiator", timelock: s.initiatorNow + deal.initiatorTimeout };
+  }
+  if (r === undefined) {
+    if (i.state !== "Locked") return { kind: "wait", why: `the initiator's lock is ${i.state}` };
+    if (s.initiatorNow >= i.timelock) return refundInitiator(i.lockId);
+    if (conduct.responderLocks === false) return { kind: "wait", why: "the responder does not lock" };
+    const timelock = i.timelock - deal.safetyMargin;
+    if (timelock <= s.responderNow + MIN_TIMELOCK) {
+      return { kind: "unsafe", why: `the initiator's lock ends too soon for a ${deal.safetyMargin}s safety margin; the responder will not lock` };
+    }
+    return { kind: "lock", name: "responder locks", side: "responder", timelock };
+  }
+  if (r.state === "Locked") {
+    if (s.responderNow >= r.timelock) return { kind: "refund", name: "responder's lock refunded", side: "responder", lockId: r.lockId };
+    if (i.state === "Locked" && s.initiatorNow >= i.timelock) return refundInitiator(i.lockId);
+    // Reveal only while the responder can still use the secret on the initiator's chain (the
+    // chains' clocks may differ by more than the margin); otherwise both sides are refunded.
+    if (i.state !== "Locked") return { kind: "wait", why: `the initiator's lock is ${i.state}` };
+    if (conduct.initiatorReveals === false) return { kind: "wait", why: "the initiator does not reveal its secret" };
+    return { kind: "claim", name: "initiator claims (reveals the secret)", by: "initiator", lockId: r.lockId };
+  }
+  if (i.state === "Locked") {
+    if (s.initiatorNow >= i.timelock) return refundInitiator(i.lockId);
+    if (r.state === "Claimed" && r.preimage !== undefined && conduct.responderClaims !== false) {
+      return { kind: "claim", name: "responder claims with the revealed secret", by: "responder", lockId: i.lockId, preimage: r.preimage };
+    }
+  }
+  return { kind: "wait", why: "nothing to do now" };
+}
+
 /**
  * Drives a hashed time-lock DvP/PvP across two chains. It keeps no state of its own: every `step`
- * reads both chains, decides the one next action from what they show, and takes it, so it can be
+ * reads both chains, decides the one next action from what they show (`decide`), and takes it, so it can be
  * stopped and restarted at any point and never acts twice (the escrows refuse a second claim or
  * refund anyway). The secret is re-derived on demand from the initiator's signature over the deal
  * id, so nothing needs storing.
@@ -151,46 +212,34 @@ export class HtlcCoordinator {
     return "in progress";
   }
 
-  /** Takes the one next action the chains call for, or returns undefined when there is none now. */
+  /**
+   * Takes the one next action the chains call for, or returns undefined when there is none now:
+   * read both chains, `decide`, act.
+   */
   async step(): Promise<Action | undefined> {
     const s = await this.state();
+    const decision = decide(s, this.deal, this.conduct);
     const { deal } = this;
-    const i = s.initiatorLock;
-    const r = s.responderLock;
-
-    if (i === undefined) {
-      if (r !== undefined) return undefined; // not ours to start
-      const timelock = s.initiatorNow + deal.initiatorTimeout;
-      return this.lock("initiator locks", this.initiatorChain, deal.initiator, deal.responder, deal.initiatorLeg, s.hashlock, timelock);
+    switch (decision.kind) {
+      case "wait":
+        return undefined;
+      case "unsafe":
+        throw new UnsafeTimelockError(decision.why);
+      case "lock":
+        return decision.side === "initiator"
+          ? this.lock(decision.name, this.initiatorChain, deal.initiator, deal.responder, deal.initiatorLeg, s.hashlock, decision.timelock)
+          : this.lock(decision.name, this.responderChain, deal.responder, deal.initiator, deal.responderLeg, s.hashlock, decision.timelock);
+      case "refund":
+        return decision.side === "initiator"
+          ? this.refund(decision.name, this.initiatorChain, deal.initiator, decision.lockId)
+          : this.refund(decision.name, this.responderChain, deal.responder, decision.lockId);
+      case "claim":
+        // The initiator claims the responder's lock with its secret; the responder claims the
+        // initiator's lock with the secret the initiator revealed.
+        return decision.by === "initiator"
+          ? this.claim(decision.name, this.responderChain, deal.initiator, decision.lockId, await this.secret())
+          : this.claim(decision.name, this.initiatorChain, deal.responder, decision.lockId, decision.preimage);
     }
-    if (r === undefined) {
-      if (i.state !== "Locked") return undefined;
-      if (s.initiatorNow >= i.timelock) return this.refund("initiator's lock refunded", this.initiatorChain, deal.initiator, i.lockId);
-      if (this.conduct.responderLocks === false) return undefined;
-      const timelock = i.timelock - deal.safetyMargin;
-      if (timelock <= s.responderNow + 600n) {
-        throw new UnsafeTimelockError(
-          `the initiator's lock ends too soon for a ${deal.safetyMargin}s safety margin; the responder will not lock`,
-        );
-      }
-      return this.lock("responder locks", this.responderChain, deal.responder, deal.initiator, deal.responderLeg, s.hashlock, timelock);
-    }
-    if (r.state === "Locked") {
-      if (s.responderNow >= r.timelock) return this.refund("responder's lock refunded", this.responderChain, deal.responder, r.lockId);
-      if (i.state === "Locked" && s.initiatorNow >= i.timelock) return this.refund("initiator's lock refunded", this.initiatorChain, deal.initiator, i.lockId);
-      // Reveal only while the responder can still use the secret on the initiator's chain (the
-      // chains' clocks may differ by more than the margin); otherwise both sides are refunded.
-      if (i.state !== "Locked") return undefined;
-      if (this.conduct.initiatorReveals === false) return undefined;
-      return this.claim("initiator claims (reveals the secret)", this.responderChain, deal.initiator, r.lockId, await this.secret());
-    }
-    if (i.state === "Locked") {
-      if (s.initiatorNow >= i.timelock) return this.refund("initiator's lock refunded", this.initiatorChain, deal.initiator, i.lockId);
-      if (r.state === "Claimed" && r.preimage !== undefined && this.conduct.responderClaims !== false) {
-        return this.claim("responder claims with the revealed secret", this.initiatorChain, deal.responder, i.lockId, r.preimage);
-      }
-    }
-    return undefined;
   }
 
   /** Steps until nothing more can be done now; returns the actions taken. */
