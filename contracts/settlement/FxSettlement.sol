@@ -80,9 +80,10 @@ abstract contract FxSettlement is SettlementLegs, EIP712, ReentrancyGuardTransie
     /// @notice Pays `fromAmount` from the caller (in `payerCash`) to the quote's dealer, and has the
     /// dealer pay the converted amount to `beneficiary` (in `beneficiaryCash`), atomically.
     /// @dev Requirements: not paused; the caller is the quote's taker; the dealer's signature verifies;
-    /// the quote is unexpired and unused (its nonce is the dealer's current FX-quote nonce for its key); 0 < `fromAmount` ≤ `maxFromAmount`; `payerCash` settles
-    /// in `fromToken` and `beneficiaryCash` in `toToken`; the dealer approved the engine on `toToken`.
-    /// Reverts `SettlementLegFailed` with the reason, moving nothing, if any leg cannot move.
+    /// the quote is unexpired and unused (its nonce is the dealer's current FX-quote nonce for its key); 0
+    /// < `fromAmount` ≤ `maxFromAmount`; `payerCash` settles in `fromToken` and `beneficiaryCash` in
+    /// `toToken`; the dealer approved the engine on `toToken`. Reverts `SettlementLegFailed` with the
+    /// reason, moving nothing, if any leg cannot move.
     /// @param quote the dealer's quote.
     /// @param signature the dealer's EIP-712 signature over `quote`.
     /// @param fromAmount what the payer pays, in minor units of `fromToken`.

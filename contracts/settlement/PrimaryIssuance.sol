@@ -6,6 +6,7 @@ import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/Reentrancy
 
 import {ITokenErrors} from "../interfaces/ITokenErrors.sol";
 import {LegMovements} from "./LegMovements.sol";
+import {ITransferCompliance} from "../interfaces/ITransferCompliance.sol";
 import {SettlementRegister} from "./SettlementRegister.sol";
 import {FailureReason, Leg} from "./Trade.sol";
 
@@ -26,7 +27,11 @@ import {FailureReason, Leg} from "./Trade.sol";
 ///   HK$50,000 unit for a government bond);
 /// - **multiple price**: each accepted bid pays its own price (the programme's competitive tender
 ///   pays as bid), so no bidder pays more than it offered;
-/// - bids withdrawn or no longer valid when the issuer allots take no part.
+/// - bids withdrawn, rejected by the issuer, or no longer valid when the issuer allots take no part;
+/// - only a participant that may hold both the cash token and the bond can bid (asked of each token's
+///   `checkTransfer` when it bids), at most `MAX_BIDS_PER_BIDDER` bids each; the issuer may reject
+///   any bid before allotment (as the programme reserves the right to), e.g. one whose bidder turns
+///   out unable to pay, which would otherwise fail the whole all-or-nothing allotment.
 /// The result (amount applied, allotted, cut-off price, pro rata ratio, average price accepted,
 /// proceeds) is stored on chain (`tenderResult`) and emitted (`TenderAllotted`).
 /// @dev Consent: a bidder's debit is bound to its own on-chain bids; the issuer is the account the
@@ -38,6 +43,8 @@ import {FailureReason, Leg} from "./Trade.sol";
 contract PrimaryIssuance is LegMovements, ITokenErrors, ReentrancyGuardTransient {
     /// @notice Most bids one tender may hold (keeps allotment far below a block's gas).
     uint256 public constant MAX_BIDS = 50;
+    /// @notice Most bids one bidder may submit to one tender, so no bidder can take every slot.
+    uint256 public constant MAX_BIDS_PER_BIDDER = 5;
     /// @notice Scale of `TenderResult.proRataRatio`: 1e6 = 100%.
     uint256 public constant RATIO_SCALE = 1e6;
 
@@ -68,6 +75,7 @@ contract PrimaryIssuance is LegMovements, ITokenErrors, ReentrancyGuardTransient
         address bidder;
         uint64 validUntil;
         bool withdrawn;
+        bool rejected;
         uint256 units;
         uint256 pricePerUnit;
         uint256 allotted;
@@ -105,6 +113,7 @@ contract PrimaryIssuance is LegMovements, ITokenErrors, ReentrancyGuardTransient
     mapping(bytes32 tenderRef => Tender) private _tenders;
     mapping(bytes32 tenderRef => Bid[]) private _bids;
     mapping(bytes32 tenderRef => TenderResult) private _results;
+    mapping(bytes32 tenderRef => mapping(address bidder => uint256)) private _bidsBy;
 
     /// @notice The caller is not the registered issuer of `bond`.
     error NotBondIssuer(address caller, address bond);
@@ -122,6 +131,10 @@ contract PrimaryIssuance is LegMovements, ITokenErrors, ReentrancyGuardTransient
     error InvalidBid(string term);
     /// @notice The tender already holds `MAX_BIDS` bids.
     error TooManyBids(bytes32 tenderRef, uint256 max);
+    /// @notice `bidder` already submitted `MAX_BIDS_PER_BIDDER` bids to the tender.
+    error TooManyBidsFromBidder(bytes32 tenderRef, address bidder, uint256 max);
+    /// @notice Bid `index` does not exist, or was withdrawn or rejected already.
+    error BidNotLive(bytes32 tenderRef, uint256 index);
     /// @notice Bid `index` of the tender is not the caller's, or does not exist.
     error NotBidder(address caller, bytes32 tenderRef, uint256 index);
 
@@ -138,6 +151,8 @@ contract PrimaryIssuance is LegMovements, ITokenErrors, ReentrancyGuardTransient
     );
     /// @notice `bidder` withdrew bid `index`.
     event BidWithdrawn(bytes32 indexed tenderRef, address indexed bidder, uint256 index);
+    /// @notice The issuer rejected bid `index` of `bidder`: it takes no part in allotment.
+    event BidRejected(bytes32 indexed tenderRef, address indexed bidder, uint256 index);
     /// @notice Bid `index` was allotted `units` and paid `amount` (units × its own price).
     event BondAllotted(
         address indexed bond,
@@ -187,14 +202,21 @@ contract PrimaryIssuance is LegMovements, ITokenErrors, ReentrancyGuardTransient
 
     /// @notice Allots tender `tenderRef` by the rules above and settles every allotment DvP: each
     /// allottee pays its units at its own price to the proceeds account and receives the units.
-    /// @dev Requirements: not paused; the caller is the tender's issuer; it is open and closed to bids.
-    /// Reverts `SettlementLegFailed` (the leg, token and reason), minting and moving nothing, if any
-    /// allottee cannot settle; the issuer may then cancel and open a new tender.
+    /// @dev Requirements: not paused; the bond is still registered with the engine and the caller is
+    /// still its registered issuer (`AssetNotRegistered` / `NotBondIssuer` otherwise); the tender is
+    /// open and closed to bids. Reverts `SettlementLegFailed` (the leg, token and reason), minting and
+    /// moving nothing, if any allottee cannot settle; the issuer may then reject that bid and allot
+    /// again, or cancel.
     /// @param tenderRef the tender.
     /// @return result the announced result.
     function allotTender(bytes32 tenderRef) external nonReentrant whenNotPaused returns (TenderResult memory result) {
         Tender storage tender = _requireOpenTender(tenderRef);
         if (tender.issuer != msg.sender) revert NotBondIssuer(msg.sender, tender.terms.bond);
+        // The register may have changed since the opening: no tender of a deregistered bond, or by an
+        // issuer the registrar replaced, settles.
+        address registeredIssuer = _engine.assetLine(tender.terms.bond).issuer;
+        if (registeredIssuer == address(0)) revert AssetNotRegistered(tender.terms.bond);
+        if (registeredIssuer != msg.sender) revert NotBondIssuer(msg.sender, tender.terms.bond);
         if (block.timestamp < tender.terms.closesAt) revert TenderNotClosed(tenderRef, tender.terms.closesAt);
         tender.state = TenderState.Allotted;
 
@@ -217,6 +239,20 @@ contract PrimaryIssuance is LegMovements, ITokenErrors, ReentrancyGuardTransient
         emit TenderAllotted(tenderRef, tender.terms.bond, result);
     }
 
+    /// @notice Rejects bid `index` of open tender `tenderRef`: it takes no part in allotment.
+    /// @dev Requirements: the caller is the tender's issuer; the tender is open (before or after the
+    /// close); the bid exists and is neither withdrawn nor rejected.
+    /// @param tenderRef the tender.
+    /// @param index the bid.
+    function rejectBid(bytes32 tenderRef, uint256 index) external {
+        Tender storage tender = _requireOpenTender(tenderRef);
+        if (tender.issuer != msg.sender) revert NotBondIssuer(msg.sender, tender.terms.bond);
+        Bid[] storage bids = _bids[tenderRef];
+        if (index >= bids.length || bids[index].withdrawn || bids[index].rejected) revert BidNotLive(tenderRef, index);
+        bids[index].rejected = true;
+        emit BidRejected(tenderRef, bids[index].bidder, index);
+    }
+
     /// @notice Cancels open tender `tenderRef`: nothing is allotted.
     /// @dev Requirements: the caller is the tender's issuer; it is open.
     /// @param tenderRef the tender.
@@ -232,8 +268,10 @@ contract PrimaryIssuance is LegMovements, ITokenErrors, ReentrancyGuardTransient
     /// @notice Bids for `units` of tender `tenderRef` at up to `pricePerUnit`, valid until `validUntil`.
     /// @dev Requirements: not paused; the tender is open and not closed; `units` is a non-zero multiple
     /// of the minimum lot; the price is non-zero; `validUntil` is at or after the close; fewer than
-    /// `MAX_BIDS` bids so far. The caller's consent to pay at most `units × pricePerUnit`; approve the
-    /// engine on the tender's cash token for it.
+    /// `MAX_BIDS` bids so far and fewer than `MAX_BIDS_PER_BIDDER` from the caller; the caller may pay
+    /// in the cash token and hold the bond (each token's `checkTransfer`, reverting with the token's
+    /// own error). The caller's consent to pay at most `units × pricePerUnit`; approve this contract
+    /// on the tender's cash token for it.
     /// @param tenderRef the tender.
     /// @param units units bid for.
     /// @param pricePerUnit the highest price per unit the bidder pays, in minor units.
@@ -253,7 +291,13 @@ contract PrimaryIssuance is LegMovements, ITokenErrors, ReentrancyGuardTransient
         Bid[] storage bids = _bids[tenderRef];
         index = bids.length;
         if (index >= MAX_BIDS) revert TooManyBids(tenderRef, MAX_BIDS);
-        bids.push(Bid(msg.sender, validUntil, false, units, pricePerUnit, 0));
+        if (++_bidsBy[tenderRef][msg.sender] > MAX_BIDS_PER_BIDDER) {
+            revert TooManyBidsFromBidder(tenderRef, msg.sender, MAX_BIDS_PER_BIDDER);
+        }
+        // A bidder that could neither pay nor receive the bond would only block the allotment.
+        ITransferCompliance(tender.cashToken).checkTransfer(msg.sender, tender.terms.proceedsAccount, units * pricePerUnit);
+        ITransferCompliance(tender.terms.bond).checkTransfer(address(0), msg.sender, units);
+        bids.push(Bid(msg.sender, validUntil, false, false, units, pricePerUnit, 0));
         emit BidSubmitted(tenderRef, msg.sender, index, units, pricePerUnit, validUntil);
     }
 
@@ -313,26 +357,24 @@ contract PrimaryIssuance is LegMovements, ITokenErrors, ReentrancyGuardTransient
     function _byPrice(Bid[] storage bids) private view returns (uint256[] memory order) {
         uint256 n = bids.length;
         uint256[] memory prices = new uint256[](n);
-        order = new uint256[](n);
+        uint256[] memory sorted = new uint256[](n);
         uint256 live = 0;
         for (uint256 i = 0; i < n; ++i) {
             Bid storage bid = bids[i];
-            if (bid.withdrawn || bid.validUntil < block.timestamp) continue;
+            if (bid.withdrawn || bid.rejected || bid.validUntil < block.timestamp) continue;
             uint256 price = bid.pricePerUnit;
             uint256 j = live;
             while (j > 0 && prices[j - 1] < price) {
                 prices[j] = prices[j - 1];
-                order[j] = order[j - 1];
+                sorted[j] = sorted[j - 1];
                 --j;
             }
             prices[j] = price;
-            order[j] = i;
+            sorted[j] = i;
             ++live;
         }
-        // Trim to the bids that take part. Safe: `live` ≤ `n`, the array's allocated length.
-        assembly ("memory-safe") {
-            mstore(order, live)
-        }
+        order = new uint256[](live);
+        for (uint256 k = 0; k < live; ++k) order[k] = sorted[k];
     }
 
     /// @dev Writes each bid's allotment (price priority, pro rata at the cut-off in lots, leftover
@@ -354,7 +396,9 @@ contract PrimaryIssuance is LegMovements, ITokenErrors, ReentrancyGuardTransient
             if (remaining != 0) {
                 if (result.highestPrice == 0) result.highestPrice = price;
                 result.cutoffPrice = price;
-                uint256 given = asked <= remaining ? _allotWhole(bids, order, k, end) : _allotProRata(bids, order, k, end, remaining, asked, lot);
+                uint256 given = asked <= remaining
+                    ? _allotWhole(bids, order, k, end)
+                    : _allotProRata(bids, order, k, end, remaining, asked, lot);
                 result.proRataRatio = (given * RATIO_SCALE) / asked;
                 result.unitsAllotted += given;
                 remaining -= given;

@@ -3,14 +3,10 @@ pragma solidity ^0.8.28;
 
 import {IParticipantRegistry} from "../interfaces/IParticipantRegistry.sol";
 import {ITokenizedDeposit} from "../interfaces/ITokenizedDeposit.sol";
+import {ITransferCompliance} from "../interfaces/ITransferCompliance.sol";
 import {LegMovements} from "./LegMovements.sol";
 import {SettlementRegister} from "./SettlementRegister.sol";
 import {FailureReason, Leg, Trade} from "./Trade.sol";
-
-/// @dev The compliance view of a ledger token (`ERC20Compliance.checkTransfer`).
-interface ITransferCompliance {
-    function checkTransfer(address from, address to, uint256 amount) external view;
-}
 
 /// @title Settlement legs: moving tokens, and cash across banks in wCBDC
 /// @notice Every token movement of a settlement goes through `_move`, which reverts with

@@ -33,10 +33,10 @@ abstract contract SignedSettlement is TradeRecords, EIP712, NoncesKeyed, Reentra
     /// @notice Settles `trade` in this transaction from the seller's and the buyer's signed orders.
     /// @dev Requirements: caller is the seller, the buyer or a `SETTLEMENT_AGENT_ROLE` holder; the trade
     /// is due and unexpired, and not settled, cancelled or expired on any path (its record, if any, is
-    /// `Pending`, `Matched` or `Failed`, and becomes `Settled`); each party's nonce is its current one for its key, and is consumed; the
-    /// signature of every party other than the caller verifies over its order. A party that submits
-    /// needs no signature of its own (its signature argument is ignored, its nonce is not). Reverts
-    /// `SettlementLegFailed` with the reason if a leg cannot move.
+    /// `Pending`, `Matched` or `Failed`, and becomes `Settled`); each party's nonce is its current one for
+    /// its key, and is consumed; the signature of every party other than the caller verifies over its
+    /// order. A party that submits needs no signature of its own (its signature argument is ignored, its
+    /// nonce is not). Reverts `SettlementLegFailed` with the reason if a leg cannot move.
     /// @param trade the terms both parties signed.
     /// @param sellerNonce the seller's keyed nonce (key << 64 | sequence).
     /// @param sellerSignature the seller's signature over its order.

@@ -45,14 +45,61 @@ export function parseScenarioArgs(argv: readonly string[], valid: readonly strin
   return { help, scenario, step, json, verbose, network };
 }
 
+/**
+ * The network names of `--network`, checked against the scenario's number of chains: one name for a
+ * one-chain scenario, two different names (`a,b`) for a two-chain one. Undefined: the in-process
+ * network(s).
+ * @example networksFor("localhost,thaiLocalhost", "cross-chain-dvp", 2) // ["localhost", "thaiLocalhost"]
+ */
+export function networksFor(network: string | undefined, scenario: string, chainCount: 1 | 2): readonly string[] | undefined {
+  if (network === undefined) return undefined;
+  const names = network.split(",").map((n) => n.trim());
+  if (names.some((n) => n === "")) throw new UsageError(`--network "${network}" has an empty name; write e.g. --network localhost,thaiLocalhost`);
+  if (names.length > 2) throw new UsageError(`--network names ${names.length} networks; a scenario runs on one or two chains`);
+  if (chainCount === 1 && names.length === 2) {
+    throw new UsageError(`${scenario} runs on one chain: give one network, e.g. --network ${names[0]}`);
+  }
+  if (chainCount === 2 && names.length === 1) {
+    throw new UsageError(`${scenario} runs on two chains: name both, e.g. --network ${names[0]},thaiLocalhost`);
+  }
+  if (names.length === 2 && names[0] === names[1]) {
+    throw new UsageError(`${scenario} needs two separate ledgers, but --network names "${names[0]}" twice; e.g. --network localhost,thaiLocalhost`);
+  }
+  return names;
+}
+
+/** Flags npm takes for itself when `--` is missing (`npm run scenario <name> --json`): it sets `npm_config_<flag>`. */
+const NPM_SWALLOWED = ["json", "step", "network", "verbose"] as const;
+
+/**
+ * Refuses a flag npm swallowed: `npm run scenario green-bond-issuance --json` (no `--`) passes no
+ * `--json` to the script, only `npm_config_json=true` in its environment.
+ */
+export function checkNpmSwallowedFlags(args: ScenarioArgs, env: Readonly<Record<string, string | undefined>>): void {
+  if (env.npm_lifecycle_event !== "scenario") return;
+  for (const flag of NPM_SWALLOWED) {
+    const value = env[`npm_config_${flag}`];
+    if (value === undefined || value === "" || value === "false") continue;
+    const given = flag === "network" ? args.network !== undefined : args[flag];
+    if (given) continue;
+    throw new UsageError(
+      `npm took --${flag} for itself and did not pass it on; put \`--\` before the scenario's options: npm run${flag === "json" ? " -s" : ""} scenario -- ${args.scenario ?? "<name>"} --${flag}${flag === "network" ? ` ${value}` : ""}`,
+    );
+  }
+}
+
 export const SCENARIO_HELP = `Runs a settlement scenario on a fresh ledger and explains each step.
 
-Usage: npm run scenario -- <name> [--step] [--json] [--network <name>] [--verbose]
+Usage: npm run scenario -- <name> [--step] [--json] [--network <name>[,<name>]] [--verbose]
 
   <name>            a scenario from \`npm run scenarios\`
   --step            presenter mode: show each step, wait for Enter, then show what happened
   --json            print one JSON report on stdout and nothing else (use \`npm run -s\` to hide npm's banner)
   --network <name>  a network from hardhat.config.ts: localhost (npx hardhat node), remote
-                    (SANDBOX_RPC_URL, SANDBOX_PRIVATE_KEY); default: the in-process network
+                    (SANDBOX_RPC_URL, SANDBOX_MNEMONIC); default: the in-process network.
+                    A two-chain scenario (cross-chain-dvp) takes two different networks, a,b:
+                    --network localhost,thaiLocalhost
   --verbose         show stack traces on errors
-  --help            this text`;
+  --help            this text
+
+Options go after \`--\`: without it npm takes them for itself.`;

@@ -8,7 +8,7 @@ import { renderStepHeading, renderStepPreview, renderStepResult, renderSummary }
 import { runScenario, type RunHooks } from "../scenario/runner.js";
 import type { SecondChain } from "../scenario/types.js";
 import { findScenario, SCENARIO_NAMES } from "../scenarios/index.js";
-import { parseScenarioArgs, SCENARIO_HELP } from "./args.js";
+import { checkNpmSwallowedFlags, networksFor, parseScenarioArgs, SCENARIO_HELP } from "./args.js";
 import { exitCodeOf, renderCliError, StepFailedError, UsageError } from "./errors.js";
 
 export interface Output {
@@ -34,18 +34,16 @@ export async function scenarioCommand(argv: readonly string[], io: Output = proc
       io.out(SCENARIO_HELP);
       return 0;
     }
+    checkNpmSwallowedFlags(args, process.env);
     const scenario = findScenario(args.scenario ?? "");
     if (scenario === undefined) throw new Error("unreachable: the scenario name was validated");
 
-    const [firstNetwork, secondNetwork] = (args.network ?? "").split(",").map((n) => (n === "" ? undefined : n));
+    const [firstNetwork, secondNetwork] = networksFor(args.network, scenario.name, scenario.chainCount ?? 1) ?? [];
     const connection = await connectTo(firstNetwork);
     const networkName = secondNetwork === undefined ? connection.networkName : `${connection.networkName},${secondNetwork}`;
     const extraConnections: LedgerConnection[] = [];
     const chains: SecondChain = {
       async second() {
-        if (firstNetwork !== undefined && secondNetwork === undefined) {
-          throw new UsageError(`${scenario.name} runs on two chains: name both, e.g. --network localhost,thaiLocalhost`);
-        }
         const other = await connectTo(secondNetwork, { chainId: 31338 });
         extraConnections.push(other);
         return other;

@@ -61,6 +61,8 @@ export interface Scenario<L extends HongKongLedger = HongKongLedger> {
   readonly name: string;
   /** One line for `npm run scenarios`. */
   readonly description: string;
+  /** How many separate ledgers the scenario runs on (2 for a cross-chain scenario); 1 when absent. */
+  readonly chainCount?: 1 | 2;
   /**
    * Deploys the ledger the scenario runs on; the Hong Kong ledger when absent. A cross-chain
    * scenario asks for its second chain with `chains.second()`.

@@ -81,6 +81,29 @@ describe("npm run scenario (scripts/scenario.ts)", function () {
       expectOneLineError(await scenarioCli([FLAGSHIP, "--network", "--json"]), 2, message);
     });
 
+    it("the same network twice for a two-chain scenario exits 2 before connecting, naming the fix", async function () {
+      const run = await scenarioCli(["cross-chain-dvp", "--network", "localhost,localhost"]);
+      expectOneLineError(
+        run,
+        2,
+        'error: cross-chain-dvp needs two separate ledgers, but --network names "localhost" twice; e.g. --network localhost,thaiLocalhost',
+      );
+    });
+
+    it("a second network for a one-chain scenario exits 2 instead of being ignored", async function () {
+      const run = await scenarioCli([FLAGSHIP, "--network", "localhost,thaiLocalhost"]);
+      expectOneLineError(run, 2, `error: ${FLAGSHIP} runs on one chain: give one network, e.g. --network localhost`);
+    });
+
+    it("a flag npm swallowed (`npm run scenario <name> --json`, no `--`) exits 2 and shows the right form", async function () {
+      const run = await scenarioCli([FLAGSHIP], { env: { npm_lifecycle_event: "scenario", npm_config_json: "true" } });
+      expectOneLineError(
+        run,
+        2,
+        `error: npm took --json for itself and did not pass it on; put \`--\` before the scenario's options: npm run -s scenario -- ${FLAGSHIP} --json`,
+      );
+    });
+
     it("an unknown network name exits 2 and lists the configured networks", async function () {
       const configured = Object.keys(hre.config.networks);
       expect(configured).to.include.members(["localhost", "remote"]);
@@ -125,7 +148,7 @@ describe("npm run scenario (scripts/scenario.ts)", function () {
     const run = await scenarioCli(["--help"]);
     expect(run.code).to.equal(0);
     expect(run.stdout).to.equal(`${SCENARIO_HELP}\n`);
-    expect(run.stdout).to.include("Usage: npm run scenario -- <name> [--step] [--json] [--network <name>] [--verbose]");
+    expect(run.stdout).to.include("Usage: npm run scenario -- <name> [--step] [--json] [--network <name>[,<name>]] [--verbose]");
     expect(run.stderr).to.equal("");
   });
 

@@ -43,22 +43,32 @@ import { ethers, fundedLedger, networkHelpers } from "../helpers/ledger-fixture.
  *   coupon per unit = floor(5,000,000 × 425 × days / (10,000 × 365)) = floor(212,500 × days / 365):
  *     184 days: 212,500 × 184 = 39,100,000 = 365 × 107,123 + 105 → 107,123 (HKD 1,071.23)
  *     181 days: 212,500 × 181 = 38,462,500 = 365 × 105,376 + 260 → 105,376 (HKD 1,053.76)
- *   Over the life: 3 × (107,123 + 105,376) = 637,497 a unit (HKD 6,374.97; 3 cents short of
- *   4.25% × 3 × 50,000 = 6,375.00, rounded down period by period).
+ *
+ * A coupon is computed on each whole holding and rounded down once (`GovernmentBond.couponOn`):
+ *   couponOn(i, units) = floor(units × 212,500 × days / 365)
+ * so a holding of 150 units gets floor(150 × 39,100,000 / 365) = floor(16,068,493.15) = 16,068,493,
+ * not 150 × 107,123 = 16,068,450. The liability of a coupon is the coupon on the supply of record,
+ * couponOn(i, supply), which is at least what all holdings together are paid (each holding loses less
+ * than one minor unit).
  *
  * The register before the first record date (fixture `issuedAndDistributed`): the government
- * allots 600 units at 99.85% to the banks, which sell on to their customers by plain transfers:
+ * sells 600 units at 99.85% by tender to the banks, which sell on to their customers by plain transfers:
  *
- *   holder                                units  paid in               coupon 0 (× 107,123)
- *   Harbour Bank                            150  wCBDC                  16,068,450
- *   Victoria Bank                           120  wCBDC                  12,854,760
- *   Lion Rock Bank                           60  wCBDC                   6,427,380
- *   Peak Asset Management (Harbour)         100  hbHKD via Harbour      10,712,300
- *   Kowloon Dealer (Harbour)                 50  none set: a dealer      5,356,150
+ *   holder                                units  paid in               coupon 0         coupon 1
+ *                                                                      (× 39,100,000    (× 38,462,500
+ *                                                                       / 365, down)     / 365, down)
+ *   Harbour Bank                            150  wCBDC                  16,068,493       15,806,506
+ *   Victoria Bank                           120  wCBDC                  12,854,794       12,645,205
+ *   Lion Rock Bank                           60  wCBDC                   6,427,397        6,322,602
+ *   Peak Asset Management (Harbour)         100  hbHKD via Harbour      10,712,328       10,537,671
+ *   Kowloon Dealer (Harbour)                 50  none set: a dealer      5,356,164        5,268,835
  *                                                cannot hold wCBDC
- *   Tsing Yi Insurance (Victoria)            80  vbHKD via Victoria      8,569,840
- *   Lantau Pension Fund (Lion Rock)          40  lrHKD via Lion Rock     4,284,920
- *   total                                   600                         64,273,800 = 600 × 107,123
+ *   Tsing Yi Insurance (Victoria)            80  vbHKD via Victoria      8,569,863        8,430,136
+ *   Lantau Pension Fund (Lion Rock)          40  lrHKD via Lion Rock     4,284,931        4,215,068
+ *   paid to all holders                     600                         64,273,970       63,226,023
+ *   liability couponOn(i, 600)                                          64,273,972       63,226,027
+ *     600 × 39,100,000 / 365 = 64,273,972.6 → 64,273,972; 600 × 38,462,500 / 365 = 63,226,027.4 → 63,226,027
+ *   left with the agent (rounding)                                               2                4
  */
 
 const { time } = networkHelpers;
@@ -86,6 +96,7 @@ const DENOMINATION = 5_000_000n;
 /** Issue price, 99.85%: HKD 49,925.00. */
 const PRICE = 4_992_500n;
 const TENDER_REF = encodeBytes32String("03GB3903-TENDER-1");
+const REOPENING_REF = encodeBytes32String("03GB3903-TENDER-2");
 
 /** The register before the first record date (see the table above). */
 const UNITS = {
@@ -101,18 +112,34 @@ type Holder = keyof typeof UNITS;
 const HOLDERS = Object.keys(UNITS) as Holder[];
 const SUPPLY = 600n;
 
-/** Coupon 0 owed to each holder: units × 107,123 (see the table above). */
+/** Coupon 0 owed to each holder: floor(units × 39,100,000 / 365) (see the table above). */
 const COUPON_0 = {
-  harbourBank: 16_068_450n,
-  victoriaBank: 12_854_760n,
-  lionRockBank: 6_427_380n,
-  peakAsset: 10_712_300n,
-  kowloonDealer: 5_356_150n,
-  tsingYiInsurance: 8_569_840n,
-  lantauPension: 4_284_920n,
+  harbourBank: 16_068_493n,
+  victoriaBank: 12_854_794n,
+  lionRockBank: 6_427_397n,
+  peakAsset: 10_712_328n,
+  kowloonDealer: 5_356_164n,
+  tsingYiInsurance: 8_569_863n,
+  lantauPension: 4_284_931n,
 } as const;
-/** 600 × 107,123. */
-const LIABILITY_0 = 64_273_800n;
+/** Coupon 1 owed to each holder: floor(units × 38,462,500 / 365). */
+const COUPON_1 = {
+  harbourBank: 15_806_506n,
+  victoriaBank: 12_645_205n,
+  lionRockBank: 6_322_602n,
+  peakAsset: 10_537_671n,
+  kowloonDealer: 5_268_835n,
+  tsingYiInsurance: 8_430_136n,
+  lantauPension: 4_215_068n,
+} as const;
+/** couponOn(0, 600) = floor(600 × 39,100,000 / 365) = floor(64,273,972.6). */
+const LIABILITY_0 = 64_273_972n;
+/** couponOn(1, 600) = floor(600 × 38,462,500 / 365) = floor(63,226,027.4). */
+const LIABILITY_1 = 63_226_027n;
+/** What coupon 0 pays all seven holdings: 16,068,493 + 12,854,794 + 6,427,397 + 10,712,328 + 5,356,164 + 8,569,863 + 4,284,931. */
+const PAID_0 = 64_273_970n;
+/** What coupon 1 pays all seven holdings: 15,806,506 + 12,645,205 + 6,322,602 + 10,537,671 + 5,268,835 + 8,430,136 + 4,215,068. */
+const PAID_1 = 63_226_023n;
 /** 600 × 5,000,000: HKD 30,000,000.00. */
 const REDEMPTION_LIABILITY = 3_000_000_000n;
 
@@ -144,9 +171,40 @@ interface AgentLedger extends HongKongLedger {
 }
 
 /**
- * The ledger deployed at `DEPLOY_TIME`; on the issue date the government allots 600 units to the
- * banks through the engine, the banks sell on to their customers, and Peak Asset, Tsing Yi and
- * Lantau name their bank's deposit token as standing instruction. Kowloon Dealer names none.
+ * The government opens tender `ref` for exactly the units `bids` ask, closing at `closesAt`; each
+ * bank approves the tender contract for units × 4,992,500 and bids; at the close the government allots
+ * (every bid in full).
+ */
+async function tender(
+  ledger: HongKongLedger,
+  ref: string,
+  closesAt: bigint,
+  bids: readonly (readonly [BankKey, bigint])[],
+): Promise<void> {
+  const p = ledger.participants;
+  const issuance = await ledger.issuance.getAddress();
+  const offered = bids.reduce((sum, [, units]) => sum + units, 0n);
+  await mined(
+    ledger.issuance.openTender(ref, {
+      bond: await ledger.bond.getAddress(),
+      unitsOffered: offered,
+      minimumLot: 1n,
+      closesAt,
+      proceedsAccount: p.hkma.address,
+    }),
+  );
+  for (const [bank, units] of bids) {
+    await mined(ledger.wcbdc.connect(p[bank].signer).approve(issuance, units * PRICE));
+    await mined(ledger.issuance.connect(p[bank].signer).submitBid(ref, units, PRICE, closesAt + BigInt(DAY)));
+  }
+  await travelTo(Number(closesAt));
+  await mined(ledger.issuance.allotTender(ref));
+}
+
+/**
+ * The ledger deployed at `DEPLOY_TIME`; the government tenders 600 units, closing on the issue date,
+ * and allots them to the banks' bids; the banks sell on to their customers, and Peak Asset, Tsing Yi
+ * and Lantau name their bank's deposit token as standing instruction. Kowloon Dealer names none.
  */
 async function issuedAndDistributed(): Promise<AgentLedger> {
   const now = await time.latest();
@@ -163,22 +221,13 @@ async function issuedAndDistributed(): Promise<AgentLedger> {
     lionRockBank: await ledger.deposits.lionRockBank.getAddress(),
   };
 
-  await time.increaseTo(ISSUE_DATE);
-  // Harbour 300, Victoria 200, Lion Rock 100 at 4,992,500 (the banks' wCBDC allowances to the
-  // engine were given at deployment).
-  await mined(
-    ledger.engine.connect(p.government.signer).issue(
-      bondAddress,
-      PRICE,
-      p.hkma.address,
-      [
-        { allottee: p.harbourBank.address, units: 300n },
-        { allottee: p.victoriaBank.address, units: 200n },
-        { allottee: p.lionRockBank.address, units: 100n },
-      ],
-      TENDER_REF,
-    ),
-  );
+  // Harbour 300, Victoria 200, Lion Rock 100 at 4,992,500, each approving the tender contract for
+  // exactly its bid; 600 on offer, so every bid is allotted in full on the issue date.
+  await tender(ledger, TENDER_REF, BigInt(ISSUE_DATE), [
+    ["harbourBank", 300n],
+    ["victoriaBank", 200n],
+    ["lionRockBank", 100n],
+  ]);
   const sell = (from: ParticipantKey, to: ParticipantKey, units: bigint): Promise<void> =>
     mined(ledger.bond.connect(p[from].signer).transfer(p[to].address, units));
   await sell("harbourBank", "peakAsset", UNITS.peakAsset); // 300 − 100 − 50 = 150 left
@@ -258,6 +307,24 @@ async function outcomeOf(
     if (event?.name === "PaymentParked") parked.push(event.args.holder as string);
   }
   return { paid, parked };
+}
+
+/** The `CouponPaid` lines of `tx`, in log order. */
+async function couponsPaidIn(
+  f: AgentLedger,
+  tx: Promise<ContractTransactionResponse>,
+): Promise<{ holder: string; units: bigint; amount: bigint }[]> {
+  const receipt = await (await tx).wait();
+  if (receipt === null) throw new Error("no receipt");
+  const out: { holder: string; units: bigint; amount: bigint }[] = [];
+  for (const log of receipt.logs) {
+    if (log.address !== f.agentAddress) continue;
+    const event = f.payingAgent.interface.parseLog(log);
+    if (event?.name === "CouponPaid") {
+      out.push({ holder: event.args.holder as string, units: event.args.units as bigint, amount: event.args.amount as bigint });
+    }
+  }
+  return out;
 }
 
 /** The engine's end-to-end reference of a coupon payment: keccak256(abi.encode("COUPON", bond, index, holder)). */
@@ -371,14 +438,14 @@ describe("BondPayingAgent (coupons to holders of record, redemption)", function 
 
       await travelTo(COUPON_DATES[0]);
       await fund(f, LIABILITY_0);
-      // The seller is still paid on the 20 units it sold ex-coupon: 120 × 107,123 = 12,854,760.
+      // The seller is still paid on the 20 units it sold ex-coupon: floor(120 × 39,100,000 / 365) = 12,854,794.
       await expect(f.payingAgent.connect(seller.signer).claimCoupon(0))
         .to.emit(f.payingAgent, "CouponPaid")
-        .withArgs(0n, seller.address, 120n, 12_854_760n, f.wcbdcAddress);
-      // The buyer is not paid on them: 150 × 107,123 = 16,068,450.
+        .withArgs(0n, seller.address, 120n, 12_854_794n, f.wcbdcAddress);
+      // The buyer is not paid on them: floor(150 × 39,100,000 / 365) = 16,068,493.
       await expect(f.payingAgent.connect(buyer.signer).claimCoupon(0))
         .to.emit(f.payingAgent, "CouponPaid")
-        .withArgs(0n, buyer.address, 150n, 16_068_450n, f.wcbdcAddress);
+        .withArgs(0n, buyer.address, 150n, 16_068_493n, f.wcbdcAddress);
     });
 
     it("keeps each period's balances of record, for traders, idle holders and the supply", async function () {
@@ -390,11 +457,7 @@ describe("BondPayingAgent (coupons to holders of record, redemption)", function 
       // Period 1 (after record date 0): Harbour sells 50 to Peak; a re-opening allots 100 more to Lion Rock.
       await travelTo(RECORD_DATES[0] + HOUR);
       await sell("harbourBank", "peakAsset", 50n);
-      await mined(
-        f.engine
-          .connect(p.government.signer)
-          .issue(f.bondAddress, PRICE, p.hkma.address, [{ allottee: p.lionRockBank.address, units: 100n }], TENDER_REF),
-      );
+      await tender(f, REOPENING_REF, BigInt(RECORD_DATES[0] + 2 * HOUR), [["lionRockBank", 100n]]);
       // Period 2: Peak sells 10 back to Harbour.
       await travelTo(RECORD_DATES[1] + HOUR);
       await sell("peakAsset", "harbourBank", 10n);
@@ -425,14 +488,14 @@ describe("BondPayingAgent (coupons to holders of record, redemption)", function 
         expect(sum).to.equal(supply[i], `the table's column ${i} adds up`);
         expect(await f.bond.totalSupplyAtRecord(i)).to.equal(supply[i], `supply at record date ${i}`);
       }
-      // Liabilities: supply of record × coupon per unit.
-      expect(await f.payingAgent.couponLiability(0)).to.equal(64_273_800n); // 600 × 107,123
-      expect(await f.payingAgent.couponLiability(1)).to.equal(73_763_200n); // 700 × 105,376
-      expect(await f.payingAgent.couponLiability(2)).to.equal(74_986_100n); // 700 × 107,123
-      expect(await f.payingAgent.couponLiability(3)).to.equal(73_763_200n); // 700 × 105,376
-      expect(await f.payingAgent.couponLiability(4)).to.equal(74_986_100n); // 700 × 107,123
-      // What Lantau is owed for coupon 3, though it holds nothing now: 40 × 105,376 = 4,215,040.
-      expect(await f.payingAgent.couponOwed(3, p.lantauPension.address)).to.equal(4_215_040n);
+      // Liabilities: the coupon on the supply of record, rounded down once.
+      expect(await f.payingAgent.couponLiability(0)).to.equal(64_273_972n); // 600 × 39,100,000 / 365 = 64,273,972.6
+      expect(await f.payingAgent.couponLiability(1)).to.equal(73_763_698n); // 700 × 38,462,500 / 365 = 73,763,698.6
+      expect(await f.payingAgent.couponLiability(2)).to.equal(74_986_301n); // 700 × 39,100,000 / 365 = 74,986,301.3
+      expect(await f.payingAgent.couponLiability(3)).to.equal(73_763_698n);
+      expect(await f.payingAgent.couponLiability(4)).to.equal(74_986_301n);
+      // What Lantau is owed for coupon 3, though it holds nothing now: 40 × 38,462,500 / 365 = 4,215,068.4.
+      expect(await f.payingAgent.couponOwed(3, p.lantauPension.address)).to.equal(4_215_068n);
       expect(await f.payingAgent.couponOwed(4, p.lantauPension.address)).to.equal(0n);
     });
 
@@ -469,17 +532,25 @@ describe("BondPayingAgent (coupons to holders of record, redemption)", function 
   });
 
   describe("coupon claims", function () {
-    it("owes units of record × coupon per unit; the liability is the supply of record × coupon per unit", async function () {
+    it("owes the coupon on each holding of record, rounded once; the liability is the coupon on the supply of record", async function () {
       const f = await loadRegister();
-      await travelTo(RECORD_DATES[0]);
-      let sum = 0n;
-      for (const h of HOLDERS) {
-        // e.g. Harbour Bank: 150 × 107,123 = 16,068,450
-        expect(await f.payingAgent.couponOwed(0, f.participants[h].address)).to.equal(COUPON_0[h], h);
-        sum += COUPON_0[h];
+      await travelTo(RECORD_DATES[1]);
+      for (const [index, owed, paid, liability] of [
+        [0, COUPON_0, PAID_0, LIABILITY_0],
+        [1, COUPON_1, PAID_1, LIABILITY_1],
+      ] as const) {
+        let sum = 0n;
+        for (const h of HOLDERS) {
+          // e.g. Harbour Bank, coupon 0: floor(150 × 39,100,000 / 365) = 16,068,493
+          expect(await f.payingAgent.couponOwed(index, f.participants[h].address)).to.equal(owed[h], `${h}, coupon ${index}`);
+          expect(await f.bond.couponOn(index, UNITS[h])).to.equal(owed[h], `${h}, coupon ${index}`);
+          sum += owed[h];
+        }
+        expect(sum).to.equal(paid);
+        expect(await f.payingAgent.couponLiability(index)).to.equal(liability);
+        // Seven holdings, each rounded down by less than a minor unit: 2 and 4 short of the liability.
+        expect(liability - sum).to.equal(index === 0 ? 2n : 4n);
       }
-      expect(sum).to.equal(LIABILITY_0);
-      expect(await f.payingAgent.couponLiability(0)).to.equal(LIABILITY_0); // 600 × 107,123
       expect(await f.payingAgent.couponOwed(0, f.participants.government.address)).to.equal(0n);
     });
 
@@ -492,10 +563,10 @@ describe("BondPayingAgent (coupons to holders of record, redemption)", function 
         .to.emit(f.payingAgent, "CouponPaid")
         .withArgs(0n, bank.address, UNITS.harbourBank, COUPON_0.harbourBank, f.wcbdcAddress);
 
-      // 150 × 107,123 = 16,068,450 from the agent to Harbour Bank.
+      // floor(150 × 39,100,000 / 365) = 16,068,493 from the agent to Harbour Bank.
       expect(changes(before, await book(f))).to.deep.equal({
-        "wHKD:harbourBank": 16_068_450n,
-        "wHKD:agent": -16_068_450n,
+        "wHKD:harbourBank": 16_068_493n,
+        "wHKD:agent": -16_068_493n,
       });
       expect(await f.payingAgent.couponPaid(0, bank.address)).to.equal(true);
       expect(await f.payingAgent.couponOwed(0, bank.address)).to.equal(0n);
@@ -526,12 +597,12 @@ describe("BondPayingAgent (coupons to holders of record, redemption)", function 
           COUPON_0.peakAsset,
         );
 
-      // 100 × 107,123 = 10,712,300: the agent pays Harbour Bank in wCBDC, Harbour Bank credits Peak Asset.
+      // floor(100 × 39,100,000 / 365) = 10,712,328: the agent pays Harbour Bank in wCBDC, Harbour Bank credits Peak Asset.
       expect(changes(before, await book(f))).to.deep.equal({
-        "wHKD:harbourBank": 10_712_300n,
-        "wHKD:agent": -10_712_300n,
-        "hbHKD:peakAsset": 10_712_300n,
-        "hbHKD:supply": 10_712_300n,
+        "wHKD:harbourBank": 10_712_328n,
+        "wHKD:agent": -10_712_328n,
+        "hbHKD:peakAsset": 10_712_328n,
+        "hbHKD:supply": 10_712_328n,
       });
     });
 
@@ -542,13 +613,13 @@ describe("BondPayingAgent (coupons to holders of record, redemption)", function 
       await mined(f.payingAgent.connect(p.tsingYiInsurance.signer).claimCoupon(0));
       await mined(f.payingAgent.connect(p.lantauPension.signer).claimCoupon(0));
       expect(changes(before, await book(f))).to.deep.equal({
-        "wHKD:victoriaBank": 8_569_840n, // Tsing Yi: 80 × 107,123
-        "vbHKD:tsingYiInsurance": 8_569_840n,
-        "vbHKD:supply": 8_569_840n,
-        "wHKD:lionRockBank": 4_284_920n, // Lantau: 40 × 107,123
-        "lrHKD:lantauPension": 4_284_920n,
-        "lrHKD:supply": 4_284_920n,
-        "wHKD:agent": -12_854_760n, // 8,569,840 + 4,284,920
+        "wHKD:victoriaBank": 8_569_863n, // Tsing Yi: floor(80 × 39,100,000 / 365)
+        "vbHKD:tsingYiInsurance": 8_569_863n,
+        "vbHKD:supply": 8_569_863n,
+        "wHKD:lionRockBank": 4_284_931n, // Lantau: floor(40 × 39,100,000 / 365)
+        "lrHKD:lantauPension": 4_284_931n,
+        "lrHKD:supply": 4_284_931n,
+        "wHKD:agent": -12_854_794n, // 8,569,863 + 4,284,931
       });
     });
 
@@ -698,35 +769,37 @@ describe("BondPayingAgent (coupons to holders of record, redemption)", function 
         parked: [p.kowloonDealer.address, p.lantauPension.address],
       });
       expect(changes(before, await book(f))).to.deep.equal({
-        "wHKD:victoriaBank": 21_424_600n, // its own 12,854,760 + Tsing Yi's 8,569,840
-        "wHKD:lionRockBank": 6_427_380n, // its own; Lantau's is parked
-        "wHKD:harbourBank": 10_712_300n, // Peak Asset's
-        "hbHKD:peakAsset": 10_712_300n,
-        "hbHKD:supply": 10_712_300n,
-        "vbHKD:tsingYiInsurance": 8_569_840n,
-        "vbHKD:supply": 8_569_840n,
-        "wHKD:agent": -38_564_280n, // 12,854,760 + 6,427,380 + 10,712,300 + 8,569,840
+        "wHKD:victoriaBank": 21_424_657n, // its own 12,854,794 + Tsing Yi's 8,569,863
+        "wHKD:lionRockBank": 6_427_397n, // its own; Lantau's is parked
+        "wHKD:harbourBank": 10_712_328n, // Peak Asset's
+        "hbHKD:peakAsset": 10_712_328n,
+        "hbHKD:supply": 10_712_328n,
+        "vbHKD:tsingYiInsurance": 8_569_863n,
+        "vbHKD:supply": 8_569_863n,
+        "wHKD:agent": -38_564_382n, // 12,854,794 + 6,427,397 + 10,712,328 + 8,569,863
       });
       expect(await f.payingAgent.couponPaid(0, p.kowloonDealer.address)).to.equal(false);
       expect(await f.payingAgent.couponPaid(0, p.lantauPension.address)).to.equal(false);
       expect(await f.payingAgent.couponOwed(0, p.lantauPension.address)).to.equal(COUPON_0.lantauPension);
 
-      // Kowloon Dealer names its Harbour Bank deposit and claims: 50 × 107,123 = 5,356,150.
+      // Kowloon Dealer names its Harbour Bank deposit and claims: floor(50 × 39,100,000 / 365) = 5,356,164.
       await mined(f.payingAgent.connect(p.kowloonDealer.signer).setStandingInstruction(f.depositAddress.harbourBank));
       await expect(f.payingAgent.connect(p.kowloonDealer.signer).claimCoupon(0))
         .to.emit(f.payingAgent, "CouponPaid")
-        .withArgs(0n, p.kowloonDealer.address, 50n, 5_356_150n, f.depositAddress.harbourBank);
-      // Lantau is unfrozen; the agent's next page pays it alone: 40 × 107,123 = 4,284,920.
+        .withArgs(0n, p.kowloonDealer.address, 50n, 5_356_164n, f.depositAddress.harbourBank);
+      // Lantau is unfrozen; the agent's next page pays it alone: floor(40 × 39,100,000 / 365) = 4,284,931.
       await mined(f.registry.setFrozen(p.lantauPension.address, false));
       const again = [p.kowloonDealer, p.lantauPension, p.victoriaBank].map((x) => x.address);
       const retry = f.payingAgent.payCoupons(0, again);
       await expect(retry)
         .to.emit(f.payingAgent, "CouponPaid")
-        .withArgs(0n, p.lantauPension.address, 40n, 4_284_920n, f.depositAddress.lionRockBank);
+        .withArgs(0n, p.lantauPension.address, 40n, 4_284_931n, f.depositAddress.lionRockBank);
       expect(await outcomeOf(f, retry)).to.deep.equal({ paid: [p.lantauPension.address], parked: [] });
 
-      // Everyone is paid once: 16,068,450 + 38,564,280 + 5,356,150 + 4,284,920 = 64,273,800, all the funding.
-      expect(await f.wcbdc.balanceOf(f.agentAddress)).to.equal(0n);
+      // Everyone is paid once: 16,068,493 + 38,564,382 + 5,356,164 + 4,284,931 = 64,273,970, the funding
+      // of 64,273,972 less the 2 minor units the seven holdings lost to rounding.
+      expect(await f.wcbdc.balanceOf(f.agentAddress)).to.equal(LIABILITY_0 - PAID_0);
+      expect(LIABILITY_0 - PAID_0).to.equal(2n);
       for (const h of HOLDERS) expect(await f.payingAgent.couponPaid(0, p[h].address)).to.equal(true, h);
     });
 
@@ -734,8 +807,8 @@ describe("BondPayingAgent (coupons to holders of record, redemption)", function 
       const f = await loadRegister();
       const p = f.participants;
       await travelTo(COUPON_DATES[0]);
-      // Enough for Harbour and Victoria: 16,068,450 + 12,854,760 = 28,923,210.
-      await fund(f, 28_923_210n);
+      // Enough for Harbour and Victoria: 16,068,493 + 12,854,794 = 28,923,287.
+      await fund(f, 28_923_287n);
       const tx = f.payingAgent.payCoupons(0, [p.harbourBank.address, p.victoriaBank.address, p.lionRockBank.address]);
       await expect(tx)
         .to.emit(f.payingAgent, "PaymentParked")
@@ -749,11 +822,11 @@ describe("BondPayingAgent (coupons to holders of record, redemption)", function 
         paid: [p.harbourBank.address, p.victoriaBank.address],
         parked: [p.lionRockBank.address],
       });
-      // HKMA tops up 6,427,380 (60 × 107,123) from its own account; Lion Rock claims.
+      // HKMA tops up 6,427,397 (floor(60 × 39,100,000 / 365)) from its own account; Lion Rock claims.
       await mined(f.wcbdc.transfer(f.agentAddress, COUPON_0.lionRockBank));
       await expect(f.payingAgent.connect(p.lionRockBank.signer).claimCoupon(0))
         .to.emit(f.payingAgent, "CouponPaid")
-        .withArgs(0n, p.lionRockBank.address, 60n, 6_427_380n, f.wcbdcAddress);
+        .withArgs(0n, p.lionRockBank.address, 60n, 6_427_397n, f.wcbdcAddress);
       expect(await f.wcbdc.balanceOf(f.agentAddress)).to.equal(0n);
     });
 
@@ -773,8 +846,8 @@ describe("BondPayingAgent (coupons to holders of record, redemption)", function 
       const before = await book(f);
       expect(await outcomeOf(f, f.payingAgent.payCoupons(0, fifty))).to.deep.equal({ paid: [bank], parked: [] });
       expect(changes(before, await book(f))).to.deep.equal({
-        "wHKD:victoriaBank": 12_854_760n, // 120 × 107,123, once
-        "wHKD:agent": -12_854_760n,
+        "wHKD:victoriaBank": 12_854_794n, // floor(120 × 39,100,000 / 365), once
+        "wHKD:agent": -12_854_794n,
       });
     });
 
@@ -842,11 +915,11 @@ describe("BondPayingAgent (coupons to holders of record, redemption)", function 
         for (const h of holders) await mined(pay(first, h));
         const paidOnce = await book(f);
         expect(changes(before, paidOnce)).to.deep.equal({
-          "wHKD:victoriaBank": 12_854_760n, // 120 × 107,123
-          "wHKD:harbourBank": 10_712_300n, // Peak Asset's 100 × 107,123, through Harbour Bank
-          "hbHKD:peakAsset": 10_712_300n,
-          "hbHKD:supply": 10_712_300n,
-          "wHKD:agent": -23_567_060n, // 12,854,760 + 10,712,300
+          "wHKD:victoriaBank": 12_854_794n, // floor(120 × 39,100,000 / 365)
+          "wHKD:harbourBank": 10_712_328n, // Peak Asset's floor(100 × 39,100,000 / 365), through Harbour Bank
+          "hbHKD:peakAsset": 10_712_328n,
+          "hbHKD:supply": 10_712_328n,
+          "wHKD:agent": -23_567_122n, // 12,854,794 + 10,712,328
         });
 
         for (const h of holders) {
@@ -869,14 +942,14 @@ describe("BondPayingAgent (coupons to holders of record, redemption)", function 
       await mined(f.payingAgent.connect(seller.signer).claimCoupon(0));
       await mined(f.bond.connect(seller.signer).transfer(buyer.address, UNITS.harbourBank)); // all 150
       expect(await f.payingAgent.couponOwed(0, seller.address)).to.equal(0n);
-      // The buyer is owed coupon 0 on its own 120 units of record only: 120 × 107,123.
+      // The buyer is owed coupon 0 on its own 120 units of record only: floor(120 × 39,100,000 / 365).
       expect(await f.payingAgent.couponOwed(0, buyer.address)).to.equal(COUPON_0.victoriaBank);
       await expect(f.payingAgent.connect(buyer.signer).claimCoupon(0))
         .to.emit(f.payingAgent, "CouponPaid")
         .withArgs(0n, buyer.address, 120n, COUPON_0.victoriaBank, f.wcbdcAddress);
-      // The sale counts for coupon 1: Victoria 120 + 150 = 270 units, 270 × 105,376 = 28,451,520.
+      // The sale counts for coupon 1: Victoria 120 + 150 = 270 units, floor(270 × 38,462,500 / 365) = 28,451,712.
       await travelTo(RECORD_DATES[1]);
-      expect(await f.payingAgent.couponOwed(1, buyer.address)).to.equal(28_451_520n);
+      expect(await f.payingAgent.couponOwed(1, buyer.address)).to.equal(28_451_712n);
       expect(await f.payingAgent.couponOwed(1, seller.address)).to.equal(0n);
     });
   });
@@ -1073,56 +1146,68 @@ describe("BondPayingAgent (coupons to holders of record, redemption)", function 
       const f = await loadRegister();
       const bank = f.participants.harbourBank;
       await travelTo(MATURITY);
-      // Redemption and the last coupon: 3,000,000,000 + 600 × 105,376 (63,225,600) = 3,063,225,600.
-      await fund(f, 3_063_225_600n);
+      // Redemption and the last coupon: 3,000,000,000 + floor(600 × 38,462,500 / 365) (63,226,027) = 3,063,226,027.
+      await fund(f, 3_063_226_027n);
       await mined(f.payingAgent.connect(bank.signer).redeem());
       expect(await f.bond.balanceOf(bank.address)).to.equal(0n);
-      // Held 150 units at the last record date: 150 × 105,376 = 15,806,400.
+      // Held 150 units at the last record date: floor(150 × 38,462,500 / 365) = 15,806,506.
       expect(await f.bond.balanceOfAtRecord(bank.address, 5)).to.equal(150n);
-      expect(await f.payingAgent.couponLiability(5)).to.equal(63_225_600n);
+      expect(await f.payingAgent.couponLiability(5)).to.equal(63_226_027n);
       await expect(f.payingAgent.connect(bank.signer).claimCoupon(5))
         .to.emit(f.payingAgent, "CouponPaid")
-        .withArgs(5n, bank.address, 150n, 15_806_400n, f.wcbdcAddress);
+        .withArgs(5n, bank.address, 150n, 15_806_506n, f.wcbdcAddress);
     });
   });
 
   describe("the whole life of the bond", function () {
-    it("pays six coupons and the principal to an unchanged register, leaving the agent empty", async function () {
+    it("pays six coupons and the principal to an unchanged register, leaving the agent only the rounding", async function () {
       const f = await loadRegister();
       const p = f.participants;
       await mined(f.payingAgent.connect(p.kowloonDealer.signer).setStandingInstruction(f.depositAddress.harbourBank));
       const everyone = HOLDERS.map((h) => p[h].address);
       const before = await book(f);
 
+      let left = 0n;
       for (let i = 0; i < COUPON_DATES.length; i++) {
         await travelTo(COUPON_DATES[i]);
-        // 600 × 107,123 = 64,273,800 (184-day periods); 600 × 105,376 = 63,225,600 (181-day periods).
-        const liability = i % 2 === 0 ? 64_273_800n : 63_225_600n;
+        // 184-day periods: liability 64,273,972, paid 64,273,970; 181-day periods: 63,226,027 and 63,226,023.
+        const [liability, paid] = i % 2 === 0 ? [LIABILITY_0, PAID_0] : [LIABILITY_1, PAID_1];
         expect(await f.payingAgent.couponLiability(i)).to.equal(liability, `coupon ${i}`);
         await fund(f, liability);
         expect(await f.payingAgent.payCoupons.staticCall(i, everyone)).to.equal(7n, `coupon ${i}`);
         await mined(f.payingAgent.payCoupons(i, everyone));
-        expect(await f.wcbdc.balanceOf(f.agentAddress)).to.equal(0n, `agent after coupon ${i}`);
+        left += liability - paid;
+        expect(await f.wcbdc.balanceOf(f.agentAddress)).to.equal(left, `agent after coupon ${i}`);
       }
+      expect(left).to.equal(18n); // 3 × 2 + 3 × 4
       await fund(f, REDEMPTION_LIABILITY);
       expect(await f.payingAgent.redeemHolders.staticCall(everyone)).to.equal(7n);
       await mined(f.payingAgent.redeemHolders(everyone));
 
-      // Per unit over the life: coupons 3 × (107,123 + 105,376) = 637,497, principal 5,000,000, in
-      // all 5,637,497. Each bank's wCBDC receives that on its own units and on its customers'.
+      // Over the life a holding of u units is paid 3 × couponOn(0, u) + 3 × couponOn(1, u) and u × 5,000,000:
+      //   Harbour 150:  3 × 16,068,493 + 3 × 15,806,506 =  95,624,997 + 750,000,000 = 845,624,997
+      //   Victoria 120: 3 × 12,854,794 + 3 × 12,645,205 =  76,499,997 + 600,000,000 = 676,499,997
+      //   Lion Rock 60: 3 ×  6,427,397 + 3 ×  6,322,602 =  38,249,997 + 300,000,000 = 338,249,997
+      //   Peak 100:     3 × 10,712,328 + 3 × 10,537,671 =  63,749,997 + 500,000,000 = 563,749,997
+      //   Kowloon 50:   3 ×  5,356,164 + 3 ×  5,268,835 =  31,874,997 + 250,000,000 = 281,874,997
+      //   Tsing Yi 80:  3 ×  8,569,863 + 3 ×  8,430,136 =  50,999,997 + 400,000,000 = 450,999,997
+      //   Lantau 40:    3 ×  4,284,931 + 3 ×  4,215,068 =  25,499,997 + 200,000,000 = 225,499,997
+      // (each holding 3 minor units short of u × 6,375.00 in coupons). Each bank's wCBDC receives its
+      // own and its customers'.
       expect(changes(before, await book(f))).to.deep.equal({
-        // HKMA created 3 × 64,273,800 + 3 × 63,225,600 + 3,000,000,000 = 3,382,498,200 = 600 × 5,637,497.
-        "wHKD:supply": 3_382_498_200n,
-        "wHKD:harbourBank": 1_691_249_100n, // (150 + Peak 100 + Kowloon 50) × 5,637,497
-        "wHKD:victoriaBank": 1_127_499_400n, // (120 + Tsing Yi 80) × 5,637,497
-        "wHKD:lionRockBank": 563_749_700n, // (60 + Lantau 40) × 5,637,497
-        "hbHKD:peakAsset": 563_749_700n, // 100 × 5,637,497
-        "hbHKD:kowloonDealer": 281_874_850n, // 50 × 5,637,497
-        "hbHKD:supply": 845_624_550n,
-        "vbHKD:tsingYiInsurance": 450_999_760n, // 80 × 5,637,497
-        "vbHKD:supply": 450_999_760n,
-        "lrHKD:lantauPension": 225_499_880n, // 40 × 5,637,497
-        "lrHKD:supply": 225_499_880n,
+        // HKMA created 3 × 64,273,972 + 3 × 63,226,027 + 3,000,000,000 = 3,382,499,997.
+        "wHKD:supply": 3_382_499_997n,
+        "wHKD:agent": 18n,
+        "wHKD:harbourBank": 1_691_249_991n, // 845,624,997 + Peak 563,749,997 + Kowloon 281,874,997
+        "wHKD:victoriaBank": 1_127_499_994n, // 676,499,997 + Tsing Yi 450,999,997
+        "wHKD:lionRockBank": 563_749_994n, // 338,249,997 + Lantau 225,499,997
+        "hbHKD:peakAsset": 563_749_997n,
+        "hbHKD:kowloonDealer": 281_874_997n,
+        "hbHKD:supply": 845_624_994n,
+        "vbHKD:tsingYiInsurance": 450_999_997n,
+        "vbHKD:supply": 450_999_997n,
+        "lrHKD:lantauPension": 225_499_997n,
+        "lrHKD:supply": 225_499_997n,
         "bond:harbourBank": -150n,
         "bond:victoriaBank": -120n,
         "bond:lionRockBank": -60n,
@@ -1132,7 +1217,7 @@ describe("BondPayingAgent (coupons to holders of record, redemption)", function 
         "bond:lantauPension": -40n,
         "bond:supply": -600n,
       });
-      expect(await f.wcbdc.balanceOf(f.agentAddress)).to.equal(0n);
+      expect(await f.wcbdc.balanceOf(f.agentAddress)).to.equal(18n);
       // Every coupon is marked paid, and nobody is owed anything more.
       for (let i = 0; i < COUPON_DATES.length; i++) {
         for (const h of HOLDERS) {
@@ -1140,6 +1225,224 @@ describe("BondPayingAgent (coupons to holders of record, redemption)", function 
           expect(await f.payingAgent.couponOwed(i, p[h].address)).to.equal(0n, `${h}, coupon ${i}`);
         }
       }
+    });
+  });
+
+  describe("regressions", function () {
+    it("finding 3: the paying agent gives the engine no standing allowance", async function () {
+      const f = await loadRegister();
+      const p = f.participants;
+      const allowance = (): Promise<bigint> => f.wcbdc.allowance(f.agentAddress, f.engineAddress);
+      expect(await allowance()).to.equal(0n); // as deployed, and after the tender and the distribution
+
+      await travelTo(COUPON_DATES[0]);
+      await fund(f, LIABILITY_0);
+      // Paid in wCBDC directly: no approval at all.
+      const direct = f.payingAgent.connect(p.harbourBank.signer).claimCoupon(0);
+      await expect(direct).to.not.emit(f.wcbdc, "Approval");
+      expect(await allowance()).to.equal(0n);
+      // Paid through a bank: the agent approves exactly this payment and the engine spends it in the call.
+      const viaBank = f.payingAgent.connect(p.peakAsset.signer).claimCoupon(0);
+      await expect(viaBank)
+        .to.emit(f.wcbdc, "Approval")
+        .withArgs(f.agentAddress, f.engineAddress, COUPON_0.peakAsset);
+      await expect(viaBank).to.emit(f.payingAgent, "CouponPaid");
+      expect(await allowance()).to.equal(0n);
+      // A page paying through banks, with one payment through a bank parked: Lantau, frozen in the
+      // registry, cannot be credited by its bank, and the approval for it rolls back with it.
+      await mined(f.registry.setFrozen(p.lantauPension.address, true));
+      const page = [p.tsingYiInsurance, p.lantauPension, p.victoriaBank, p.kowloonDealer].map((x) => x.address);
+      expect(await outcomeOf(f, f.payingAgent.payCoupons(0, page))).to.deep.equal({
+        paid: [p.tsingYiInsurance.address, p.victoriaBank.address],
+        parked: [p.lantauPension.address, p.kowloonDealer.address],
+      });
+      expect(await allowance()).to.equal(0n);
+
+      await travelTo(MATURITY);
+      await fund(f, REDEMPTION_LIABILITY);
+      await mined(f.payingAgent.connect(p.lionRockBank.signer).redeem()); // wCBDC directly
+      expect(await allowance()).to.equal(0n);
+      // Through a bank: 80 × 5,000,000 = 400,000,000 approved and spent.
+      await expect(f.payingAgent.connect(p.tsingYiInsurance.signer).redeem())
+        .to.emit(f.wcbdc, "Approval")
+        .withArgs(f.agentAddress, f.engineAddress, 400_000_000n);
+      expect(await allowance()).to.equal(0n);
+      expect(
+        await outcomeOf(f, f.payingAgent.redeemHolders([p.peakAsset.address, p.harbourBank.address, p.lantauPension.address])),
+      ).to.deep.equal({
+        paid: [p.peakAsset.address, p.harbourBank.address],
+        parked: [p.lantauPension.address],
+      });
+      expect(await allowance()).to.equal(0n);
+    });
+
+    it("finding 13: coupons are computed per holding, rounded once", async function () {
+      const f = await loadRegister();
+      const p = f.participants;
+      // The Government (ISSUER_ROLE) issues 1,850 more units to Harbour Bank before record date 0:
+      // Harbour holds 150 + 1,850 = 2,000 units, the supply is 600 + 1,850 = 2,450.
+      await mined(f.bond.mint(p.harbourBank.address, 1_850n));
+      await mined(f.payingAgent.connect(p.kowloonDealer.signer).setStandingInstruction(f.depositAddress.harbourBank));
+      await travelTo(COUPON_DATES[1]);
+      expect(await f.bond.balanceOfAtRecord(p.harbourBank.address, 0)).to.equal(2_000n);
+      expect(await f.bond.balanceOfAtRecord(p.harbourBank.address, 1)).to.equal(2_000n);
+
+      // Coupon 0, 184 days: couponOn(0, 2,000) = floor(2,000 × 5,000,000 × 425 × 184 / (10,000 × 365))
+      //   = floor(78,200,000,000 / 365) = floor(214,246,575.34) = 214,246,575;
+      //   2,000 × couponPerUnit(0) = 2,000 × 107,123 = 214,246,000: 575 less (HK$5.75).
+      // Coupon 1, 181 days: couponOn(1, 2,000) = floor(2,000 × 38,462,500 / 365)
+      //   = floor(76,925,000,000 / 365) = floor(210,753,424.66) = 210,753,424;
+      //   2,000 × couponPerUnit(1) = 2,000 × 105,376 = 210,752,000: 1,424 less (HK$14.24).
+      const cases = [
+        { index: 0, perHolding: 214_246_575n, perUnitTimesUnits: 214_246_000n, liability: 262_452_054n, paid: 262_452_052n },
+        { index: 1, perHolding: 210_753_424n, perUnitTimesUnits: 210_752_000n, liability: 258_172_945n, paid: 258_172_941n },
+      ] as const;
+      // Liabilities on 2,450 units of record: floor(2,450 × 39,100,000 / 365) = floor(262,452,054.79) = 262,452,054
+      // and floor(2,450 × 38,462,500 / 365) = floor(258,172,945.21) = 258,172,945.
+      for (const c of cases) {
+        expect(await f.bond.couponOn(c.index, 2_000n)).to.equal(c.perHolding, `coupon ${c.index}`);
+        expect(2_000n * (await f.bond.couponPerUnit(c.index))).to.equal(c.perUnitTimesUnits, `coupon ${c.index}`);
+        expect(await f.payingAgent.couponOwed(c.index, p.harbourBank.address)).to.equal(c.perHolding);
+        expect(await f.payingAgent.couponLiability(c.index)).to.equal(c.liability);
+      }
+      await fund(f, 262_452_054n + 258_172_945n);
+
+      const everyone = HOLDERS.map((h) => p[h].address);
+      for (const c of cases) {
+        const before = await f.wcbdc.balanceOf(p.harbourBank.address);
+        await expect(f.payingAgent.connect(p.harbourBank.signer).claimCoupon(c.index))
+          .to.emit(f.payingAgent, "CouponPaid")
+          .withArgs(BigInt(c.index), p.harbourBank.address, 2_000n, c.perHolding, f.wcbdcAddress);
+        expect((await f.wcbdc.balanceOf(p.harbourBank.address)) - before).to.equal(c.perHolding);
+        // The other six holdings, each on its own holding (coupon 0: 48,205,477; coupon 1: 47,419,517).
+        const others = await couponsPaidIn(f, f.payingAgent.payCoupons(c.index, everyone));
+        expect(others).to.have.length(6);
+        let sum = c.perHolding;
+        for (const o of others) {
+          expect(o.amount).to.equal(await f.bond.couponOn(c.index, o.units));
+          sum += o.amount;
+        }
+        // 214,246,575 + 48,205,477 = 262,452,052 ≤ 262,452,054; 210,753,424 + 47,419,517 = 258,172,941 ≤ 258,172,945.
+        expect(sum).to.equal(c.paid);
+        expect(sum <= c.liability).to.equal(true);
+      }
+      // What the rounding left with the agent: (262,452,054 − 262,452,052) + (258,172,945 − 258,172,941) = 6.
+      expect(await f.wcbdc.balanceOf(f.agentAddress)).to.equal(6n);
+    });
+
+    it("finding 12: a holder frozen on the bond is not paid its coupon", async function () {
+      const f = await onFirstCouponDate();
+      const p = f.participants;
+      // Lion Rock Bank is paid in wCBDC, which it may still receive: the refusal is the agent's own.
+      // Lantau Pension is paid through Lion Rock Bank.
+      const frozen = [p.lionRockBank, p.lantauPension];
+      for (const h of frozen) await mined(f.bond.connect(p.hkma.signer).setFrozen(h.address, true));
+      const before = await book(f);
+      for (const h of frozen) {
+        await expect(f.payingAgent.connect(h.signer).claimCoupon(0))
+          .to.be.revertedWithCustomError(f.payingAgent, "AccountFrozen")
+          .withArgs(h.address);
+      }
+      expect(await book(f)).to.deep.equal(before);
+
+      const tx = f.payingAgent.payCoupons(0, [p.lionRockBank.address, p.victoriaBank.address, p.lantauPension.address]);
+      for (const h of frozen) {
+        await expect(tx)
+          .to.emit(f.payingAgent, "PaymentParked")
+          .withArgs(h.address, 0n, false, f.payingAgent.interface.encodeErrorResult("AccountFrozen", [h.address]));
+      }
+      expect(await outcomeOf(f, tx)).to.deep.equal({
+        paid: [p.victoriaBank.address],
+        parked: [p.lionRockBank.address, p.lantauPension.address],
+      });
+      expect(changes(before, await book(f))).to.deep.equal({
+        "wHKD:victoriaBank": COUPON_0.victoriaBank,
+        "wHKD:agent": -COUPON_0.victoriaBank,
+      });
+      for (const h of frozen) {
+        expect(await f.payingAgent.couponPaid(0, h.address)).to.equal(false);
+        expect(await f.payingAgent.couponOwed(0, h.address)).to.equal(COUPON_0[h.key as Holder]);
+      }
+
+      // The registrar unfreezes them; each claims its coupon.
+      for (const h of frozen) await mined(f.bond.connect(p.hkma.signer).setFrozen(h.address, false));
+      await expect(f.payingAgent.connect(p.lionRockBank.signer).claimCoupon(0))
+        .to.emit(f.payingAgent, "CouponPaid")
+        .withArgs(0n, p.lionRockBank.address, 60n, COUPON_0.lionRockBank, f.wcbdcAddress);
+      await expect(f.payingAgent.connect(p.lantauPension.signer).claimCoupon(0))
+        .to.emit(f.payingAgent, "CouponPaid")
+        .withArgs(0n, p.lantauPension.address, 40n, COUPON_0.lantauPension, f.depositAddress.lionRockBank);
+    });
+
+    it("never pays more than a coupon's liability, and only to accounts that may receive it", async function () {
+      const f = await loadRegister();
+      const p = f.participants;
+      await travelTo(COUPON_DATES[0]);
+      // Funded twice over: 2 × 64,273,972 = 128,547,944.
+      await fund(f, 2n * LIABILITY_0);
+      // Lantau is frozen on the bond; Tsing Yi is frozen in the registry (its bank cannot credit it);
+      // Kowloon Dealer named no deposit token and, as a dealer, may not hold wCBDC.
+      await mined(f.bond.connect(p.hkma.signer).setFrozen(p.lantauPension.address, true));
+      await mined(f.registry.setFrozen(p.tsingYiInsurance.address, true));
+      const others = [
+        p.government.address,
+        p.hkma.address,
+        f.outsider.address,
+        f.engineAddress,
+        f.agentAddress,
+        await f.issuance.getAddress(),
+      ];
+      const page = [...HOLDERS.map((h) => p[h].address), ...others, p.harbourBank.address];
+
+      const paidAt: { holder: string; units: bigint; amount: bigint }[] = [];
+      const payPage = async (): Promise<void> => {
+        for (const c of await couponsPaidIn(f, f.payingAgent.payCoupons(0, page))) {
+          // Each payee held units of record, was paid the coupon on its holding, may hold the bond and
+          // is eligible in the registry.
+          expect(c.units).to.equal(await f.bond.balanceOfAtRecord(c.holder, 0));
+          expect(c.units > 0n).to.equal(true);
+          expect(c.amount).to.equal(await f.bond.couponOn(0, c.units));
+          expect(await f.bond.isFrozen(c.holder)).to.equal(false);
+          expect(await f.registry.isEligible(c.holder)).to.equal(true);
+          paidAt.push(c);
+        }
+      };
+      await payPage();
+      expect(paidAt.map((c) => c.holder)).to.deep.equal([
+        p.harbourBank.address,
+        p.victoriaBank.address,
+        p.lionRockBank.address,
+        p.peakAsset.address,
+      ]);
+      // 16,068,493 + 12,854,794 + 6,427,397 + 10,712,328 = 46,063,012.
+      expect(await f.wcbdc.balanceOf(f.agentAddress)).to.equal(2n * LIABILITY_0 - 46_063_012n);
+
+      // The three are put right and the next page pays them: 5,356,164 + 8,569,863 + 4,284,931 = 18,210,958.
+      await mined(f.bond.connect(p.hkma.signer).setFrozen(p.lantauPension.address, false));
+      await mined(f.registry.setFrozen(p.tsingYiInsurance.address, false));
+      await mined(f.payingAgent.connect(p.kowloonDealer.signer).setStandingInstruction(f.depositAddress.harbourBank));
+      await payPage();
+      await payPage(); // and a third pays nobody
+      const total = paidAt.reduce((sum, c) => sum + c.amount, 0n);
+      expect(paidAt).to.have.length(7);
+      expect(new Set(paidAt.map((c) => c.holder)).size).to.equal(7);
+      // 46,063,012 + 18,210,958 = 64,273,970 ≤ the liability 64,273,972, though the agent holds twice that.
+      expect(total).to.equal(PAID_0);
+      expect(total <= (await f.payingAgent.couponLiability(0))).to.equal(true);
+      expect(await f.wcbdc.balanceOf(f.agentAddress)).to.equal(2n * LIABILITY_0 - PAID_0); // 64,273,974
+
+      // Claims cannot add to it: every holder is paid, the others are owed nothing.
+      for (const h of HOLDERS) {
+        await expect(f.payingAgent.connect(p[h].signer).claimCoupon(0))
+          .to.be.revertedWithCustomError(f.payingAgent, "CouponAlreadyPaid")
+          .withArgs(0n, p[h].address);
+      }
+      for (const signer of [p.government.signer, p.hkma.signer, f.outsider]) {
+        await expect(f.payingAgent.connect(signer).claimCoupon(0))
+          .to.be.revertedWithCustomError(f.payingAgent, "NothingOwed")
+          .withArgs(signer.address);
+      }
+      expect(await f.wcbdc.balanceOf(f.agentAddress)).to.equal(2n * LIABILITY_0 - PAID_0);
     });
   });
 });

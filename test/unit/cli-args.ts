@@ -2,7 +2,7 @@ import { PassThrough } from "node:stream";
 
 import { expect } from "chai";
 
-import { parseScenarioArgs, SCENARIO_HELP, type ScenarioArgs } from "../../src/cli/args.js";
+import { checkNpmSwallowedFlags, networksFor, parseScenarioArgs, SCENARIO_HELP, type ScenarioArgs } from "../../src/cli/args.js";
 import {
   exitCodeOf,
   MissingOptionValueError,
@@ -155,10 +155,85 @@ describe("parseScenarioArgs", function () {
   });
 
   it("has help text that shows the usage line and every option", function () {
-    expect(SCENARIO_HELP).to.include("Usage: npm run scenario -- <name> [--step] [--json] [--network <name>] [--verbose]");
+    expect(SCENARIO_HELP).to.include("Usage: npm run scenario -- <name> [--step] [--json] [--network <name>[,<name>]] [--verbose]");
+    // The remote network's variables as hardhat.config.ts reads them, and the two-chain form.
+    expect(SCENARIO_HELP).to.include("(SANDBOX_RPC_URL, SANDBOX_MNEMONIC)");
+    expect(SCENARIO_HELP).to.not.include("SANDBOX_PRIVATE_KEY");
+    expect(SCENARIO_HELP).to.include("--network localhost,thaiLocalhost");
     for (const option of ["<name>", "--step", "--json", "--network <name>", "--verbose", "--help"]) {
       expect(SCENARIO_HELP).to.match(new RegExp(`^  ${option.replace(/[<>]/g, "\\$&")}\\s`, "m"));
     }
+  });
+});
+
+describe("networksFor (--network against the scenario's chains)", function () {
+  it("takes nothing (the in-process network), one name for one chain, two different names for two", function () {
+    expect(networksFor(undefined, "green-bond-issuance", 1)).to.equal(undefined);
+    expect(networksFor("localhost", "green-bond-issuance", 1)).to.deep.equal(["localhost"]);
+    expect(networksFor("localhost,thaiLocalhost", "cross-chain-dvp", 2)).to.deep.equal(["localhost", "thaiLocalhost"]);
+  });
+
+  it("refuses the same network twice: two separate ledgers cannot be one node", function () {
+    expectUsageError(
+      () => networksFor("localhost,localhost", "cross-chain-dvp", 2),
+      UsageError,
+      'cross-chain-dvp needs two separate ledgers, but --network names "localhost" twice; e.g. --network localhost,thaiLocalhost',
+    );
+  });
+
+  it("refuses a second network for a one-chain scenario, instead of ignoring it", function () {
+    expectUsageError(
+      () => networksFor("localhost,thaiLocalhost", "green-bond-issuance", 1),
+      UsageError,
+      "green-bond-issuance runs on one chain: give one network, e.g. --network localhost",
+    );
+  });
+
+  it("refuses a single network for a two-chain scenario, a third network, and an empty name", function () {
+    expectUsageError(
+      () => networksFor("localhost", "cross-chain-dvp", 2),
+      UsageError,
+      "cross-chain-dvp runs on two chains: name both, e.g. --network localhost,thaiLocalhost",
+    );
+    expectUsageError(
+      () => networksFor("localhost,thaiLocalhost,remote", "cross-chain-dvp", 2),
+      UsageError,
+      "--network names 3 networks; a scenario runs on one or two chains",
+    );
+    expectUsageError(
+      () => networksFor("localhost,", "cross-chain-dvp", 2),
+      UsageError,
+      '--network "localhost," has an empty name; write e.g. --network localhost,thaiLocalhost',
+    );
+  });
+});
+
+describe("checkNpmSwallowedFlags (`npm run scenario <name> --json` without `--`)", function () {
+  const npm = (config: Record<string, string>): Record<string, string> => ({ npm_lifecycle_event: "scenario", ...config });
+
+  it("refuses a flag npm took for itself, showing the command with `--`", function () {
+    expectUsageError(
+      () => checkNpmSwallowedFlags(parse("green-bond-issuance"), npm({ npm_config_json: "true" })),
+      UsageError,
+      "npm took --json for itself and did not pass it on; put `--` before the scenario's options: npm run -s scenario -- green-bond-issuance --json",
+    );
+    expectUsageError(
+      () => checkNpmSwallowedFlags(parse("green-bond-issuance"), npm({ npm_config_network: "localhost" })),
+      UsageError,
+      "npm took --network for itself and did not pass it on; put `--` before the scenario's options: npm run scenario -- green-bond-issuance --network localhost",
+    );
+    expectUsageError(
+      () => checkNpmSwallowedFlags(parse("green-bond-issuance"), npm({ npm_config_step: "true" })),
+      UsageError,
+      "npm took --step for itself and did not pass it on; put `--` before the scenario's options: npm run scenario -- green-bond-issuance --step",
+    );
+  });
+
+  it("accepts the flag when it did reach the script, and ignores runs outside `npm run scenario`", function () {
+    expect(() => checkNpmSwallowedFlags(parse("green-bond-issuance", "--json"), npm({ npm_config_json: "true" }))).to.not.throw();
+    expect(() => checkNpmSwallowedFlags(parse("green-bond-issuance"), { npm_config_json: "true" })).to.not.throw();
+    expect(() => checkNpmSwallowedFlags(parse("green-bond-issuance"), npm({ npm_config_json: "false" }))).to.not.throw();
+    expect(() => checkNpmSwallowedFlags(parse("green-bond-issuance"), npm({}))).to.not.throw();
   });
 });
 

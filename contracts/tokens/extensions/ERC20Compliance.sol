@@ -3,6 +3,8 @@ pragma solidity ^0.8.28;
 
 import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
 
+import {ITransferCompliance} from "../../interfaces/ITransferCompliance.sol";
+
 /// @title ERC-20 extension: one set of transfer rules, checked on every balance change and readable as a view
 /// @notice Every rule a transfer must pass apart from the balance itself — eligibility, freeze,
 /// pause, maturity — is a `_checkTransfer` override, run by `_update` before any balance moves.
@@ -10,7 +12,7 @@ import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
 /// whether each gross leg of a netted batch would settle on its own.
 /// @dev Extensions override `_checkTransfer` and call `super._checkTransfer` first; they do not
 /// override `_update` for rules, so the view and the transfer can never disagree.
-abstract contract ERC20Compliance is ERC20 {
+abstract contract ERC20Compliance is ERC20, ITransferCompliance {
     /// @notice Reverts with the rule's own error unless a transfer of `amount` from `from` to `to`
     /// would pass every rule of this token other than `from`'s balance. Zero `from` checks a mint,
     /// zero `to` a burn.
@@ -21,7 +23,9 @@ abstract contract ERC20Compliance is ERC20 {
         _checkTransfer(from, to, amount);
     }
 
-    /// @dev The token's transfer rules; reverts with the failing rule's error.
+    /// @dev The token's transfer rules; reverts with the failing rule's error. This base has no rule of
+    /// its own: each extension adds one and calls `super` first.
+    // solhint-disable-next-line no-empty-blocks
     function _checkTransfer(address from, address to, uint256 amount) internal view virtual {}
 
     /// @dev Checks the rules, then moves the balance.
