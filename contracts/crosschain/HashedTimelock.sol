@@ -19,7 +19,12 @@ import {IGovernmentBond} from "../interfaces/IGovernmentBond.sol";
 /// eligible holder of the tokens it escrows (registered as infrastructure; approved for wCBDC).
 /// A bond is never escrowed across one of its entitlement dates (a record date or maturity,
 /// `IGovernmentBond.nextEntitlementDate`): over a record date the escrow would be the holder of
-/// record and the coupon stranded; over maturity the lock could be neither claimed nor refunded.
+/// record and the coupon stranded; over maturity the lock could not be claimed. A bond lock must end
+/// at least `ENTITLEMENT_MARGIN` before the date, so that anyone has that long to refund it in time
+/// (refunds are permissionless; the coordinator refunds at once). A lock still open after maturity
+/// can always be refunded: the bond lets infrastructure return units after maturity. A lock left
+/// unrefunded for longer than the margin past its time lock still holds its units over the next
+/// record date: that residual is the refunder's to avoid.
 /// A registrar's forced transfer cannot take from the escrow (`GovernmentBond.forcedTransfer`
 /// refuses infrastructure accounts), so the escrow always holds what its open locks cover.
 contract HashedTimelock is ReentrancyGuardTransient {
@@ -27,6 +32,9 @@ contract HashedTimelock is ReentrancyGuardTransient {
 
     /// @notice The shortest time lock accepted: a lock must leave its receiver time to claim.
     uint64 public constant MIN_TIMELOCK = 10 minutes;
+    /// @notice How long before a bond's record date or maturity a lock of it must end: the time left
+    /// to claim or refund it before the date.
+    uint64 public constant ENTITLEMENT_MARGIN = 1 days;
 
     /// @notice Where a lock stands.
     enum LockState {
@@ -64,7 +72,8 @@ contract HashedTimelock is ReentrancyGuardTransient {
     /// @notice Zero amount or zero address.
     error InvalidLockTerms();
     /// @notice `token` has an entitlement date (record date or maturity) at `date`, inside the lock
-    /// window that ends at `timelock`: lock for a shorter time, or after that date.
+    /// window that ends at `timelock` or less than `ENTITLEMENT_MARGIN` after it: lock for a shorter
+    /// time, or after that date.
     error LockSpansEntitlementDate(address token, uint64 date, uint64 timelock);
 
     /// @notice `sender` locked `amount` of `token` for `receiver` under `hashlock` until `timelock`.
@@ -84,8 +93,8 @@ contract HashedTimelock is ReentrancyGuardTransient {
 
     /// @notice Locks `amount` of `token` from the caller for `receiver` under `hashlock` until `timelock`.
     /// @dev Requirements: `timelock` ≥ now + `MIN_TIMELOCK`; non-zero amount and receiver; for a bond,
-    /// no record date or maturity after now and at or before `timelock`; no identical lock from the
-    /// caller; the caller approved this contract for `amount`.
+    /// no record date or maturity after now and before `timelock + ENTITLEMENT_MARGIN`; no identical
+    /// lock from the caller; the caller approved this contract for `amount`.
     /// @param receiver who can claim with the preimage.
     /// @param token the token escrowed.
     /// @param amount how much.
@@ -159,11 +168,11 @@ contract HashedTimelock is ReentrancyGuardTransient {
         return keccak256(abi.encode(block.chainid, address(this), sender, receiver, token, amount, hashlock, timelock));
     }
 
-    /// @dev For a token that publishes entitlement dates (a bond), reverts if one falls in (now, timelock].
-    /// A token without them (cash) is not asked further.
+    /// @dev For a token that publishes entitlement dates (a bond), reverts if one falls in
+    /// (now, timelock + ENTITLEMENT_MARGIN). A token without them (cash) is not asked further.
     function _requireNoEntitlementDate(address token, uint64 timelock) private view {
         try IGovernmentBond(token).nextEntitlementDate(uint64(block.timestamp)) returns (uint64 date) {
-            if (date <= timelock) revert LockSpansEntitlementDate(token, date, timelock);
+            if (date < uint256(timelock) + ENTITLEMENT_MARGIN) revert LockSpansEntitlementDate(token, date, timelock);
         } catch {
             return;
         }

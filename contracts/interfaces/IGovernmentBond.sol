@@ -43,8 +43,8 @@ interface IGovernmentBond {
     /// @param date the rejected date.
     error BondInvalidCouponDate(uint256 index, uint64 date);
 
-    /// @notice A forced transfer may not take from `account`, a market-infrastructure contract that
-    /// holds units for others (e.g. an escrow).
+    /// @notice A forced transfer may not take from, or give to, `account`, a market-infrastructure
+    /// contract that holds units for others (e.g. an escrow).
     /// @param account the infrastructure account.
     error BondForcedTransferFromInfrastructure(address account);
 

@@ -12,7 +12,8 @@ import {SettlementLegs} from "./SettlementLegs.sol";
 /// the caller: no one can make the engine pay from another account here.
 abstract contract CustomerPayments is SettlementLegs, ReentrancyGuardTransient {
     /// @notice Pays `amount` from the caller's deposit at one bank to `payee`'s deposit at another (or the same) bank.
-    /// @dev Requirements: the caller approved the engine on `payerDeposit` for `amount`; for two banks,
+    /// @dev Requirements: one registered deposit token (`CashTokenNotRegistered`), or two registered
+    /// ones (`DepositTokenNotRegistered`); the caller approved the engine on `payerDeposit` for `amount`; for two banks,
     /// both deposit tokens are registered, the payer's bank approved the engine on its wCBDC and has
     /// the liquidity, and the payee is an eligible customer of its bank. Reverts `SettlementLegFailed`
     /// with the reason, moving nothing, if any leg cannot move.

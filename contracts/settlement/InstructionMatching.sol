@@ -128,6 +128,7 @@ abstract contract InstructionMatching is TradeRecords, ReentrancyGuardTransient 
     /// @param id the trade id.
     function executeTrade(Trade calldata trade, bytes32 id) external {
         if (msg.sender != address(this)) revert OnlySelf();
+        _requireRegisteredTokens(trade);
         _deliverAndPay(trade, id);
     }
 

@@ -16,7 +16,8 @@ import {FailureReason, Leg, Trade, TradeHash, TradeStatus} from "./Trade.sol";
 /// token through `checkTransfer` for every gross leg, not only for net positions — which becomes
 /// `Failed` with that reason (PENF), exactly as `settle` would leave it. Each skip emits
 /// `TradeSkippedInBatch`. The remaining members settle net, all or nothing: if a net debit cannot
-/// be paid (balance), the whole batch reverts with `SettlementLegFailed` and moves nothing. So a
+/// be paid (balance, or an allowance the debtor withdrew), the whole batch reverts with
+/// `SettlementLegFailed` and moves nothing; the agent retries without that party's trades. So a
 /// batch ends as settling its members one by one would, failures included; netting only needs less
 /// liquidity.
 /// @dev Batches net single-token cash legs (e.g. wCBDC among banks); cross-bank deposit legs settle
@@ -183,12 +184,19 @@ abstract contract NettingBatch is InstructionMatching {
                 emit TradeExpiredUnsettled(id);
             } else if (block.timestamp >= t.settlementDate) {
                 bytes memory tokenError;
-                (reason, tokenError) = _checkLeg(t.asset, t.seller, t.buyer, t.quantity, FailureReason.InsufficientSecurities);
+                if (_assetLineIssuer(t.asset) == address(0) || !_isRegisteredCash(t.buyerCash)) {
+                    // Deregistered since it matched: it fails as `settle` would (token rejected).
+                    reason = FailureReason.TokenRejected;
+                } else {
+                    FailureReason lack = FailureReason.InsufficientSecurities;
+                    (reason, tokenError) = _checkLeg(t.asset, t.seller, t.buyer, t.quantity, lack);
+                }
                 if (reason == FailureReason.None) {
                     (reason, tokenError) = _checkLeg(t.buyerCash, t.buyer, t.seller, t.amount, FailureReason.InsufficientCash);
                 }
                 if (reason == FailureReason.None) {
                     record.status = TradeStatus.Settled;
+                    record.reason = FailureReason.None;
                     return true;
                 }
                 status = TradeStatus.Failed;

@@ -182,7 +182,8 @@ contract PrimaryIssuance is LegMovements, ITokenErrors, ReentrancyGuardTransient
     // ------------------------------------------------------------ issuer
 
     /// @notice Opens tender `tenderRef` for `terms.unitsOffered` units of `terms.bond`.
-    /// @dev Requirements: not paused; the bond is registered and the caller is its registered issuer;
+    /// @dev Requirements: not paused; the bond is registered and the caller is its registered issuer,
+    /// eligible in the participant registry (not frozen, KYC valid);
     /// the reference is new; units offered and minimum lot are non-zero and the offer is a whole
     /// number of lots; the close is in the future; a proceeds account is given.
     /// @param tenderRef the tender's reference.
@@ -191,6 +192,7 @@ contract PrimaryIssuance is LegMovements, ITokenErrors, ReentrancyGuardTransient
         SettlementRegister.AssetLine memory line = _engine.assetLine(terms.bond);
         if (line.issuer == address(0)) revert AssetNotRegistered(terms.bond);
         if (line.issuer != msg.sender) revert NotBondIssuer(msg.sender, terms.bond);
+        _engine.participantRegistry().requireEligible(msg.sender);
         if (_tenders[tenderRef].state != TenderState.None) revert TenderAlreadyExists(tenderRef);
         if (terms.minimumLot == 0) revert InvalidTenderTerm("minimumLot");
         if (terms.unitsOffered == 0 || terms.unitsOffered % terms.minimumLot != 0) revert InvalidTenderTerm("unitsOffered");
@@ -217,6 +219,7 @@ contract PrimaryIssuance is LegMovements, ITokenErrors, ReentrancyGuardTransient
         address registeredIssuer = _engine.assetLine(tender.terms.bond).issuer;
         if (registeredIssuer == address(0)) revert AssetNotRegistered(tender.terms.bond);
         if (registeredIssuer != msg.sender) revert NotBondIssuer(msg.sender, tender.terms.bond);
+        _engine.participantRegistry().requireEligible(msg.sender);
         if (block.timestamp < tender.terms.closesAt) revert TenderNotClosed(tenderRef, tender.terms.closesAt);
         tender.state = TenderState.Allotted;
 
@@ -267,7 +270,7 @@ contract PrimaryIssuance is LegMovements, ITokenErrors, ReentrancyGuardTransient
 
     /// @notice Bids for `units` of tender `tenderRef` at up to `pricePerUnit`, valid until `validUntil`.
     /// @dev Requirements: not paused; the tender is open and not closed; `units` is a non-zero multiple
-    /// of the minimum lot; the price is non-zero; `validUntil` is at or after the close; fewer than
+    /// of the minimum lot, at most the units on offer; the price is non-zero; `validUntil` is at or after the close; fewer than
     /// `MAX_BIDS` bids so far and fewer than `MAX_BIDS_PER_BIDDER` from the caller; the caller may pay
     /// in the cash token and hold the bond (each token's `checkTransfer`, reverting with the token's
     /// own error). The caller's consent to pay at most `units × pricePerUnit`; approve this contract
@@ -285,7 +288,9 @@ contract PrimaryIssuance is LegMovements, ITokenErrors, ReentrancyGuardTransient
     ) external whenNotPaused returns (uint256 index) {
         Tender storage tender = _requireOpenTender(tenderRef);
         if (block.timestamp >= tender.terms.closesAt) revert TenderClosed(tenderRef, tender.terms.closesAt);
-        if (units == 0 || units % tender.terms.minimumLot != 0) revert InvalidBid("units");
+        if (units == 0 || units > tender.terms.unitsOffered || units % tender.terms.minimumLot != 0) {
+            revert InvalidBid("units");
+        }
         if (pricePerUnit == 0) revert InvalidBid("pricePerUnit");
         if (validUntil < tender.terms.closesAt) revert InvalidBid("validUntil");
         Bid[] storage bids = _bids[tenderRef];

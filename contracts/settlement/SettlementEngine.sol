@@ -4,7 +4,6 @@ pragma solidity ^0.8.28;
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 
 import {IParticipantRegistry} from "../interfaces/IParticipantRegistry.sol";
-import {ITokenErrors} from "../interfaces/ITokenErrors.sol";
 import {CustomerPayments} from "./CustomerPayments.sol";
 import {FxSettlement} from "./FxSettlement.sol";
 import {NettingBatch} from "./NettingBatch.sol";
@@ -27,8 +26,7 @@ contract SettlementEngine is
     NettingBatch,
     SignedSettlement,
     CustomerPayments,
-    FxSettlement,
-    ITokenErrors
+    FxSettlement
 {
     /// @param wcbdc_ the home wholesale CBDC.
     /// @param registry_ the participant registry.

@@ -44,6 +44,13 @@ abstract contract SettlementLegs is SettlementRegister, LegMovements {
         if (trade.quantity == 0) revert InvalidTradeTerm("quantity");
         if (trade.amount == 0) revert InvalidTradeTerm("amount");
         if (trade.settlementDate > trade.expiry) revert InvalidTradeTerm("settlementDate");
+        _requireRegisteredTokens(trade);
+    }
+
+    /// @dev Reverts `AssetNotRegistered` / `CashTokenNotRegistered` unless the trade's asset and both
+    /// cash tokens are registered now (checked again at settlement: a deregistration stops trades
+    /// matched before it).
+    function _requireRegisteredTokens(Trade calldata trade) internal view {
         _requireAsset(trade.asset);
         _requireRegisteredCash(trade.buyerCash);
         _requireRegisteredCash(trade.sellerCash);
@@ -78,6 +85,8 @@ abstract contract SettlementLegs is SettlementRegister, LegMovements {
         bytes32 settlementRef
     ) internal {
         if (payerCash == payeeCash) {
+            // Within one token: still only registered cash moves (a caller's `pay(X, X, …)` included).
+            _requireRegisteredCash(payerCash);
             _move(Leg.Cash, FailureReason.InsufficientCash, payerCash, payer, payee, amount);
             return;
         }

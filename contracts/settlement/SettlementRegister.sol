@@ -6,6 +6,7 @@ import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 
 import {ICurrencyToken} from "../interfaces/ICurrencyToken.sol";
 import {IParticipantRegistry, ParticipantKind} from "../interfaces/IParticipantRegistry.sol";
+import {ITokenErrors} from "../interfaces/ITokenErrors.sol";
 import {ITokenizedDeposit} from "../interfaces/ITokenizedDeposit.sol";
 import {ISettlementEngine} from "./ISettlementEngine.sol";
 
@@ -22,7 +23,7 @@ import {ISettlementEngine} from "./ISettlementEngine.sol";
 ///   wCBDC it is issued and paid in, as the registrar states them.
 /// @dev The admin can pause every settlement entry point (`pause`), e.g. during an incident;
 /// cancellations and expiries stay open.
-abstract contract SettlementRegister is AccessControl, Pausable, ISettlementEngine {
+abstract contract SettlementRegister is AccessControl, Pausable, ISettlementEngine, ITokenErrors {
     /// @notice Role that registers assets (bond issues) for settlement: the central securities depository.
     bytes32 public constant ASSET_REGISTRAR_ROLE = keccak256("ASSET_REGISTRAR_ROLE");
     /// @dev `WholesaleCBDC.CENTRAL_BANK_ROLE`: who may register deposit lines in that currency.
@@ -52,6 +53,7 @@ abstract contract SettlementRegister is AccessControl, Pausable, ISettlementEngi
     /// @param wcbdc_ the home wholesale CBDC (more currencies can be added with `registerWholesaleCbdc`).
     /// @param registry_ the participant registry the engine asks who is a bank or an issuer.
     constructor(address wcbdc_, IParticipantRegistry registry_) {
+        if (wcbdc_ == address(0) || address(registry_) == address(0)) revert ZeroAddress();
         _wcbdc = wcbdc_;
         _registry = registry_;
         _wcbdcOfCurrency[_currencyKey(wcbdc_)] = wcbdc_;
@@ -220,7 +222,17 @@ abstract contract SettlementRegister is AccessControl, Pausable, ISettlementEngi
 
     /// @dev Reverts `CashTokenNotRegistered` unless `token` is registered wCBDC or a registered deposit line.
     function _requireRegisteredCash(address token) internal view {
-        if (!_isWcbdc[token] && _deposits[token].bank == address(0)) revert CashTokenNotRegistered(token);
+        if (!_isRegisteredCash(token)) revert CashTokenNotRegistered(token);
+    }
+
+    /// @dev Whether `token` is registered wCBDC or a registered deposit line.
+    function _isRegisteredCash(address token) internal view returns (bool) {
+        return _isWcbdc[token] || _deposits[token].bank != address(0);
+    }
+
+    /// @dev The registered issuer of `asset` (zero if it is not registered).
+    function _assetLineIssuer(address asset) internal view returns (address) {
+        return _assets[asset].issuer;
     }
 
     /// @dev The registration of `asset`, or revert `AssetNotRegistered`.

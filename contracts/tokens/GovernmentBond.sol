@@ -162,9 +162,9 @@ contract GovernmentBond is
 
     /// @notice Moves `amount` units from `from` to `to` under a legal order (e.g. a court order),
     /// without the holder's consent and even when `from` is frozen or no longer eligible.
-    /// @dev Requirements: caller has `REGISTRAR_ROLE`; `reason` is not empty; `from` is not market
-    /// infrastructure (an escrow or settlement contract holds units for others: a legal order
-    /// against a holder is executed on the holder's account once its lock or settlement ends);
+    /// @dev Requirements: caller has `REGISTRAR_ROLE`; `reason` is not empty; neither `from` nor `to`
+    /// is market infrastructure (an escrow or settlement contract holds units for others, covered by
+    /// its locks: a legal order is executed on a holder's own account once its lock ends);
     /// `to` is eligible and unfrozen; the bond is not paused and has not matured. Emits
     /// `ForcedTransfer` and `Transfer`.
     /// @param from the holder the units are taken from.
@@ -178,9 +178,8 @@ contract GovernmentBond is
         string calldata reason
     ) external onlyRole(REGISTRAR_ROLE) {
         if (bytes(reason).length == 0) revert BondForcedTransferReasonRequired();
-        if (registry().participantOf(from).kind == ParticipantKind.Infrastructure) {
-            revert BondForcedTransferFromInfrastructure(from);
-        }
+        if (_isInfrastructure(from)) revert BondForcedTransferFromInfrastructure(from);
+        if (_isInfrastructure(to)) revert BondForcedTransferFromInfrastructure(to);
         _forcedTransferInProgress = true;
         _transfer(from, to, amount);
         _forcedTransferInProgress = false;
@@ -322,19 +321,27 @@ contract GovernmentBond is
 
     // ----------------------------------------------------------------- hooks
 
-    /// @dev Not paused; after maturity only redemption burns move units; then freeze and eligibility.
+    /// @dev Not paused; after maturity only redemption burns move units — and market infrastructure
+    /// returning units it holds for others (an escrow refunding a lock, so they can be redeemed); then
+    /// freeze and eligibility.
     function _checkTransfer(
         address from,
         address to,
         uint256 amount
     ) internal view override(ERC20Freezable, ERC20Eligibility) {
         _requireNotPaused();
-        if (to != address(0) && block.timestamp >= _maturityDate) revert BondMatured(_maturityDate);
+        if (to != address(0) && block.timestamp >= _maturityDate && !_isInfrastructure(from)) {
+            revert BondMatured(_maturityDate);
+        }
         super._checkTransfer(from, to, amount);
     }
 
     function _update(address from, address to, uint256 value) internal override(ERC20, ERC20Compliance, ERC20RecordDates) {
         super._update(from, to, value);
+    }
+
+    function _isInfrastructure(address account) private view returns (bool) {
+        return account != address(0) && registry().participantOf(account).kind == ParticipantKind.Infrastructure;
     }
 
     function _recordDate(uint256 index) internal view override returns (uint64) {

@@ -87,8 +87,8 @@ export class UnsafeTimelockError extends Error {
 }
 
 /**
- * A bond leg would sit in escrow over one of the bond's entitlement dates (a record date or its
- * maturity): the escrow would be the holder of record, or the lock could never be claimed or refunded.
+ * A bond leg would sit in escrow over, or within a day of, one of the bond's entitlement dates (a
+ * record date or its maturity): the escrow could end up holder of record, or the lock unclaimable.
  * The escrow refuses such a lock too (`LockSpansEntitlementDate`); the coordinator refuses first.
  */
 export class LockSpansEntitlementDateError extends Error {
@@ -99,7 +99,7 @@ export class LockSpansEntitlementDateError extends Error {
     readonly timelock: bigint,
   ) {
     super(
-      `the lock of ${token} would last until ${timelock}, past the bond's record date or maturity at ${entitlementDate}; lock for a shorter time or after that date`,
+      `the lock of ${token} would last until ${timelock}, within a day of the bond's record date or maturity at ${entitlementDate}; lock for a shorter time or after that date`,
     );
   }
 }
@@ -115,6 +115,8 @@ export type Decision =
 
 /** The shortest time a lock must leave its receiver (HashedTimelock.MIN_TIMELOCK, 10 minutes). */
 const MIN_TIMELOCK = 600n;
+/** How long before a bond's record date or maturity its lock must end (HashedTimelock.ENTITLEMENT_MARGIN, a day). */
+const ENTITLEMENT_MARGIN = 86_400n;
 
 /**
  * The one next action of a deal, from what both chains show — a pure function of the deal's state,
@@ -295,7 +297,9 @@ export class HtlcCoordinator {
 
   private async lock(name: ActionName, chain: ChainSide, sender: Address, receiver: Address, leg: Leg, hashlock: Hex, timelock: bigint): Promise<Action> {
     const entitlement = await this.nextEntitlementDate(chain, leg.token, await this.now(chain));
-    if (entitlement !== undefined && entitlement <= timelock) throw new LockSpansEntitlementDateError(leg.token, entitlement, timelock);
+    if (entitlement !== undefined && entitlement < timelock + ENTITLEMENT_MARGIN) {
+      throw new LockSpansEntitlementDateError(leg.token, entitlement, timelock);
+    }
     const wallet = this.wallet(chain, sender);
     // Consent for this lock only: approve exactly the amount the escrow takes in the next transaction.
     await this.send(chain, wallet.writeContract({ address: leg.token, abi: ERC20_APPROVE_ABI, functionName: "approve", args: [chain.htlc, leg.amount], account: sender, chain: null }));

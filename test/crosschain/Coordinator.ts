@@ -7,6 +7,7 @@ import { sha256, type Address, type Hex } from "viem";
 
 import {
   HtlcCoordinator,
+  LockSpansEntitlementDateError,
   UnsafeTimelockError,
   type Action,
   type ActionName,
@@ -249,7 +250,11 @@ function defined<T>(value: T | undefined, what: string): T {
 
 async function locks(co: HtlcCoordinator): Promise<{ state: DealState; initiator: LockView; responder: LockView }> {
   const state = await co.state();
-  return { state, initiator: defined(state.initiatorLock, "the initiator's lock"), responder: defined(state.responderLock, "the responder's lock") };
+  return {
+    state,
+    initiator: defined(state.initiatorLock, "the initiator's lock"),
+    responder: defined(state.responderLock, "the responder's lock"),
+  };
 }
 
 /** Moves `connection`'s clock to `timestamp` (a block is mined there), unless it is already past it. */
@@ -358,7 +363,9 @@ describe("HtlcCoordinator (cross-chain HTLC settlement, two in-process chains)",
 
       // The initiator's lock lasts `initiatorTimeout` from when it was made.
       const lockTx = await th.ethers.provider.getTransactionReceipt(defined(first, "the first action").hash);
-      const lockBlock = await th.ethers.provider.getBlock(defined(lockTx ?? undefined, "the lock's receipt").blockNumber);
+      const lockBlock = await th.ethers.provider.getBlock(
+        defined(lockTx ?? undefined, "the lock's receipt").blockNumber,
+      );
       const lockedAt = BigInt(defined(lockBlock ?? undefined, "the lock's block").timestamp);
       expect(onThai.timelock - TIMEOUT).to.be.lte(lockedAt);
       expect(onThai.timelock - TIMEOUT).to.be.gte(lockedAt - 60n);
@@ -383,6 +390,142 @@ describe("HtlcCoordinator (cross-chain HTLC settlement, two in-process chains)",
       const mid = await books(f, "bond");
       expect([mid.hk.escrow, mid.th.escrow]).to.deep.equal([DVP.units, DVP.thb]);
       expectConserved(OPENING_DVP, mid, { ended: false });
+    });
+  });
+
+  describe("consent for one lock only (finding 3)", function () {
+    it("the coordinator's approval to the escrow is exactly the leg amount (not unlimited), spent by the lock", async function () {
+      const f = await loadPair();
+      const { bond } = f.chains.hk;
+      const { wTHB } = f.chains.th;
+      const co = dvpCoordinator(f);
+      expect(names([await co.step()])).to.deep.equal(["initiator locks"]);
+      // The initiator's one approval on the Thai chain: the wTHB leg, and the lock spent all of it.
+      const thApprovals = await wTHB.queryFilter(wTHB.filters.Approval(f.chaoPhraya, f.escrows.th));
+      expect(thApprovals.map((e) => e.args.value)).to.deep.equal([DVP.thb]);
+      expect(await wTHB.allowance(f.chaoPhraya, f.escrows.th)).to.equal(0n);
+
+      expect(names([await co.step()])).to.deep.equal(["responder locks"]);
+      const hkApprovals = await bond.queryFilter(bond.filters.Approval(f.harbour, f.escrows.hk));
+      expect(hkApprovals.map((e) => e.args.value)).to.deep.equal([DVP.units]);
+      expect(await bond.allowance(f.harbour, f.escrows.hk)).to.equal(0n);
+
+      expect(names(await co.run())).to.deep.equal(SETTLED.slice(2));
+      // No further approvals; no allowance left standing on either chain.
+      expect(await wTHB.queryFilter(wTHB.filters.Approval(f.chaoPhraya, f.escrows.th))).to.have.length(1);
+      expect(await bond.queryFilter(bond.filters.Approval(f.harbour, f.escrows.hk))).to.have.length(1);
+      expect(await books(f, "bond")).to.deep.equal(SETTLED_DVP);
+    });
+
+    it("the PvP's wHKD approval is exactly the HKD leg", async function () {
+      const f = await loadPair();
+      const { wcbdc } = f.chains.hk;
+      expect(names(await pvpCoordinator(f).run())).to.deep.equal(SETTLED);
+      const approvals = await wcbdc.queryFilter(wcbdc.filters.Approval(f.harbour, f.escrows.hk));
+      expect(approvals.map((e) => e.args.value)).to.deep.equal([PVP.hkd]);
+      expect(await wcbdc.allowance(f.harbour, f.escrows.hk)).to.equal(0n);
+    });
+  });
+
+  describe("a bond leg over the bond's record date (finding 6)", function () {
+    /** Both chains' clocks moved to `timestamp`. */
+    async function bothAt(timestamp: bigint): Promise<void> {
+      await travelTo(hk, timestamp);
+      await travelTo(th, timestamp);
+    }
+
+    /** Harbour Bank's transaction count and the latest block on each chain: unchanged if nothing was sent. */
+    async function activity(f: Pair): Promise<bigint[]> {
+      return [
+        BigInt(await hk.ethers.provider.getTransactionCount(f.harbour)),
+        BigInt(await hk.ethers.provider.getBlockNumber()),
+        BigInt(await th.ethers.provider.getTransactionCount(f.chaoPhraya)),
+        BigInt(await th.ethers.provider.getBlockNumber()),
+      ];
+    }
+
+    it("finding 6: the responder's bond lock would span the record date: LockSpansEntitlementDateError, no approval and no lock sent; the initiator is refunded", async function () {
+      const f = await loadPair();
+      const { bond } = f.chains.hk;
+      const recordDate = await bond.recordDate(0);
+      expect(await bond.nextEntitlementDate(BigInt(await hk.networkHelpers.time.latest()))).to.equal(recordDate);
+      // Half an hour before the record date: the initiator's two-hour lock is fine (it is wTHB)...
+      await bothAt(recordDate - 1_800n);
+      const co = dvpCoordinator(f);
+      expect(names([await co.step()])).to.deep.equal(["initiator locks"]);
+      const initiator = defined((await co.state()).initiatorLock, "the initiator's lock");
+
+      // ...but the bond's lock, an hour shorter, would still end after the record date.
+      const hkBefore = await activity(f);
+      const error = await rejection(co.step());
+      expect(error).to.be.instanceOf(LockSpansEntitlementDateError);
+      const spans = error as LockSpansEntitlementDateError;
+      const timelock = initiator.timelock - MARGIN;
+      expect([spans.token, spans.entitlementDate, spans.timelock]).to.deep.equal([f.tokens.bond, recordDate, timelock]);
+      expect(spans.name).to.equal("LockSpansEntitlementDateError");
+      expect(spans.message).to.equal(
+        `the lock of ${f.tokens.bond} would last until ${timelock}, within a day of the bond's record date or maturity at ${recordDate}; lock for a shorter time or after that date`,
+      );
+      // The escrow would have refused it with the same facts (asked by a call, not a transaction).
+      await expect(
+        f.chains.hk.htlc
+          .connect(f.signers.hk.harbour)
+          .lock.staticCall(f.chaoPhraya, f.tokens.bond, DVP.units, (await co.state()).hashlock, timelock),
+      )
+        .to.be.revertedWithCustomError(f.chains.hk.htlc, "LockSpansEntitlementDate")
+        .withArgs(f.tokens.bond, recordDate, timelock);
+
+      // The coordinator sent nothing for the bond leg: no approval, no lock, no transaction at all.
+      expect(await activity(f)).to.deep.equal(hkBefore, "a transaction was sent");
+      expect(await bond.queryFilter(bond.filters.Approval(f.harbour, f.escrows.hk))).to.have.length(0);
+      expect(await bond.allowance(f.harbour, f.escrows.hk)).to.equal(0n);
+      expect(await lockedBy(f.chains.hk.htlc, f.harbour)).to.equal(0);
+      // A restarted coordinator refuses the same way.
+      expect(await rejection(dvpCoordinator(f).run())).to.be.instanceOf(LockSpansEntitlementDateError);
+      expect(await lockedBy(f.chains.hk.htlc, f.harbour)).to.equal(0);
+
+      // The initiator's wTHB comes back at its time lock; the bond never left Harbour Bank.
+      await bothAt(initiator.timelock);
+      expect(names(await dvpCoordinator(f).run())).to.deep.equal(["initiator's lock refunded"]);
+      const after = await books(f, "bond");
+      expect(after).to.deep.equal(OPENING_DVP);
+      expectConserved(OPENING_DVP, after);
+    });
+
+    it("finding 6: the initiator's own bond lock would span the record date: LockSpansEntitlementDateError before any transaction on either chain", async function () {
+      const f = await loadPair();
+      const recordDate = await f.chains.hk.bond.recordDate(0);
+      // An hour more than ENTITLEMENT_MARGIN (a day) before the record date: a two-hour lock would end
+      // within the margin; a 50-minute one ends a full day before it.
+      await bothAt(recordDate - 86_400n - 3_600n);
+      // Harbour Bank initiates, delivering the bond on the Hong Kong chain for wTHB on the Thai chain.
+      const deal: Deal = {
+        id: "DVP-03GB2911-0002",
+        initiator: f.harbour,
+        responder: f.chaoPhraya,
+        initiatorLeg: { token: f.tokens.bond, amount: DVP.units },
+        responderLeg: { token: f.tokens.wTHB, amount: DVP.thb },
+        initiatorTimeout: TIMEOUT,
+        safetyMargin: MARGIN,
+      };
+      const s = sides(f);
+      const co = new HtlcCoordinator(deal, s.hk, s.th);
+      const before = await activity(f);
+      const error = await rejection(co.step());
+      expect(error).to.be.instanceOf(LockSpansEntitlementDateError);
+      expect((error as LockSpansEntitlementDateError).entitlementDate).to.equal(recordDate);
+      expect(await activity(f)).to.deep.equal(before, "a transaction was sent");
+      expect(
+        await f.chains.hk.bond.queryFilter(f.chains.hk.bond.filters.Approval(f.harbour, f.escrows.hk)),
+      ).to.have.length(0);
+      expect(await lockedBy(f.chains.hk.htlc, f.harbour)).to.equal(0);
+      expect((await co.state()).initiatorLock).to.equal(undefined);
+      expect(await books(f, "bond")).to.deep.equal(OPENING_DVP);
+
+      // With a timeout that ends a full margin before the record date, the same deal settles.
+      const short = new HtlcCoordinator({ ...deal, initiatorTimeout: 3_000n, safetyMargin: 1_200n }, s.hk, s.th);
+      expect(names(await short.run())).to.deep.equal(SETTLED);
+      expect(await f.chains.hk.bond.balanceOf(f.chaoPhraya)).to.equal(DVP.units);
     });
   });
 
@@ -520,10 +663,14 @@ describe("HtlcCoordinator (cross-chain HTLC settlement, two in-process chains)",
       const htlc = f.chains.hk.htlc.connect(f.signers.hk.chaoPhraya);
 
       const wrong = keccakOfText("not the secret");
-      await expect(htlc.claim(responder.lockId, wrong)).to.be.revertedWithCustomError(htlc, "WrongPreimage").withArgs(responder.lockId);
+      await expect(htlc.claim(responder.lockId, wrong))
+        .to.be.revertedWithCustomError(htlc, "WrongPreimage")
+        .withArgs(responder.lockId);
       // Nor does the hash lock itself open the lock.
       const hashlock = (await co.state()).hashlock;
-      await expect(htlc.claim(responder.lockId, hashlock)).to.be.revertedWithCustomError(htlc, "WrongPreimage").withArgs(responder.lockId);
+      await expect(htlc.claim(responder.lockId, hashlock))
+        .to.be.revertedWithCustomError(htlc, "WrongPreimage")
+        .withArgs(responder.lockId);
       expect((await co.state()).responderLock?.state).to.equal("Locked");
       expect(await books(f, "bond")).to.deep.equal({
         hk: { ...OPENING_DVP.hk, harbour: OPENING.harbourBonds - DVP.units, escrow: DVP.units },
@@ -612,7 +759,9 @@ describe("HtlcCoordinator (cross-chain HTLC settlement, two in-process chains)",
 
         // Harbour Bank, with no coordinator: the secret is public on the Hong Kong chain...
         const hkHtlc = f.chains.hk.htlc;
-        const ourLock = (await hkHtlc.queryFilter(hkHtlc.filters.Locked(undefined, f.harbour, f.chaoPhraya))).map((e) => e.args);
+        const ourLock = (await hkHtlc.queryFilter(hkHtlc.filters.Locked(undefined, f.harbour, f.chaoPhraya))).map(
+          (e) => e.args,
+        );
         expect(ourLock).to.have.length(1);
         const claimed = await hkHtlc.queryFilter(hkHtlc.filters.Claimed(ourLock[0].lockId));
         expect(claimed).to.have.length(1);
@@ -642,7 +791,9 @@ describe("HtlcCoordinator (cross-chain HTLC settlement, two in-process chains)",
         await revealed(f);
         const co = dvpCoordinator(f);
         const rest = await co.run();
-        expect(rest.map((a) => [a.name, a.chain])).to.deep.equal([["responder claims with the revealed secret", TH_CHAIN]]);
+        expect(rest.map((a) => [a.name, a.chain])).to.deep.equal([
+          ["responder claims with the revealed secret", TH_CHAIN],
+        ]);
         expect(HtlcCoordinator.outcome(await co.state())).to.equal("settled");
         const after = await books(f, "bond");
         expect(after).to.deep.equal(SETTLED_DVP);

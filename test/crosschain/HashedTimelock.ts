@@ -26,7 +26,12 @@ import { DAY, HK, balancesOf, changes, chainNow, mined, type Balances } from "..
  * anyone returns the tokens to the sender. Each lock settles once. The escrow is a registered
  * infrastructure participant that HKMA approved to hold wCBDC, so it can hold what it escrows; whether
  * the receiver may hold the token is the token's decision at claim time, and a refused claim still
- * leaves the refund: value is never lost.
+ * leaves the refund: value is never lost. A bond is never locked across one of its entitlement dates
+ * (a record date or maturity: finding 6 of issue #9), and the registrar cannot force units out of the
+ * escrow (finding 9).
+ *
+ * Invariant, checked after every test here: the escrow's balance of each token is the sum of the
+ * amounts of its `Locked` locks of that token — it never holds value no open lock covers.
  */
 
 const { time } = networkHelpers;
@@ -98,7 +103,36 @@ async function htlcLedger(): Promise<HtlcLedger> {
   };
 }
 
-const loadHtlcLedger = (): Promise<HtlcLedger> => networkHelpers.loadFixture(htlcLedger);
+/** The ledger the running test loaded, for the escrow invariant checked after it. */
+let current: HtlcLedger | undefined;
+
+async function loadHtlcLedger(): Promise<HtlcLedger> {
+  current = await networkHelpers.loadFixture(htlcLedger);
+  return current;
+}
+
+/** Per token (wHKD, bond): the escrow's balance, and the sum of the amounts of its `Locked` locks. */
+async function escrowCover(f: HtlcLedger): Promise<Record<"wHKD" | "bond", { held: bigint; locked: bigint }>> {
+  const locked: Record<string, bigint> = { [f.wcbdcAddress]: 0n, [f.bondAddress]: 0n };
+  for (const event of await f.htlc.queryFilter(f.htlc.filters.Locked())) {
+    const escrow = await f.htlc.getLock(event.args.lockId);
+    if (escrow.state === stateOf("Locked")) locked[escrow.token] = (locked[escrow.token] ?? 0n) + escrow.amount;
+  }
+  return {
+    wHKD: { held: await f.wcbdc.balanceOf(f.htlcAddress), locked: locked[f.wcbdcAddress] },
+    bond: { held: await f.bond.balanceOf(f.htlcAddress), locked: locked[f.bondAddress] },
+  };
+}
+
+/** The invariant: for each token, what the escrow holds is exactly what its open locks cover. */
+async function expectEscrowCovered(f: HtlcLedger, when = ""): Promise<void> {
+  for (const [token, { held, locked }] of Object.entries(await escrowCover(f))) {
+    expect(held).to.equal(
+      locked,
+      `${token}: the escrow's balance vs. its Locked locks${when === "" ? "" : ` ${when}`}`,
+    );
+  }
+}
 
 /** What one `lock` call is made of, and the secret behind its hash lock. */
 interface LockTerms {
@@ -172,6 +206,15 @@ async function expectRevertedUnchanged(
 }
 
 describe("HashedTimelock", function () {
+  beforeEach(function () {
+    current = undefined;
+  });
+
+  afterEach("invariant: the escrow holds exactly the sum of its Locked locks, per token", async function () {
+    if (current !== undefined && this.currentTest?.state === "passed")
+      await expectEscrowCovered(current, "after the test");
+  });
+
   describe("lock", function () {
     it("escrows the sender's tokens under the hash and time lock (Locked, getLock, lockIdOf)", async function () {
       const f = await loadHtlcLedger();
@@ -572,6 +615,311 @@ describe("HashedTimelock", function () {
         "bond:victoriaBank": -20n,
         "bond:harbourBank": 20n,
       });
+    });
+  });
+  describe("bond entitlement dates (finding 6)", function () {
+    /** The green bond's first record date, last record date and maturity, as the bond states them. */
+    async function dates(
+      f: HtlcLedger,
+    ): Promise<{ record0: bigint; record1: bigint; record5: bigint; maturity: bigint }> {
+      return {
+        record0: await f.bond.recordDate(0),
+        record1: await f.bond.recordDate(1),
+        record5: await f.bond.recordDate(5),
+        maturity: await f.bond.maturityDate(),
+      };
+    }
+
+    /** Kowloon Dealer locks `amount` bond units for Peak Asset Management until `timelock`. */
+    async function bondLock(f: HtlcLedger, timelock: bigint, amount = 10n): Promise<LockTerms> {
+      return lockTerms(f, {
+        sender: f.participants.kowloonDealer.signer,
+        receiver: f.participants.peakAsset.address,
+        token: f.bondAddress,
+        amount,
+        timelock,
+      });
+    }
+
+    it("nextEntitlementDate of the green bond is its first record date until then, the next one after it, and maturity after the last", async function () {
+      const f = await loadHtlcLedger();
+      const { record0, record1, record5, maturity } = await dates(f);
+      // Record date = payment date − RECORD_DATE_LAG (one day).
+      const [, firstPayment] = await f.bond.couponPeriod(0);
+      expect(record0).to.equal(firstPayment - DAY);
+      expect(await f.bond.nextEntitlementDate(await chainNow())).to.equal(record0);
+      expect(await f.bond.nextEntitlementDate(record0 - 1n)).to.equal(record0);
+      expect(await f.bond.nextEntitlementDate(record0)).to.equal(record1);
+      expect(await f.bond.nextEntitlementDate(record5)).to.equal(maturity);
+      expect(await f.bond.nextEntitlementDate(maturity)).to.equal(2n ** 64n - 1n);
+    });
+
+    it("finding 6: refuses a bond lock whose window contains a record date, or ends less than ENTITLEMENT_MARGIN before it (LockSpansEntitlementDate(bond, recordDate, timelock)), moving nothing", async function () {
+      const f = await loadHtlcLedger();
+      const { record0 } = await dates(f);
+      expect(await f.htlc.ENTITLEMENT_MARGIN()).to.equal(DAY);
+      await time.increaseTo(record0 - 2n * DAY);
+      // Ending after the record date, on it, or less than a day before it (no day left to refund in time).
+      for (const timelock of [record0 + DAY, record0 + 1n, record0, record0 - 1n, record0 - DAY + 1n]) {
+        const t = await bondLock(f, timelock);
+        await expectRevertedUnchanged(f, () => lock(f, t), f.htlc, "LockSpansEntitlementDate", [
+          f.bondAddress,
+          record0,
+          timelock,
+        ]);
+        expect((await f.htlc.getLock(lockIdOf(f, t))).state).to.equal(stateOf("None"));
+      }
+    });
+
+    it("finding 6: refuses a bond lock whose window contains maturity (LockSpansEntitlementDate(bond, maturity, timelock)), moving nothing", async function () {
+      const f = await loadHtlcLedger();
+      const { record5, maturity } = await dates(f);
+      // After the last record date, the bond still trades for a day, until maturity.
+      await time.increaseTo(record5 + 3_600n);
+      expect(await f.bond.nextEntitlementDate(await chainNow())).to.equal(maturity);
+      for (const timelock of [maturity, maturity + DAY, maturity - 1n]) {
+        const t = await bondLock(f, timelock);
+        await expectRevertedUnchanged(f, () => lock(f, t), f.htlc, "LockSpansEntitlementDate", [
+          f.bondAddress,
+          maturity,
+          timelock,
+        ]);
+      }
+    });
+
+    it("finding 6: accepts a bond lock ending a full ENTITLEMENT_MARGIN before the record date; settled by then, the escrow is no holder of record", async function () {
+      const f = await loadHtlcLedger();
+      const { record0 } = await dates(f);
+      await time.increaseTo(record0 - 2n * DAY);
+      const before = await f.snapshot();
+      const claimed = await bondLock(f, record0 - DAY, 10n);
+      const refunded = await bondLock(f, record0 - DAY, 5n);
+      await expect(lock(f, claimed)).to.emit(f.htlc, "Locked");
+      await expect(lock(f, refunded)).to.emit(f.htlc, "Locked");
+      await expectEscrowCovered(f, "with both locks open");
+
+      await mined(f.htlc.claim(lockIdOf(f, claimed), claimed.secret));
+      // Refunded within the margin: before the record date.
+      await time.setNextBlockTimestamp(record0 - DAY + 3_600n);
+      await mined(f.htlc.refund(lockIdOf(f, refunded)));
+      expect(changes(before, await f.snapshot())).to.deep.equal({ "bond:kowloonDealer": -10n, "bond:peakAsset": 10n });
+
+      await time.increaseTo(record0 + 1n);
+      expect(await f.bond.balanceOfAtRecord(f.htlcAddress, 0)).to.equal(0n);
+      expect(await f.bond.balanceOfAtRecord(f.participants.peakAsset.address, 0)).to.equal(10n);
+      expect(await f.bond.balanceOfAtRecord(f.participants.kowloonDealer.address, 0)).to.equal(BOND_ALLOTMENT - 10n);
+    });
+
+    it("finding 6: accepts a bond lock starting after the record date (ex-coupon), up to before the next one", async function () {
+      const f = await loadHtlcLedger();
+      const { record0, record1 } = await dates(f);
+      await time.increaseTo(record0 + 1n);
+      expect(await f.bond.nextEntitlementDate(await chainNow())).to.equal(record1);
+      const t = await bondLock(f, (await chainNow()) + DAY);
+      const lockId = await locked(f, t);
+      expect((await f.htlc.getLock(lockId)).state).to.equal(stateOf("Locked"));
+      const longest = await bondLock(f, record1 - DAY, 3n);
+      await expect(lock(f, longest)).to.emit(f.htlc, "Locked");
+      await expectRevertedUnchanged(
+        f,
+        () => lock(f, { ...longest, timelock: record1 - DAY + 1n }),
+        f.htlc,
+        "LockSpansEntitlementDate",
+        [f.bondAddress, record1, record1 - DAY + 1n],
+      );
+      await mined(f.htlc.claim(lockId, t.secret));
+    });
+
+    it("finding 6: accepts a wCBDC lock over the same record date and maturity (cash has no entitlement dates)", async function () {
+      const f = await loadHtlcLedger();
+      const { record0, record5, maturity } = await dates(f);
+      await time.increaseTo(record0 - DAY);
+      const overRecordDate = await lockTerms(f, { timelock: record0 + DAY });
+      const first = await locked(f, overRecordDate);
+      await time.increaseTo(record5 + 3_600n);
+      const overMaturity = await lockTerms(f, { amount: AMOUNT / 2n, timelock: maturity + DAY });
+      const second = await locked(f, overMaturity);
+      await expectEscrowCovered(f, "with both wHKD locks open");
+      await time.increaseTo(maturity + 1n);
+      await mined(f.htlc.claim(second, overMaturity.secret));
+      await mined(f.htlc.refund(first));
+      expect((await f.htlc.getLock(first)).state).to.equal(stateOf("Refunded"));
+      expect((await f.htlc.getLock(second)).state).to.equal(stateOf("Claimed"));
+    });
+
+    it("finding 6: a bond lock left open past maturity can still be refunded, and its units redeemed: every lock can end", async function () {
+      const f = await loadHtlcLedger();
+      const { record5, maturity } = await dates(f);
+      await time.increaseTo(record5 - 2n * DAY);
+      // The last lock possible before the last record date, and nobody refunds it in time.
+      const t = await bondLock(f, record5 - DAY);
+      const lockId = await locked(f, t);
+      await time.increaseTo(maturity + 1n);
+      const before = await f.snapshot();
+      // The bond lets infrastructure return units after maturity, so the refund goes through.
+      await mined(f.htlc.refund(lockId));
+      expect(changes(before, await f.snapshot())).to.deep.equal({ "bond:htlc": -10n, "bond:kowloonDealer": 10n });
+      expect((await f.htlc.getLock(lockId)).state).to.equal(stateOf("Refunded"));
+      // Anyone else still cannot move a matured bond.
+      await expect(
+        f.bond.connect(f.participants.kowloonDealer.signer).transfer(f.participants.peakAsset.address, 1n),
+      ).to.be.revertedWithCustomError(f.bond, "BondMatured");
+    });
+
+    // A lock left unrefunded for longer than the margin past its time lock still holds its units over
+    // the next record date (README, Security model): the refunder's to avoid, and what this pins.
+    it("finding 6 (residual, stated): a lock refunded only after the record date leaves the escrow holder of record for those units", async function () {
+      const f = await loadHtlcLedger();
+      const { record0 } = await dates(f);
+      await time.increaseTo(record0 - 2n * DAY);
+      const t = await bondLock(f, record0 - DAY);
+      const lockId = await locked(f, t);
+      await time.increaseTo(record0 + 3_600n);
+      await mined(f.htlc.refund(lockId));
+      expect(await f.bond.balanceOfAtRecord(f.htlcAddress, 0)).to.equal(10n);
+    });
+  });
+
+  describe("the registrar's forced transfer (finding 9)", function () {
+    it("finding 9: a registrar's forcedTransfer out of the escrow reverts BondForcedTransferFromInfrastructure(escrow), and every lock still settles", async function () {
+      const f = await loadHtlcLedger();
+      const { kowloonDealer, victoriaBank, peakAsset, harbourBank, lantauPension } = f.participants;
+      expect((await f.registry.participantOf(f.htlcAddress)).kind).to.equal(BigInt(ParticipantKind.Infrastructure));
+      const now = await chainNow();
+      const toClaim = await lockTerms(f, {
+        sender: kowloonDealer.signer,
+        receiver: peakAsset.address,
+        token: f.bondAddress,
+        amount: 30n,
+      });
+      const toRefund = await lockTerms(f, {
+        sender: victoriaBank.signer,
+        receiver: harbourBank.address,
+        token: f.bondAddress,
+        amount: 20n,
+        timelock: now + 2n * DAY,
+      });
+      const claimId = await locked(f, toClaim);
+      const refundId = await locked(f, toRefund);
+      expect(await f.bond.balanceOf(f.htlcAddress)).to.equal(50n);
+
+      // A court order against one of the senders cannot be executed on the pooled escrow.
+      const registrar = f.bond.connect(f.participants.hkma.signer);
+      for (const amount of [1n, 20n, 50n]) {
+        await expectRevertedUnchanged(
+          f,
+          () => registrar.forcedTransfer(f.htlcAddress, lantauPension.address, amount, "HCMP 1234/2026 court order"),
+          f.bond,
+          "BondForcedTransferFromInfrastructure",
+          [f.htlcAddress],
+        );
+      }
+      await expectEscrowCovered(f, "after the refused forced transfers");
+
+      const before = await f.snapshot();
+      await mined(f.htlc.claim(claimId, toClaim.secret));
+      await time.increaseTo(toRefund.timelock);
+      await mined(f.htlc.refund(refundId));
+      expect(changes(before, await f.snapshot())).to.deep.equal({
+        "bond:htlc": -50n,
+        "bond:peakAsset": 30n,
+        "bond:victoriaBank": 20n,
+      });
+      // The order is executed on the holder's own account once its lock has ended.
+      await expect(
+        registrar.forcedTransfer(victoriaBank.address, lantauPension.address, 20n, "HCMP 1234/2026 court order"),
+      ).to.emit(f.bond, "ForcedTransfer");
+    });
+  });
+
+  describe("a frozen escrow (finding 12)", function () {
+    it("finding 12: a frozen escrow no longer receives wCBDC or the bond (ParticipantFrozen); its open locks settle once it is unfrozen", async function () {
+      const f = await loadHtlcLedger();
+      const open = await lockTerms(f);
+      const openId = await locked(f, open);
+      await mined(f.registry.setFrozen(f.htlcAddress, true));
+
+      const cash = await lockTerms(f);
+      await expectRevertedUnchanged(f, () => lock(f, cash), f.wcbdc, "ParticipantFrozen", [f.htlcAddress]);
+      const bonds = await lockTerms(f, {
+        sender: f.participants.kowloonDealer.signer,
+        token: f.bondAddress,
+        amount: 10n,
+      });
+      await expectRevertedUnchanged(f, () => lock(f, bonds), f.bond, "ParticipantFrozen", [f.htlcAddress]);
+      // Nor does it pay out while frozen...
+      await expectRevertedUnchanged(
+        f,
+        () => f.htlc.claim(openId, open.secret),
+        f.wcbdc,
+        "ParticipantFrozen",
+        [f.htlcAddress],
+        openId,
+      );
+
+      // ...until the registrar lifts the freeze: the open lock is claimed as agreed.
+      await mined(f.registry.setFrozen(f.htlcAddress, false));
+      const before = await f.snapshot();
+      await mined(f.htlc.claim(openId, open.secret));
+      expect(changes(before, await f.snapshot())).to.deep.equal({ "wHKD:htlc": -AMOUNT, "wHKD:victoriaBank": AMOUNT });
+    });
+  });
+
+  describe("invariant: the escrow never holds value no open lock covers", function () {
+    it("holds exactly the sum of its Locked locks of each token after every lock, claim and refund of a mixed sequence", async function () {
+      const f = await loadHtlcLedger();
+      const { harbourBank, victoriaBank, kowloonDealer, peakAsset, lionRockBank } = f.participants;
+      const now = await chainNow();
+      const steps: LockTerms[] = [
+        await lockTerms(f),
+        await lockTerms(f, {
+          sender: victoriaBank.signer,
+          receiver: harbourBank.address,
+          amount: 3n * AMOUNT,
+          timelock: now + 2n * DAY,
+        }),
+        await lockTerms(f, {
+          sender: kowloonDealer.signer,
+          receiver: peakAsset.address,
+          token: f.bondAddress,
+          amount: 7n,
+        }),
+        await lockTerms(f, {
+          sender: victoriaBank.signer,
+          receiver: lionRockBank.address,
+          token: f.bondAddress,
+          amount: 40n,
+          timelock: now + 2n * DAY,
+        }),
+        await lockTerms(f, { receiver: lionRockBank.address, amount: 1n, timelock: now + 3n * DAY }),
+        // An investor cannot receive wCBDC: this one can only be refunded.
+        await lockTerms(f, { receiver: peakAsset.address, amount: 2n * AMOUNT, timelock: now + 2n * DAY }),
+      ];
+      const ids: string[] = [];
+      for (const [i, t] of steps.entries()) {
+        ids.push(await locked(f, t));
+        await expectEscrowCovered(f, `after lock ${i}`);
+      }
+      const cover = await escrowCover(f);
+      expect([cover.wHKD.held, cover.bond.held]).to.deep.equal([AMOUNT + 3n * AMOUNT + 1n + 2n * AMOUNT, 47n]);
+
+      // Claims before the time locks (one refused by the token: nothing moves).
+      await mined(f.htlc.claim(ids[0], steps[0].secret));
+      await expectEscrowCovered(f, "after claim 0");
+      await mined(f.htlc.claim(ids[2], steps[2].secret));
+      await expectEscrowCovered(f, "after claim 2");
+      await expect(f.htlc.claim(ids[5], steps[5].secret)).to.be.revertedWithCustomError(f.wcbdc, "HolderNotWholesale");
+      await expectEscrowCovered(f, "after the refused claim 5");
+
+      // Refunds once the time locks pass; the last claim in time.
+      await time.increaseTo(now + 2n * DAY);
+      for (const i of [1, 3, 5]) {
+        await mined(f.htlc.refund(ids[i]));
+        await expectEscrowCovered(f, `after refund ${i}`);
+      }
+      await mined(f.htlc.claim(ids[4], steps[4].secret));
+      await expectEscrowCovered(f, "after claim 4");
+      expect(await escrowCover(f)).to.deep.equal({ wHKD: { held: 0n, locked: 0n }, bond: { held: 0n, locked: 0n } });
     });
   });
 });

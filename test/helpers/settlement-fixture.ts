@@ -8,19 +8,21 @@ import {
   FAILURE_REASON,
   SETTLEMENT_ORDER_TYPES,
   TRADE_STATUS,
+  signSettlementOrder,
   type FailureReasonName,
   type Trade,
   type TradeStatusName,
 } from "../../src/settlement/trade.js";
-import type { GovernmentBond, TokenizedDeposit, WholesaleCBDC } from "../../typechain-types/index.js";
+import type { GovernmentBond, SettlementEngine, TokenizedDeposit, WholesaleCBDC } from "../../typechain-types/index.js";
 import { ethers, fundedLedger, networkHelpers } from "./ledger-fixture.js";
 
 /**
  * The funded Hong Kong ledger made ready for settlement tests: the HKSAR Government has issued
- * green-bond units to a dealer and two banks, and every party that trades has consented to the
- * settlement engine by an allowance on the bond and on its cash token. Builders for trades and a
- * balance snapshot over every token and holder, so a test can assert the exact movements of a
- * settlement — and that a failed one moved nothing.
+ * green-bond units to a dealer and two banks, and every party that trades has given the settlement
+ * engine an allowance on the bond and on its cash token (the mechanism by which the engine moves a
+ * leg; the consent to a debit is the party's own instruction, signature or call). Builders for
+ * trades and signed orders, and a balance snapshot over every token and holder, so a test can
+ * assert the exact movements of a settlement — and that a failed one moved nothing.
  */
 
 /** Bond units the issuer allots to each initial holder (Kowloon Dealer, Harbour Bank, Victoria Bank). */
@@ -173,7 +175,11 @@ export async function settlementLedger(): Promise<SettlementLedger> {
     await mined(bond.mint(holder.address, BOND_ALLOTMENT));
   }
 
-  // Consent to the engine: every party that may deliver the bond...
+  // Allowances to the engine. They are unlimited on purpose, and that is safe: the engine treats no
+  // allowance as consent to a debit — it debits an account only for a settlement that account
+  // instructed, signed or called itself (contracts/settlement/SettlementLegs.sol) — so a test that
+  // withdraws one (LEG_FAILURES) shows the mechanism failing, not a consent being refused.
+  // Every party that may deliver the bond...
   for (const party of [
     p.kowloonDealer,
     p.peakAsset,
@@ -249,6 +255,11 @@ export async function settlementLedger(): Promise<SettlementLedger> {
 
 export const loadSettlementLedger = (): Promise<SettlementLedger> => networkHelpers.loadFixture(settlementLedger);
 
+/** Moves the chain's clock to `timestamp` unless it is already there or past it. */
+export async function reach(timestamp: bigint): Promise<void> {
+  if ((await chainNow()) < timestamp) await networkHelpers.time.increaseTo(timestamp);
+}
+
 /** The signer of the trade's seller and buyer on the ledger. */
 export function partiesOf(
   f: SettlementLedger,
@@ -262,8 +273,86 @@ export function partiesOf(
   return { seller: signerOf(trade.seller), buyer: signerOf(trade.buyer) };
 }
 
-/** What a settled default-shaped trade moves: the bond one way, Harbour Bank deposits the other. */
-export function dvpMoves(f: SettlementLedger, trade: Trade): Balances {
+/** Both sides instruct `trade`, seller first (a due trade then settles in the buyer's instruction). */
+export async function instructBoth(f: SettlementLedger, trade: Trade): Promise<void> {
+  const { seller, buyer } = partiesOf(f, trade);
+  await mined(f.engine.connect(seller).instruct(trade));
+  await mined(f.engine.connect(buyer).instruct(trade));
+}
+
+/** The engine's stored status and reason of `trade`, as names. */
+export async function recordOf(
+  f: SettlementLedger,
+  trade: Trade,
+): Promise<{ status: TradeStatusName; reason: FailureReasonName }> {
+  const record = await f.engine.tradeRecord(tradeIdOf(trade));
+  return { status: TRADE_STATUS[Number(record.status)], reason: FAILURE_REASON[Number(record.reason)] };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Signed orders (contracts/settlement/SignedSettlement.sol)
+// ---------------------------------------------------------------------------------------------
+
+/** A keyed nonce: the key in the upper 192 bits, the sequence in the lower 64 (ERC-4337 style). */
+export function keyNonce(key: bigint, sequence: bigint): bigint {
+  return (key << 64n) | sequence;
+}
+
+/** Both parties' signed orders for one trade, as `settleSigned` takes them. */
+export interface SignedOrders {
+  readonly sellerNonce: bigint;
+  readonly sellerSignature: string;
+  readonly buyerNonce: bigint;
+  readonly buyerSignature: string;
+}
+
+export interface SignOptions {
+  /** Keys of the parties' nonce streams (default 0); the nonce is each signer's current one on its key. */
+  readonly sellerKey?: bigint;
+  readonly buyerKey?: bigint;
+  /** Explicit nonces instead of the current ones. */
+  readonly sellerNonce?: bigint;
+  readonly buyerNonce?: bigint;
+  /** Who signs in each party's place (default: the party itself). */
+  readonly sellerSigner?: HardhatEthersSigner;
+  readonly buyerSigner?: HardhatEthersSigner;
+  /** The engine whose domain is signed (default: the ledger's). */
+  readonly engine?: SettlementEngine;
+}
+
+/** Has both parties sign their orders for `trade`, each with its current DvP order nonce. */
+export async function signOrders(f: SettlementLedger, trade: Trade, options: SignOptions = {}): Promise<SignedOrders> {
+  const parties = partiesOf(f, trade);
+  const engine = options.engine ?? f.engine;
+  const sellerNonce =
+    options.sellerNonce ?? (await f.engine["nonces(address,uint192)"](trade.seller, options.sellerKey ?? 0n));
+  const buyerNonce =
+    options.buyerNonce ?? (await f.engine["nonces(address,uint192)"](trade.buyer, options.buyerKey ?? 0n));
+  return {
+    sellerNonce,
+    sellerSignature: await signSettlementOrder(options.sellerSigner ?? parties.seller, engine, trade, sellerNonce),
+    buyerNonce,
+    buyerSignature: await signSettlementOrder(options.buyerSigner ?? parties.buyer, engine, trade, buyerNonce),
+  };
+}
+
+/** Submits `trade` with `orders` to the ledger's engine as `submitter`. */
+export function submitSigned(
+  f: SettlementLedger,
+  submitter: HardhatEthersSigner,
+  trade: Trade,
+  orders: SignedOrders,
+): Promise<ContractTransactionResponse> {
+  return f.engine
+    .connect(submitter)
+    .settleSigned(trade, orders.sellerNonce, orders.sellerSignature, orders.buyerNonce, orders.buyerSignature);
+}
+
+/**
+ * What a settled single-cash-token trade moves: the bond one way, the cash the other (by default
+ * Harbour Bank deposits, as in a default trade; `"wHKD"` for a trade between banks).
+ */
+export function dvpMoves(f: SettlementLedger, trade: Trade, cash: TokenLabel = "hbHKD"): Balances {
   const name = (address: string): string => {
     const entry = Object.entries(f.holders).find(([, a]) => a === address);
     if (entry === undefined) throw new Error(`${address} is not a holder of the ledger`);
@@ -272,8 +361,8 @@ export function dvpMoves(f: SettlementLedger, trade: Trade): Balances {
   return {
     [`bond:${name(trade.seller)}`]: -trade.quantity,
     [`bond:${name(trade.buyer)}`]: trade.quantity,
-    [`hbHKD:${name(trade.buyer)}`]: -trade.amount,
-    [`hbHKD:${name(trade.seller)}`]: trade.amount,
+    [`${cash}:${name(trade.buyer)}`]: -trade.amount,
+    [`${cash}:${name(trade.seller)}`]: trade.amount,
   };
 }
 

@@ -58,4 +58,77 @@ describe("HongKongLedger (Ignition module)", function () {
     );
     expect(await ledger.deposits.victoriaBank.totalSupply()).to.equal(68_000_000_000n);
   });
+
+  describe("settlement and lifecycle wiring (Settlement, GreenBondLifecycle)", function () {
+    it("registers the engine, the tender contract and the paying agent as HK market infrastructure", async function () {
+      const ledger = await loadLedger();
+      for (const contract of [ledger.engine, ledger.issuance, ledger.payingAgent]) {
+        const address = await contract.getAddress();
+        const record = await ledger.registry.participantOf(address);
+        expect(record.kind).to.equal(BigInt(ParticipantKind.Infrastructure), address);
+        expect(record.jurisdiction).to.equal("0x484b", address);
+        expect(await ledger.registry.isEligible(address)).to.equal(true, address);
+      }
+    });
+
+    it("approves the engine and the paying agent to hold wHKD, and not the tender contract (it never holds cash)", async function () {
+      const ledger = await loadLedger();
+      expect(await ledger.wcbdc.isApprovedSettlementContract(await ledger.engine.getAddress())).to.equal(true);
+      expect(await ledger.wcbdc.isApprovedSettlementContract(await ledger.payingAgent.getAddress())).to.equal(true);
+      expect(await ledger.wcbdc.isApprovedSettlementContract(await ledger.issuance.getAddress())).to.equal(false);
+    });
+
+    it("registers the green bond with the engine, issued by the Government against wHKD", async function () {
+      const ledger = await loadLedger();
+      const line = await ledger.engine.assetLine(await ledger.bond.getAddress());
+      expect([line.issuer, line.cashToken]).to.deep.equal([
+        ledger.participants.government.address,
+        await ledger.wcbdc.getAddress(),
+      ]);
+      expect(await ledger.engine.wcbdc()).to.equal(await ledger.wcbdc.getAddress());
+      expect(await ledger.engine.wcbdcOfCurrency("HKD")).to.equal(await ledger.wcbdc.getAddress());
+      expect(await ledger.issuance.engine()).to.equal(await ledger.engine.getAddress());
+    });
+
+    it("registers each bank's deposit line with its consent, in wHKD, and grants the engine its SETTLEMENT_ROLE", async function () {
+      const ledger = await loadLedger();
+      const wcbdc = await ledger.wcbdc.getAddress();
+      const engine = await ledger.engine.getAddress();
+      for (const d of DEPOSITS) {
+        const token = ledger.deposits[d.bank];
+        const address = await token.getAddress();
+        const bank = ledger.participants[d.bank].address;
+        expect(await ledger.engine.depositLineConsentOf(address)).to.equal(bank, d.symbol);
+        expect(await ledger.engine.bankOf(address)).to.equal(bank, d.symbol);
+        expect(await ledger.engine.wcbdcOf(address)).to.equal(wcbdc, d.symbol);
+        expect(await token.hasRole(await token.SETTLEMENT_ROLE(), engine)).to.equal(true, d.symbol);
+      }
+    });
+
+    it("finding 14: leaves ISSUER_ADMIN_ROLE with the Government alone; its tender contract and paying agent hold ISSUER_ROLE", async function () {
+      const ledger = await loadLedger();
+      const { bond } = ledger;
+      const issuerRole = await bond.ISSUER_ROLE();
+      const adminRole = await bond.ISSUER_ADMIN_ROLE();
+      expect(await bond.getRoleAdmin(issuerRole)).to.equal(adminRole);
+      for (const agent of [await ledger.issuance.getAddress(), await ledger.payingAgent.getAddress()]) {
+        expect(await bond.hasRole(issuerRole, agent)).to.equal(true, agent);
+        expect(await bond.hasRole(adminRole, agent)).to.equal(false, agent);
+      }
+      for (const p of PARTICIPANTS) {
+        expect(await bond.hasRole(adminRole, ledger.participants[p.key].address)).to.equal(
+          p.key === "government",
+          p.name,
+        );
+      }
+      // The engine no longer issues: it holds no role on the bond.
+      expect(await bond.hasRole(issuerRole, await ledger.engine.getAddress())).to.equal(false);
+    });
+
+    it("finding 3: gives the engine no standing allowance from the paying agent", async function () {
+      const ledger = await loadLedger();
+      const engine = await ledger.engine.getAddress();
+      expect(await ledger.wcbdc.allowance(await ledger.payingAgent.getAddress(), engine)).to.equal(0n);
+    });
+  });
 });

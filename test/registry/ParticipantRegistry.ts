@@ -105,9 +105,7 @@ describe("ParticipantRegistry", function () {
     it("reverts with ParticipantZeroAddress for the zero address", async function () {
       const ledger = await loadLedger();
       const kycExpiry = (await time.latest()) + YEAR;
-      await expect(
-        ledger.registry.registerParticipant(ethers.ZeroAddress, ParticipantKind.Investor, HK, kycExpiry),
-      )
+      await expect(ledger.registry.registerParticipant(ethers.ZeroAddress, ParticipantKind.Investor, HK, kycExpiry))
         .to.be.revertedWithCustomError(ledger.registry, "ParticipantZeroAddress")
         .withArgs();
       expect(await recordOf(ledger, ethers.ZeroAddress)).to.deep.equal([0n, "0x0000", 0n, false]);
@@ -139,9 +137,9 @@ describe("ParticipantRegistry", function () {
       const account = (await newcomer()).address;
       const kycExpiry = (await time.latest()) + YEAR;
       const pastLast = Math.max(...Object.values(ParticipantKind)) + 1;
-      await expect(
-        ledger.registry.registerParticipant(account, pastLast, HK, kycExpiry),
-      ).to.be.revertedWithoutReason(ethers);
+      await expect(ledger.registry.registerParticipant(account, pastLast, HK, kycExpiry)).to.be.revertedWithoutReason(
+        ethers,
+      );
       expect(await ledger.registry.isEligible(account)).to.equal(false);
     });
 
@@ -271,7 +269,6 @@ describe("ParticipantRegistry", function () {
     it("lets the registrar register the address again, with a fresh record", async function () {
       const ledger = await loadLedger();
       const peak = ledger.participants.peakAsset.address;
-      await ledger.registry.setFrozen(peak, true);
       await ledger.registry.removeParticipant(peak);
       const kycExpiry = (await time.latest()) + YEAR;
       await expect(ledger.registry.registerParticipant(peak, ParticipantKind.Dealer, bytes2("SG"), kycExpiry))
@@ -283,6 +280,64 @@ describe("ParticipantRegistry", function () {
         BigInt(kycExpiry),
         false,
       ]);
+      expect(await ledger.registry.isEligible(peak)).to.equal(true);
+    });
+
+    it("keeps the freeze of a removed participant in its record, and cannot lift it while the participant is removed", async function () {
+      const ledger = await loadLedger();
+      const peak = ledger.participants.peakAsset.address;
+      await ledger.registry.setFrozen(peak, true);
+      await ledger.registry.removeParticipant(peak);
+      expect(await recordOf(ledger, peak)).to.deep.equal([0n, "0x0000", 0n, true]);
+      await expect(ledger.registry.setFrozen(peak, false))
+        .to.be.revertedWithCustomError(ledger.registry, "ParticipantNotRegistered")
+        .withArgs(peak);
+      expect((await ledger.registry.participantOf(peak)).frozen).to.equal(true);
+    });
+
+    it("finding 12: removing and re-registering a participant keeps its freeze (ParticipantFrozen after re-registration until setFrozen(false))", async function () {
+      const ledger = await loadFundedLedger();
+      const { peakAsset, kowloonDealer } = ledger.participants;
+      const hbHKD = ledger.deposits.harbourBank;
+      const peak = peakAsset.address;
+      await ledger.registry.setFrozen(peak, true);
+      await ledger.registry.removeParticipant(peak);
+      const kycExpiry = (await time.latest()) + YEAR;
+      await expect(ledger.registry.registerParticipant(peak, ParticipantKind.Investor, HK, kycExpiry))
+        .to.emit(ledger.registry, "ParticipantRegistered")
+        .withArgs(peak, BigInt(ParticipantKind.Investor), HK, BigInt(kycExpiry));
+
+      // Registered again, and still frozen: the new record keeps the flag.
+      expect(await recordOf(ledger, peak)).to.deep.equal([
+        BigInt(ParticipantKind.Investor),
+        HK,
+        BigInt(kycExpiry),
+        true,
+      ]);
+      expect(await ledger.registry.isEligible(peak)).to.equal(false);
+      await expect(ledger.registry.requireEligible(peak))
+        .to.be.revertedWithCustomError(ledger.registry, "ParticipantFrozen")
+        .withArgs(peak);
+      const before = await balancesOf(hbHKD, [peakAsset, kowloonDealer]);
+      await expect(hbHKD.connect(peakAsset.signer).transfer(kowloonDealer.address, 100n))
+        .to.be.revertedWithCustomError(hbHKD, "ParticipantFrozen")
+        .withArgs(peak);
+      await expect(hbHKD.connect(kowloonDealer.signer).transfer(peak, 100n))
+        .to.be.revertedWithCustomError(hbHKD, "ParticipantFrozen")
+        .withArgs(peak);
+      expect(await balancesOf(hbHKD, [peakAsset, kowloonDealer])).to.deep.equal(before);
+
+      // Only an explicit unfreeze lifts it.
+      await expect(ledger.registry.setFrozen(peak, false))
+        .to.emit(ledger.registry, "ParticipantFreezeUpdated")
+        .withArgs(peak, false);
+      expect(await ledger.registry.isEligible(peak)).to.equal(true);
+      await expect(hbHKD.connect(peakAsset.signer).transfer(kowloonDealer.address, 100n)).to.changeTokenBalances(
+        ethers,
+        hbHKD,
+        [peak, kowloonDealer.address],
+        [-100n, 100n],
+      );
     });
   });
 
@@ -470,7 +525,9 @@ describe("ParticipantRegistry", function () {
     it("every participant lapses when the ledger-wide 10-year KYC runs out", async function () {
       const ledger = await loadLedger();
       const expiries = await Promise.all(
-        PARTICIPANTS.map(async (p) => (await ledger.registry.participantOf(ledger.participants[p.key].address)).kycExpiry),
+        PARTICIPANTS.map(
+          async (p) => (await ledger.registry.participantOf(ledger.participants[p.key].address)).kycExpiry,
+        ),
       );
       const latest = expiries.reduce((a, b) => (a > b ? a : b));
       await time.increaseTo(latest);

@@ -276,6 +276,24 @@ const PAY_FAILURES: readonly PaymentFailure[] = [
   },
 ];
 
+/** Deploys, as `deployer`, a tokenized deposit in `currency` that names `bank` as its issuing bank. */
+async function deployDeposit(
+  f: SettlementLedger,
+  deployer: HardhatEthersSigner,
+  bank: string,
+  currency: string,
+): Promise<string> {
+  const token = await new TokenizedDeposit__factory(deployer).deploy(
+    `Deposit (${currency})`,
+    `d${currency}`,
+    currency,
+    2,
+    await f.registry.getAddress(),
+    bank,
+  );
+  return token.getAddress();
+}
+
 describe("CustomerPayments (settlement engine)", function () {
   describe("pay", function () {
     it("pays a customer of the same bank by a plain deposit transfer", async function () {
@@ -456,71 +474,174 @@ describe("CustomerPayments (settlement engine)", function () {
       expect(await f.engine.bankOf(f.wcbdcAddress)).to.equal(ZeroAddress);
     });
 
-    it("lets the admin deregister and register again, with events", async function () {
+    it("lets the central bank deregister and, the bank's consent standing, register again, with events", async function () {
       const f = await loadSettlementLedger();
       const vb = f.depositAddress.victoriaBank;
       const victoria = f.participants.victoriaBank.address;
+      expect(await f.engine.depositLineConsentOf(vb)).to.equal(victoria);
       await expect(f.engine.deregisterDepositToken(vb))
         .to.emit(f.engine, "DepositTokenRegistered")
         .withArgs(vb, victoria, false);
       expect(await f.engine.bankOf(vb)).to.equal(ZeroAddress);
+      expect(await f.engine.wcbdcOf(vb)).to.equal(ZeroAddress);
       await expect(f.engine.deregisterDepositToken(vb))
         .to.be.revertedWithCustomError(f.engine, "DepositTokenNotRegistered")
         .withArgs(vb);
-      await expect(f.engine.registerDepositToken(vb))
+      await expect(f.engine.registerDepositToken(vb, f.wcbdcAddress))
         .to.emit(f.engine, "DepositTokenRegistered")
         .withArgs(vb, victoria, true);
       expect(await f.engine.bankOf(vb)).to.equal(victoria);
+      expect(await f.engine.wcbdcOf(vb)).to.equal(f.wcbdcAddress);
     });
 
-    it("registers a new HKD deposit token under the bank that issues it", async function () {
+    it("registers a new HKD deposit token under the bank that issues it, once the bank consented", async function () {
       const f = await loadSettlementLedger();
       const lionRock = f.participants.lionRockBank;
-      const token = await new TokenizedDeposit__factory(lionRock.signer).deploy(
-        "Lion Rock Bank HKD Term Deposit",
-        "lrtHKD",
-        "HKD",
-        2,
-        await f.registry.getAddress(),
-        lionRock.address,
-      );
-      const address = await token.getAddress();
-      await expect(f.engine.registerDepositToken(address))
+      const address = await deployDeposit(f, lionRock.signer, lionRock.address, "HKD");
+      await expect(f.engine.connect(lionRock.signer).consentToDepositLine(address, true))
+        .to.emit(f.engine, "DepositLineConsented")
+        .withArgs(address, lionRock.address, true);
+      expect(await f.engine.depositLineConsentOf(address)).to.equal(lionRock.address);
+      await expect(f.engine.registerDepositToken(address, f.wcbdcAddress))
         .to.emit(f.engine, "DepositTokenRegistered")
         .withArgs(address, lionRock.address, true);
       expect(await f.engine.bankOf(address)).to.equal(lionRock.address);
+      expect(await f.engine.wcbdcOf(address)).to.equal(f.wcbdcAddress);
     });
 
     it("refuses a deposit token in another currency (DepositCurrencyMismatch)", async function () {
       const f = await loadSettlementLedger();
       const harbour = f.participants.harbourBank;
-      const usd = await new TokenizedDeposit__factory(harbour.signer).deploy(
-        "Harbour Bank USD Deposit",
-        "hbUSD",
-        "USD",
-        2,
-        await f.registry.getAddress(),
-        harbour.address,
-      );
-      const address = await usd.getAddress();
-      await expect(f.engine.registerDepositToken(address))
+      const address = await deployDeposit(f, harbour.signer, harbour.address, "USD");
+      await mined(f.engine.connect(harbour.signer).consentToDepositLine(address, true));
+      await expect(f.engine.registerDepositToken(address, f.wcbdcAddress))
         .to.be.revertedWithCustomError(f.engine, "DepositCurrencyMismatch")
         .withArgs(address);
       expect(await f.engine.bankOf(address)).to.equal(ZeroAddress);
     });
 
-    it("lets only the admin register or deregister (AccessControlUnauthorizedAccount)", async function () {
+    it("lets only the currency's central bank register or deregister a line (NotCentralBankOf)", async function () {
       const f = await loadSettlementLedger();
       const vb = f.depositAddress.victoriaBank;
       for (const caller of [f.participants.victoriaBank.signer, f.participants.harbourBank.signer, f.outsider]) {
-        await expect(f.engine.connect(caller).registerDepositToken(vb))
-          .to.be.revertedWithCustomError(f.engine, "AccessControlUnauthorizedAccount")
-          .withArgs(caller.address, ZeroHash);
+        await expect(f.engine.connect(caller).registerDepositToken(vb, f.wcbdcAddress))
+          .to.be.revertedWithCustomError(f.engine, "NotCentralBankOf")
+          .withArgs(caller.address, f.wcbdcAddress);
         await expect(f.engine.connect(caller).deregisterDepositToken(vb))
-          .to.be.revertedWithCustomError(f.engine, "AccessControlUnauthorizedAccount")
-          .withArgs(caller.address, ZeroHash);
+          .to.be.revertedWithCustomError(f.engine, "NotCentralBankOf")
+          .withArgs(caller.address, f.wcbdcAddress);
       }
       expect(await f.engine.bankOf(vb)).to.equal(f.participants.victoriaBank.address);
+    });
+
+    it("refuses a line in money that is not registered central-bank money (CashTokenNotRegistered)", async function () {
+      const f = await loadSettlementLedger();
+      const vb = f.depositAddress.victoriaBank;
+      // Another bank's deposit token is not central-bank money.
+      await expect(f.engine.registerDepositToken(vb, f.depositAddress.harbourBank))
+        .to.be.revertedWithCustomError(f.engine, "CashTokenNotRegistered")
+        .withArgs(f.depositAddress.harbourBank);
+      expect(await f.engine.wcbdcOf(vb)).to.equal(f.wcbdcAddress);
+    });
+  });
+
+  describe("deposit lines need the bank's consent and the central bank (issue #9, finding 7)", function () {
+    it("finding 7: a deposit token whose bank() names Harbour Bank cannot be registered without Harbour Bank's own consent (DepositLineNotConsented)", async function () {
+      const f = await loadSettlementLedger();
+      const harbour = f.participants.harbourBank;
+      // Anyone can deploy a token that names Harbour Bank as its bank.
+      const fake = await deployDeposit(f, f.outsider, harbour.address, "HKD");
+      await expect(f.engine.registerDepositToken(fake, f.wcbdcAddress))
+        .to.be.revertedWithCustomError(f.engine, "DepositLineNotConsented")
+        .withArgs(fake);
+      expect(await f.engine.bankOf(fake)).to.equal(ZeroAddress);
+
+      // Without a line, paying out of it cannot make Harbour Bank pay anyone in wCBDC.
+      const before = await f.snapshot();
+      await expect(
+        f.engine
+          .connect(f.outsider)
+          .pay(fake, f.depositAddress.victoriaBank, f.participants.tsingYiInsurance.address, AMOUNT, ZeroHash),
+      )
+        .to.be.revertedWithCustomError(f.engine, "DepositTokenNotRegistered")
+        .withArgs(fake);
+      expect(await f.snapshot()).to.deep.equal(before);
+    });
+
+    it("finding 7: the engine admin who is not the currency's central bank cannot register a line (NotCentralBankOf)", async function () {
+      const f = await loadSettlementLedger();
+      const lionRock = f.participants.lionRockBank;
+      const address = await deployDeposit(f, lionRock.signer, lionRock.address, "HKD");
+      await mined(f.engine.connect(lionRock.signer).consentToDepositLine(address, true));
+      // A second engine admin, who holds no CENTRAL_BANK_ROLE on wHKD.
+      const admin = f.outsider;
+      await mined(f.engine.grantRole(await f.engine.DEFAULT_ADMIN_ROLE(), admin.address));
+      expect(await f.wcbdc.hasRole(await f.wcbdc.CENTRAL_BANK_ROLE(), admin.address)).to.equal(false);
+
+      await expect(f.engine.connect(admin).registerDepositToken(address, f.wcbdcAddress))
+        .to.be.revertedWithCustomError(f.engine, "NotCentralBankOf")
+        .withArgs(admin.address, f.wcbdcAddress);
+      await expect(f.engine.connect(admin).deregisterDepositToken(f.depositAddress.harbourBank))
+        .to.be.revertedWithCustomError(f.engine, "NotCentralBankOf")
+        .withArgs(admin.address, f.wcbdcAddress);
+      expect(await f.engine.bankOf(address)).to.equal(ZeroAddress);
+      expect(await f.engine.bankOf(f.depositAddress.harbourBank)).to.equal(f.participants.harbourBank.address);
+    });
+
+    it("finding 7: only a registered commercial bank can consent, and only to its own token (NotCommercialBank, NotDepositTokenBank)", async function () {
+      const f = await loadSettlementLedger();
+      const hb = f.depositAddress.harbourBank;
+      const harbour = f.participants.harbourBank.address;
+      // A dealer, an investor and the central bank are no commercial banks.
+      for (const who of [f.participants.kowloonDealer, f.participants.peakAsset, f.participants.hkma]) {
+        await expect(f.engine.connect(who.signer).consentToDepositLine(hb, true))
+          .to.be.revertedWithCustomError(f.engine, "NotCommercialBank")
+          .withArgs(who.address);
+      }
+      // A token naming a dealer as its bank cannot be consented to by the dealer either.
+      const dealer = f.participants.kowloonDealer;
+      const dealerToken = await deployDeposit(f, dealer.signer, dealer.address, "HKD");
+      await expect(f.engine.connect(dealer.signer).consentToDepositLine(dealerToken, true))
+        .to.be.revertedWithCustomError(f.engine, "NotCommercialBank")
+        .withArgs(dealer.address);
+      // An address on no list is refused by the registry.
+      await expect(f.engine.connect(f.outsider).consentToDepositLine(hb, true))
+        .to.be.revertedWithCustomError(f.registry, "ParticipantNotRegistered")
+        .withArgs(f.outsider.address);
+      // A bank cannot consent (or withdraw consent) for another bank's token.
+      const victoria = f.participants.victoriaBank;
+      for (const consent of [true, false]) {
+        await expect(f.engine.connect(victoria.signer).consentToDepositLine(hb, consent))
+          .to.be.revertedWithCustomError(f.engine, "NotDepositTokenBank")
+          .withArgs(victoria.address, hb);
+      }
+      // A bank frozen in the registry cannot consent.
+      await mined(f.registry.setFrozen(harbour, true));
+      await expect(f.engine.connect(f.participants.harbourBank.signer).consentToDepositLine(hb, true))
+        .to.be.revertedWithCustomError(f.registry, "ParticipantFrozen")
+        .withArgs(harbour);
+      expect(await f.engine.depositLineConsentOf(hb)).to.equal(harbour);
+      expect(await f.engine.bankOf(hb)).to.equal(harbour);
+    });
+
+    it("finding 7: withdrawing consent closes the line at once, and the central bank cannot reopen it alone", async function () {
+      const f = await loadSettlementLedger();
+      const vb = f.depositAddress.victoriaBank;
+      const victoria = f.participants.victoriaBank;
+      const tx = f.engine.connect(victoria.signer).consentToDepositLine(vb, false);
+      await expect(tx).to.emit(f.engine, "DepositLineConsented").withArgs(vb, victoria.address, false);
+      await expect(tx).to.emit(f.engine, "DepositTokenRegistered").withArgs(vb, victoria.address, false);
+      expect(await f.engine.bankOf(vb)).to.equal(ZeroAddress);
+      expect(await f.engine.depositLineConsentOf(vb)).to.equal(ZeroAddress);
+
+      // A payment to a Victoria Bank customer can no longer make Victoria Bank's line move.
+      await expectRefusedUnchanged(f, () => pay(f, crossBankPayment(f)), {
+        error: "DepositTokenNotRegistered",
+        args: [vb],
+      });
+      await expect(f.engine.registerDepositToken(vb, f.wcbdcAddress))
+        .to.be.revertedWithCustomError(f.engine, "DepositLineNotConsented")
+        .withArgs(vb);
     });
   });
 });

@@ -24,14 +24,25 @@ import {
   signFxQuote,
   type FxQuote,
 } from "../../src/settlement/fx-quote.js";
-import { settlementDomain, type FailureReasonName } from "../../src/settlement/trade.js";
-import { ERC20Mock__factory, WholesaleCBDC__factory, type TokenizedDeposit } from "../../typechain-types/index.js";
+import {
+  settlementDomain,
+  signSettlementOrder,
+  type FailureReasonName,
+  type Trade,
+} from "../../src/settlement/trade.js";
+import {
+  ERC20Mock__factory,
+  TokenizedDeposit__factory,
+  WholesaleCBDC__factory,
+  type TokenizedDeposit,
+} from "../../typechain-types/index.js";
 import { connection, networkHelpers } from "../helpers/ledger-fixture.js";
 import {
   balancesOf,
   changes,
   legOf,
   mined,
+  nextTradeRef,
   reasonOf,
   type Balances,
   type LedgerToken,
@@ -40,9 +51,10 @@ import {
 
 /**
  * FX payment-versus-payment on the shared multi-currency ledger (contracts/settlement/FxSettlement.sol;
- * DOMAIN.md §5, mBridge style). Victoria Bank, the FX dealer, signs an EIP-712 quote; whoever holds it
- * pays the dealer in one central-bank currency and the dealer pays the beneficiary in another, in one
- * transaction — both payments or neither. Either side may be a bank's customer: a Hong Kong customer's
+ * DOMAIN.md §5, mBridge style). Victoria Bank, the FX dealer, signs an EIP-712 quote to one client
+ * (its `taker`), with a nonce of the dealer's FX-quote nonce space; the taker pays the dealer in one
+ * central-bank currency and the dealer pays the beneficiary in another, in one transaction — both
+ * payments or neither. Either side may be a bank's customer: a Hong Kong customer's
  * HKD deposits are burned at its bank, which pays the dealer in wHKD; the dealer pays the Thai
  * beneficiary's bank in wTHB, which credits its THB deposits. Each wCBDC's supply never changes.
  */
@@ -77,8 +89,9 @@ interface FxLedger extends CrossBorderLedger {
   /** Victoria Bank, the FX dealer. */
   readonly dealer: HardhatEthersSigner;
   /**
-   * Victoria Bank's quote, overridden by `overrides`: wHKD → wTHB at `THB_PER_HKD`, up to
-   * `MAX_FROM_AMOUNT`, firm for `QUOTE_VALIDITY` from now (chain time), at the dealer's current nonce on key 0.
+   * Victoria Bank's quote to Peak Asset Management, overridden by `overrides`: wHKD → wTHB at
+   * `THB_PER_HKD`, up to `MAX_FROM_AMOUNT`, firm for `QUOTE_VALIDITY` from now (chain time), at the
+   * dealer's current FX-quote nonce on key 0.
    */
   makeQuote(overrides?: Partial<FxQuote>): Promise<FxQuote>;
   /** Every balance and supply of every token (see `balancesOf`). */
@@ -105,14 +118,16 @@ async function fxLedger(): Promise<FxLedger> {
   await mined(cpTHB.mint(x.siamRice.address, parseMoney(OPENING_THB.siamRice, 2)));
   await mined(ipBRL.mint(x.rioCoffee.address, parseMoney(OPENING_BRL.rioCoffee, 2)));
 
-  const consents: readonly (readonly [TokenizedDeposit, HardhatEthersSigner])[] = [
+  const allowances: readonly (readonly [TokenizedDeposit, HardhatEthersSigner])[] = [
     [deposits.harbourBank, p.peakAsset.signer],
     [deposits.harbourBank, p.kowloonDealer.signer],
     [deposits.victoriaBank, p.tsingYiInsurance.signer],
     [cpTHB, x.siamRice.signer],
     [ipBRL, x.rioCoffee.signer],
   ];
-  for (const [deposit, customer] of consents) {
+  // Unlimited on purpose: the engine treats no allowance as consent — it debits a customer only for a
+  // payment that customer itself calls (`settleFx`, `pay`) — so the allowance is only the mechanism.
+  for (const [deposit, customer] of allowances) {
     await mined(deposit.connect(customer).approve(engineAddress, MaxUint256));
   }
 
@@ -147,12 +162,13 @@ async function fxLedger(): Promise<FxLedger> {
       const now = BigInt(await time.latest());
       return {
         dealer: p.victoriaBank.address,
+        taker: p.peakAsset.address,
         fromToken: address.wHKD,
         toToken: address.wTHB,
         rate: fxRate(THB_PER_HKD),
         maxFromAmount: MAX_FROM_AMOUNT,
         expiry: now + QUOTE_VALIDITY,
-        nonce: await engine["nonces(address,uint192)"](p.victoriaBank.address, 0n),
+        nonce: await engine.fxQuoteNonce(p.victoriaBank.address, 0n),
         ...overrides,
       };
     },
@@ -161,6 +177,12 @@ async function fxLedger(): Promise<FxLedger> {
 }
 
 const loadFxLedger = (): Promise<FxLedger> => networkHelpers.loadFixture(fxLedger);
+
+/** A bank that can sign: a Hong Kong or a foreign participant. */
+interface CrossBorderParticipantLike {
+  readonly signer: HardhatEthersSigner;
+  readonly address: string;
+}
 
 /** One `settleFx` call. */
 interface FxPayment {
@@ -181,7 +203,7 @@ function settleFx(f: FxLedger, x: FxPayment): Promise<ContractTransactionRespons
 }
 
 interface PaymentOptions {
-  /** Changes to the dealer's default quote, before it is signed. */
+  /** Changes to the dealer's default quote, before it is signed (its taker is the payment's payer). */
   readonly quote?: Partial<FxQuote>;
   /** Who signs the quote (default: the dealer). */
   readonly signer?: HardhatEthersSigner;
@@ -194,9 +216,10 @@ interface PaymentOptions {
  * Siam Rice Exporters is credited in Chao Phraya Bank deposits at the dealer's quote.
  */
 async function thaiExportPayment(f: FxLedger, options: PaymentOptions = {}): Promise<FxPayment> {
-  const quote = await f.makeQuote(options.quote);
+  const payer = options.payment?.payer ?? f.participants.peakAsset.signer;
+  const quote = await f.makeQuote({ taker: payer.address, ...options.quote });
   return {
-    payer: f.participants.peakAsset.signer,
+    payer,
     quote,
     signature: await signFxQuote(options.signer ?? f.dealer, f.engine, quote),
     fromAmount: HKD_AMOUNT,
@@ -228,10 +251,23 @@ type Refusal =
   | { readonly leg: LegName; readonly reason: FailureReasonName; readonly token: string; readonly tokenError: string }
   | { readonly error: string; readonly args: readonly unknown[] };
 
-/** Asserts that `attempt` reverts with `refusal`, moves no balance of any token and consumes no dealer nonce. */
-async function expectRefusedUnchanged(f: FxLedger, attempt: () => Promise<unknown>, refusal: Refusal): Promise<void> {
+/** The dealer's FX-quote nonce and DvP order nonce on `key`. */
+async function dealerNonces(f: FxLedger, key = 0n): Promise<{ fx: bigint; dvp: bigint }> {
   const dealer = f.participants.victoriaBank.address;
-  const nonceBefore = await f.engine["nonces(address,uint192)"](dealer, 0n);
+  return { fx: await f.engine.fxQuoteNonce(dealer, key), dvp: await f.engine["nonces(address,uint192)"](dealer, key) };
+}
+
+/**
+ * Asserts that `attempt` reverts with `refusal`, moves no balance of any token and consumes no
+ * dealer nonce (neither FX-quote nor DvP order nonce, on the quote's key).
+ */
+async function expectRefusedUnchanged(
+  f: FxLedger,
+  attempt: () => Promise<unknown>,
+  refusal: Refusal,
+  key = 0n,
+): Promise<void> {
+  const noncesBefore = await dealerNonces(f, key);
   const before = await f.snapshot();
   if ("error" in refusal) {
     await expect(attempt())
@@ -243,7 +279,7 @@ async function expectRefusedUnchanged(f: FxLedger, attempt: () => Promise<unknow
       .withArgs(reasonOf(refusal.reason), legOf(refusal.leg), refusal.token, refusal.tokenError);
   }
   expect(await f.snapshot()).to.deep.equal(before, "a refused FX payment moved a balance");
-  expect(await f.engine["nonces(address,uint192)"](dealer, 0n)).to.equal(nonceBefore, "a refused quote was consumed");
+  expect(await dealerNonces(f, key)).to.deep.equal(noncesBefore, "a refused quote consumed a nonce");
 }
 
 interface FxFailure {
@@ -268,8 +304,11 @@ const FX_FAILURES: readonly FxFailure[] = [
     async given(f) {
       const payment = await thaiExportPayment(f);
       await mined(settleFx(f, payment));
-      // The dealer's nonce on key 0 moved from 0 to 1 with the first use.
-      return { payment, refusal: { error: "InvalidAccountNonce", args: [f.participants.victoriaBank.address, 1n] } };
+      // The dealer's FX-quote nonce on key 0 moved from 0 to 1 with the first use.
+      return {
+        payment,
+        refusal: { error: "FxQuoteNonceUsed", args: [f.participants.victoriaBank.address, 0n, 1n] },
+      };
     },
   },
   {
@@ -581,7 +620,8 @@ describe("FxSettlement (settlement engine)", function () {
         "wTHB:chaoPhrayaBank": thb,
       });
       expect({ wHKD: await f.wcbdc.totalSupply(), wTHB: await f.wTHB.totalSupply() }).to.deep.equal(supplies);
-      expect(await f.engine["nonces(address,uint192)"](victoria, 0n)).to.equal(1n);
+      // The quote used the dealer's FX-quote nonce; its DvP order nonce is untouched.
+      expect(await dealerNonces(f)).to.deep.equal({ fx: 1n, dvp: 0n });
     });
 
     it("settles end to end: Peak Asset's HKD deposits become Siam Rice's THB deposits in one transaction", async function () {
@@ -629,7 +669,11 @@ describe("FxSettlement (settlement engine)", function () {
 
     it("settles HKD to BRL: Tsing Yi Insurance (a customer of the dealer) pays Rio Coffee Traders in BRL deposits", async function () {
       const f = await loadFxLedger();
-      const quote = await f.makeQuote({ toToken: f.address.wBRL, rate: fxRate(BRL_PER_HKD) });
+      const quote = await f.makeQuote({
+        taker: f.participants.tsingYiInsurance.address,
+        toToken: f.address.wBRL,
+        rate: fxRate(BRL_PER_HKD),
+      });
       const hkd = parseMoney("250,000.00", 2);
       // HKD 250,000.00 × 0.6931 = BRL 173,275.00 exactly.
       const brl = parseMoney("173,275.00", 2);
@@ -722,23 +766,21 @@ describe("FxSettlement (settlement engine)", function () {
       const f = await loadFxLedger();
       const victoria = f.participants.victoriaBank.address;
       const key = (k: bigint): bigint => k << 64n;
-      const first = await interbankPayment(f, {
-        quote: { nonce: await f.engine["nonces(address,uint192)"](victoria, 1n) },
-      });
-      const second = await interbankPayment(f, {
-        quote: { nonce: await f.engine["nonces(address,uint192)"](victoria, 2n) },
-      });
+      const first = await interbankPayment(f, { quote: { nonce: await f.engine.fxQuoteNonce(victoria, 1n) } });
+      const second = await interbankPayment(f, { quote: { nonce: await f.engine.fxQuoteNonce(victoria, 2n) } });
       expect(first.quote.nonce).to.equal(key(1n));
       expect(second.quote.nonce).to.equal(key(2n));
 
       await mined(settleFx(f, second));
       await mined(settleFx(f, first));
-      expect(await f.engine["nonces(address,uint192)"](victoria, 1n)).to.equal(key(1n) | 1n);
-      expect(await f.engine["nonces(address,uint192)"](victoria, 2n)).to.equal(key(2n) | 1n);
-      await expectRefusedUnchanged(f, () => settleFx(f, first), {
-        error: "InvalidAccountNonce",
-        args: [victoria, key(1n) | 1n],
-      });
+      expect(await f.engine.fxQuoteNonce(victoria, 1n)).to.equal(key(1n) | 1n);
+      expect(await f.engine.fxQuoteNonce(victoria, 2n)).to.equal(key(2n) | 1n);
+      await expectRefusedUnchanged(
+        f,
+        () => settleFx(f, first),
+        { error: "FxQuoteNonceUsed", args: [victoria, key(1n), key(1n) | 1n] },
+        1n,
+      );
     });
 
     for (const c of FX_FAILURES) {
@@ -764,6 +806,150 @@ describe("FxSettlement (settlement engine)", function () {
         error: "FxQuoteInvalidTokens",
         args: [mockAddress, f.address.wTHB],
       });
+    });
+  });
+
+  describe("FX-quote nonces", function () {
+    it("lets the dealer withdraw a quote by voiding its FX-quote nonce (FxQuoteNonceInvalidated), leaving its DvP nonces alone", async function () {
+      const f = await loadFxLedger();
+      const victoria = f.participants.victoriaBank.address;
+      const payment = await interbankPayment(f);
+      await expect(f.engine.connect(f.dealer).invalidateFxQuoteNonce(0n))
+        .to.emit(f.engine, "FxQuoteNonceInvalidated")
+        .withArgs(victoria, 0n);
+      expect(await dealerNonces(f)).to.deep.equal({ fx: 1n, dvp: 0n });
+      await expectRefusedUnchanged(f, () => settleFx(f, payment), {
+        error: "FxQuoteNonceUsed",
+        args: [victoria, 0n, 1n],
+      });
+
+      // Voiding a DvP order nonce does not withdraw a quote.
+      await mined(f.engine.connect(f.dealer).invalidateNonce(0n));
+      expect(await dealerNonces(f)).to.deep.equal({ fx: 1n, dvp: 1n });
+      const next = await interbankPayment(f);
+      expect(next.quote.nonce).to.equal(1n);
+      await expect(settleFx(f, next)).to.emit(f.engine, "FxSettled");
+      expect(await dealerNonces(f)).to.deep.equal({ fx: 2n, dvp: 1n });
+    });
+  });
+
+  describe("quotes name their taker and have their own nonces (issue #9, finding 8)", function () {
+    it("finding 8: an FX quote made to one taker cannot be used by a stranger (FxQuoteNotForCaller); the stranger's HK$0.01 attempt leaves the quote usable by its taker", async function () {
+      const f = await loadFxLedger();
+      const peak = f.participants.peakAsset;
+      const stranger = f.participants.kowloonDealer; // a Harbour Bank customer who approved the engine too
+      const payment = await thaiExportPayment(f);
+      expect(payment.quote.taker).to.equal(peak.address);
+
+      const dust: FxPayment = { ...payment, payer: stranger.signer, fromAmount: 1n };
+      await expectRefusedUnchanged(f, () => settleFx(f, dust), {
+        error: "FxQuoteNotForCaller",
+        args: [stranger.address, peak.address],
+      });
+      // Naming itself as the taker breaks the dealer's signature.
+      const renamed: FxPayment = { ...dust, quote: { ...payment.quote, taker: stranger.address } };
+      await expectRefusedUnchanged(f, () => settleFx(f, renamed), {
+        error: "FxQuoteInvalidSignature",
+        args: [f.participants.victoriaBank.address],
+      });
+
+      // The taker still settles the quote, in full.
+      const before = await f.snapshot();
+      await expect(settleFx(f, payment))
+        .to.emit(f.engine, "FxSettled")
+        .withArgs(
+          await f.engine.fxQuoteDigest(payment.quote),
+          f.participants.victoriaBank.address,
+          peak.address,
+          f.foreign.siamRice.address,
+          HKD_AMOUNT,
+          THB_AMOUNT,
+          payment.ref,
+        );
+      const moved = changes(before, await f.snapshot());
+      expect([moved["hbHKD:peakAsset"], moved["cpTHB:siamRice"]]).to.deep.equal([-HKD_AMOUNT, THB_AMOUNT]);
+      expect(await dealerNonces(f)).to.deep.equal({ fx: 1n, dvp: 0n });
+    });
+
+    it("finding 8: using an FX quote does not consume the dealer's DvP order nonce and vice versa (both settle)", async function () {
+      const f = await loadFxLedger();
+      const victoria = f.participants.victoriaBank;
+      const harbour = f.participants.harbourBank;
+      const hkma = f.participants.hkma.signer;
+      // Victoria Bank also sells green bonds to Harbour Bank against wHKD, from signed orders.
+      await mined(f.bond.mint(victoria.address, 100n));
+      await mined(f.bond.connect(victoria.signer).approve(f.engineAddress, MaxUint256));
+      const bondTrade = async (quantity: bigint): Promise<Trade> => {
+        const now = BigInt(await time.latest());
+        return {
+          tradeRef: nextTradeRef(),
+          seller: victoria.address,
+          buyer: harbour.address,
+          asset: f.address.bond,
+          quantity,
+          buyerCash: f.address.wHKD,
+          sellerCash: f.address.wHKD,
+          amount: quantity * 4_975_000n,
+          settlementDate: now,
+          expiry: now + 86_400n,
+        };
+      };
+      /** Both banks sign `trade` with their current DvP order nonces on key 0; HKMA submits. */
+      const settleDvp = async (trade: Trade): Promise<ContractTransactionResponse> => {
+        const sellerNonce = await f.engine["nonces(address,uint192)"](victoria.address, 0n);
+        const buyerNonce = await f.engine["nonces(address,uint192)"](harbour.address, 0n);
+        return f.engine
+          .connect(hkma)
+          .settleSigned(
+            trade,
+            sellerNonce,
+            await signSettlementOrder(victoria.signer, f.engine, trade, sellerNonce),
+            buyerNonce,
+            await signSettlementOrder(harbour.signer, f.engine, trade, buyerNonce),
+          );
+      };
+      const fxMoves: Balances = {
+        "wHKD:harbourBank": -HKD_AMOUNT,
+        "wHKD:victoriaBank": HKD_AMOUNT,
+        "wTHB:victoriaBank": -THB_AMOUNT,
+        "wTHB:chaoPhrayaBank": THB_AMOUNT,
+      };
+      const dvpMoves = (t: Trade): Balances => ({
+        "bond:victoriaBank": -t.quantity,
+        "bond:harbourBank": t.quantity,
+        "wHKD:harbourBank": -t.amount,
+        "wHKD:victoriaBank": t.amount,
+      });
+
+      // Both the quote and the order carry "nonce 0 on key 0", each in its own space.
+      const quote = await interbankPayment(f);
+      const first = await bondTrade(10n);
+      expect(quote.quote.nonce).to.equal(0n);
+      expect(await f.engine["nonces(address,uint192)"](victoria.address, 0n)).to.equal(0n);
+
+      let before = await f.snapshot();
+      await expect(settleFx(f, quote)).to.emit(f.engine, "FxSettled");
+      expect(changes(before, await f.snapshot())).to.deep.equal(fxMoves);
+      expect(await dealerNonces(f)).to.deep.equal({ fx: 1n, dvp: 0n });
+
+      before = await f.snapshot();
+      await expect(settleDvp(first)).to.emit(f.engine, "TradeSettled");
+      expect(changes(before, await f.snapshot())).to.deep.equal(dvpMoves(first));
+      expect(await dealerNonces(f)).to.deep.equal({ fx: 1n, dvp: 1n });
+
+      // And the other way round: an order first, then a quote.
+      const second = await bondTrade(5n);
+      before = await f.snapshot();
+      await expect(settleDvp(second)).to.emit(f.engine, "TradeSettled");
+      expect(changes(before, await f.snapshot())).to.deep.equal(dvpMoves(second));
+      expect(await dealerNonces(f)).to.deep.equal({ fx: 1n, dvp: 2n });
+
+      const nextQuote = await interbankPayment(f);
+      expect(nextQuote.quote.nonce).to.equal(1n);
+      before = await f.snapshot();
+      await expect(settleFx(f, nextQuote)).to.emit(f.engine, "FxSettled");
+      expect(changes(before, await f.snapshot())).to.deep.equal(fxMoves);
+      expect(await dealerNonces(f)).to.deep.equal({ fx: 2n, dvp: 2n });
     });
   });
 
@@ -837,6 +1023,68 @@ describe("FxSettlement (settlement engine)", function () {
         .to.be.revertedWithCustomError(f.engine, "WholesaleCbdcAlreadyRegistered")
         .withArgs(f.address.wTHB);
       expect(await f.engine.wcbdcOfCurrency("THB")).to.equal(f.address.wTHB);
+    });
+
+    it("finding 7: the Bank of Thailand cannot register an HKD line, nor HKMA a THB line (NotCentralBankOf / DepositCurrencyMismatch)", async function () {
+      const f = await loadFxLedger();
+      const hkma = f.participants.hkma;
+      const bot = f.foreign.bankOfThailand;
+      const harbour = f.participants.harbourBank;
+      const chaoPhraya = f.foreign.chaoPhrayaBank;
+      const registry = await f.registry.getAddress();
+      const deploy = async (bank: CrossBorderParticipantLike, currency: string): Promise<string> => {
+        const token = await new TokenizedDeposit__factory(bank.signer).deploy(
+          `${currency} Term Deposit`,
+          `t${currency}`,
+          currency,
+          2,
+          registry,
+          bank.address,
+        );
+        const address = await token.getAddress();
+        await mined(f.engine.connect(bank.signer).consentToDepositLine(address, true));
+        return address;
+      };
+      const newHkd = await deploy(harbour, "HKD");
+      const newThb = await deploy(chaoPhraya, "THB");
+
+      // The Bank of Thailand, on a consented HKD line: not wHKD's central bank, and wTHB is not HKD.
+      await expect(f.engine.connect(bot.signer).registerDepositToken(newHkd, f.address.wHKD))
+        .to.be.revertedWithCustomError(f.engine, "NotCentralBankOf")
+        .withArgs(bot.address, f.address.wHKD);
+      await expect(f.engine.connect(bot.signer).registerDepositToken(newHkd, f.address.wTHB))
+        .to.be.revertedWithCustomError(f.engine, "DepositCurrencyMismatch")
+        .withArgs(newHkd);
+      // HKMA, on a consented THB line: the mirror image.
+      await expect(f.engine.connect(hkma.signer).registerDepositToken(newThb, f.address.wTHB))
+        .to.be.revertedWithCustomError(f.engine, "NotCentralBankOf")
+        .withArgs(hkma.address, f.address.wTHB);
+      await expect(f.engine.connect(hkma.signer).registerDepositToken(newThb, f.address.wHKD))
+        .to.be.revertedWithCustomError(f.engine, "DepositCurrencyMismatch")
+        .withArgs(newThb);
+      // Nor can either re-point or close the other's existing lines.
+      await expect(f.engine.connect(bot.signer).registerDepositToken(f.address.hbHKD, f.address.wTHB))
+        .to.be.revertedWithCustomError(f.engine, "DepositCurrencyMismatch")
+        .withArgs(f.address.hbHKD);
+      await expect(f.engine.connect(bot.signer).deregisterDepositToken(f.address.hbHKD))
+        .to.be.revertedWithCustomError(f.engine, "NotCentralBankOf")
+        .withArgs(bot.address, f.address.wHKD);
+      await expect(f.engine.connect(hkma.signer).deregisterDepositToken(f.address.cpTHB))
+        .to.be.revertedWithCustomError(f.engine, "NotCentralBankOf")
+        .withArgs(hkma.address, f.address.wTHB);
+      for (const token of [newHkd, newThb]) expect(await f.engine.bankOf(token)).to.equal(ZeroAddress);
+      expect(await f.engine.wcbdcOf(f.address.hbHKD)).to.equal(f.address.wHKD);
+      expect(await f.engine.wcbdcOf(f.address.cpTHB)).to.equal(f.address.wTHB);
+
+      // Each currency's own central bank registers its lines.
+      await expect(f.engine.connect(hkma.signer).registerDepositToken(newHkd, f.address.wHKD))
+        .to.emit(f.engine, "DepositTokenRegistered")
+        .withArgs(newHkd, harbour.address, true);
+      await expect(f.engine.connect(bot.signer).registerDepositToken(newThb, f.address.wTHB))
+        .to.emit(f.engine, "DepositTokenRegistered")
+        .withArgs(newThb, chaoPhraya.address, true);
+      expect(await f.engine.wcbdcOf(newHkd)).to.equal(f.address.wHKD);
+      expect(await f.engine.wcbdcOf(newThb)).to.equal(f.address.wTHB);
     });
 
     it("lets each central bank mint only its own wCBDC", async function () {

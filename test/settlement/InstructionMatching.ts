@@ -26,14 +26,15 @@ import {
  * instruct the same DvP trade; identical instructions match (ISO 20022 MACH) and a due matched trade
  * settles both legs in the same transaction. A due trade that cannot settle stays `Failed` with its
  * pending-failing reason (PENF + LACK, MONY, BLOC, …), moves nothing, and may be retried until it
- * expires. Every case runs on the funded Hong Kong ledger of test/helpers/settlement-fixture.ts:
- * by default Kowloon Dealer sells 10 green-bond units to Peak Asset Management for HKD 497,500.00,
- * both paying in Harbour Bank deposits.
+ * expires. Either party cancels an unmatched trade alone; once matched, a trade is cancelled only
+ * when both parties asked (CANI from both sides). Every case runs on the funded Hong Kong ledger of
+ * test/helpers/settlement-fixture.ts: by default Kowloon Dealer sells 10 green-bond units to Peak
+ * Asset Management for HKD 497,500.00, both paying in Harbour Bank deposits.
  */
 
 const { time } = networkHelpers;
 
-/** Asserts the engine's stored record of `trade`. */
+/** Asserts the engine's stored record of `trade`, every field (cancellation requests default to none). */
 async function expectRecord(
   f: SettlementLedger,
   trade: Trade,
@@ -42,6 +43,8 @@ async function expectRecord(
     reason?: FailureReasonName;
     sellerInstructed: boolean;
     buyerInstructed: boolean;
+    sellerCancelRequested?: boolean;
+    buyerCancelRequested?: boolean;
   },
 ): Promise<void> {
   const record = await f.engine.tradeRecord(tradeIdOf(trade));
@@ -50,11 +53,15 @@ async function expectRecord(
     reason: record.reason,
     sellerInstructed: record.sellerInstructed,
     buyerInstructed: record.buyerInstructed,
+    sellerCancelRequested: record.sellerCancelRequested,
+    buyerCancelRequested: record.buyerCancelRequested,
   }).to.deep.equal({
     status: statusOf(expected.status),
     reason: reasonOf(expected.reason ?? "None"),
     sellerInstructed: expected.sellerInstructed,
     buyerInstructed: expected.buyerInstructed,
+    sellerCancelRequested: expected.sellerCancelRequested ?? false,
+    buyerCancelRequested: expected.buyerCancelRequested ?? false,
   });
 }
 
@@ -370,9 +377,11 @@ describe("InstructionMatching (settlement engine)", function () {
       const { seller, buyer } = partiesOf(f, trade);
       await mined(f.engine.connect(seller).instruct(trade));
 
+      expect(await f.engine.connect(seller).cancel.staticCall(trade)).to.equal(statusOf("Cancelled"));
       await expect(f.engine.connect(seller).cancel(trade))
         .to.emit(f.engine, "TradeCancelled")
-        .withArgs(id, seller.address);
+        .withArgs(id, seller.address)
+        .and.not.to.emit(f.engine, "TradeCancellationRequested");
       await expectRecord(f, trade, { status: "Cancelled", sellerInstructed: true, buyerInstructed: false });
       // The counterparty's instruction no longer matches anything.
       await expect(f.engine.connect(buyer).instruct(trade))
@@ -380,19 +389,36 @@ describe("InstructionMatching (settlement engine)", function () {
         .withArgs(id, statusOf("Cancelled"));
     });
 
-    it("lets the buyer cancel a matched trade before its settlement date", async function () {
+    it("cancels a matched trade before its settlement date only when both parties asked", async function () {
       const f = await loadSettlementLedger();
       const settlementDate = (await chainNow()) + DAY;
       const trade = await f.makeTrade({ settlementDate, expiry: settlementDate + DAY });
       const id = tradeIdOf(trade);
-      const { buyer } = partiesOf(f, trade);
+      const { seller, buyer } = partiesOf(f, trade);
       await match(f, trade);
 
       const before = await f.snapshot();
+      expect(await f.engine.connect(buyer).cancel.staticCall(trade)).to.equal(statusOf("Matched"));
       await expect(f.engine.connect(buyer).cancel(trade))
+        .to.emit(f.engine, "TradeCancellationRequested")
+        .withArgs(id, buyer.address)
+        .and.not.to.emit(f.engine, "TradeCancelled");
+      await expectRecord(f, trade, {
+        status: "Matched",
+        sellerInstructed: true,
+        buyerInstructed: true,
+        buyerCancelRequested: true,
+      });
+      await expect(f.engine.connect(seller).cancel(trade))
         .to.emit(f.engine, "TradeCancelled")
-        .withArgs(id, buyer.address);
-      await expectRecord(f, trade, { status: "Cancelled", sellerInstructed: true, buyerInstructed: true });
+        .withArgs(id, seller.address);
+      await expectRecord(f, trade, {
+        status: "Cancelled",
+        sellerInstructed: true,
+        buyerInstructed: true,
+        sellerCancelRequested: true,
+        buyerCancelRequested: true,
+      });
       await time.increaseTo(settlementDate);
       await expect(f.engine.settle(trade))
         .to.be.revertedWithCustomError(f.engine, "TradeInWrongStatus")
@@ -400,10 +426,11 @@ describe("InstructionMatching (settlement engine)", function () {
       expect(await f.snapshot()).to.deep.equal(before);
     });
 
-    it("lets either party cancel a failed trade", async function () {
+    it("cancels a failed trade when both parties asked, and until then it can still be retried", async function () {
       const f = await loadSettlementLedger();
       const trade = await f.makeTrade({ quantity: BOND_ALLOTMENT + 1n });
-      const { seller } = partiesOf(f, trade);
+      const id = tradeIdOf(trade);
+      const { seller, buyer } = partiesOf(f, trade);
       await match(f, trade);
       await expectRecord(f, trade, {
         status: "Failed",
@@ -413,10 +440,24 @@ describe("InstructionMatching (settlement engine)", function () {
       });
 
       await expect(f.engine.connect(seller).cancel(trade))
+        .to.emit(f.engine, "TradeCancellationRequested")
+        .withArgs(id, seller.address)
+        .and.not.to.emit(f.engine, "TradeCancelled");
+      // Still failed, still retried (and failing the same way) until the buyer agrees.
+      await expect(f.engine.settle(trade))
+        .to.emit(f.engine, "TradeSettlementFailed")
+        .withArgs(id, reasonOf("InsufficientSecurities"), (data: string) => data.length > 2);
+      await expect(f.engine.connect(buyer).cancel(trade))
         .to.emit(f.engine, "TradeCancelled")
-        .withArgs(tradeIdOf(trade), seller.address);
-      const record = await f.engine.tradeRecord(tradeIdOf(trade));
-      expect(record.status).to.equal(statusOf("Cancelled"));
+        .withArgs(id, buyer.address);
+      await expectRecord(f, trade, {
+        status: "Cancelled",
+        reason: "InsufficientSecurities",
+        sellerInstructed: true,
+        buyerInstructed: true,
+        sellerCancelRequested: true,
+        buyerCancelRequested: true,
+      });
     });
 
     it("refuses a cancellation by anyone but the parties", async function () {
@@ -431,19 +472,125 @@ describe("InstructionMatching (settlement engine)", function () {
       await expectRecord(f, trade, { status: "Pending", sellerInstructed: true, buyerInstructed: false });
     });
 
-    it("refuses to cancel a trade nobody instructed, or one already cancelled", async function () {
+    it("cancels a trade nobody instructed at once (voiding any signed order), and refuses a second cancellation", async function () {
       const f = await loadSettlementLedger();
       const trade = await f.makeTrade();
       const id = tradeIdOf(trade);
       const { seller, buyer } = partiesOf(f, trade);
       await expect(f.engine.connect(seller).cancel(trade))
-        .to.be.revertedWithCustomError(f.engine, "TradeInWrongStatus")
-        .withArgs(id, statusOf("None"));
-      await mined(f.engine.connect(seller).instruct(trade));
+        .to.emit(f.engine, "TradeCancelled")
+        .withArgs(id, seller.address);
+      await expectRecord(f, trade, { status: "Cancelled", sellerInstructed: false, buyerInstructed: false });
+      for (const party of [seller, buyer]) {
+        await expect(f.engine.connect(party).cancel(trade))
+          .to.be.revertedWithCustomError(f.engine, "TradeInWrongStatus")
+          .withArgs(id, statusOf("Cancelled"));
+        await expect(f.engine.connect(party).instruct(trade))
+          .to.be.revertedWithCustomError(f.engine, "TradeInWrongStatus")
+          .withArgs(id, statusOf("Cancelled"));
+      }
+    });
+  });
+
+  describe("bilateral cancellation once matched (issue #9, finding 11)", function () {
+    /** A T+1 trade, matched. */
+    async function matchedTomorrow(f: SettlementLedger): Promise<Trade> {
+      const settlementDate = (await chainNow()) + DAY;
+      const trade = await f.makeTrade({ settlementDate, expiry: settlementDate + DAY });
+      await match(f, trade);
+      return trade;
+    }
+
+    it("finding 11: once matched, the seller alone cannot cancel: after its request the trade still settles on `settle`", async function () {
+      const f = await loadSettlementLedger();
+      const trade = await matchedTomorrow(f);
+      const id = tradeIdOf(trade);
+      const { seller } = partiesOf(f, trade);
+
+      await expect(f.engine.connect(seller).cancel(trade))
+        .to.emit(f.engine, "TradeCancellationRequested")
+        .withArgs(id, seller.address)
+        .and.not.to.emit(f.engine, "TradeCancelled");
+      await expectRecord(f, trade, {
+        status: "Matched",
+        sellerInstructed: true,
+        buyerInstructed: true,
+        sellerCancelRequested: true,
+      });
+
+      await time.increaseTo(trade.settlementDate);
+      const before = await f.snapshot();
+      await expect(f.engine.connect(f.outsider).settle(trade))
+        .to.emit(f.engine, "TradeSettled")
+        .withArgs(id, trade.seller, trade.buyer, trade.quantity, trade.amount, false);
+      expect(changes(before, await f.snapshot())).to.deep.equal(dvpMoves(f, trade));
+      await expectRecord(f, trade, {
+        status: "Settled",
+        sellerInstructed: true,
+        buyerInstructed: true,
+        sellerCancelRequested: true,
+      });
+    });
+
+    it("finding 11: a matched trade both parties asked to cancel is Cancelled and never settles", async function () {
+      const f = await loadSettlementLedger();
+      const trade = await matchedTomorrow(f);
+      const id = tradeIdOf(trade);
+      const { seller, buyer } = partiesOf(f, trade);
+      const before = await f.snapshot();
+
+      expect(await f.engine.connect(seller).cancel.staticCall(trade)).to.equal(statusOf("Matched"));
       await mined(f.engine.connect(seller).cancel(trade));
-      await expect(f.engine.connect(buyer).cancel(trade))
+      expect(await f.engine.connect(buyer).cancel.staticCall(trade)).to.equal(statusOf("Cancelled"));
+      await expect(f.engine.connect(buyer).cancel(trade)).to.emit(f.engine, "TradeCancelled").withArgs(id, buyer.address);
+
+      await time.increaseTo(trade.settlementDate);
+      await expect(f.engine.settle(trade))
         .to.be.revertedWithCustomError(f.engine, "TradeInWrongStatus")
         .withArgs(id, statusOf("Cancelled"));
+      expect(await f.snapshot()).to.deep.equal(before);
+      await expectRecord(f, trade, {
+        status: "Cancelled",
+        sellerInstructed: true,
+        buyerInstructed: true,
+        sellerCancelRequested: true,
+        buyerCancelRequested: true,
+      });
+    });
+
+    it("finding 11: a party's repeated request is refused (CancellationAlreadyRequested) and cancels nothing", async function () {
+      const f = await loadSettlementLedger();
+      const trade = await matchedTomorrow(f);
+      const id = tradeIdOf(trade);
+      const { seller, buyer } = partiesOf(f, trade);
+      await mined(f.engine.connect(buyer).cancel(trade));
+      await expect(f.engine.connect(buyer).cancel(trade))
+        .to.be.revertedWithCustomError(f.engine, "CancellationAlreadyRequested")
+        .withArgs(id, buyer.address);
+      await mined(f.engine.connect(seller).cancel(trade));
+      await expect(f.engine.connect(seller).cancel(trade))
+        .to.be.revertedWithCustomError(f.engine, "TradeInWrongStatus")
+        .withArgs(id, statusOf("Cancelled"));
+    });
+
+    it("finding 11: an unmatched trade is cancelled by one party alone (the buyer, who instructed first)", async function () {
+      const f = await loadSettlementLedger();
+      const settlementDate = (await chainNow()) + DAY;
+      const trade = await f.makeTrade({ settlementDate, expiry: settlementDate + DAY });
+      const id = tradeIdOf(trade);
+      const { seller, buyer } = partiesOf(f, trade);
+      await mined(f.engine.connect(buyer).instruct(trade));
+
+      const before = await f.snapshot();
+      await expect(f.engine.connect(buyer).cancel(trade))
+        .to.emit(f.engine, "TradeCancelled")
+        .withArgs(id, buyer.address)
+        .and.not.to.emit(f.engine, "TradeCancellationRequested");
+      await expectRecord(f, trade, { status: "Cancelled", sellerInstructed: false, buyerInstructed: true });
+      await expect(f.engine.connect(seller).instruct(trade))
+        .to.be.revertedWithCustomError(f.engine, "TradeInWrongStatus")
+        .withArgs(id, statusOf("Cancelled"));
+      expect(await f.snapshot()).to.deep.equal(before);
     });
   });
 

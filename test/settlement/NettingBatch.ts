@@ -1,18 +1,27 @@
 import { expect } from "chai";
 import { id as keccakId, type ContractTransactionReceipt } from "ethers";
 
-import type { Trade } from "../../src/settlement/trade.js";
+import {
+  FAILURE_REASON,
+  TRADE_STATUS,
+  type FailureReasonName,
+  type Trade,
+  type TradeStatusName,
+} from "../../src/settlement/trade.js";
 import { networkHelpers } from "../helpers/ledger-fixture.js";
 import {
   DAY,
   changes,
   chainNow,
+  dvpMoves,
   legOf,
   loadSettlementLedger,
   mined,
   nextTradeRef,
   partiesOf,
+  reach,
   reasonOf,
+  recordOf,
   statusOf,
   tradeIdOf,
   type Balances,
@@ -22,9 +31,16 @@ import {
 
 /**
  * Netting batches (contracts/settlement/NettingBatch.sol): a settlement agent settles many matched,
- * due trades in one transaction, all or nothing, moving one net amount per participant and token
- * — like a CSD's night-time batch (DOMAIN.md §5). The result must equal settling the same trades one
- * by one; netting only needs fewer movements and less liquidity.
+ * due trades in one transaction, moving one net amount per participant and token — like a CSD's
+ * night-time batch (DOMAIN.md §5). The result must equal settling the same trades one by one,
+ * failures included; netting only needs fewer movements and less liquidity.
+ *
+ * Policy — skip the trade, fail the batch only for a net debit: a member that `settle` would refuse
+ * (not matched, settled elsewhere, cancelled, not yet due) or would leave `Expired`, or one of whose
+ * gross legs breaks a token's rules (`Failed` with the reason: paused, frozen, not eligible, matured)
+ * is skipped with `TradeSkippedInBatch`, exactly as `settle` would leave it; the others settle net.
+ * A net debit the engine cannot collect (balance, allowance, the engine not accepted as a holder)
+ * reverts the whole batch, moving nothing.
  *
  * The batch below, among the three banks, paying in wCBDC (prices per HK$50,000 unit):
  *
@@ -108,6 +124,38 @@ async function statuses(f: SettlementLedger, trades: readonly Trade[]): Promise<
   return Promise.all(trades.map(async (t) => (await f.engine.tradeRecord(tradeIdOf(t))).status));
 }
 
+/** The revert data of a failed call (ethers' CALL_EXCEPTION and Hardhat's SolidityError both carry it). */
+function revertData(error: unknown): string | undefined {
+  if (typeof error !== "object" || error === null || !("data" in error)) return undefined;
+  return typeof error.data === "string" ? error.data : undefined;
+}
+
+/** A member skipped by a batch, as `TradeSkippedInBatch` reports it. */
+interface Skip {
+  readonly id: string;
+  readonly status: TradeStatusName;
+  readonly reason: FailureReasonName;
+}
+
+/** The engine's batch events in `receipt`: ids settled in the batch and members skipped, in order. */
+function batchEvents(f: SettlementLedger, receipt: ContractTransactionReceipt): { settled: string[]; skipped: Skip[] } {
+  const settled: string[] = [];
+  const skipped: Skip[] = [];
+  for (const log of receipt.logs) {
+    if (log.address !== f.engineAddress) continue;
+    const event = f.engine.interface.parseLog(log);
+    if (event?.name === "TradeSettledInBatch") settled.push(String(event.args.tradeId));
+    if (event?.name === "TradeSkippedInBatch") {
+      skipped.push({
+        id: String(event.args.tradeId),
+        status: TRADE_STATUS[Number(event.args.status)],
+        reason: FAILURE_REASON[Number(event.args.reason)],
+      });
+    }
+  }
+  return { settled, skipped };
+}
+
 /** Every token's address, by snapshot label. */
 function tokenAddresses(f: SettlementLedger): Record<TokenLabel, string> {
   return {
@@ -176,7 +224,8 @@ describe("NettingBatch (settlement engine)", function () {
 
       const before = await f.snapshot();
       const tx = f.engine.settleBatch([...trades]);
-      await expect(tx).to.emit(f.engine, "BatchSettled").withArgs(1n, 4n, 8n, 5n);
+      await expect(tx).to.emit(f.engine, "BatchSettled").withArgs(1n, 4n, 0n, 8n, 5n);
+      await expect(tx).not.to.emit(f.engine, "TradeSkippedInBatch");
       for (const t of trades) {
         await expect(tx).to.emit(f.engine, "TradeSettledInBatch").withArgs(tradeIdOf(t), 1n);
       }
@@ -188,12 +237,13 @@ describe("NettingBatch (settlement engine)", function () {
       expect(await statuses(f, trades)).to.deep.equal(trades.map(() => statusOf("Settled")));
       expect(await f.engine.batchCount()).to.equal(1n);
       const report = await f.engine.batchReport(1n);
-      expect([report.tradeCount, report.grossTransfers, report.netTransfers, report.settledAt]).to.deep.equal([
-        4n,
-        8n,
-        5n,
-        BigInt(block.timestamp),
-      ]);
+      expect([
+        report.tradeCount,
+        report.skipped,
+        report.grossTransfers,
+        report.netTransfers,
+        report.settledAt,
+      ]).to.deep.equal([4n, 0n, 8n, 5n, BigInt(block.timestamp)]);
       // The engine held the netted tokens only within the transaction.
       expect(await f.bond.balanceOf(f.engineAddress)).to.equal(0n);
       expect(await f.wcbdc.balanceOf(f.engineAddress)).to.equal(0n);
@@ -275,42 +325,63 @@ describe("NettingBatch (settlement engine)", function () {
       const before = await f.snapshot();
       await expect(f.engine.settleBatch([...trades]))
         .to.emit(f.engine, "BatchSettled")
-        .withArgs(1n, 4n, 8n, 5n);
+        .withArgs(1n, 4n, 0n, 8n, 5n);
       expect(changes(before, await f.snapshot())).to.deep.equal(NET_MOVES);
+      expect((await recordOf(f, trades[3])).status).to.equal("Settled");
+    });
+
+    // Regression (review of the rework): a batch marked a previously failed member Settled but kept
+    // its last failure reason, where `settle` and `settleSigned` reset it to None.
+    it("leaves no stale failure reason on a trade that failed before and settles in a batch, as `settle` does", async function () {
+      const f = await loadSettlementLedger();
+      const { trades } = await matchedBatch(f);
+      const hkma = f.participants.hkma.signer;
+      await mined(f.bond.connect(hkma).setFrozen(f.participants.victoriaBank.address, true));
+      await mined(f.engine.settle(trades[3]));
+      expect(await recordOf(f, trades[3])).to.deep.equal({ status: "Failed", reason: "AccountFrozen" });
+      await mined(f.bond.connect(hkma).setFrozen(f.participants.victoriaBank.address, false));
+      const start = await networkHelpers.takeSnapshot();
+
+      await mined(f.engine.settle(trades[3]));
+      const bySettle = await recordOf(f, trades[3]);
+      expect(bySettle).to.deep.equal({ status: "Settled", reason: "None" });
+
+      await start.restore();
+      await mined(f.engine.settleBatch([...trades]));
+      expect(await recordOf(f, trades[3])).to.deep.equal(bySettle);
     });
   });
 
-  describe("all or nothing", function () {
-    /** A fifth trade that spoils the batch, built after the four are matched and due. */
-    const SPOILERS: readonly {
+  describe("skip policy: a member that cannot settle is skipped, the others settle", function () {
+    /** A fifth member that cannot settle, built after the four are matched and due. */
+    const SKIPPED: readonly {
       title: string;
-      given(f: SettlementLedger, batch: Batch): Promise<{ trades: Trade[]; error: string; args: unknown[] }>;
+      given(f: SettlementLedger, batch: Batch): Promise<{ trades: Trade[]; extra: Trade }>;
+      /** What `TradeSkippedInBatch` reports, and the extra member's record after the batch. */
+      skip: { status: TradeStatusName; reason: FailureReasonName };
+      record: { status: TradeStatusName; reason: FailureReasonName };
     }[] = [
       {
-        title: "one trade is unmatched (only the seller instructed)",
+        title: "is unmatched (only the seller instructed)",
         async given(f, { trades }) {
           const extra = await f.makeTrade({ ...trades[0], tradeRef: nextTradeRef() });
           await mined(f.engine.connect(partiesOf(f, extra).seller).instruct(extra));
-          return {
-            trades: [...trades, extra],
-            error: "TradeInWrongStatus",
-            args: [tradeIdOf(extra), statusOf("Pending")],
-          };
+          return { trades: [...trades, extra], extra };
         },
+        skip: { status: "Pending", reason: "None" },
+        record: { status: "Pending", reason: "None" },
       },
       {
-        title: "one trade was never instructed",
+        title: "was never instructed",
         async given(f, { trades }) {
           const extra = await f.makeTrade({ ...trades[1], tradeRef: nextTradeRef() });
-          return {
-            trades: [...trades, extra],
-            error: "TradeInWrongStatus",
-            args: [tradeIdOf(extra), statusOf("None")],
-          };
+          return { trades: [...trades, extra], extra };
         },
+        skip: { status: "None", reason: "None" },
+        record: { status: "None", reason: "None" },
       },
       {
-        title: "one trade is not yet due",
+        title: "is not yet due",
         async given(f, { trades }) {
           const now = await chainNow();
           const extra = await f.makeTrade({
@@ -320,11 +391,13 @@ describe("NettingBatch (settlement engine)", function () {
             expiry: now + 2n * DAY,
           });
           await match(f, extra);
-          return { trades: [...trades, extra], error: "TradeNotDue", args: [tradeIdOf(extra), extra.settlementDate] };
+          return { trades: [...trades, extra], extra };
         },
+        skip: { status: "Matched", reason: "None" },
+        record: { status: "Matched", reason: "None" },
       },
       {
-        title: "one trade has expired",
+        title: "has expired (it becomes Expired, CANS)",
         async given(f, { trades }) {
           const now = await chainNow();
           const extra = await f.makeTrade({
@@ -336,25 +409,13 @@ describe("NettingBatch (settlement engine)", function () {
           });
           await match(f, extra);
           await time.increaseTo(extra.expiry + 1n);
-          return { trades: [...trades, extra], error: "TradeExpired", args: [tradeIdOf(extra), extra.expiry] };
+          return { trades: [...trades, extra], extra };
         },
+        skip: { status: "Expired", reason: "Expired" },
+        record: { status: "Expired", reason: "Expired" },
       },
       {
-        title: "one trade was cancelled",
-        async given(f, { trades }) {
-          const extra = await f.makeTrade({ ...trades[3], tradeRef: nextTradeRef() });
-          const { seller, buyer } = partiesOf(f, extra);
-          await mined(f.engine.connect(seller).instruct(extra));
-          await mined(f.engine.connect(buyer).cancel(extra));
-          return {
-            trades: [...trades, extra],
-            error: "TradeInWrongStatus",
-            args: [tradeIdOf(extra), statusOf("Cancelled")],
-          };
-        },
-      },
-      {
-        title: "one trade has already settled",
+        title: "has already settled in its matching instruction",
         async given(f, { trades }) {
           const extra = await f.makeTrade({
             ...trades[0],
@@ -363,37 +424,337 @@ describe("NettingBatch (settlement engine)", function () {
             settlementDate: await chainNow(),
           });
           await match(f, extra); // due at once: settles in the matching instruction
-          return {
-            trades: [...trades, extra],
-            error: "TradeInWrongStatus",
-            args: [tradeIdOf(extra), statusOf("Settled")],
-          };
+          return { trades: [...trades, extra], extra };
         },
+        skip: { status: "Settled", reason: "None" },
+        record: { status: "Settled", reason: "None" },
       },
       {
-        title: "one trade appears twice",
+        title: "appears twice (the second time; the trade settles once)",
         async given(_f, { trades }) {
-          return {
-            trades: [...trades, trades[1]],
-            error: "TradeInWrongStatus",
-            args: [tradeIdOf(trades[1]), statusOf("Settled")],
-          };
+          return { trades: [...trades, trades[1]], extra: trades[1] };
         },
+        skip: { status: "Settled", reason: "None" },
+        record: { status: "Settled", reason: "None" },
       },
     ];
-    for (const s of SPOILERS) {
-      it(`reverts, moving nothing, when ${s.title}`, async function () {
+    for (const c of SKIPPED) {
+      it(`skips a member that ${c.title}, and settles the others net`, async function () {
         const f = await loadSettlementLedger();
         const batch = await matchedBatch(f);
-        const { trades, error, args } = await s.given(f, batch);
-        await expectBatchRefused(f, trades, error, args);
-        // The four good trades are untouched and still settle as a batch.
-        await expect(f.engine.settleBatch([...batch.trades]))
-          .to.emit(f.engine, "BatchSettled")
-          .withArgs(1n, 4n, 8n, 5n);
+        const { trades, extra } = await c.given(f, batch);
+        const extraId = tradeIdOf(extra);
+
+        const before = await f.snapshot();
+        const tx = f.engine.settleBatch([...trades]);
+        await expect(tx).to.emit(f.engine, "BatchSettled").withArgs(1n, 4n, 1n, 8n, 5n);
+        await expect(tx)
+          .to.emit(f.engine, "TradeSkippedInBatch")
+          .withArgs(extraId, 1n, statusOf(c.skip.status), reasonOf(c.skip.reason));
+        const receipt = await (await tx).wait();
+        if (receipt === null) throw new Error("settleBatch was not mined");
+        const events = batchEvents(f, receipt);
+        expect(events.settled).to.deep.equal(batch.trades.map(tradeIdOf));
+        expect(events.skipped).to.deep.equal([{ id: extraId, ...c.skip }]);
+
+        expect(changes(before, await f.snapshot())).to.deep.equal(NET_MOVES);
+        expect(await statuses(f, batch.trades)).to.deep.equal(batch.trades.map(() => statusOf("Settled")));
+        expect(await recordOf(f, extra)).to.deep.equal(c.record);
+        expect((await f.engine.batchReport(1n)).skipped).to.equal(1n);
       });
     }
 
+    it("finding 10: one party cancelling an unmatched member no longer reverts the batch: it is skipped (Cancelled), the others settle", async function () {
+      const f = await loadSettlementLedger();
+      const batch = await matchedBatch(f);
+      const extra = await f.makeTrade({ ...batch.trades[3], tradeRef: nextTradeRef() });
+      const { seller, buyer } = partiesOf(f, extra);
+      await mined(f.engine.connect(seller).instruct(extra));
+      await mined(f.engine.connect(buyer).cancel(extra));
+
+      const before = await f.snapshot();
+      const tx = f.engine.settleBatch([...batch.trades, extra]);
+      await expect(tx).to.emit(f.engine, "BatchSettled").withArgs(1n, 4n, 1n, 8n, 5n);
+      await expect(tx)
+        .to.emit(f.engine, "TradeSkippedInBatch")
+        .withArgs(tradeIdOf(extra), 1n, statusOf("Cancelled"), reasonOf("None"));
+      expect(changes(before, await f.snapshot())).to.deep.equal(NET_MOVES);
+      expect(await statuses(f, batch.trades)).to.deep.equal(batch.trades.map(() => statusOf("Settled")));
+      expect(await recordOf(f, extra)).to.deep.equal({ status: "Cancelled", reason: "None" });
+    });
+
+    it("finding 10: a stranger settling one member first no longer reverts the batch: that member is skipped (Settled), the others settle", async function () {
+      const f = await loadSettlementLedger();
+      const { trades } = await matchedBatch(f);
+      const before = await f.snapshot();
+      // Anyone may settle a matched, due trade: here an address on no list of the ledger.
+      await expect(f.engine.connect(f.outsider).settle(trades[1])).to.emit(f.engine, "TradeSettled");
+
+      const tx = f.engine.settleBatch([...trades]);
+      // B1, B3 and B4 net: bond Harbour −30, Victoria +60, Lion Rock −30; wHKD three positions.
+      await expect(tx).to.emit(f.engine, "BatchSettled").withArgs(1n, 3n, 1n, 6n, 6n);
+      await expect(tx)
+        .to.emit(f.engine, "TradeSkippedInBatch")
+        .withArgs(tradeIdOf(trades[1]), 1n, statusOf("Settled"), reasonOf("None"));
+      await expect(tx).not.to.emit(f.engine, "TradeSettled");
+      // B2 moved once (by the stranger's settle), the others once (in the batch): together, the net moves.
+      expect(changes(before, await f.snapshot())).to.deep.equal(NET_MOVES);
+      expect(await statuses(f, trades)).to.deep.equal(trades.map(() => statusOf("Settled")));
+    });
+  });
+
+  describe("compliance on every gross leg (issue #9, finding 5)", function () {
+    it("finding 5: a batch with trades of a paused bond skips them (Failed/Paused), moving nothing, and settles them once unpaused", async function () {
+      const f = await loadSettlementLedger();
+      const { trades } = await matchedBatch(f);
+      const hkma = f.participants.hkma.signer;
+      await mined(f.bond.connect(hkma).pause());
+      const paused = f.bond.interface.encodeErrorResult("EnforcedPause", []);
+
+      const before = await f.snapshot();
+      const tx = f.engine.settleBatch([...trades]);
+      await expect(tx).to.emit(f.engine, "BatchSettled").withArgs(1n, 0n, 4n, 0n, 0n);
+      for (const t of trades) {
+        await expect(tx)
+          .to.emit(f.engine, "TradeSkippedInBatch")
+          .withArgs(tradeIdOf(t), 1n, statusOf("Failed"), reasonOf("Paused"));
+        await expect(tx).to.emit(f.engine, "TradeSettlementFailed").withArgs(tradeIdOf(t), reasonOf("Paused"), paused);
+        expect(await recordOf(f, t)).to.deep.equal({ status: "Failed", reason: "Paused" });
+      }
+      expect(await f.snapshot()).to.deep.equal(before, "a paused bond moved in a batch");
+
+      await mined(f.bond.connect(hkma).unpause());
+      await expect(f.engine.settleBatch([...trades]))
+        .to.emit(f.engine, "BatchSettled")
+        .withArgs(2n, 4n, 0n, 8n, 5n);
+      expect(changes(before, await f.snapshot())).to.deep.equal(NET_MOVES);
+    });
+
+    it("finding 5: a holder frozen on the bond who sells 10 and buys 10 in one batch has both trades skipped (Failed/AccountFrozen) and pockets nothing", async function () {
+      const f = await loadSettlementLedger();
+      const p = f.participants;
+      const now = await chainNow();
+      const settlementDate = now + 3_600n;
+      const bankTrade = (seller: string, buyer: string, quantity: bigint, price: bigint): Promise<Trade> =>
+        f.makeTrade({
+          seller,
+          buyer,
+          quantity,
+          amount: quantity * price,
+          buyerCash: f.wcbdcAddress,
+          sellerCash: f.wcbdcAddress,
+          settlementDate,
+          expiry: now + DAY,
+        });
+      // Victoria Bank sells 10 at 49,900.00 and buys 10 at 49,700.00: flat in bonds, HKD 2,000.00 up.
+      const sells = await bankTrade(p.victoriaBank.address, p.harbourBank.address, 10n, 4_990_000n);
+      const buys = await bankTrade(p.lionRockBank.address, p.victoriaBank.address, 10n, 4_970_000n);
+      // An unrelated trade in the same batch still settles.
+      const other = await bankTrade(p.harbourBank.address, p.lionRockBank.address, 5n, 4_975_000n);
+      for (const t of [sells, buys, other]) await match(f, t);
+      await time.increaseTo(settlementDate);
+      await mined(f.bond.connect(p.hkma.signer).setFrozen(p.victoriaBank.address, true));
+      const frozen = f.bond.interface.encodeErrorResult("AccountFrozen", [p.victoriaBank.address]);
+
+      const before = await f.snapshot();
+      const tx = f.engine.settleBatch([sells, buys, other]);
+      await expect(tx).to.emit(f.engine, "BatchSettled").withArgs(1n, 1n, 2n, 2n, 4n);
+      for (const t of [sells, buys]) {
+        await expect(tx)
+          .to.emit(f.engine, "TradeSkippedInBatch")
+          .withArgs(tradeIdOf(t), 1n, statusOf("Failed"), reasonOf("AccountFrozen"));
+        await expect(tx)
+          .to.emit(f.engine, "TradeSettlementFailed")
+          .withArgs(tradeIdOf(t), reasonOf("AccountFrozen"), frozen);
+        expect(await recordOf(f, t)).to.deep.equal({ status: "Failed", reason: "AccountFrozen" });
+      }
+      await expect(tx).to.emit(f.engine, "TradeSettledInBatch").withArgs(tradeIdOf(other), 1n);
+      // Only the unrelated trade moved: Victoria Bank's bonds and wCBDC did not.
+      expect(changes(before, await f.snapshot())).to.deep.equal(dvpMoves(f, other, "wHKD"));
+    });
+
+    it("finding 5: a bank frozen in the registry is skipped (Failed/AccountFrozen), and the trades without it settle", async function () {
+      const f = await loadSettlementLedger();
+      const { trades } = await matchedBatch(f);
+      const lionRock = f.participants.lionRockBank.address;
+      await mined(f.registry.setFrozen(lionRock, true));
+      const frozen = f.bond.interface.encodeErrorResult("ParticipantFrozen", [lionRock]);
+
+      const before = await f.snapshot();
+      const tx = f.engine.settleBatch([...trades]);
+      // B2 (Lion Rock buys) and B3 (Lion Rock sells) are skipped; B1 and B4 net between Harbour and Victoria.
+      await expect(tx).to.emit(f.engine, "BatchSettled").withArgs(1n, 2n, 2n, 4n, 4n);
+      for (const t of [trades[1], trades[2]]) {
+        await expect(tx)
+          .to.emit(f.engine, "TradeSkippedInBatch")
+          .withArgs(tradeIdOf(t), 1n, statusOf("Failed"), reasonOf("AccountFrozen"));
+        await expect(tx)
+          .to.emit(f.engine, "TradeSettlementFailed")
+          .withArgs(tradeIdOf(t), reasonOf("AccountFrozen"), frozen);
+      }
+      expect(changes(before, await f.snapshot())).to.deep.equal({
+        "bond:harbourBank": -60n,
+        "bond:victoriaBank": 60n,
+        "wHKD:harbourBank": 497_500_000n - 198_800_000n,
+        "wHKD:victoriaBank": -(497_500_000n - 198_800_000n),
+      });
+      expect(await statuses(f, trades)).to.deep.equal(
+        (["Settled", "Failed", "Failed", "Settled"] as const).map(statusOf),
+      );
+    });
+
+    it("finding 5: a trade of a matured bond is skipped (Failed/Matured — FailureReason index 9), as `settle` leaves it", async function () {
+      const f = await loadSettlementLedger();
+      const p = f.participants;
+      const maturity = await f.bond.maturityDate();
+      const trade = await f.makeTrade({
+        seller: p.harbourBank.address,
+        buyer: p.victoriaBank.address,
+        buyerCash: f.wcbdcAddress,
+        sellerCash: f.wcbdcAddress,
+        settlementDate: (await chainNow()) + 3_600n,
+        expiry: maturity + DAY,
+      });
+      await match(f, trade);
+      await time.increaseTo(maturity);
+      expect(reasonOf("Matured")).to.equal(9n);
+      const matured = f.bond.interface.encodeErrorResult("BondMatured", [maturity]);
+
+      const before = await f.snapshot();
+      const tx = f.engine.settleBatch([trade]);
+      await expect(tx).to.emit(f.engine, "BatchSettled").withArgs(1n, 0n, 1n, 0n, 0n);
+      await expect(tx)
+        .to.emit(f.engine, "TradeSkippedInBatch")
+        .withArgs(tradeIdOf(trade), 1n, statusOf("Failed"), 9n);
+      await expect(tx).to.emit(f.engine, "TradeSettlementFailed").withArgs(tradeIdOf(trade), 9n, matured);
+      expect(await recordOf(f, trade)).to.deep.equal({ status: "Failed", reason: "Matured" });
+
+      // Settled alone, the same trade fails the same way.
+      await expect(f.engine.settle(trade))
+        .to.emit(f.engine, "TradeSettlementFailed")
+        .withArgs(
+          tradeIdOf(trade),
+          9n,
+          f.engine.interface.encodeErrorResult("SettlementLegFailed", [9n, legOf("Asset"), f.bondAddress, matured]),
+        );
+      expect(await recordOf(f, trade)).to.deep.equal({ status: "Failed", reason: "Matured" });
+      expect(await f.snapshot()).to.deep.equal(before);
+    });
+
+    it("finding 5: a mixed batch ends exactly as settling its trades one by one with `settle` on a fresh ledger, failures included", async function () {
+      /**
+       * The four header trades, plus members that cannot settle, in one batch list: one whose buyer
+       * is frozen on the bond, one cancelled while unmatched, one not yet due, one expired, one
+       * settled at matching, one given twice, one never instructed.
+       */
+      async function mixedBatch(f: SettlementLedger): Promise<Trade[]> {
+        const p = f.participants;
+        const { trades, settlementDate } = await batchTrades(f);
+        const now = await chainNow();
+        const bankTrade = (seller: string, buyer: string, quantity: bigint, overrides: Partial<Trade> = {}) =>
+          f.makeTrade({
+            seller,
+            buyer,
+            quantity,
+            amount: quantity * 4_975_000n,
+            buyerCash: f.wcbdcAddress,
+            sellerCash: f.wcbdcAddress,
+            settlementDate,
+            expiry: now + DAY,
+            ...overrides,
+          });
+        const frozenBuyer = await f.makeTrade({ settlementDate, expiry: now + DAY }); // Kowloon Dealer → Peak Asset
+        const cancelled = await bankTrade(p.harbourBank.address, p.lionRockBank.address, 5n);
+        const notDue = await bankTrade(p.victoriaBank.address, p.harbourBank.address, 5n, {
+          settlementDate: now + 2n * DAY,
+          expiry: now + 3n * DAY,
+        });
+        const expired = await bankTrade(p.lionRockBank.address, p.victoriaBank.address, 3n, {
+          settlementDate: now + 60n,
+          expiry: now + 120n,
+        });
+        const settledAtMatching = await bankTrade(p.harbourBank.address, p.victoriaBank.address, 2n, {
+          settlementDate: now,
+        });
+        const neverInstructed = await bankTrade(p.victoriaBank.address, p.lionRockBank.address, 7n);
+
+        for (const t of [...trades, frozenBuyer, notDue, expired, settledAtMatching]) await match(f, t);
+        await mined(f.engine.connect(p.harbourBank.signer).instruct(cancelled));
+        await mined(f.engine.connect(p.harbourBank.signer).cancel(cancelled));
+        await mined(f.bond.connect(p.hkma.signer).setFrozen(p.peakAsset.address, true));
+        await reach(settlementDate);
+        return [
+          trades[0],
+          frozenBuyer,
+          trades[1],
+          cancelled,
+          trades[2],
+          notDue,
+          trades[3],
+          expired,
+          settledAtMatching,
+          trades[1],
+          neverInstructed,
+        ];
+      }
+      const records = (f: SettlementLedger, trades: readonly Trade[]) =>
+        Promise.all(trades.map(async (t) => ({ ...(await recordOf(f, t)) })));
+      const expected = [
+        { status: "Settled", reason: "None" },
+        { status: "Failed", reason: "AccountFrozen" },
+        { status: "Settled", reason: "None" },
+        { status: "Cancelled", reason: "None" },
+        { status: "Settled", reason: "None" },
+        { status: "Matched", reason: "None" },
+        { status: "Settled", reason: "None" },
+        { status: "Expired", reason: "Expired" },
+        { status: "Settled", reason: "None" },
+        { status: "Settled", reason: "None" },
+        { status: "None", reason: "None" },
+      ];
+
+      // As one batch.
+      const batched = await loadSettlementLedger();
+      const batchList = await mixedBatch(batched);
+      const beforeBatch = await batched.snapshot();
+      await expect(batched.engine.settleBatch(batchList))
+        .to.emit(batched.engine, "BatchSettled")
+        .withArgs(1n, 4n, 7n, 8n, 5n);
+      expect(changes(beforeBatch, await batched.snapshot())).to.deep.equal(NET_MOVES);
+      const batchEnd = { balances: await batched.snapshot(), records: await records(batched, batchList) };
+      expect(batchEnd.records).to.deep.equal(expected);
+
+      // One by one, on the same ledger restored: each `settle` either settles, records a failure, or is refused.
+      const single = await loadSettlementLedger();
+      const singleList = await mixedBatch(single);
+      expect(tradeIdOf(singleList[0])).to.not.equal(tradeIdOf(batchList[0]));
+      const refused: string[] = [];
+      for (const t of singleList) {
+        try {
+          await single.engine.settle.staticCall(t);
+        } catch (e) {
+          const data = revertData(e);
+          if (data === undefined) throw e;
+          refused.push(single.engine.interface.parseError(data)?.name ?? "unknown");
+          continue;
+        }
+        await mined(single.engine.settle(t));
+      }
+      // Cancelled, not due, already settled, settled earlier in this loop, never instructed.
+      expect(refused).to.deep.equal([
+        "TradeInWrongStatus",
+        "TradeNotDue",
+        "TradeInWrongStatus",
+        "TradeInWrongStatus",
+        "TradeInWrongStatus",
+      ]);
+      const singleEnd = { balances: await single.snapshot(), records: await records(single, singleList) };
+
+      expect(batchEnd).to.deep.equal(singleEnd);
+    });
+  });
+
+  describe("a net debit that cannot be collected fails the whole batch", function () {
     it("reverts SettlementLegFailed(InsufficientCash, Cash) when a net debtor is short of wCBDC, moving nothing", async function () {
       const f = await loadSettlementLedger();
       const { trades } = await matchedBatch(f);
@@ -407,6 +768,19 @@ describe("NettingBatch (settlement engine)", function () {
         legOf("Cash"),
         f.wcbdcAddress,
         f.wcbdc.interface.encodeErrorResult("ERC20InsufficientBalance", [lionRock.address, keep, LION_ROCK_NET_DEBIT]),
+      ]);
+    });
+
+    it("reverts SettlementLegFailed(MissingApproval, Cash) when a net debtor withdrew its wCBDC allowance, moving nothing", async function () {
+      const f = await loadSettlementLedger();
+      const { trades } = await matchedBatch(f);
+      // The allowance is how the engine collects a net debit; without it the debit cannot be paid.
+      await mined(f.wcbdc.connect(f.participants.lionRockBank.signer).approve(f.engineAddress, 0n));
+      await expectBatchRefused(f, trades, "SettlementLegFailed", [
+        reasonOf("MissingApproval"),
+        legOf("Cash"),
+        f.wcbdcAddress,
+        f.wcbdc.interface.encodeErrorResult("ERC20InsufficientAllowance", [f.engineAddress, 0n, LION_ROCK_NET_DEBIT]),
       ]);
     });
 
@@ -492,7 +866,7 @@ describe("NettingBatch (settlement engine)", function () {
 
       await mined(f.deposits.harbourBank.setCustomer(f.engineAddress, true));
       const before = await f.snapshot();
-      await expect(f.engine.settleBatch(trades)).to.emit(f.engine, "BatchSettled").withArgs(1n, 2n, 4n, 4n);
+      await expect(f.engine.settleBatch(trades)).to.emit(f.engine, "BatchSettled").withArgs(1n, 2n, 0n, 4n, 4n);
       // Dealer sells 10 at 49,750.00 and buys 4 at 49,900.00: net −6 units, +29,790,000 minor units.
       expect(changes(before, await f.snapshot())).to.deep.equal({
         "bond:kowloonDealer": -6n,

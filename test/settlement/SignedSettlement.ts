@@ -1,4 +1,3 @@
-import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import { expect } from "chai";
 import { TypedDataEncoder, type TypedDataDomain } from "ethers";
 
@@ -8,20 +7,25 @@ import {
   signSettlementOrder,
   type Trade,
 } from "../../src/settlement/trade.js";
-import type { SettlementEngine } from "../../typechain-types/index.js";
-import { deployedLedger, ethers, networkHelpers } from "../helpers/ledger-fixture.js";
+import { SettlementEngine__factory } from "../../typechain-types/index.js";
+import { networkHelpers } from "../helpers/ledger-fixture.js";
 import {
   LEG_FAILURES,
   chainNow,
   changes,
   dvpMoves,
+  keyNonce,
   legOf,
   loadSettlementLedger,
   mined,
   partiesOf,
   reasonOf,
+  signOrders,
+  statusOf,
+  submitSigned as submit,
   tradeIdOf,
   type SettlementLedger,
+  type SignedOrders,
 } from "../helpers/settlement-fixture.js";
 
 /**
@@ -29,60 +33,11 @@ import {
  * EIP-712 `SettlementOrder` (the trade and a keyed nonce of their own); either party or a settlement
  * agent submits both, and both legs move in that one transaction — or the transaction reverts with
  * the leg that failed and why, moving nothing and consuming no nonce. Signatures are bound to the
- * engine and the chain, void after the trade's expiry, and usable once.
+ * engine and the chain (domain version "2"), void after the trade's expiry, and usable once; the
+ * trade's record is the one every other path uses, so a trade settled here is `Settled` everywhere.
  */
 
 const { time } = networkHelpers;
-
-/** A keyed nonce: the key in the upper 192 bits, the sequence in the lower 64 (ERC-4337 style). */
-function keyNonce(key: bigint, sequence: bigint): bigint {
-  return (key << 64n) | sequence;
-}
-
-/** Both parties' signed orders for one trade, as `settleSigned` takes them. */
-interface SignedOrders {
-  readonly sellerNonce: bigint;
-  readonly sellerSignature: string;
-  readonly buyerNonce: bigint;
-  readonly buyerSignature: string;
-}
-
-interface SignOptions {
-  /** Keys of the parties' nonce streams (default 0); the nonce is each signer's current one on its key. */
-  readonly sellerKey?: bigint;
-  readonly buyerKey?: bigint;
-  /** Explicit nonces instead of the current ones. */
-  readonly sellerNonce?: bigint;
-  readonly buyerNonce?: bigint;
-  /** Who signs in each party's place (default: the party itself). */
-  readonly sellerSigner?: HardhatEthersSigner;
-  readonly buyerSigner?: HardhatEthersSigner;
-  /** The engine whose domain is signed (default: the ledger's). */
-  readonly engine?: SettlementEngine;
-}
-
-/** Has both parties sign their orders for `trade`. */
-async function signOrders(f: SettlementLedger, trade: Trade, options: SignOptions = {}): Promise<SignedOrders> {
-  const parties = partiesOf(f, trade);
-  const engine = options.engine ?? f.engine;
-  const sellerNonce =
-    options.sellerNonce ?? (await f.engine["nonces(address,uint192)"](trade.seller, options.sellerKey ?? 0n));
-  const buyerNonce =
-    options.buyerNonce ?? (await f.engine["nonces(address,uint192)"](trade.buyer, options.buyerKey ?? 0n));
-  return {
-    sellerNonce,
-    sellerSignature: await signSettlementOrder(options.sellerSigner ?? parties.seller, engine, trade, sellerNonce),
-    buyerNonce,
-    buyerSignature: await signSettlementOrder(options.buyerSigner ?? parties.buyer, engine, trade, buyerNonce),
-  };
-}
-
-/** Submits `trade` with `orders` to the ledger's engine as `submitter`. */
-function submit(f: SettlementLedger, submitter: HardhatEthersSigner, trade: Trade, orders: SignedOrders) {
-  return f.engine
-    .connect(submitter)
-    .settleSigned(trade, orders.sellerNonce, orders.sellerSignature, orders.buyerNonce, orders.buyerSignature);
-}
 
 /** Both parties' current nonces on key 0. */
 async function nonces(f: SettlementLedger, trade: Trade): Promise<[bigint, bigint]> {
@@ -99,7 +54,7 @@ describe("SignedSettlement (settlement engine)", function () {
       const trade = await f.makeTrade();
       const domain = await settlementDomain(f.engine);
       expect(domain.name).to.equal("Tokenization Sandbox Settlement");
-      expect(domain.version).to.equal("1");
+      expect(domain.version).to.equal("2");
       expect(domain.chainId).to.equal(f.chainId);
       expect(domain.verifyingContract).to.equal(f.engineAddress);
       const nonce = keyNonce(3n, 5n);
@@ -134,8 +89,13 @@ describe("SignedSettlement (settlement engine)", function () {
           .withArgs(id, trade.seller, trade.buyer, trade.quantity, trade.amount, true);
         expect(changes(before, await f.snapshot())).to.deep.equal(dvpMoves(f, trade));
         expect(await nonces(f, trade)).to.deep.equal([...s.nonces]);
-        // Signed settlements leave no instruction record behind.
-        expect((await f.engine.tradeRecord(id)).status).to.equal(0n);
+        // The trade's one record says Settled, for every path (and no side instructed it).
+        const record = await f.engine.tradeRecord(id);
+        expect([record.status, record.sellerInstructed, record.buyerInstructed]).to.deep.equal([
+          statusOf("Settled"),
+          false,
+          false,
+        ]);
       });
     }
 
@@ -150,18 +110,18 @@ describe("SignedSettlement (settlement engine)", function () {
         buyerNonce,
         buyerSignature: await signSettlementOrder(buyer, f.engine, trade, buyerNonce),
       };
-      const before = await f.snapshot();
-      await expect(submit(f, f.participants.kowloonDealer.signer, trade, orders)).to.emit(f.engine, "TradeSettled");
-      expect(changes(before, await f.snapshot())).to.deep.equal(dvpMoves(f, trade));
       // Submitted by anyone else, the missing seller signature is refused.
-      const again: SignedOrders = {
-        ...orders,
-        buyerNonce: buyerNonce + 1n,
-        buyerSignature: await signSettlementOrder(buyer, f.engine, trade, buyerNonce + 1n),
-      };
-      await expect(submit(f, f.participants.hkma.signer, trade, again))
+      const before = await f.snapshot();
+      await expect(submit(f, f.participants.hkma.signer, trade, orders))
         .to.be.revertedWithCustomError(f.engine, "InvalidSignature")
         .withArgs(trade.seller);
+      expect(await f.snapshot()).to.deep.equal(before);
+      expect(await nonces(f, trade)).to.deep.equal([0n, 0n]);
+
+      // Submitted by the seller itself, the sending is its consent.
+      await expect(submit(f, f.participants.kowloonDealer.signer, trade, orders)).to.emit(f.engine, "TradeSettled");
+      expect(changes(before, await f.snapshot())).to.deep.equal(dvpMoves(f, trade));
+      expect(await nonces(f, trade)).to.deep.equal([1n, 1n]);
     });
 
     it("emits TradeSettled with `signed` true and returns the trade id", async function () {
@@ -268,45 +228,55 @@ describe("SignedSettlement (settlement engine)", function () {
         .withArgs(trade.seller, 0n);
     });
 
-    it("refuses a replay of orders already settled (InvalidAccountNonce)", async function () {
+    it("refuses a replay of orders already settled (TradeInWrongStatus Settled), whoever submits", async function () {
       const f = await loadSettlementLedger();
       const trade = await f.makeTrade();
+      const id = tradeIdOf(trade);
       const orders = await signOrders(f, trade);
       await mined(submit(f, f.participants.hkma.signer, trade, orders));
 
       const before = await f.snapshot();
-      // Whoever replays, both nonces have been used; the seller's is checked first.
-      const replays = [
-        { submitter: f.participants.hkma.signer, refused: trade.seller },
-        { submitter: f.participants.peakAsset.signer, refused: trade.seller },
-        { submitter: f.participants.kowloonDealer.signer, refused: trade.seller },
-      ];
-      for (const r of replays) {
-        await expect(submit(f, r.submitter, trade, orders))
-          .to.be.revertedWithCustomError(f.engine, "InvalidAccountNonce")
-          .withArgs(r.refused, 1n);
+      // The trade's record is checked before the nonces: the same trade never settles twice.
+      for (const submitter of [
+        f.participants.hkma.signer,
+        f.participants.peakAsset.signer,
+        f.participants.kowloonDealer.signer,
+      ]) {
+        await expect(submit(f, submitter, trade, orders))
+          .to.be.revertedWithCustomError(f.engine, "TradeInWrongStatus")
+          .withArgs(id, statusOf("Settled"));
       }
+      expect(await f.snapshot()).to.deep.equal(before);
+      expect(await nonces(f, trade)).to.deep.equal([1n, 1n]);
+    });
+
+    it("refuses an order signed with a nonce already consumed, for another trade (InvalidAccountNonce)", async function () {
+      const f = await loadSettlementLedger();
+      const first = await f.makeTrade();
+      await mined(submit(f, f.participants.hkma.signer, first, await signOrders(f, first)));
+
+      // The seller signs a second trade with the nonce its first order used.
+      const second = await f.makeTrade();
+      const stale = await signOrders(f, second, { sellerNonce: 0n });
+      const before = await f.snapshot();
+      await expect(submit(f, f.participants.hkma.signer, second, stale))
+        .to.be.revertedWithCustomError(f.engine, "InvalidAccountNonce")
+        .withArgs(second.seller, 1n);
       expect(await f.snapshot()).to.deep.equal(before);
     });
 
-    // BUG (contracts/settlement/SignedSettlement.sol, `settleSigned`): when a party submits, its own
-    // order is neither checked nor its nonce consumed. If both parties signed and exchanged orders,
-    // the seller can submit (consuming only the buyer's nonce) and the buyer can then submit the
-    // same seller order again (consuming only the seller's nonce): the one trade both signed settles
-    // twice, delivering the bond and paying the cash twice. A signed order must settle at most once;
-    // consuming the submitter's nonce too when it supplied an order (or recording settled trade ids)
-    // would close this. Un-skip once fixed; the exact error depends on the fix.
     it("settles a trade both parties signed only once, even when each party submits it in turn", async function () {
       const f = await loadSettlementLedger();
       const trade = await f.makeTrade();
       const orders = await signOrders(f, trade);
       await mined(submit(f, f.participants.kowloonDealer.signer, trade, orders));
+      // The submitting seller's nonce was consumed too.
+      expect(await nonces(f, trade)).to.deep.equal([1n, 1n]);
 
-      // The submitting seller's nonce was consumed too, so its order cannot be used again.
       const before = await f.snapshot();
       await expect(submit(f, f.participants.peakAsset.signer, trade, orders))
-        .to.be.revertedWithCustomError(f.engine, "InvalidAccountNonce")
-        .withArgs(trade.seller, orders.sellerNonce + 1n);
+        .to.be.revertedWithCustomError(f.engine, "TradeInWrongStatus")
+        .withArgs(tradeIdOf(trade), statusOf("Settled"));
       expect(await f.snapshot()).to.deep.equal(before, "the same signed trade settled twice");
     });
 
@@ -328,10 +298,15 @@ describe("SignedSettlement (settlement engine)", function () {
 
     it("refuses orders signed for another engine instance", async function () {
       const f = await loadSettlementLedger();
-      const other = await deployedLedger();
-      expect(await other.engine.getAddress()).to.not.equal(f.engineAddress);
+      const hkma = f.participants.hkma;
+      const other = await new SettlementEngine__factory(hkma.signer).deploy(
+        f.wcbdcAddress,
+        await f.registry.getAddress(),
+        hkma.address,
+      );
+      expect(await other.getAddress()).to.not.equal(f.engineAddress);
       const trade = await f.makeTrade();
-      const orders = await signOrders(f, trade, { engine: other.engine });
+      const orders = await signOrders(f, trade, { engine: other });
       await expect(submit(f, f.participants.hkma.signer, trade, orders))
         .to.be.revertedWithCustomError(f.engine, "InvalidSignature")
         .withArgs(trade.seller);
@@ -513,16 +488,17 @@ describe("SignedSettlement (settlement engine)", function () {
       expect(await nonces(f, trade)).to.deep.equal([0n, 0n]);
     });
 
-    it("reverts DepositTokenNotRegistered when the buyer's deposit token is not registered for interbank settlement", async function () {
+    it("refuses CashTokenNotRegistered when the buyer's deposit line was deregistered, moving nothing", async function () {
       const f = await loadSettlementLedger();
       const trade = await crossBankTrade(f);
       await mined(f.engine.deregisterDepositToken(f.depositAddress.victoriaBank));
       const orders = await signOrders(f, trade);
       const before = await f.snapshot();
       await expect(submit(f, f.participants.hkma.signer, trade, orders))
-        .to.be.revertedWithCustomError(f.engine, "DepositTokenNotRegistered")
+        .to.be.revertedWithCustomError(f.engine, "CashTokenNotRegistered")
         .withArgs(f.depositAddress.victoriaBank);
       expect(await f.snapshot()).to.deep.equal(before);
+      expect(await nonces(f, trade)).to.deep.equal([0n, 0n]);
     });
   });
 });

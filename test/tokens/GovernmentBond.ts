@@ -2,9 +2,11 @@ import { expect } from "chai";
 import type { ContractTransactionResponse } from "ethers";
 
 import type { HongKongLedger } from "../../src/ledger/deploy.js";
+import { ParticipantKind } from "../../src/ledger/participants.js";
+import { GovernmentBond__factory } from "../../typechain-types/index.js";
 import type { BondTermsStruct, GovernmentBond } from "../../typechain-types/tokens/GovernmentBond.js";
 import { deployedLedger, ethers, fundedLedger, loadLedger, networkHelpers } from "../helpers/ledger-fixture.js";
-import { expectRejectedUnchanged } from "./PermissionedToken.behavior.js";
+import { expectRejectedUnchanged, newAccount } from "./PermissionedToken.behavior.js";
 
 // ---------------------------------------------------------------------------------------------
 // A bond with fixed dates, so that every figure below can be worked out by hand.
@@ -233,6 +235,65 @@ describe("GovernmentBond", function () {
       expect(await bond.interestPerUnit(COUPON_DATES[1], COUPON_DATES[0])).to.equal(0n);
     });
 
+    it("finding 13 support: couponOn rounds a whole holding down once, floor(units × denomination × rate × days / (10,000 × 365))", async function () {
+      const { bond } = await loadFixedBonds();
+      // 2,000 units, period 0 (181 days):
+      //   2,000 × 5,000,000 × 425 × 181 = 769,250,000,000,000; / 3,650,000 = 210,753,424.66 → 210,753,424
+      //   (HKD 2,107,534.24), where 2,000 × the per-unit 105,376 = 210,752,000: HKD 14.24 more.
+      expect(await bond.couponOn(0, 2_000n)).to.equal(210_753_424n);
+      expect(2_000n * (await bond.couponPerUnit(0))).to.equal(210_752_000n);
+      // 7 units, period 1 (184 days):
+      //   7 × 5,000,000 × 425 × 184 = 2,737,000,000,000; / 3,650,000 = 749,863.01 → 749,863,
+      //   where 7 × 107,123 = 749,861.
+      expect(await bond.couponOn(1, 7n)).to.equal(749_863n);
+      expect(7n * (await bond.couponPerUnit(1))).to.equal(749_861n);
+
+      // Every period, both holdings: the formula, and never less than units × couponPerUnit.
+      for (let i = 0; i < PERIOD_DAYS.length; i++) {
+        for (const units of [2_000n, 7n, 1n, 0n]) {
+          const onHolding = await bond.couponOn(i, units);
+          expect(onHolding).to.equal(
+            (units * DENOMINATION * 425n * BigInt(PERIOD_DAYS[i])) / 3_650_000n,
+            `period ${i}, ${units} units`,
+          );
+          expect(onHolding).to.be.gte(units * COUPON_PER_UNIT[i]);
+        }
+        // One unit is the per-unit coupon.
+        expect(await bond.couponOn(i, 1n)).to.equal(COUPON_PER_UNIT[i]);
+      }
+      await expect(bond.couponOn(6, 1n))
+        .to.be.revertedWithCustomError(bond, "BondCouponIndexOutOfRange")
+        .withArgs(6n, 6n);
+    });
+
+    it("finding 6 support: nextEntitlementDate gives the first record date after the argument, then maturity, then max uint64", async function () {
+      const { bond } = await loadFixedBonds();
+      // Each record date is the day before its payment date (RECORD_DATE_LAG).
+      const record = COUPON_DATES.map((d) => BigInt(d - DAY));
+      for (let i = 0; i < COUPON_DATES.length; i++) {
+        expect(await bond.recordDate(i)).to.equal(record[i], `record date ${i}`);
+      }
+      expect(await bond.maturityDate()).to.equal(BigInt(MATURITY));
+      const NONE = 2n ** 64n - 1n;
+      const cases: readonly (readonly [string, bigint, bigint])[] = [
+        ["from the epoch", 0n, record[0]],
+        ["at issue", BigInt(ISSUE_DATE), record[0]],
+        ["one second before the first record date", record[0] - 1n, record[0]],
+        // Strictly after: on a record date, the next one.
+        ["on the first record date", record[0], record[1]],
+        ["on the first payment date", BigInt(COUPON_DATES[0]), record[1]],
+        ["on the fifth record date", record[4], record[5]],
+        // The last record date is a day before maturity; after it, maturity itself.
+        ["on the last record date", record[5], BigInt(MATURITY)],
+        ["one second before maturity", BigInt(MATURITY) - 1n, BigInt(MATURITY)],
+        ["at maturity", BigInt(MATURITY), NONE],
+        ["long after maturity", NONE, NONE],
+      ];
+      for (const [label, after, expected] of cases) {
+        expect(await bond.nextEntitlementDate(after)).to.equal(expected, label);
+      }
+    });
+
     describe("accruedInterestPerUnit", function () {
       // 2027-02-24: 30 + 31 + 31 = 92 days after issue.
       const FEB_24_2027 = 1_803_427_200;
@@ -440,14 +501,64 @@ describe("GovernmentBond", function () {
         }
       });
 
-      it("gives the issuer ISSUER_ROLE and the registrar REGISTRAR_ROLE and DEFAULT_ADMIN_ROLE", async function () {
+      it("gives the issuer ISSUER_ROLE and ISSUER_ADMIN_ROLE, the registrar REGISTRAR_ROLE and DEFAULT_ADMIN_ROLE", async function () {
         const { ledger, bond } = await loadFixedBonds();
         const { government, hkma } = ledger.participants;
         expect(await bond.hasRole(await bond.ISSUER_ROLE(), government.address)).to.equal(true);
+        expect(await bond.hasRole(await bond.ISSUER_ADMIN_ROLE(), government.address)).to.equal(true);
         expect(await bond.hasRole(await bond.REGISTRAR_ROLE(), hkma.address)).to.equal(true);
         expect(await bond.hasRole(await bond.DEFAULT_ADMIN_ROLE(), hkma.address)).to.equal(true);
         expect(await bond.hasRole(await bond.REGISTRAR_ROLE(), government.address)).to.equal(false);
+        expect(await bond.hasRole(await bond.DEFAULT_ADMIN_ROLE(), government.address)).to.equal(false);
         expect(await bond.hasRole(await bond.ISSUER_ROLE(), hkma.address)).to.equal(false);
+        expect(await bond.hasRole(await bond.ISSUER_ADMIN_ROLE(), hkma.address)).to.equal(false);
+      });
+
+      it('finding 14: a bond whose cash token\'s currency differs from its currency cannot be deployed (BondInvalidTerm("cashToken"))', async function () {
+        const ledger = await loadLedger();
+        const { government, hkma } = ledger.participants;
+        const registry = await ledger.registry.getAddress();
+        const wthb = await ethers.deployContract("WholesaleCBDC", [
+          "Bank of Thailand Wholesale CBDC (THB)",
+          "wTHB",
+          "THB",
+          2,
+          registry,
+          hkma.address,
+        ]);
+        const factory = new GovernmentBond__factory(hkma.signer);
+        // An HKD bond paid in THB central-bank money.
+        await expect(
+          factory.deploy(
+            fixedTerms(await wthb.getAddress()),
+            BOND_NAME,
+            "03GB2911",
+            registry,
+            government.address,
+            hkma.address,
+          ),
+        )
+          .to.be.revertedWithCustomError(ledger.bond, "BondInvalidTerm")
+          .withArgs("cashToken");
+        // A THB bond in the same wTHB, and the HKD bond in wHKD, deploy.
+        const thbBond = await factory.deploy(
+          { ...fixedTerms(await wthb.getAddress()), currency: "THB" },
+          "Thai bond",
+          "TH-1",
+          registry,
+          government.address,
+          hkma.address,
+        );
+        expect(await thbBond.currency()).to.equal("THB");
+        const hkdBond = await factory.deploy(
+          fixedTerms(await ledger.wcbdc.getAddress()),
+          BOND_NAME,
+          "03GB2911",
+          registry,
+          government.address,
+          hkma.address,
+        );
+        expect(await hkdBond.cashToken()).to.equal(await ledger.wcbdc.getAddress());
       });
     });
   });
@@ -613,6 +724,103 @@ describe("GovernmentBond", function () {
     });
   });
 
+  describe("the issuer's agents (ISSUER_ROLE under ISSUER_ADMIN_ROLE)", function () {
+    async function setup() {
+      const ledger = await loadAllottedGreenBond();
+      const { bond } = ledger;
+      const ISSUER_ROLE = await bond.ISSUER_ROLE();
+      const ISSUER_ADMIN_ROLE = await bond.ISSUER_ADMIN_ROLE();
+      const payingAgent = await ledger.payingAgent.getAddress();
+      const issuance = await ledger.issuance.getAddress();
+      // An account the issuer appoints as an agent (not on the registry: the role is all it needs to mint).
+      const appointed = (await ethers.getSigners())[9];
+      await (await bond.grantRole(ISSUER_ROLE, appointed.address)).wait();
+      return { ledger, bond, ISSUER_ROLE, ISSUER_ADMIN_ROLE, payingAgent, issuance, appointed };
+    }
+
+    /** A contract's address as a signer (impersonated, with gas money). */
+    async function itself(address: string) {
+      await networkHelpers.setBalance(address, 10n ** 18n);
+      return ethers.getImpersonatedSigner(address);
+    }
+
+    it("finding 14: ISSUER_ROLE is administered by ISSUER_ADMIN_ROLE, which the issuer alone holds", async function () {
+      const { ledger, bond, ISSUER_ROLE, ISSUER_ADMIN_ROLE, payingAgent, issuance, appointed } = await setup();
+      expect(await bond.getRoleAdmin(ISSUER_ROLE)).to.equal(ISSUER_ADMIN_ROLE);
+      expect(await bond.getRoleAdmin(ISSUER_ADMIN_ROLE)).to.equal(ISSUER_ADMIN_ROLE);
+      // The agents Ignition appointed (tender contract, paying agent) and the one appointed here hold
+      // ISSUER_ROLE; none of them, nor the registrar, holds ISSUER_ADMIN_ROLE.
+      for (const agent of [payingAgent, issuance, appointed.address]) {
+        expect(await bond.hasRole(ISSUER_ROLE, agent)).to.equal(true, agent);
+        expect(await bond.hasRole(ISSUER_ADMIN_ROLE, agent)).to.equal(false, agent);
+      }
+      for (const p of Object.values(ledger.participants)) {
+        expect(await bond.hasRole(ISSUER_ADMIN_ROLE, p.address)).to.equal(p.key === "government", p.name);
+      }
+    });
+
+    it("finding 14: an agent holding ISSUER_ROLE cannot grant ISSUER_ROLE (AccessControlUnauthorizedAccount(agent, ISSUER_ADMIN_ROLE))", async function () {
+      const { ledger, bond, ISSUER_ROLE, ISSUER_ADMIN_ROLE, payingAgent, issuance, appointed } = await setup();
+      const stranger = ethers.Wallet.createRandom().address;
+      const agents = [
+        { name: "the paying agent", signer: await itself(payingAgent) },
+        { name: "the tender contract", signer: await itself(issuance) },
+        { name: "an account the issuer appointed", signer: appointed },
+      ];
+      for (const { name, signer } of agents) {
+        const asAgent = bond.connect(signer);
+        // Appoint a stranger, promote itself, or remove a fellow agent: all refused.
+        await expect(asAgent.grantRole(ISSUER_ROLE, stranger), name)
+          .to.be.revertedWithCustomError(bond, "AccessControlUnauthorizedAccount")
+          .withArgs(signer.address, ISSUER_ADMIN_ROLE);
+        await expect(asAgent.grantRole(ISSUER_ADMIN_ROLE, signer.address), name)
+          .to.be.revertedWithCustomError(bond, "AccessControlUnauthorizedAccount")
+          .withArgs(signer.address, ISSUER_ADMIN_ROLE);
+        await expect(asAgent.revokeRole(ISSUER_ROLE, ledger.participants.government.address), name)
+          .to.be.revertedWithCustomError(bond, "AccessControlUnauthorizedAccount")
+          .withArgs(signer.address, ISSUER_ADMIN_ROLE);
+      }
+      // Nor can the registrar, the bond's DEFAULT_ADMIN_ROLE.
+      const { hkma } = ledger.participants;
+      await expect(bond.connect(hkma.signer).grantRole(ISSUER_ROLE, stranger))
+        .to.be.revertedWithCustomError(bond, "AccessControlUnauthorizedAccount")
+        .withArgs(hkma.address, ISSUER_ADMIN_ROLE);
+      expect(await bond.hasRole(ISSUER_ROLE, stranger)).to.equal(false);
+      expect(await bond.hasRole(ISSUER_ROLE, ledger.participants.government.address)).to.equal(true);
+      for (const { signer } of agents) expect(await bond.hasRole(ISSUER_ADMIN_ROLE, signer.address)).to.equal(false);
+    });
+
+    it("finding 14: the issuer grants and revokes ISSUER_ROLE; a revoked agent can no longer mint", async function () {
+      const { ledger, bond, ISSUER_ROLE, appointed } = await setup();
+      const { government, peakAsset } = ledger.participants;
+      // The appointment took effect: the agent issues.
+      await expect(bond.connect(appointed).mint(peakAsset.address, 1n)).to.changeTokenBalance(
+        ethers,
+        bond,
+        peakAsset.address,
+        1n,
+      );
+
+      await expect(bond.revokeRole(ISSUER_ROLE, appointed.address))
+        .to.emit(bond, "RoleRevoked")
+        .withArgs(ISSUER_ROLE, appointed.address, government.address);
+      expect(await bond.hasRole(ISSUER_ROLE, appointed.address)).to.equal(false);
+      await expectRejectedUnchanged(
+        bond,
+        [peakAsset.address],
+        () => bond.connect(appointed).mint(peakAsset.address, 1n),
+        "AccessControlUnauthorizedAccount",
+        [appointed.address, ISSUER_ROLE],
+      );
+
+      const newAgent = ethers.Wallet.createRandom().address;
+      await expect(bond.grantRole(ISSUER_ROLE, newAgent))
+        .to.emit(bond, "RoleGranted")
+        .withArgs(ISSUER_ROLE, newAgent, government.address);
+      expect(await bond.hasRole(ISSUER_ROLE, newAgent)).to.equal(true);
+    });
+  });
+
   describe("forced transfer (the ledger's green bond)", function () {
     const REASON = "HCMP 1234/2026 court order";
 
@@ -708,6 +916,36 @@ describe("GovernmentBond", function () {
         );
       });
     }
+
+    it("finding 9: never takes from an Infrastructure participant (BondForcedTransferFromInfrastructure), holding or not", async function () {
+      const { ledger, bond, asRegistrar, kowloonDealer, accounts } = await setup();
+      // A market-infrastructure account holding units (as an escrow or settlement contract does for others).
+      const infrastructure = await newAccount(ledger.registry, ParticipantKind.Infrastructure);
+      await (await bond.mint(infrastructure.address, 10n)).wait();
+      const holders = [
+        infrastructure.address,
+        await ledger.engine.getAddress(),
+        await ledger.payingAgent.getAddress(),
+        await ledger.issuance.getAddress(),
+      ];
+      for (const from of holders) {
+        expect((await ledger.registry.participantOf(from)).kind).to.equal(BigInt(ParticipantKind.Infrastructure));
+        await expectRejectedUnchanged(
+          bond,
+          [...accounts, from],
+          () => asRegistrar.forcedTransfer(from, kowloonDealer.address, 1n, REASON),
+          "BondForcedTransferFromInfrastructure",
+          [from],
+        );
+      }
+      // The units stay where they were; the account's own transfer still works.
+      await expect(bond.connect(infrastructure).transfer(kowloonDealer.address, 10n)).to.changeTokenBalances(
+        ethers,
+        bond,
+        [infrastructure.address, kowloonDealer.address],
+        [-10n, 10n],
+      );
+    });
 
     it("requires a reason", async function () {
       const { bond, kowloonDealer, accounts, force } = await setup();

@@ -16,8 +16,13 @@ import { ethers, networkHelpers } from "../helpers/ledger-fixture.js";
  * sides, honours the token's pause and, where the token has one, its per-token freeze. Each
  * failure reverts with its own custom error and leaves every balance and the supply as they were.
  *
+ * The same rules are readable without moving anything: `checkTransfer(from, to, amount)` reverts
+ * with exactly the error the transfer would give, and passes whenever the transfer would pass but
+ * for the balance (finding 5 of issue #9: a netting batch asks it for every gross leg). A
+ * `transferFrom` also asks the registry about the spender (finding 12).
+ *
  * In the style of OpenZeppelin's `ERC20.behavior.js`: the suite is written once and run over a
- * table of token kinds (test/tokens/PermissionedTokens.ts).
+ * table of token kinds (test/tokens/PermissionedTokens.ts), each kind adding the rules of its own.
  */
 
 /** Any of the ledger's permissioned tokens. */
@@ -66,6 +71,8 @@ export interface PermissionedTokenTraits {
    * its burn path is covered by its own tests.
    */
   readonly burnAnyTime: boolean;
+  /** Rules of this token kind alone (who may hold it, maturity), run over every path like the shared ones. */
+  readonly ownRules?: readonly TransferRule[];
 }
 
 /** One way of changing balances. */
@@ -121,14 +128,14 @@ const PATHS: readonly BalancePath[] = [
 ];
 
 /** What breaking a rule leaves: where the path should send, and the error it must revert with. */
-interface Broken {
+export interface Broken {
   readonly to: string;
   readonly error: string;
   readonly args: readonly unknown[];
 }
 
 /** One transfer rule, and how to break it on one side of a balance change. */
-interface TransferRule {
+export interface TransferRule {
   readonly title: string;
   /** Which side of the path the rule is broken on. */
   readonly side: "sender" | "receiver" | "either";
@@ -259,6 +266,131 @@ function applies(rule: TransferRule, path: BalancePath): boolean {
   return true;
 }
 
+/** The `from` and `to` a path hands the token's rules: zero for the side a mint or burn does not have. */
+function sidesOf(path: BalancePath, s: PermissionedTokenSubject, to: string): { from: string; to: string } {
+  return {
+    from: path.debits ? s.sender.address : ethers.ZeroAddress,
+    to: path.credits ? to : ethers.ZeroAddress,
+  };
+}
+
+/**
+ * A new account with gas money, registered in the registry as `kind` (unless `kind` is undefined)
+ * with KYC until `kycExpiry` (a year from now by default).
+ */
+export async function newAccount(
+  registry: ParticipantRegistry,
+  kind: number | undefined,
+  kycExpiry?: number,
+): Promise<HardhatEthersSigner> {
+  const wallet = ethers.Wallet.createRandom().address;
+  await networkHelpers.setBalance(wallet, 10n ** 18n);
+  if (kind !== undefined) {
+    const expiry = kycExpiry ?? (await latestTimestamp()) + 365 * 86_400;
+    await (await registry.registerParticipant(wallet, kind, "0x484b", expiry)).wait();
+  }
+  return ethers.getImpersonatedSigner(wallet);
+}
+
+/** `ParticipantKind.Infrastructure`: what a settlement contract spending holders' allowances is. */
+const INFRASTRUCTURE = 6;
+
+/**
+ * Finding 12: a `transferFrom` asks the registry about the spender too, so an allowance lets only
+ * an eligible participant (e.g. the registered settlement engine) move a holder's tokens.
+ */
+function describeSpender(getSubject: () => Promise<PermissionedTokenSubject>): void {
+  describe("the spender", function () {
+    /** `spender` holds the sender's allowance and moves `amount` to the receiver. */
+    async function spend(
+      s: PermissionedTokenSubject,
+      spender: HardhatEthersSigner,
+    ): Promise<ContractTransactionResponse> {
+      return s.token.connect(spender).transferFrom(s.sender.address, s.receiver.address, s.amount);
+    }
+    async function approve(s: PermissionedTokenSubject, spender: string): Promise<void> {
+      await (await s.token.connect(s.sender).approve(spender, s.amount)).wait();
+    }
+
+    it("finding 12: an unregistered ERC-20 spender cannot transferFrom (ParticipantNotRegistered(spender)), moving nothing", async function () {
+      const s = await getSubject();
+      const spender = await newAccount(s.registry, undefined);
+      await approve(s, spender.address);
+      await expectRejectedUnchanged(
+        s.token,
+        [s.sender.address, s.receiver.address, spender.address],
+        () => spend(s, spender),
+        "ParticipantNotRegistered",
+        [spender.address],
+      );
+      expect(await s.token.allowance(s.sender.address, spender.address)).to.equal(s.amount);
+    });
+
+    it("finding 12: a spender frozen in the registry cannot transferFrom (ParticipantFrozen(spender)), moving nothing", async function () {
+      const s = await getSubject();
+      const spender = await newAccount(s.registry, INFRASTRUCTURE);
+      await approve(s, spender.address);
+      await (await s.registry.setFrozen(spender.address, true)).wait();
+      await expectRejectedUnchanged(
+        s.token,
+        [s.sender.address, s.receiver.address, spender.address],
+        () => spend(s, spender),
+        "ParticipantFrozen",
+        [spender.address],
+      );
+      // Unfrozen, the same allowance works.
+      await (await s.registry.setFrozen(spender.address, false)).wait();
+      await expect(spend(s, spender)).to.changeTokenBalances(
+        ethers,
+        s.token,
+        [s.sender, s.receiver],
+        [-s.amount, s.amount],
+      );
+    });
+
+    it("finding 12: a spender removed from the registry, or whose KYC lapsed, cannot transferFrom", async function () {
+      const s = await getSubject();
+      const removed = await newAccount(s.registry, INFRASTRUCTURE);
+      await approve(s, removed.address);
+      await (await s.registry.removeParticipant(removed.address)).wait();
+      await expectRejectedUnchanged(
+        s.token,
+        [s.sender.address, s.receiver.address, removed.address],
+        () => spend(s, removed),
+        "ParticipantNotRegistered",
+        [removed.address],
+      );
+
+      const expiry = (await latestTimestamp()) + 100;
+      const lapsed = await newAccount(s.registry, INFRASTRUCTURE, expiry);
+      await approve(s, lapsed.address);
+      await networkHelpers.time.increaseTo(expiry);
+      await expectRejectedUnchanged(
+        s.token,
+        [s.sender.address, s.receiver.address, lapsed.address],
+        () => spend(s, lapsed),
+        "ParticipantKycExpired",
+        [lapsed.address, BigInt(expiry)],
+      );
+    });
+
+    it("lets a registered, eligible spender that is neither side (a settlement contract) move the allowance", async function () {
+      const s = await getSubject();
+      const spender = await newAccount(s.registry, INFRASTRUCTURE);
+      await approve(s, spender.address);
+      const tx = spend(s, spender);
+      await expect(tx).to.emit(s.token, "Transfer").withArgs(s.sender.address, s.receiver.address, s.amount);
+      await expect(tx).to.changeTokenBalances(
+        ethers,
+        s.token,
+        [s.sender, s.receiver, spender],
+        [-s.amount, s.amount, 0n],
+      );
+      expect(await s.token.allowance(s.sender.address, spender.address)).to.equal(0n);
+    });
+  });
+}
+
 /** Balances of `accounts` and the total supply, read now. */
 async function ledgerState(token: PermissionedToken, accounts: readonly string[]): Promise<bigint[]> {
   const balances = await Promise.all(accounts.map((a) => token.balanceOf(a)));
@@ -292,10 +424,11 @@ export function shouldBehaveLikePermissionedToken(
   getSubject: () => Promise<PermissionedTokenSubject>,
   traits: PermissionedTokenTraits,
 ): void {
+  const rules = [...RULES, ...(traits.ownRules ?? [])];
   for (const path of PATHS) {
     if (!path.supported(traits)) continue;
     describe(path.name, function () {
-      for (const rule of RULES) {
+      for (const rule of rules) {
         if (!rule.supported(traits) || !applies(rule, path)) continue;
         it(`reverts when ${rule.title}, moving nothing`, async function () {
           const s = await getSubject();
@@ -309,7 +442,49 @@ export function shouldBehaveLikePermissionedToken(
             broken.args,
           );
         });
+
+        it(`finding 5 support: checkTransfer reverts with the error ${path.name} gives when ${rule.title}`, async function () {
+          const s = await getSubject();
+          await path.prepare(s);
+          const broken = await rule.breakRule(s);
+          const { from, to } = sidesOf(path, s, broken.to);
+          await expect(s.token.checkTransfer(from, to, s.amount))
+            .to.be.revertedWithCustomError(s.token, broken.error)
+            .withArgs(...broken.args);
+          // ...and the path itself, asked the same question, gives the same answer.
+          await expectRejectedUnchanged(
+            s.token,
+            [s.sender.address, s.receiver.address, broken.to],
+            () => path.run(s, broken.to),
+            broken.error,
+            broken.args,
+          );
+        });
       }
+
+      it("finding 5 support: checkTransfer passes when every rule holds, whatever the balance", async function () {
+        const s = await getSubject();
+        await path.prepare(s);
+        const { from, to } = sidesOf(path, s, s.receiver.address);
+        const beyond = (await s.token.balanceOf(s.sender.address)) + 1n;
+        // A view: it returns without reverting for the amount moved and for more than the sender holds.
+        await s.token.checkTransfer(from, to, s.amount);
+        await s.token.checkTransfer(from, to, beyond);
+        await s.token.checkTransfer(from, to, ethers.MaxUint256);
+        if (path.name === "transfer") {
+          // The balance is the one rule it leaves to the transfer.
+          await expectRejectedUnchanged(
+            s.token,
+            [s.sender.address, s.receiver.address],
+            () => s.token.connect(s.sender).transfer(s.receiver.address, beyond),
+            "ERC20InsufficientBalance",
+            [s.sender.address, beyond - 1n, beyond],
+          );
+        }
+        await expect(path.run(s, s.receiver.address)).to.emit(s.token, "Transfer");
+      });
+
+      if (path.name === "transferFrom") describeSpender(getSubject);
 
       it("moves the amount and emits Transfer when every rule holds", async function () {
         const s = await getSubject();

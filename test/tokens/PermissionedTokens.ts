@@ -4,11 +4,14 @@ import type { HongKongLedger } from "../../src/ledger/deploy.js";
 import { DEPOSITS, HKD, PARTICIPANTS, WCBDC_SPEC } from "../../src/ledger/hong-kong.js";
 import { ParticipantKind } from "../../src/ledger/participants.js";
 import { ethers, fundedLedger, loadFundedLedger, networkHelpers } from "../helpers/ledger-fixture.js";
+import type { GovernmentBond, TokenizedDeposit } from "../../typechain-types/index.js";
 import {
   expectRejectedUnchanged,
+  newAccount,
   shouldBehaveLikePermissionedToken,
   type PermissionedTokenSubject,
   type PermissionedTokenTraits,
+  type TransferRule,
 } from "./PermissionedToken.behavior.js";
 
 /** Bond units each holder is allotted before the bond's shared-rule tests. */
@@ -24,7 +27,7 @@ async function ledgerWithBondHolders(): Promise<HongKongLedger> {
 }
 const loadLedgerWithBondHolders = (): Promise<HongKongLedger> => networkHelpers.loadFixture(ledgerWithBondHolders);
 
-/** wHKD: held by banks; HKMA mints, burns and pauses. */
+/** wHKD: held by banks; HKMA mints, burns, pauses and freezes. */
 async function wcbdcSubject(): Promise<PermissionedTokenSubject> {
   const ledger = await loadFundedLedger();
   const { hkma, harbourBank, victoriaBank } = ledger.participants;
@@ -35,6 +38,7 @@ async function wcbdcSubject(): Promise<PermissionedTokenSubject> {
     minterRole: await ledger.wcbdc.CENTRAL_BANK_ROLE(),
     pauser: hkma.signer,
     pauserRole: await ledger.wcbdc.CENTRAL_BANK_ROLE(),
+    freeze: (account, frozen) => ledger.wcbdc.setFrozen(account, frozen),
     sender: harbourBank.signer,
     receiver: victoriaBank.signer,
     amount: 25_000_000_00n, // HKD 25,000,000.00
@@ -87,22 +91,94 @@ async function bondSubject(): Promise<PermissionedTokenSubject> {
   };
 }
 
+/** wCBDC's own rule: only wholesale participants (and approved settlement contracts) hold it. */
+const WCBDC_RULES: readonly TransferRule[] = [
+  {
+    title: "the receiver is registered but not wholesale (an investor)",
+    side: "receiver",
+    supported: () => true,
+    breakRule: async (s) => {
+      const investor = await newAccount(s.registry, ParticipantKind.Investor);
+      return {
+        to: investor.address,
+        error: "HolderNotWholesale",
+        args: [investor.address, ParticipantKind.Investor],
+      };
+    },
+  },
+  {
+    title: "the sender was registered again as a dealer (no longer wholesale)",
+    side: "sender",
+    supported: () => true,
+    breakRule: async (s) => {
+      const expiry = (await networkHelpers.time.latest()) + 365 * 86_400;
+      await (await s.registry.removeParticipant(s.sender.address)).wait();
+      await (await s.registry.registerParticipant(s.sender.address, ParticipantKind.Dealer, "0x484b", expiry)).wait();
+      return {
+        to: s.receiver.address,
+        error: "HolderNotWholesale",
+        args: [s.sender.address, ParticipantKind.Dealer],
+      };
+    },
+  },
+];
+
+/** A deposit token's own rule: only its bank's customers hold it. */
+const DEPOSIT_RULES: readonly TransferRule[] = [
+  {
+    title: "the receiver is registered but not a customer of the bank",
+    side: "receiver",
+    supported: () => true,
+    breakRule: async (s) => {
+      const outsider = await newAccount(s.registry, ParticipantKind.Investor);
+      return { to: outsider.address, error: "NotCustomerOfBank", args: [outsider.address] };
+    },
+  },
+  {
+    title: "the sender was offboarded by the bank (not a customer)",
+    side: "sender",
+    supported: () => true,
+    breakRule: async (s) => {
+      await (await (s.token as TokenizedDeposit).connect(s.minter).setCustomer(s.sender.address, false)).wait();
+      return { to: s.receiver.address, error: "NotCustomerOfBank", args: [s.sender.address] };
+    },
+  },
+];
+
+/** A bond's own rule: nothing is credited from maturity on (only redemption burns move units). */
+const BOND_RULES: readonly TransferRule[] = [
+  {
+    title: "the bond has matured",
+    side: "receiver",
+    supported: () => true,
+    breakRule: async (s) => {
+      const maturity = await (s.token as GovernmentBond).maturityDate();
+      await networkHelpers.time.increaseTo(maturity);
+      return { to: s.receiver.address, error: "BondMatured", args: [maturity] };
+    },
+  },
+];
+
 const TOKEN_KINDS: readonly {
   readonly name: string;
   readonly getSubject: () => Promise<PermissionedTokenSubject>;
   readonly traits: PermissionedTokenTraits;
 }[] = [
-  { name: "WholesaleCBDC (wHKD)", getSubject: wcbdcSubject, traits: { perTokenFreeze: false, burnAnyTime: true } },
+  {
+    name: "WholesaleCBDC (wHKD)",
+    getSubject: wcbdcSubject,
+    traits: { perTokenFreeze: true, burnAnyTime: true, ownRules: WCBDC_RULES },
+  },
   {
     name: "TokenizedDeposit (Harbour Bank hbHKD)",
     getSubject: depositSubject,
-    traits: { perTokenFreeze: true, burnAnyTime: true },
+    traits: { perTokenFreeze: true, burnAnyTime: true, ownRules: DEPOSIT_RULES },
   },
   // A bond burns only at maturity: its burn path is in test/tokens/GovernmentBond.ts.
   {
     name: "GovernmentBond (green bond)",
     getSubject: bondSubject,
-    traits: { perTokenFreeze: true, burnAnyTime: false },
+    traits: { perTokenFreeze: true, burnAnyTime: false, ownRules: BOND_RULES },
   },
 ];
 
@@ -220,21 +296,20 @@ describe("WholesaleCBDC", function () {
   });
 
   describe("approved settlement contracts", function () {
-    it("admits an unregistered address once approved, and no longer once approval is withdrawn", async function () {
+    it("admits a registered infrastructure account once approved, and no longer once approval is withdrawn (HolderNotWholesale)", async function () {
       const { wcbdc, registry, participants } = await loadFundedLedger();
       const { harbourBank, victoriaBank, hkma } = participants;
-      const settlement = ethers.Wallet.createRandom().connect(ethers.provider);
-      await networkHelpers.setBalance(settlement.address, 10n ** 18n);
+      const settlement = await newAccount(registry, ParticipantKind.Infrastructure);
       const accounts = [harbourBank.address, victoriaBank.address, settlement.address];
 
-      // Not a participant, not approved: rejected by the registry.
-      expect((await registry.participantOf(settlement.address)).kind).to.equal(0n);
+      // Registered as market infrastructure but not approved: not a wholesale holder.
+      expect(await registry.isEligible(settlement.address)).to.equal(true);
       await expectRejectedUnchanged(
         wcbdc,
         accounts,
         () => wcbdc.connect(hkma.signer).mint(settlement.address, 5_00n),
-        "ParticipantNotRegistered",
-        [settlement.address],
+        "HolderNotWholesale",
+        [settlement.address, ParticipantKind.Infrastructure],
       );
 
       await expect(wcbdc.setSettlementContract(settlement.address, true))
@@ -267,38 +342,116 @@ describe("WholesaleCBDC", function () {
         .withArgs(settlement.address, false);
       expect(await wcbdc.isApprovedSettlementContract(settlement.address)).to.equal(false);
 
+      const notWholesale = [settlement.address, ParticipantKind.Infrastructure];
       await expectRejectedUnchanged(
         wcbdc,
         accounts,
         () => wcbdc.connect(harbourBank.signer).transfer(settlement.address, 1_00n),
-        "ParticipantNotRegistered",
-        [settlement.address],
+        "HolderNotWholesale",
+        notWholesale,
       );
       await expectRejectedUnchanged(
         wcbdc,
         accounts,
         () => wcbdc.connect(settlement).transfer(victoriaBank.address, 1_00n),
-        "ParticipantNotRegistered",
-        [settlement.address],
+        "HolderNotWholesale",
+        notWholesale,
       );
       await expectRejectedUnchanged(
         wcbdc,
         accounts,
         () => wcbdc.mint(settlement.address, 1_00n),
-        "ParticipantNotRegistered",
-        [settlement.address],
+        "HolderNotWholesale",
+        notWholesale,
       );
     });
 
-    it("admits a deployed contract once approved", async function () {
+    it("admits a deployed contract once registered and approved", async function () {
       const ledger = await loadFundedLedger();
-      const { wcbdc } = ledger;
+      const { wcbdc, registry } = ledger;
       // Any contract will do as a stand-in for a DvP or HTLC contract: here, a deposit token.
       const contract = await ledger.deposits.victoriaBank.getAddress();
+      const kycExpiry = (await networkHelpers.time.latest()) + 365 * 86_400;
+      await (await registry.registerParticipant(contract, ParticipantKind.Infrastructure, "0x484b", kycExpiry)).wait();
       await (await wcbdc.setSettlementContract(contract, true)).wait();
       await expect(
         wcbdc.connect(ledger.participants.harbourBank.signer).transfer(contract, 3_00n),
       ).to.changeTokenBalance(ethers, wcbdc, contract, 3_00n);
+    });
+
+    it("finding 12: an approved settlement contract that is not registered in the registry cannot hold wCBDC (ParticipantNotRegistered)", async function () {
+      const { wcbdc, registry, participants, engine } = await loadFundedLedger();
+      const { harbourBank, victoriaBank } = participants;
+      // Approved by the central bank, never registered.
+      const unregistered = await newAccount(registry, undefined);
+      await (await wcbdc.setSettlementContract(unregistered.address, true)).wait();
+      expect(await wcbdc.isApprovedSettlementContract(unregistered.address)).to.equal(true);
+      const accounts = [harbourBank.address, victoriaBank.address, unregistered.address];
+      const notRegistered = [unregistered.address];
+      await expectRejectedUnchanged(
+        wcbdc,
+        accounts,
+        () => wcbdc.mint(unregistered.address, 1_00n),
+        "ParticipantNotRegistered",
+        notRegistered,
+      );
+      await expectRejectedUnchanged(
+        wcbdc,
+        accounts,
+        () => wcbdc.connect(harbourBank.signer).transfer(unregistered.address, 1_00n),
+        "ParticipantNotRegistered",
+        notRegistered,
+      );
+      await expect(wcbdc.checkTransfer(harbourBank.address, unregistered.address, 1_00n))
+        .to.be.revertedWithCustomError(wcbdc, "ParticipantNotRegistered")
+        .withArgs(unregistered.address);
+
+      // The settlement engine, approved by Ignition, stops being a holder once removed from the registry.
+      const engineAddress = await engine.getAddress();
+      expect(await wcbdc.isApprovedSettlementContract(engineAddress)).to.equal(true);
+      await wcbdc.checkTransfer(harbourBank.address, engineAddress, 1_00n);
+      await (await registry.removeParticipant(engineAddress)).wait();
+      await expectRejectedUnchanged(
+        wcbdc,
+        [...accounts, engineAddress],
+        () => wcbdc.connect(harbourBank.signer).transfer(engineAddress, 1_00n),
+        "ParticipantNotRegistered",
+        [engineAddress],
+      );
+    });
+
+    it("finding 12: a frozen escrow or settlement contract no longer receives wCBDC (ParticipantFrozen)", async function () {
+      const ledger = await loadFundedLedger();
+      const { wcbdc, registry, participants, engine } = ledger;
+      const { harbourBank, victoriaBank } = participants;
+      // An escrow (registered as infrastructure and approved, as test/crosschain/HashedTimelock.ts
+      // sets it up) and the settlement engine.
+      const escrow = await (await ethers.deployContract("HashedTimelock")).getAddress();
+      const kycExpiry = (await networkHelpers.time.latest()) + 365 * 86_400;
+      await (await registry.registerParticipant(escrow, ParticipantKind.Infrastructure, "0x484b", kycExpiry)).wait();
+      await (await wcbdc.setSettlementContract(escrow, true)).wait();
+      const engineAddress = await engine.getAddress();
+
+      for (const holder of [escrow, engineAddress]) {
+        // Before the freeze it may receive...
+        await wcbdc.checkTransfer(harbourBank.address, holder, 1_00n);
+        await (await registry.setFrozen(holder, true)).wait();
+        // ...frozen in the registry, it is refused on every path that credits it.
+        const accounts = [harbourBank.address, victoriaBank.address, holder];
+        await expect(wcbdc.checkTransfer(harbourBank.address, holder, 1_00n))
+          .to.be.revertedWithCustomError(wcbdc, "ParticipantFrozen")
+          .withArgs(holder);
+        await expectRejectedUnchanged(
+          wcbdc,
+          accounts,
+          () => wcbdc.connect(harbourBank.signer).transfer(holder, 1_00n),
+          "ParticipantFrozen",
+          [holder],
+        );
+        await expectRejectedUnchanged(wcbdc, accounts, () => wcbdc.mint(holder, 1_00n), "ParticipantFrozen", [holder]);
+        // It stays approved: the freeze is the registrar's, the approval the central bank's.
+        expect(await wcbdc.isApprovedSettlementContract(holder)).to.equal(true);
+      }
     });
 
     it("lets only the central bank approve, and never the zero address", async function () {
@@ -313,6 +466,113 @@ describe("WholesaleCBDC", function () {
       );
       expect(await wcbdc.isApprovedSettlementContract(somewhere)).to.equal(false);
     });
+  });
+});
+
+describe("WholesaleCBDC: per-account freeze (finding 12)", function () {
+  it("finding 12: wCBDC has a per-account freeze that only the central bank sets (setFrozen needs CENTRAL_BANK_ROLE)", async function () {
+    const { wcbdc, participants } = await loadFundedLedger();
+    const role = await wcbdc.CENTRAL_BANK_ROLE();
+    const harbour = participants.harbourBank.address;
+    for (const p of PARTICIPANTS.filter((x) => x.key !== "hkma")) {
+      const caller = participants[p.key];
+      await expect(wcbdc.connect(caller.signer).setFrozen(harbour, true))
+        .to.be.revertedWithCustomError(wcbdc, "AccessControlUnauthorizedAccount")
+        .withArgs(caller.address, role);
+    }
+    expect(await wcbdc.isFrozen(harbour)).to.equal(false);
+    await expect(wcbdc.setFrozen(ethers.ZeroAddress, true)).to.be.revertedWithCustomError(wcbdc, "ZeroAddress");
+
+    await expect(wcbdc.setFrozen(harbour, true)).to.emit(wcbdc, "AccountFreezeUpdated").withArgs(harbour, true);
+    expect(await wcbdc.isFrozen(harbour)).to.equal(true);
+    await expect(wcbdc.setFrozen(harbour, false)).to.emit(wcbdc, "AccountFreezeUpdated").withArgs(harbour, false);
+    expect(await wcbdc.isFrozen(harbour)).to.equal(false);
+  });
+
+  it("finding 12: a bank frozen on wCBDC can neither pay nor be paid (AccountFrozen), and can again once unfrozen", async function () {
+    const { wcbdc, registry, participants } = await loadFundedLedger();
+    const { harbourBank, victoriaBank, lionRockBank } = participants;
+    const accounts = [harbourBank.address, victoriaBank.address, lionRockBank.address];
+    await (await wcbdc.connect(harbourBank.signer).approve(lionRockBank.address, 1_00n)).wait();
+    await (await wcbdc.connect(victoriaBank.signer).approve(lionRockBank.address, 1_00n)).wait();
+    await (await wcbdc.setFrozen(harbourBank.address, true)).wait();
+    const frozen = [harbourBank.address];
+
+    // Pays: transfer, transferFrom by a third bank, redemption (burn).
+    await expectRejectedUnchanged(
+      wcbdc,
+      accounts,
+      () => wcbdc.connect(harbourBank.signer).transfer(victoriaBank.address, 1_00n),
+      "AccountFrozen",
+      frozen,
+    );
+    await expectRejectedUnchanged(
+      wcbdc,
+      accounts,
+      () => wcbdc.connect(lionRockBank.signer).transferFrom(harbourBank.address, victoriaBank.address, 1_00n),
+      "AccountFrozen",
+      frozen,
+    );
+    await expectRejectedUnchanged(
+      wcbdc,
+      accounts,
+      () => wcbdc.burn(harbourBank.address, 1_00n),
+      "AccountFrozen",
+      frozen,
+    );
+    // Is paid: transfer, transferFrom, issuance (mint).
+    await expectRejectedUnchanged(
+      wcbdc,
+      accounts,
+      () => wcbdc.connect(victoriaBank.signer).transfer(harbourBank.address, 1_00n),
+      "AccountFrozen",
+      frozen,
+    );
+    await expectRejectedUnchanged(
+      wcbdc,
+      accounts,
+      () => wcbdc.connect(lionRockBank.signer).transferFrom(victoriaBank.address, harbourBank.address, 1_00n),
+      "AccountFrozen",
+      frozen,
+    );
+    await expectRejectedUnchanged(
+      wcbdc,
+      accounts,
+      () => wcbdc.mint(harbourBank.address, 1_00n),
+      "AccountFrozen",
+      frozen,
+    );
+    // The view says the same, for both directions.
+    for (const [from, to] of [
+      [harbourBank.address, victoriaBank.address],
+      [victoriaBank.address, harbourBank.address],
+    ]) {
+      await expect(wcbdc.checkTransfer(from, to, 1_00n))
+        .to.be.revertedWithCustomError(wcbdc, "AccountFrozen")
+        .withArgs(harbourBank.address);
+    }
+    // The freeze is wCBDC's alone: the bank stays eligible in the registry, and other banks pay each other.
+    expect(await registry.isEligible(harbourBank.address)).to.equal(true);
+    await expect(wcbdc.connect(victoriaBank.signer).transfer(lionRockBank.address, 1_00n)).to.changeTokenBalances(
+      ethers,
+      wcbdc,
+      [victoriaBank.address, lionRockBank.address],
+      [-1_00n, 1_00n],
+    );
+
+    await (await wcbdc.setFrozen(harbourBank.address, false)).wait();
+    await expect(wcbdc.connect(harbourBank.signer).transfer(victoriaBank.address, 1_00n)).to.changeTokenBalances(
+      ethers,
+      wcbdc,
+      [harbourBank.address, victoriaBank.address],
+      [-1_00n, 1_00n],
+    );
+    await expect(wcbdc.connect(victoriaBank.signer).transfer(harbourBank.address, 1_00n)).to.changeTokenBalances(
+      ethers,
+      wcbdc,
+      [victoriaBank.address, harbourBank.address],
+      [-1_00n, 1_00n],
+    );
   });
 });
 
