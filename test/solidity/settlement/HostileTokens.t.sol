@@ -3,35 +3,50 @@ pragma solidity ^0.8.28;
 
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
+import {ParticipantKind} from "../../../contracts/interfaces/IParticipantRegistry.sol";
 import {ERC20Mock} from "../../../contracts/mocks/token/ERC20Mock.sol";
 import {ERC20ReentrantMock} from "../../../contracts/mocks/token/ERC20ReentrantMock.sol";
-import {ERC20ReturnFalseMock} from "../../../contracts/mocks/token/ERC20ReturnFalseMock.sol";
 import {TwoTransfersReference} from "../../../contracts/mocks/TwoTransfersReference.sol";
 import {ISettlementEngine, ISettlementErrors} from "../../../contracts/settlement/ISettlementEngine.sol";
+import {PrimaryIssuance} from "../../../contracts/settlement/PrimaryIssuance.sol";
 import {FailureReason, Leg, Trade, TradeStatus} from "../../../contracts/settlement/Trade.sol";
+import {FalseReturningCashMock, HostileBond, ReentrantCashMock} from "./HostileContracts.sol";
 import {SettlementFixture, START} from "./SettlementFixture.sol";
 import {vm} from "../utils/Vm.sol";
 
 /// @title Hostile tokens cannot break atomicity or take funds
-/// @notice The engine settles whatever tokens both parties agreed to, so a trade can name a hostile cash
-/// token. Here bob pays alice in such a token for real bonds: the bond leg moves first, then the hostile
-/// leg. A token that re-enters the engine from `transferFrom` (into `settleSigned`, `instruct`, `settle`,
-/// `settleBatch`, `pay` or `executeTrade`) is refused by the reentrancy guard (or `OnlySelf`), and the
-/// whole settlement unwinds; a token that returns false is refused as `TokenRejected`.
+/// @notice The engine acts only on tokens the ledger registered with it. The worst case is a hostile token
+/// that made it into the register: here the central bank operating the ledger has registered two hostile
+/// cash tokens as central-bank money (`registerWholesaleCbdc`), and bob pays alice in one of them for real
+/// bonds: the bond leg moves first, then the hostile leg. A token that re-enters the engine from
+/// `transferFrom` (into `settleSigned`, `instruct`, `settle`, `settleBatch`, `pay` or `executeTrade`) is
+/// refused by the reentrancy guard (or `OnlySelf`), and the whole settlement unwinds; a token that returns
+/// false is refused as `TokenRejected`. Unregistered tokens, and an attacker's contract claiming to be a
+/// bond of its own or a deposit token of a real bank (findings 1 and 7), are refused before anything moves.
 contract HostileTokensTest is SettlementFixture {
     uint256 private constant ATTACKS = 6;
     uint256 private constant QUANTITY = 4;
     uint256 private constant AMOUNT = 200_000_00;
 
-    ERC20ReentrantMock private evil;
-    ERC20ReturnFalseMock private liar;
+    ReentrantCashMock private evil;
+    FalseReturningCashMock private liar;
+    /// @dev A registered participant of kind `Issuer` that issues nothing registered: the attacker.
+    address private mallory;
     /// @dev A matched, due trade of innocent parties the hostile token tries to settle or hijack.
     Trade private victim;
 
     function setUp() public override {
         super.setUp();
-        evil = new ERC20ReentrantMock("Evil", "EVIL");
-        liar = new ERC20ReturnFalseMock("Liar", "LIAR");
+        evil = new ReentrantCashMock("Evil", "EVIL", "EVL");
+        liar = new FalseReturningCashMock("Liar", "LIAR", "LIA");
+        mallory = vm.addr(0xBAD);
+        vm.label(mallory, "mallory");
+        vm.startPrank(hkma);
+        engine.registerWholesaleCbdc(address(evil));
+        engine.registerWholesaleCbdc(address(liar));
+        registry.registerParticipant(mallory, ParticipantKind.Issuer, "HK", START + 365 days);
+        vm.stopPrank();
+        holders.push(mallory);
         tokens.push(address(evil));
         tokens.push(address(liar));
         for (uint256 i = 0; i < 2; ++i) {
@@ -235,6 +250,98 @@ contract HostileTokensTest is SettlementFixture {
         _assertUntouched(balancesBefore);
     }
 
+    // ------------------------------------------------------------------ unregistered and impostor tokens
+
+    /// @dev A cash token nobody registered is refused before anything moves, on matching and on signed orders.
+    function test_instruct_unregisteredCashToken_revertsWithCashTokenNotRegistered() public {
+        ERC20ReentrantMock stray = new ERC20ReentrantMock("Stray", "STRAY");
+        stray.mint(bob, AMOUNT);
+        _approveEngine(bob, address(stray));
+        Trade memory trade = _trade(alice, bob, QUANTITY, address(stray), address(stray), AMOUNT);
+        uint256[] memory balancesBefore = _balances();
+
+        vm.expectRevert(abi.encodeWithSelector(ISettlementErrors.CashTokenNotRegistered.selector, address(stray)));
+        vm.prank(alice);
+        engine.instruct(trade);
+        bytes memory sellerSig = _sign(alice, trade, 0);
+        bytes memory buyerSig = _sign(bob, trade, 0);
+        vm.expectRevert(abi.encodeWithSelector(ISettlementErrors.CashTokenNotRegistered.selector, address(stray)));
+        vm.prank(bob);
+        engine.settleSigned(trade, 0, sellerSig, 0, buyerSig);
+
+        assertEq(stray.balanceOf(bob), AMOUNT, "stray cash moved");
+        assertEq(uint256(_record(trade).status), uint256(TradeStatus.None), "a record was written");
+        _assertUntouched(balancesBefore);
+    }
+
+    /// @dev Finding 1: an attacker's contract claiming that the attacker issues it and that it is paid in
+    /// wCBDC cannot be tendered, although the attacker is a registered issuer and a bank stands ready
+    /// with an unlimited wCBDC allowance to the tender contract.
+    function test_finding1_openTenderWithHostileBond_revertsWithAssetNotRegistered() public {
+        HostileBond fake = new HostileBond(mallory, address(wcbdc), bankA);
+        vm.prank(bankA);
+        wcbdc.approve(address(issuance), MAX);
+        uint256[] memory balancesBefore = _balances();
+
+        vm.expectRevert(abi.encodeWithSelector(ISettlementErrors.AssetNotRegistered.selector, address(fake)));
+        vm.prank(mallory);
+        issuance.openTender("FAKE-1", _tenderTerms(address(fake)));
+
+        assertEq(uint256(issuance.tenderOf("FAKE-1").state), uint256(PrimaryIssuance.TenderState.None), "tender opened");
+        _assertUntouched(balancesBefore);
+    }
+
+    /// @dev Finding 1: only the issuer the registrar registered with the bond opens its tenders, not
+    /// another registered issuer.
+    function test_finding1_openTenderOfRealBondByAnotherIssuer_revertsWithNotBondIssuer() public {
+        vm.expectRevert(abi.encodeWithSelector(PrimaryIssuance.NotBondIssuer.selector, mallory, address(bond)));
+        vm.prank(mallory);
+        issuance.openTender("REAL-1", _tenderTerms(address(bond)));
+    }
+
+    /// @dev Finding 1: the same impostor bond cannot be traded against real cash either, by matching or by
+    /// signed orders, whoever submits: the engine never asks the asset who it is.
+    function test_finding1_tradeOfHostileBond_revertsWithAssetNotRegistered() public {
+        HostileBond fake = new HostileBond(mallory, address(wcbdc), bankA);
+        Trade memory trade = _trade(mallory, bankA, QUANTITY, address(wcbdc), address(wcbdc), AMOUNT);
+        trade.asset = address(fake);
+        uint256[] memory balancesBefore = _balances();
+        bytes memory err = abi.encodeWithSelector(ISettlementErrors.AssetNotRegistered.selector, address(fake));
+
+        vm.expectRevert(err);
+        vm.prank(mallory);
+        engine.instruct(trade);
+        bytes memory buyerSig = _sign(bankA, trade, 0);
+        vm.expectRevert(err);
+        vm.prank(mallory);
+        engine.settleSigned(trade, 0, "", 0, buyerSig);
+        vm.expectRevert(err);
+        vm.prank(hkma);
+        engine.settleSigned(trade, 0, "", 0, buyerSig);
+
+        _assertUntouched(balancesBefore);
+    }
+
+    /// @dev Finding 7: a contract naming a real bank as its issuer is no deposit line: the bank never
+    /// consented, so its central bank (here also the engine's admin) cannot register it, the attacker
+    /// cannot consent for the bank, and another bank cannot consent for a token it does not issue.
+    function test_finding7_fakeDepositTokenNamingABank_revertsWithDepositLineNotConsented() public {
+        HostileBond fake = new HostileBond(mallory, address(wcbdc), bankA);
+
+        vm.expectRevert(abi.encodeWithSelector(ISettlementErrors.DepositLineNotConsented.selector, address(fake)));
+        vm.prank(hkma);
+        engine.registerDepositToken(address(fake), address(wcbdc));
+        vm.expectRevert(abi.encodeWithSelector(ISettlementErrors.NotCommercialBank.selector, mallory));
+        vm.prank(mallory);
+        engine.consentToDepositLine(address(fake), true);
+        vm.expectRevert(abi.encodeWithSelector(ISettlementErrors.NotDepositTokenBank.selector, bankC, address(fake)));
+        vm.prank(bankC);
+        engine.consentToDepositLine(address(fake), true);
+
+        assertEq(engine.bankOf(address(fake)), address(0), "fake line registered");
+        assertEq(engine.depositLineConsentOf(address(fake)), address(0), "fake consent recorded");
+    }
+
     // ------------------------------------------------------------------ gas floor reference
 
     /// @dev The benchmark floor moves both legs of a plain-ERC-20 DvP and nothing else.
@@ -264,6 +371,17 @@ contract HostileTokensTest is SettlementFixture {
     }
 
     // ------------------------------------------------------------------ helpers
+
+    function _tenderTerms(address asset) private view returns (PrimaryIssuance.TenderTerms memory) {
+        return
+            PrimaryIssuance.TenderTerms({
+                bond: asset,
+                unitsOffered: 100,
+                minimumLot: 1,
+                closesAt: uint64(block.timestamp + 1 days),
+                proceedsAccount: hkma
+            });
+    }
 
     /// @dev Has `evil` call back into the engine during its `transferFrom` with attack number `attack`.
     function _scheduleAttack(uint256 attack, bool bubble) private {

@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
-import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
-
 import {ITokenErrors} from "../../../contracts/interfaces/ITokenErrors.sol";
 import {InstructionMatching} from "../../../contracts/settlement/InstructionMatching.sol";
 import {ISettlementErrors} from "../../../contracts/settlement/ISettlementEngine.sol";
@@ -111,8 +109,8 @@ contract SettlementAtomicityTest is SettlementFixture {
     // ------------------------------------------------------------------ signed orders
 
     /// @dev Both parties' signed orders settle the trade in one transaction, exactly, or the submission
-    /// reverts `SettlementLegFailed` with the predicted reason, leg and token, moving nothing and leaving
-    /// the signatures usable. Settled orders never settle again, whoever replays them.
+    /// reverts `SettlementLegFailed` with the predicted reason, leg and token, moving nothing, writing no
+    /// record and leaving the signatures usable. Settled orders never settle again, whoever replays them.
     function testFuzz_settleSigned_settlesBothLegsOrNoneAndOnlyOnce(
         uint256 route,
         uint256 quantity,
@@ -140,6 +138,7 @@ contract SettlementAtomicityTest is SettlementFixture {
             _assertSameBalances(_supplies(), suppliesBefore, "failed submission changed a supply");
             assertEq(engine.nonces(trade.seller, sellerKey), o.sellerNonce, "failed submission used seller nonce");
             assertEq(engine.nonces(trade.buyer, buyerKey), o.buyerNonce, "failed submission used buyer nonce");
+            assertEq(uint256(_record(trade).status), uint256(TradeStatus.None), "failed submission wrote a record");
             // The same signatures still settle once the fault is gone.
             _removeFaults(trade);
             balancesBefore = _balances();
@@ -159,39 +158,168 @@ contract SettlementAtomicityTest is SettlementFixture {
         o.buyerSig = _sign(trade.buyer, trade, o.buyerNonce);
     }
 
-    /// @dev Replaying the settled orders, by either party or the settlement agent, reverts on the seller's
-    /// used nonce (consumed even when the seller itself submitted) and moves nothing.
+    /// @dev Replaying the settled orders, by either party or the settlement agent, reverts on the trade's
+    /// shared record (`TradeInWrongStatus(id, Settled)`, checked before any nonce) and moves nothing.
     function _assertReplaysRevert(Trade memory trade, SignedOrders memory o) internal {
         uint256[] memory balancesBefore = _balances();
-        bytes32 expected = keccak256(
-            abi.encodeWithSelector(Nonces.InvalidAccountNonce.selector, trade.seller, o.sellerNonce + 1)
-        );
+        bytes32 expected = keccak256(_settledAlready(trade));
         for (uint256 i = 0; i < 3; ++i) {
             address replayer = i == 0 ? trade.seller : i == 1 ? trade.buyer : hkma;
             (bool ok, bytes memory err) = _submitSigned(replayer, trade, o.sellerNonce, o.sellerSig, o.buyerNonce, o.buyerSig);
             assertTrue(!ok, "signed orders settled twice");
-            assertTrue(keccak256(err) == expected, "replay not rejected by the seller's used nonce");
+            assertTrue(keccak256(err) == expected, "replay not rejected by the trade's settled record");
         }
+        assertEq(uint256(_record(trade).status), uint256(TradeStatus.Settled), "record after replays");
         _assertSameBalances(_balances(), balancesBefore, "replay moved a balance");
     }
 
-    /// @dev Regression: a party that submits its own trade needs no signature of its own, but its nonce must
-    /// still be consumed. Here the seller submits with the buyer's signed order (and its own, as a client
+    /// @dev Regression: a party that submits its own trade needs no signature of its own, but the trade must
+    /// not settle twice. Here the seller submits with the buyer's signed order (and its own, as a client
     /// that always sends both would, making it public in the calldata); the buyer then submits the same
-    /// two orders. Before the fix the seller's signature still verified with an unused nonce, the buyer's
-    /// own was not checked, and the same trade settled a second time.
-    function test_settleSigned_replayByOtherParty_revertsWithInvalidAccountNonce() public {
+    /// two orders. Once the signed path kept no record, and the seller's nonce was not consumed, so the same
+    /// trade settled a second time; now the shared trade record refuses it as settled (before any nonce
+    /// is looked at), and the seller's nonce was consumed all the same.
+    function test_settleSigned_replayByOtherParty_revertsWithTradeInWrongStatus() public {
         Trade memory trade = _trade(alice, bob, 10, address(depA), address(depA), 500_000_00);
         SignedOrders memory o = _signBoth(trade, 0, 0);
         (bool ok, ) = _submitSigned(alice, trade, o.sellerNonce, o.sellerSig, o.buyerNonce, o.buyerSig);
         assertTrue(ok, "first submission");
+        assertEq(engine.nonces(alice, 0), o.sellerNonce + 1, "submitting seller's nonce not consumed");
         uint256[] memory balancesBefore = _balances();
 
-        vm.expectRevert(abi.encodeWithSelector(Nonces.InvalidAccountNonce.selector, alice, o.sellerNonce + 1));
+        vm.expectRevert(_settledAlready(trade));
         vm.prank(bob);
         engine.settleSigned(trade, o.sellerNonce, o.sellerSig, o.buyerNonce, o.buyerSig);
 
         _assertSameBalances(_balances(), balancesBefore, "replay moved a balance");
+    }
+
+    // ------------------------------------------------------------------ one record per trade (finding 4, 11)
+
+    /// @dev Finding 4a: a matched T+1 trade settled from signed orders on its date cannot be settled again
+    /// by anyone calling `settle`: both legs moved exactly once.
+    function test_finding4a_settleSignedThenSettle_revertsWithTradeInWrongStatus() public {
+        Trade memory trade = _tradeDue(alice, bob, 10, address(depA), address(depA), 500_000_00, START + 1 days);
+        assertEq(uint256(_instructBoth(trade)), uint256(TradeStatus.Matched), "matched, not due");
+        vm.warp(START + 1 days);
+        SignedOrders memory o = _signBoth(trade, 0, 0);
+        uint256[] memory balancesBefore = _balances();
+        uint256[] memory suppliesBefore = _supplies();
+        (bool ok, ) = _submitSigned(hkma, trade, o.sellerNonce, o.sellerSig, o.buyerNonce, o.buyerSig);
+        assertTrue(ok, "signed submission");
+        _assertSettled(trade, balancesBefore, suppliesBefore);
+        uint256[] memory balancesSettled = _balances();
+
+        vm.expectRevert(_settledAlready(trade));
+        vm.prank(carol); // a stranger: settle is open to anyone
+        engine.settle(trade);
+
+        _assertSameBalances(_balances(), balancesSettled, "settled twice");
+        assertEq(uint256(_record(trade).status), uint256(TradeStatus.Settled), "record");
+    }
+
+    /// @dev Finding 4b: after a trade settles by matching, the buyer cannot reuse the seller's unused signed
+    /// order to settle the same trade again.
+    function test_finding4b_settledByMatching_buyerReusesSellerOrder_revertsWithTradeInWrongStatus() public {
+        Trade memory trade = _trade(alice, bob, 10, address(depA), address(depA), 500_000_00);
+        bytes memory sellerSig = _sign(alice, trade, 0); // signed, never submitted
+        assertEq(uint256(_instructBoth(trade)), uint256(TradeStatus.Settled), "settled by matching");
+        uint256[] memory balancesSettled = _balances();
+
+        vm.expectRevert(_settledAlready(trade));
+        vm.prank(bob);
+        engine.settleSigned(trade, 0, sellerSig, 0, "");
+
+        _assertSameBalances(_balances(), balancesSettled, "settled twice");
+        assertEq(engine.nonces(alice, 0), 0, "the seller's unused order was consumed");
+    }
+
+    /// @dev Finding 4c: cancelling an unmatched trade voids the signed orders for it: the counterparty's
+    /// later submission is refused as cancelled and the record still says Cancelled.
+    function test_finding4c_cancelVoidsSignedOrders_revertsWithTradeInWrongStatus() public {
+        Trade memory trade = _trade(alice, bob, 10, address(depA), address(depA), 500_000_00);
+        SignedOrders memory o = _signBoth(trade, 0, 0);
+        vm.prank(alice);
+        assertEq(uint256(engine.cancel(trade)), uint256(TradeStatus.Cancelled), "cancel returns");
+        uint256[] memory balancesBefore = _balances();
+
+        vm.expectRevert(
+            abi.encodeWithSelector(ISettlementErrors.TradeInWrongStatus.selector, engine.tradeId(trade), TradeStatus.Cancelled)
+        );
+        vm.prank(bob);
+        engine.settleSigned(trade, o.sellerNonce, o.sellerSig, o.buyerNonce, o.buyerSig);
+
+        _assertSameBalances(_balances(), balancesBefore, "cancelled trade settled");
+        assertEq(uint256(_record(trade).status), uint256(TradeStatus.Cancelled), "record");
+    }
+
+    /// @dev A trade one side instructed (Pending) can still settle from both signed orders, which closes it
+    /// for matching: the other side's instruction afterwards is refused as settled.
+    function test_settleSigned_pendingTrade_thenInstruct_revertsWithTradeInWrongStatus() public {
+        Trade memory trade = _trade(alice, bob, 10, address(depA), address(depA), 500_000_00);
+        vm.prank(alice);
+        assertEq(uint256(engine.instruct(trade)), uint256(TradeStatus.Pending), "pending");
+        SignedOrders memory o = _signBoth(trade, 0, 0);
+        (bool ok, ) = _submitSigned(hkma, trade, o.sellerNonce, o.sellerSig, o.buyerNonce, o.buyerSig);
+        assertTrue(ok, "signed submission");
+        uint256[] memory balancesSettled = _balances();
+
+        vm.expectRevert(_settledAlready(trade));
+        vm.prank(bob);
+        engine.instruct(trade);
+
+        _assertSameBalances(_balances(), balancesSettled, "settled twice");
+    }
+
+    /// @dev Finding 11: once matched, one party alone cannot cancel: its request is recorded, a repeat is
+    /// refused, the trade still settles on its date unless the counterparty asks too; when both have
+    /// asked it is cancelled and settles on no path.
+    function test_finding11_cancelMatchedTrade_needsBothParties() public {
+        Trade memory trade = _tradeDue(alice, bob, 10, address(depA), address(depA), 500_000_00, START + 1 days);
+        _instructBoth(trade);
+        bytes32 id = engine.tradeId(trade);
+
+        vm.prank(alice);
+        assertEq(uint256(engine.cancel(trade)), uint256(TradeStatus.Matched), "one side: still matched");
+        InstructionMatching.TradeRecord memory r = _record(trade);
+        assertTrue(r.sellerCancelRequested && !r.buyerCancelRequested, "request recorded");
+        vm.expectRevert(abi.encodeWithSelector(ISettlementErrors.CancellationAlreadyRequested.selector, id, alice));
+        vm.prank(alice);
+        engine.cancel(trade);
+        vm.expectRevert(abi.encodeWithSelector(ISettlementErrors.NotTradeParty.selector, carol, id));
+        vm.prank(carol);
+        engine.cancel(trade);
+
+        vm.prank(bob);
+        assertEq(uint256(engine.cancel(trade)), uint256(TradeStatus.Cancelled), "both sides: cancelled");
+        vm.warp(START + 1 days);
+        uint256[] memory balancesBefore = _balances();
+        bytes memory cancelled = abi.encodeWithSelector(ISettlementErrors.TradeInWrongStatus.selector, id, TradeStatus.Cancelled);
+        vm.expectRevert(cancelled);
+        engine.settle(trade);
+        SignedOrders memory o = _signBoth(trade, 0, 0);
+        (bool ok, bytes memory err) = _submitSigned(hkma, trade, o.sellerNonce, o.sellerSig, o.buyerNonce, o.buyerSig);
+        assertTrue(!ok && keccak256(err) == keccak256(cancelled), "signed orders settled a cancelled trade");
+        _assertSameBalances(_balances(), balancesBefore, "cancelled trade moved a balance");
+    }
+
+    /// @dev Finding 11, the other half: a matched trade one party asked to cancel settles on its date.
+    function test_finding11_cancelRequestedByOneSide_stillSettlesOnItsDate() public {
+        Trade memory trade = _tradeDue(alice, bob, 10, address(depA), address(depA), 500_000_00, START + 1 days);
+        _instructBoth(trade);
+        vm.prank(bob);
+        engine.cancel(trade);
+        vm.warp(START + 1 days);
+        uint256[] memory balancesBefore = _balances();
+        uint256[] memory suppliesBefore = _supplies();
+
+        assertEq(uint256(engine.settle(trade)), uint256(TradeStatus.Settled), "settles");
+
+        _assertSettled(trade, balancesBefore, suppliesBefore);
+    }
+
+    function _settledAlready(Trade memory trade) internal view returns (bytes memory) {
+        return abi.encodeWithSelector(ISettlementErrors.TradeInWrongStatus.selector, engine.tradeId(trade), TradeStatus.Settled);
     }
 
     function _assertLegFailed(bytes memory err, Prediction memory p) internal pure {

@@ -9,6 +9,7 @@ import {DayCountConvention} from "../../../contracts/libraries/DayCount.sol";
 import {ParticipantRegistry} from "../../../contracts/registry/ParticipantRegistry.sol";
 import {InstructionMatching} from "../../../contracts/settlement/InstructionMatching.sol";
 import {ISettlementErrors} from "../../../contracts/settlement/ISettlementEngine.sol";
+import {PrimaryIssuance} from "../../../contracts/settlement/PrimaryIssuance.sol";
 import {SettlementEngine} from "../../../contracts/settlement/SettlementEngine.sol";
 import {FailureReason, Leg, Trade, TradeStatus} from "../../../contracts/settlement/Trade.sol";
 import {GovernmentBond} from "../../../contracts/tokens/GovernmentBond.sol";
@@ -35,8 +36,11 @@ uint64 constant START = 1_767_225_600;
 /// @title The ledger and settlement engine every settlement test starts from
 /// @notice Deploys the registry, wHKD (2 decimals), two banks' tokenized deposits and a 3-year bond, and
 /// wires the settlement engine exactly as `ignition/modules/Settlement.ts` does: registered as
-/// `Infrastructure`, approved to hold wCBDC, both deposit tokens registered, each bank granting it
-/// `SETTLEMENT_ROLE` and a standing wCBDC allowance. Participants are funded and have approved the engine.
+/// `Infrastructure`, approved to hold wCBDC, the bond registered (issuer: the government, cash: wHKD),
+/// both deposit lines consented by their banks and registered by the HKMA, each bank granting it
+/// `SETTLEMENT_ROLE` and a standing wCBDC allowance. The tender contract (`PrimaryIssuance`) is wired as
+/// `ignition/modules/GreenBondLifecycle.ts` wires it: registered as `Infrastructure`, appointed by the
+/// government to the bond's `ISSUER_ROLE`. Participants are funded and have approved the engine.
 abstract contract SettlementFixture is SandboxTest {
     uint256 internal constant MAX = type(uint256).max;
 
@@ -52,6 +56,7 @@ abstract contract SettlementFixture is SandboxTest {
     TokenizedDeposit internal depB;
     GovernmentBond internal bond;
     SettlementEngine internal engine;
+    PrimaryIssuance internal issuance;
 
     address internal hkma;
     address internal government;
@@ -92,6 +97,8 @@ abstract contract SettlementFixture is SandboxTest {
         bond = new GovernmentBond(_bondTerms(), "HKSAR Government Bond 4.25% 2029", "03GB2901", registry, government, hkma);
         engine = new SettlementEngine(address(wcbdc), registry, hkma);
         vm.label(address(engine), "SettlementEngine");
+        issuance = new PrimaryIssuance(engine);
+        vm.label(address(issuance), "PrimaryIssuance");
 
         uint64 kycExpiry = START + 10 * 365 days;
         vm.startPrank(hkma);
@@ -172,6 +179,12 @@ abstract contract SettlementFixture is SandboxTest {
             vm.prank(bank);
             wcbdc.approve(address(engine), MAX);
         }
+        // ignition/modules/GreenBondLifecycle.ts: the tender contract.
+        vm.prank(hkma);
+        registry.registerParticipant(address(issuance), ParticipantKind.Infrastructure, "HK", kycExpiry);
+        bytes32 issuerRole = bond.ISSUER_ROLE();
+        vm.prank(government);
+        bond.grantRole(issuerRole, address(issuance));
     }
 
     function _bondTerms() internal view returns (BondTerms memory terms) {

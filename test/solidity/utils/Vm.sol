@@ -5,6 +5,13 @@ pragma solidity ^0.8.28;
 /// @notice A subset of Foundry's `Vm` interface, which Hardhat 3's Solidity test runner implements
 /// at the same address. Kept here because forge-std is not on the npm registry this project installs from.
 interface Vm {
+    /// @dev A log recorded by `recordLogs`.
+    struct Log {
+        bytes32[] topics;
+        bytes data;
+        address emitter;
+    }
+
     function warp(uint256 newTimestamp) external;
     function prank(address msgSender) external;
     function startPrank(address msgSender) external;
@@ -21,6 +28,9 @@ interface Vm {
     function chainId(uint256 newChainId) external;
     function snapshotState() external returns (uint256 snapshotId);
     function revertToState(uint256 snapshotId) external returns (bool success);
+    function recordLogs() external;
+    function getRecordedLogs() external returns (Log[] memory logs);
+    function skip(bool skipTest, string calldata reason) external;
 }
 
 /// @dev The address Foundry-compatible runners answer cheatcodes at: address(uint160(uint256(keccak256("hevm cheat code")))).
