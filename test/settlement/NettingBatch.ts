@@ -404,8 +404,9 @@ describe("NettingBatch (settlement engine)", function () {
             ...trades[2],
             tradeRef: nextTradeRef(),
             quantity: 1n,
-            settlementDate: now + 60n,
-            expiry: now + 120n,
+            // Minutes, not seconds: the first block after a fixture restore takes the wall clock's time.
+            settlementDate: now + 1_800n,
+            expiry: now + 2_400n,
           });
           await match(f, extra);
           await time.increaseTo(extra.expiry + 1n);
@@ -670,8 +671,10 @@ describe("NettingBatch (settlement engine)", function () {
           expiry: now + 3n * DAY,
         });
         const expired = await bankTrade(p.lionRockBank.address, p.victoriaBank.address, 3n, {
-          settlementDate: now + 60n,
-          expiry: now + 120n,
+          // Minutes, not seconds: the first block after a fixture restore takes the wall clock's time;
+          // still expired before the batch's settlement date (now + 1 hour).
+          settlementDate: now + 1_800n,
+          expiry: now + 2_400n,
         });
         const settledAtMatching = await bankTrade(p.harbourBank.address, p.victoriaBank.address, 2n, {
           settlementDate: now,

@@ -345,7 +345,10 @@ describe("Settlement security (issue #9)", function () {
       const now = await chainNow();
       const matched = await dueInAnHour(f);
       const toCancel = await dueInAnHour(f);
-      const toExpire = await f.makeTrade({ settlementDate: now + 60n, expiry: now + 120n });
+      // Due in half an hour, expired ten minutes later: matched (not settled) now, expired by the time
+      // the clock reaches the other trades' settlement date. Margins of minutes, not seconds: the first
+      // block after a fixture is restored takes the wall clock's time, which may be well past `now`.
+      const toExpire = await f.makeTrade({ settlementDate: now + 1_800n, expiry: now + 2_400n });
       for (const t of [matched, toCancel, toExpire]) await instructBoth(f, t);
       const unmatched = await dueInAnHour(f);
       const signed = await dueInAnHour(f);
@@ -362,7 +365,7 @@ describe("Settlement security (issue #9)", function () {
       };
 
       await mined(f.engine.pause());
-      // Every trade above due (and the short one expired).
+      // Every trade above due (and the half-hour one expired).
       await reach(signed.settlementDate);
       const before = await f.snapshot();
       const refused: readonly { what: string; call: () => Promise<unknown> }[] = [
