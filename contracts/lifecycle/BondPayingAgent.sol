@@ -6,6 +6,7 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
+import {ParticipantKind} from "../interfaces/IParticipantRegistry.sol";
 import {ITokenErrors} from "../interfaces/ITokenErrors.sol";
 import {GovernmentBond} from "../tokens/GovernmentBond.sol";
 import {SettlementEngine} from "../settlement/SettlementEngine.sol";
@@ -21,7 +22,8 @@ import {SettlementEngine} from "../settlement/SettlementEngine.sol";
 /// wCBDC while the bank credits them.
 /// Coupons are computed on each holding and rounded down once (`GovernmentBond.couponOn`), so the
 /// sum paid never exceeds `couponLiability`. A holder frozen on the bond is not paid (its coupon
-/// or redemption is parked until the registrar unfreezes it).
+/// or redemption is parked until the registrar unfreezes it). Market infrastructure (an escrow holding a
+/// lock nobody refunded in time) is never paid: the payment is parked, never paid into the escrow.
 /// @dev Needs: registration in the participant registry as infrastructure and wCBDC approval as a
 /// settlement contract (to hold the funding), the bond's `ISSUER_ROLE` (to burn at redemption). It
 /// gives the engine no standing allowance: for a payment through a bank it approves exactly that
@@ -53,6 +55,9 @@ contract BondPayingAgent is AccessControl, ReentrancyGuardTransient, ITokenError
     error PageSizeOutOfRange(uint256 count, uint256 max);
     /// @notice `depositToken` is not registered with the settlement engine.
     error UnknownDepositToken(address depositToken);
+    /// @notice `holder` is market infrastructure (an escrow, a settlement contract): it holds units for
+    /// others and is never paid a coupon or redemption; the units' owner is, once they return to it.
+    error HolderIsInfrastructure(address holder);
 
     /// @notice `holder` will be paid in `depositToken` (zero: in wCBDC directly).
     event StandingInstructionSet(address indexed holder, address depositToken);
@@ -220,6 +225,7 @@ contract BondPayingAgent is AccessControl, ReentrancyGuardTransient, ITokenError
         uint256 units = _bond.balanceOfAtRecord(holder, index);
         if (units == 0) revert NothingOwed(holder);
         if (_bond.isFrozen(holder)) revert AccountFrozen(holder);
+        _requireNotInfrastructure(holder);
         uint256 amount = _bond.couponOn(index, units);
         _couponPaid[index][holder] = true;
         address cashAccount = _pay(holder, amount, keccak256(abi.encode("COUPON", address(_bond), index, holder)));
@@ -230,6 +236,7 @@ contract BondPayingAgent is AccessControl, ReentrancyGuardTransient, ITokenError
         _requireMatured();
         uint256 units = _bond.balanceOf(holder);
         if (units == 0) revert NothingOwed(holder);
+        _requireNotInfrastructure(holder);
         uint256 amount = units * _bond.redemptionPerUnit();
         _bond.burn(holder, units);
         address cashAccount = _pay(holder, amount, keccak256(abi.encode("REDEMPTION", address(_bond), holder)));
@@ -246,6 +253,12 @@ contract BondPayingAgent is AccessControl, ReentrancyGuardTransient, ITokenError
         // Consent for this payment only: the engine spends exactly this allowance in this call.
         _cash.forceApprove(address(_engine), amount);
         _engine.payToCustomer(cashAccount, holder, amount, paymentRef);
+    }
+
+    function _requireNotInfrastructure(address holder) private view {
+        if (_bond.registry().participantOf(holder).kind == ParticipantKind.Infrastructure) {
+            revert HolderIsInfrastructure(holder);
+        }
     }
 
     function _requireCouponDue(uint256 index) private view {

@@ -243,10 +243,9 @@ contract EscrowLapsedLockTest is LifecycleFixture {
         htlc.lock(bankB, address(bond), 10, hashlock, timelock);
     }
 
-    /// @dev The stronger rule: a lapsed lock left in the escrow over a record date does not make the escrow
-    /// the payee of that coupon (today it does: documented as a residual, see the title).
+    /// @dev A lapsed lock left in the escrow over a record date does not make the escrow the payee of that
+    /// coupon: the paying agent parks it (HolderIsInfrastructure) instead of paying into the escrow.
     function test_payCoupons_lapsedLockOverRecordDate_paysNothingIntoEscrow() public {
-        vm.skip(true, "documented residual: the paying agent pays a coupon into the escrow for a lock left unrefunded");
         (, uint64 paymentDate) = bond.couponPeriod(0);
         vm.warp(paymentDate - 3 days);
         _lockBonds(uint64(block.timestamp + 1 hours));
