@@ -90,8 +90,7 @@ export interface Refusal {
 
 /** The refusal `error` carries, decoded with the book's interfaces; undefined if it is no known revert. */
 export function decodeRefusal(error: unknown, book: AddressBook): Refusal | undefined {
-  let data = revertDataOf(error);
-  if (data === undefined && isError(error, "CALL_EXCEPTION")) data = error.data ?? undefined;
+  const data = revertOf(error);
   if (data === undefined || data === "0x") return undefined;
   const parsed = decode(data, book);
   if (parsed === null) return undefined;
@@ -110,10 +109,17 @@ export function decodeRefusal(error: unknown, book: AddressBook): Refusal | unde
   };
 }
 
+/** The revert data of `error`, whether nested in the error or on an ethers CALL_EXCEPTION; undefined if it is no revert. */
+function revertOf(error: unknown): string | undefined {
+  const data = revertDataOf(error);
+  if (data !== undefined) return data;
+  if (isError(error, "CALL_EXCEPTION")) return error.data ?? "0x";
+  return undefined;
+}
+
 /** The decoded reason of `error` if it is a revert; its message otherwise. */
 export function describeError(error: unknown, book: AddressBook): string {
-  const data = revertDataOf(error);
+  const data = revertOf(error);
   if (data !== undefined) return describeRevert(data, book);
-  if (isError(error, "CALL_EXCEPTION")) return describeRevert(error.data ?? undefined, book);
   return error instanceof Error ? error.message.split("\n")[0] : String(error);
 }
