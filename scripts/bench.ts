@@ -5,10 +5,11 @@
 import { encodeBytes32String, MaxUint256, type ContractTransactionResponse } from "ethers";
 import { network } from "hardhat";
 
-import { deployHongKongLedger } from "../src/ledger/deploy.js";
-import { fundOpeningBalances } from "../src/ledger/opening-balances.js";
-import { ParticipantKind } from "../src/ledger/participants.js";
-import { signSettlementOrder, type Trade } from "../src/settlement/trade.js";
+import { deployHongKongLedger } from "../src/chain/deploy.js";
+import { fundOpeningBalances } from "../src/chain/opening-balances.js";
+import { ParticipantKind } from "../src/domain/participants.js";
+import { signSettlementOrder } from "../src/chain/signing.js";
+import type { Trade } from "../src/domain/trade.js";
 import { ERC20Mock__factory, TwoTransfersReference__factory } from "../typechain-types/index.js";
 
 const connection = await network.create();

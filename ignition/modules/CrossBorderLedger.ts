@@ -1,8 +1,8 @@
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 
-import { CROSS_BORDER_PARTICIPANTS, FOREIGN_DEPOSITS, FOREIGN_WCBDCS, jurisdictionBytes2 } from "../../src/ledger/cross-border.js";
-import { KYC_VALIDITY_SECONDS } from "../../src/ledger/hong-kong.js";
-import { ParticipantKind } from "../../src/ledger/participants.js";
+import { CROSS_BORDER_PARTICIPANTS, FOREIGN_DEPOSITS, FOREIGN_WCBDCS, jurisdictionBytes2 } from "../../src/domain/cross-border.js";
+import { KYC_VALIDITY_SECONDS } from "../../src/domain/hong-kong.js";
+import { ParticipantKind } from "../../src/domain/participants.js";
 import GreenBondLifecycleModule from "./GreenBondLifecycle.js";
 
 const MAX_UINT256 = 2n ** 256n - 1n;

@@ -1,7 +1,7 @@
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 
-import { KYC_VALIDITY_SECONDS, PARTICIPANTS } from "../../src/ledger/hong-kong.js";
-import { jurisdictionBytes2, ParticipantKind } from "../../src/ledger/participants.js";
+import { KYC_VALIDITY_SECONDS, PARTICIPANTS } from "../../src/domain/hong-kong.js";
+import { jurisdictionBytes2, ParticipantKind } from "../../src/domain/participants.js";
 import SettlementModule from "./Settlement.js";
 
 /**

@@ -7,8 +7,8 @@ import {
   PARTICIPANTS,
   WCBDC_SPEC,
   greenBondTerms,
-} from "../../src/ledger/hong-kong.js";
-import { jurisdictionBytes2, ParticipantKind } from "../../src/ledger/participants.js";
+} from "../../src/domain/hong-kong.js";
+import { jurisdictionBytes2, ParticipantKind } from "../../src/domain/participants.js";
 
 /**
  * The default Hong Kong ledger: the participant registry with every participant registered, the

@@ -1,7 +1,7 @@
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 
-import { DEPOSITS, KYC_VALIDITY_SECONDS, PARTICIPANTS } from "../../src/ledger/hong-kong.js";
-import { ParticipantKind } from "../../src/ledger/participants.js";
+import { DEPOSITS, KYC_VALIDITY_SECONDS, PARTICIPANTS } from "../../src/domain/hong-kong.js";
+import { ParticipantKind } from "../../src/domain/participants.js";
 import HongKongLedgerModule from "./HongKongLedger.js";
 
 const MAX_UINT256 = 2n ** 256n - 1n;

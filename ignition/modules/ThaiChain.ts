@@ -1,8 +1,8 @@
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 
-import { CROSS_BORDER_PARTICIPANTS, FOREIGN_WCBDCS, jurisdictionBytes2 } from "../../src/ledger/cross-border.js";
-import { KYC_VALIDITY_SECONDS, PARTICIPANTS } from "../../src/ledger/hong-kong.js";
-import { ParticipantKind } from "../../src/ledger/participants.js";
+import { CROSS_BORDER_PARTICIPANTS, FOREIGN_WCBDCS, jurisdictionBytes2 } from "../../src/domain/cross-border.js";
+import { KYC_VALIDITY_SECONDS, PARTICIPANTS } from "../../src/domain/hong-kong.js";
+import { ParticipantKind } from "../../src/domain/participants.js";
 
 /**
  * The Thai chain of the two-ledger design: its own participant registry kept by the Bank of

@@ -10,15 +10,15 @@ import {
   type ParticipantRegistry,
   type WholesaleCBDC,
 } from "../../typechain-types/index.js";
-import { CROSS_BORDER_PARTICIPANTS } from "../ledger/cross-border.js";
+import { CROSS_BORDER_PARTICIPANTS } from "../domain/cross-border.js";
 import {
   deployedAddress,
   deployLedgerModule,
   type DeployedContracts,
   type HongKongLedger,
   type LedgerConnection,
-} from "../ledger/deploy.js";
-import { KYC_VALIDITY_SECONDS } from "../ledger/hong-kong.js";
+} from "../chain/deploy.js";
+import { KYC_VALIDITY_SECONDS } from "../domain/hong-kong.js";
 import type { ChainSide } from "./coordinator.js";
 
 /** The Thai chain's contracts, connected as the Bank of Thailand. */

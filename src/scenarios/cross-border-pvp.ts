@@ -1,9 +1,10 @@
 import { encodeBytes32String } from "ethers";
 
-import { deployCrossBorderLedger, type CrossBorderLedger } from "../ledger/deploy-cross-border.js";
-import type { ScenarioContext } from "../scenario/context.js";
-import { defineScenario } from "../scenario/types.js";
-import { fxRate, signFxQuote, type FxQuote } from "../settlement/fx-quote.js";
+import { deployCrossBorderLedger, type CrossBorderLedger } from "../chain/deploy-cross-border.js";
+import type { ScenarioContext } from "../runner/context.js";
+import { defineScenario } from "../runner/types.js";
+import { signFxQuote } from "../chain/signing.js";
+import { fxRate, type FxQuote } from "../domain/fx-quote.js";
 
 /** Amounts in minor units; rates as quoted (units of the second currency per unit of the first). */
 export const FX = {

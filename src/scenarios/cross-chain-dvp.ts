@@ -3,12 +3,12 @@ import type { Address } from "viem";
 
 import { HtlcCoordinator, LockSpansEntitlementDateError, type Deal } from "../crosschain/coordinator.js";
 import { chainSide, deployTwoChains, type TwoChains } from "../crosschain/two-chains.js";
-import type { HongKongLedger } from "../ledger/deploy.js";
-import type { ScenarioContext } from "../scenario/context.js";
-import { describeError } from "../scenario/revert.js";
-import { defineScenario, type Step } from "../scenario/types.js";
+import type { HongKongLedger } from "../chain/deploy.js";
+import type { ScenarioContext } from "../runner/context.js";
+import { describeError } from "../chain/revert.js";
+import { defineScenario, type Step } from "../runner/types.js";
 import { HashedTimelock__factory } from "../../typechain-types/index.js";
-import { authoriseEngine, issueStep, openingSteps } from "./common.js";
+import { authoriseEngine, issueStep, openingSteps } from "./steps.js";
 
 /** The deals, in minor units: a bond DvP and an HKD/THB PvP across the two chains. */
 export const DEALS = {

@@ -1,9 +1,10 @@
 import { encodeBytes32String } from "ethers";
 
-import type { ScenarioContext } from "../scenario/context.js";
-import { defineScenario, type Step } from "../scenario/types.js";
-import { signSettlementOrder, type Trade } from "../settlement/trade.js";
-import { authoriseEngine, bondTrade, issueStep, openingSteps } from "./common.js";
+import type { ScenarioContext } from "../runner/context.js";
+import { defineScenario, type Step } from "../runner/types.js";
+import { signSettlementOrder } from "../chain/signing.js";
+import type { Trade } from "../domain/trade.js";
+import { authoriseEngine, bondTrade, issueStep, openingSteps } from "./steps.js";
 
 export const PRICE = 5_001_000n;
 

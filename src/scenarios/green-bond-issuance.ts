@@ -1,9 +1,10 @@
-import { formatDate } from "../ledger/dates.js";
-import type { ParticipantKey } from "../ledger/hong-kong.js";
-import type { ScenarioContext } from "../scenario/context.js";
-import { defineScenario } from "../scenario/types.js";
-import { signSettlementOrder, type Trade } from "../settlement/trade.js";
-import { authoriseEngine, bankOf, bondTrade, fundPayingAgent, ISSUE_PRICE, issueStep, openingSteps } from "./common.js";
+import { formatDate } from "../domain/calendar.js";
+import type { ParticipantKey } from "../domain/hong-kong.js";
+import type { ScenarioContext } from "../runner/context.js";
+import { defineScenario } from "../runner/types.js";
+import { signSettlementOrder } from "../chain/signing.js";
+import type { Trade } from "../domain/trade.js";
+import { authoriseEngine, bankOf, bondTrade, fundPayingAgent, ISSUE_PRICE, issueStep, openingSteps } from "./steps.js";
 
 export { ISSUE_PRICE };
 

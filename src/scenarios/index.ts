@@ -1,5 +1,5 @@
-import type { HongKongLedger } from "../ledger/deploy.js";
-import type { Scenario } from "../scenario/types.js";
+import type { HongKongLedger } from "../chain/deploy.js";
+import type { Scenario } from "../runner/types.js";
 import crossBorderPvp from "./cross-border-pvp.js";
 import crossChainDvp from "./cross-chain-dvp.js";
 import dvpAtomicity from "./dvp-atomicity.js";

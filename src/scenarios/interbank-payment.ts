@@ -1,7 +1,7 @@
 import { encodeBytes32String, MaxUint256 } from "ethers";
 
-import { defineScenario } from "../scenario/types.js";
-import { openingSteps } from "./common.js";
+import { defineScenario } from "../runner/types.js";
+import { openingSteps } from "./steps.js";
 
 /** Payments in HKD minor units, and the wCBDC Lion Rock Bank returns to RTGS before its failed payment. */
 export const PAYMENTS = {

@@ -1,10 +1,10 @@
 import { encodeBytes32String } from "ethers";
 
-import type { HongKongLedger } from "../ledger/deploy.js";
-import type { BankKey } from "../ledger/hong-kong.js";
-import { defineScenario } from "../scenario/types.js";
-import type { Trade } from "../settlement/trade.js";
-import { authoriseEngine, issueStep, nameOf, openingSteps } from "./common.js";
+import type { HongKongLedger } from "../chain/deploy.js";
+import type { BankKey } from "../domain/hong-kong.js";
+import { defineScenario } from "../runner/types.js";
+import type { Trade } from "../domain/trade.js";
+import { authoriseEngine, issueStep, nameOf, openingSteps } from "./steps.js";
 
 export const BANKS: readonly BankKey[] = ["harbourBank", "victoriaBank", "lionRockBank"];
 export const TRADE_COUNT = 60;

@@ -1,6 +1,7 @@
-import { defineScenario } from "../scenario/types.js";
-import { signSettlementOrder, type Trade } from "../settlement/trade.js";
-import { authoriseEngine, bondTrade, issueStep, openingSteps } from "./common.js";
+import { defineScenario } from "../runner/types.js";
+import { signSettlementOrder } from "../chain/signing.js";
+import type { Trade } from "../domain/trade.js";
+import { authoriseEngine, bondTrade, issueStep, openingSteps } from "./steps.js";
 
 /** Prices per unit (HKD minor units) of the trades in this scenario. */
 export const PRICES = { dealerBuys: 4_998_000n, dealerToPeak: 5_004_000n, dealerToTsingYi: 5_006_500n, peakToLantau: 5_010_000n } as const;

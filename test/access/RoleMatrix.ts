@@ -2,16 +2,16 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types"
 import type { BaseContract, ContractTransactionResponse } from "ethers";
 import { expect } from "chai";
 
-import type { HongKongLedger } from "../../src/ledger/deploy.js";
+import type { HongKongLedger } from "../../src/chain/deploy.js";
 import {
   DEPOSITS,
   PARTICIPANTS,
   type BankKey,
   type ParticipantKey,
   type ParticipantSpec,
-} from "../../src/ledger/hong-kong.js";
-import { ParticipantKind } from "../../src/ledger/participants.js";
-import type { Trade } from "../../src/settlement/trade.js";
+} from "../../src/domain/hong-kong.js";
+import { ParticipantKind } from "../../src/domain/participants.js";
+import type { Trade } from "../../src/domain/trade.js";
 import { ethers, networkHelpers, loadFundedLedger } from "../helpers/ledger-fixture.js";
 
 /**

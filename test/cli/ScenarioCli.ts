@@ -1,16 +1,16 @@
 import { expect } from "chai";
 
-import { isRefusal } from "../../src/scenario/types.js";
+import { isRefusal } from "../../src/runner/types.js";
 import hre, { network } from "hardhat";
 
 import { SCENARIO_HELP } from "../../src/cli/args.js";
-import { deployHongKongLedger } from "../../src/ledger/deploy.js";
-import { OPENING_DEPOSITS, OPENING_WCBDC } from "../../src/ledger/opening-balances.js";
-import { parseMoney } from "../../src/format/money.js";
-import type { ParticipantKey } from "../../src/ledger/hong-kong.js";
-import type { ScenarioJson } from "../../src/scenario/present/json.js";
-import type { Step } from "../../src/scenario/types.js";
-import { nameOf } from "../../src/scenarios/common.js";
+import { deployHongKongLedger } from "../../src/chain/deploy.js";
+import { OPENING_DEPOSITS, OPENING_WCBDC } from "../../src/chain/opening-balances.js";
+import { parseMoney } from "../../src/domain/money.js";
+import type { ParticipantKey } from "../../src/domain/hong-kong.js";
+import type { ScenarioJson } from "../../src/report/json.js";
+import type { Step } from "../../src/runner/types.js";
+import { nameOf } from "../../src/scenarios/steps.js";
 import { findScenario, SCENARIO_NAMES, SCENARIOS } from "../../src/scenarios/index.js";
 import greenBondIssuance, { ALLOTMENTS, DISTRIBUTION_PRICE, FINAL_HOLDINGS, ISSUE_PRICE } from "../../src/scenarios/green-bond-issuance.js";
 import { runScript, scenarioCli, STACK_LINE, type CliRun } from "../helpers/cli.js";

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { JsonRpcProvider } from "ethers";
 
-import type { ScenarioJson } from "../../src/scenario/present/json.js";
+import type { ScenarioJson } from "../../src/report/json.js";
 import { scenarioCli, STACK_LINE, type CliRun } from "../helpers/cli.js";
 import { startHardhatNode, type RunningNode } from "../helpers/hardhat-node.js";
 

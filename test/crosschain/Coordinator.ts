@@ -18,8 +18,8 @@ import {
   type LockView,
 } from "../../src/crosschain/coordinator.js";
 import { chainSide, deployTwoChains, type TwoChains } from "../../src/crosschain/two-chains.js";
-import { CROSS_BORDER_PARTICIPANTS } from "../../src/ledger/cross-border.js";
-import type { LedgerConnection } from "../../src/ledger/deploy.js";
+import { CROSS_BORDER_PARTICIPANTS } from "../../src/domain/cross-border.js";
+import type { LedgerConnection } from "../../src/chain/deploy.js";
 import type { HashedTimelock } from "../../typechain-types/index.js";
 
 /**

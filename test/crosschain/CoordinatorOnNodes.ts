@@ -4,7 +4,7 @@ import type { Address } from "viem";
 
 import { HtlcCoordinator, type Deal } from "../../src/crosschain/coordinator.js";
 import { chainSide, deployTwoChains } from "../../src/crosschain/two-chains.js";
-import type { LedgerConnection } from "../../src/ledger/deploy.js";
+import type { LedgerConnection } from "../../src/chain/deploy.js";
 import { startHardhatNode, type RunningNode } from "../helpers/hardhat-node.js";
 
 /**

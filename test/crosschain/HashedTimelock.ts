@@ -12,9 +12,9 @@ import {
   type ContractTransactionResponse,
 } from "ethers";
 
-import type { HongKongLedger } from "../../src/ledger/deploy.js";
-import { KYC_VALIDITY_SECONDS, type ParticipantKey } from "../../src/ledger/hong-kong.js";
-import { ParticipantKind } from "../../src/ledger/participants.js";
+import type { HongKongLedger } from "../../src/chain/deploy.js";
+import { KYC_VALIDITY_SECONDS, type ParticipantKey } from "../../src/domain/hong-kong.js";
+import { ParticipantKind } from "../../src/domain/participants.js";
 import type { HashedTimelock } from "../../typechain-types/index.js";
 import { ethers, fundedLedger, networkHelpers } from "../helpers/ledger-fixture.js";
 import { DAY, HK, balancesOf, changes, chainNow, mined, type Balances } from "../helpers/settlement-fixture.js";

@@ -1,7 +1,7 @@
 import { network } from "hardhat";
 
-import { deployHongKongLedger, type HongKongLedger } from "../../src/ledger/deploy.js";
-import { fundOpeningBalances } from "../../src/ledger/opening-balances.js";
+import { deployHongKongLedger, type HongKongLedger } from "../../src/chain/deploy.js";
+import { fundOpeningBalances } from "../../src/chain/opening-balances.js";
 
 /**
  * One in-process network per test file, and named fixtures over it: `loadFixture` deploys once and

@@ -1,8 +1,8 @@
 import type { LogDescription } from "ethers";
 
-import type { HongKongLedger } from "../../src/ledger/deploy.js";
-import { PARTICIPANTS, type ParticipantKey } from "../../src/ledger/hong-kong.js";
-import type { ScenarioRun, StepResult } from "../../src/scenario/runner.js";
+import type { HongKongLedger } from "../../src/chain/deploy.js";
+import { PARTICIPANTS, type ParticipantKey } from "../../src/domain/hong-kong.js";
+import type { ScenarioRun, StepResult } from "../../src/runner/run.js";
 
 /**
  * Balance sheets for scenario outcome tests: every participant (and the engine and paying agent)

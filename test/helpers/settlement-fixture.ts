@@ -1,18 +1,18 @@
+import { signSettlementOrder } from "../../src/chain/signing.js";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import { MaxUint256, TypedDataEncoder, encodeBytes32String, type ContractTransactionResponse } from "ethers";
 
-import type { HongKongLedger } from "../../src/ledger/deploy.js";
-import type { BankKey, ParticipantKey } from "../../src/ledger/hong-kong.js";
-import { ParticipantKind } from "../../src/ledger/participants.js";
+import type { HongKongLedger } from "../../src/chain/deploy.js";
+import type { BankKey, ParticipantKey } from "../../src/domain/hong-kong.js";
+import { ParticipantKind } from "../../src/domain/participants.js";
 import {
   FAILURE_REASON,
   SETTLEMENT_ORDER_TYPES,
   TRADE_STATUS,
-  signSettlementOrder,
   type FailureReasonName,
   type Trade,
   type TradeStatusName,
-} from "../../src/settlement/trade.js";
+} from "../../src/domain/trade.js";
 import type { GovernmentBond, SettlementEngine, TokenizedDeposit, WholesaleCBDC } from "../../typechain-types/index.js";
 import { ethers, fundedLedger, networkHelpers } from "./ledger-fixture.js";
 

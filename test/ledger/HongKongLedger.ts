@@ -1,7 +1,7 @@
 import { expect } from "chai";
 
-import { DEPOSITS, PARTICIPANTS } from "../../src/ledger/hong-kong.js";
-import { ParticipantKind } from "../../src/ledger/participants.js";
+import { DEPOSITS, PARTICIPANTS } from "../../src/domain/hong-kong.js";
+import { ParticipantKind } from "../../src/domain/participants.js";
 import { deployedLedger, loadFundedLedger, loadLedger } from "../helpers/ledger-fixture.js";
 
 describe("HongKongLedger (Ignition module)", function () {

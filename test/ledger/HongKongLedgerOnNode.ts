@@ -1,8 +1,8 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 
-import { deployHongKongLedger } from "../../src/ledger/deploy.js";
-import { fundOpeningBalances } from "../../src/ledger/opening-balances.js";
+import { deployHongKongLedger } from "../../src/chain/deploy.js";
+import { fundOpeningBalances } from "../../src/chain/opening-balances.js";
 import { startHardhatNode, type RunningNode } from "../helpers/hardhat-node.js";
 
 describe("HongKongLedger on a separate `hardhat node` process", function () {

@@ -10,10 +10,10 @@ import {
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import type { SnapshotRestorer } from "@nomicfoundation/hardhat-network-helpers/types";
 
-import type { HongKongLedger } from "../../src/ledger/deploy.js";
-import type { BankKey, ParticipantKey } from "../../src/ledger/hong-kong.js";
-import { ParticipantKind } from "../../src/ledger/participants.js";
-import { FAILURE_REASON, type FailureReasonName } from "../../src/settlement/trade.js";
+import type { HongKongLedger } from "../../src/chain/deploy.js";
+import type { BankKey, ParticipantKey } from "../../src/domain/hong-kong.js";
+import { ParticipantKind } from "../../src/domain/participants.js";
+import { FAILURE_REASON, type FailureReasonName } from "../../src/domain/trade.js";
 import { ethers, fundedLedger, networkHelpers } from "../helpers/ledger-fixture.js";
 
 /**

@@ -1,9 +1,9 @@
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import { expect } from "chai";
 
-import type { HongKongLedger, LedgerParticipant } from "../../src/ledger/deploy.js";
-import { PARTICIPANTS } from "../../src/ledger/hong-kong.js";
-import { ParticipantKind, type ParticipantKindName } from "../../src/ledger/participants.js";
+import type { HongKongLedger, LedgerParticipant } from "../../src/chain/deploy.js";
+import { PARTICIPANTS } from "../../src/domain/hong-kong.js";
+import { ParticipantKind, type ParticipantKindName } from "../../src/domain/participants.js";
 import type { TokenizedDeposit } from "../../typechain-types/index.js";
 import { ethers, networkHelpers, loadFundedLedger, loadLedger } from "../helpers/ledger-fixture.js";
 

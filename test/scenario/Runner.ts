@@ -3,11 +3,11 @@ import { MaxUint256 } from "ethers";
 import { network } from "hardhat";
 
 import { renderCliError, StepFailedError } from "../../src/cli/errors.js";
-import { deployHongKongLedger, type HongKongLedger } from "../../src/ledger/deploy.js";
-import { toScenarioJson } from "../../src/scenario/present/json.js";
-import { renderStepResult, renderSummary } from "../../src/scenario/present/terminal.js";
-import { judge, runScenario, type RunHooks, type ScenarioRun, type StepOutcome } from "../../src/scenario/runner.js";
-import { defineScenario, type ExpectedRefusal, type Step } from "../../src/scenario/types.js";
+import { deployHongKongLedger, type HongKongLedger } from "../../src/chain/deploy.js";
+import { toScenarioJson } from "../../src/report/json.js";
+import { renderStepResult, renderSummary } from "../../src/report/terminal.js";
+import { judge, runScenario, type RunHooks, type ScenarioRun, type StepOutcome } from "../../src/runner/run.js";
+import { defineScenario, type ExpectedRefusal, type Step } from "../../src/runner/types.js";
 
 /**
  * The scenario runner on inline scenarios: how it judges each step (ok, expected failure, failed),

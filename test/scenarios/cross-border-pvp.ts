@@ -2,13 +2,13 @@ import { expect } from "chai";
 import { decodeBytes32String, type LogDescription } from "ethers";
 import { network } from "hardhat";
 
-import type { CrossBorderLedger } from "../../src/ledger/deploy-cross-border.js";
-import { CROSS_BORDER_PARTICIPANTS, type CrossBorderKey } from "../../src/ledger/cross-border.js";
-import type { LedgerConnection } from "../../src/ledger/deploy.js";
-import { PARTICIPANTS, type ParticipantKey } from "../../src/ledger/hong-kong.js";
-import { runScenario, type ScenarioRun, type StepResult, type StepStatus } from "../../src/scenario/runner.js";
+import type { CrossBorderLedger } from "../../src/chain/deploy-cross-border.js";
+import { CROSS_BORDER_PARTICIPANTS, type CrossBorderKey } from "../../src/domain/cross-border.js";
+import type { LedgerConnection } from "../../src/chain/deploy.js";
+import { PARTICIPANTS, type ParticipantKey } from "../../src/domain/hong-kong.js";
+import { runScenario, type ScenarioRun, type StepResult, type StepStatus } from "../../src/runner/run.js";
 import scenario, { FX } from "../../src/scenarios/cross-border-pvp.js";
-import { convert, fxRate } from "../../src/settlement/fx-quote.js";
+import { convert, fxRate } from "../../src/domain/fx-quote.js";
 
 /**
  * Scenario `cross-border-pvp` (src/scenarios/cross-border-pvp.ts) on an in-process network of its own:

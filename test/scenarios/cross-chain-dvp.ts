@@ -1,14 +1,14 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 
-import type { LedgerConnection } from "../../src/ledger/deploy.js";
-import { PARTICIPANTS, type ParticipantKey } from "../../src/ledger/hong-kong.js";
-import { OPENING_WCBDC } from "../../src/ledger/opening-balances.js";
-import { parseMoney } from "../../src/format/money.js";
-import { runScenario, type ScenarioRun, type StepResult, type StepStatus } from "../../src/scenario/runner.js";
-import { ISSUE_PRICE } from "../../src/scenarios/common.js";
+import type { LedgerConnection } from "../../src/chain/deploy.js";
+import { PARTICIPANTS, type ParticipantKey } from "../../src/domain/hong-kong.js";
+import { OPENING_WCBDC } from "../../src/chain/opening-balances.js";
+import { parseMoney } from "../../src/domain/money.js";
+import { runScenario, type ScenarioRun, type StepResult, type StepStatus } from "../../src/runner/run.js";
+import { ISSUE_PRICE } from "../../src/scenarios/steps.js";
 import scenario, { DEALS, type CrossChainLedger } from "../../src/scenarios/cross-chain-dvp.js";
-import { convert, fxRate } from "../../src/settlement/fx-quote.js";
+import { convert, fxRate } from "../../src/domain/fx-quote.js";
 
 /**
  * Scenario `cross-chain-dvp` (src/scenarios/cross-chain-dvp.ts) on two in-process networks of its

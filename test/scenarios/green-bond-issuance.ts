@@ -2,11 +2,11 @@ import { expect } from "chai";
 import type { LogDescription } from "ethers";
 import { network } from "hardhat";
 
-import { parseMoney } from "../../src/format/money.js";
-import { deployHongKongLedger, type HongKongLedger } from "../../src/ledger/deploy.js";
-import { PARTICIPANTS, type ParticipantKey } from "../../src/ledger/hong-kong.js";
-import { OPENING_DEPOSITS, OPENING_WCBDC } from "../../src/ledger/opening-balances.js";
-import { runScenario, type ScenarioRun, type StepResult, type StepStatus } from "../../src/scenario/runner.js";
+import { parseMoney } from "../../src/domain/money.js";
+import { deployHongKongLedger, type HongKongLedger } from "../../src/chain/deploy.js";
+import { PARTICIPANTS, type ParticipantKey } from "../../src/domain/hong-kong.js";
+import { OPENING_DEPOSITS, OPENING_WCBDC } from "../../src/chain/opening-balances.js";
+import { runScenario, type ScenarioRun, type StepResult, type StepStatus } from "../../src/runner/run.js";
 import scenario, { ALLOTMENTS, DISTRIBUTION_PRICE, FINAL_HOLDINGS, ISSUE_PRICE } from "../../src/scenarios/green-bond-issuance.js";
 import { tokensOf, chainSheet, expectedSheet, moved } from "../helpers/scenario-sheet.js";
 

@@ -1,10 +1,10 @@
 import { expect } from "chai";
 
-import { parseMoney } from "../../src/format/money.js";
-import { deployHongKongLedger, type HongKongLedger } from "../../src/ledger/deploy.js";
-import { PARTICIPANTS, type ParticipantKey } from "../../src/ledger/hong-kong.js";
-import { OPENING_DEPOSITS, OPENING_WCBDC } from "../../src/ledger/opening-balances.js";
-import { runScenario, type ScenarioRun, type StepResult, type StepStatus } from "../../src/scenario/runner.js";
+import { parseMoney } from "../../src/domain/money.js";
+import { deployHongKongLedger, type HongKongLedger } from "../../src/chain/deploy.js";
+import { PARTICIPANTS, type ParticipantKey } from "../../src/domain/hong-kong.js";
+import { OPENING_DEPOSITS, OPENING_WCBDC } from "../../src/chain/opening-balances.js";
+import { runScenario, type ScenarioRun, type StepResult, type StepStatus } from "../../src/runner/run.js";
 import scenario, { PAYMENTS } from "../../src/scenarios/interbank-payment.js";
 import { connection } from "../helpers/ledger-fixture.js";
 import { tokensOf, chainSheet, expectedSheet, moved } from "../helpers/scenario-sheet.js";

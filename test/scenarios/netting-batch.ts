@@ -1,11 +1,11 @@
 import { expect } from "chai";
 
-import { parseMoney } from "../../src/format/money.js";
-import { deployHongKongLedger, type HongKongLedger } from "../../src/ledger/deploy.js";
-import { PARTICIPANTS, type BankKey, type ParticipantKey } from "../../src/ledger/hong-kong.js";
-import { OPENING_WCBDC } from "../../src/ledger/opening-balances.js";
-import { runScenario, type ScenarioRun, type StepStatus } from "../../src/scenario/runner.js";
-import { ISSUE_PRICE } from "../../src/scenarios/common.js";
+import { parseMoney } from "../../src/domain/money.js";
+import { deployHongKongLedger, type HongKongLedger } from "../../src/chain/deploy.js";
+import { PARTICIPANTS, type BankKey, type ParticipantKey } from "../../src/domain/hong-kong.js";
+import { OPENING_WCBDC } from "../../src/chain/opening-balances.js";
+import { runScenario, type ScenarioRun, type StepStatus } from "../../src/runner/run.js";
+import { ISSUE_PRICE } from "../../src/scenarios/steps.js";
 import scenario, { BANKS, TRADE_COUNT, daysTrades } from "../../src/scenarios/netting-batch.js";
 import { connection } from "../helpers/ledger-fixture.js";
 import { tokensOf, chainSheet, expectedSheet } from "../helpers/scenario-sheet.js";

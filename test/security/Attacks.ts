@@ -10,9 +10,10 @@ import {
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import { anyValue } from "@nomicfoundation/hardhat-ethers-chai-matchers/withArgs";
 
-import { ParticipantKind, jurisdictionBytes2 } from "../../src/ledger/participants.js";
-import { FX_QUOTE_TYPES, RATE_SCALE, signFxQuote, type FxQuote } from "../../src/settlement/fx-quote.js";
-import { signSettlementOrder, type Trade } from "../../src/settlement/trade.js";
+import { ParticipantKind, jurisdictionBytes2 } from "../../src/domain/participants.js";
+import { signFxQuote, signSettlementOrder } from "../../src/chain/signing.js";
+import { FX_QUOTE_TYPES, RATE_SCALE, type FxQuote } from "../../src/domain/fx-quote.js";
+import type { Trade } from "../../src/domain/trade.js";
 import {
   ERC20Mock__factory,
   ERC20ReentrantMock__factory,

@@ -2,7 +2,7 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types"
 import { expect } from "chai";
 import { ZeroAddress, ZeroHash, encodeBytes32String } from "ethers";
 
-import type { FailureReasonName } from "../../src/settlement/trade.js";
+import type { FailureReasonName } from "../../src/domain/trade.js";
 import { TokenizedDeposit__factory } from "../../typechain-types/index.js";
 import {
   changes,

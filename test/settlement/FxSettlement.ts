@@ -1,3 +1,4 @@
+import { signFxQuote, settlementDomain, signSettlementOrder } from "../../src/chain/signing.js";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import { expect } from "chai";
 import {
@@ -11,25 +12,22 @@ import {
   type ContractTransactionResponse,
 } from "ethers";
 
-import { parseMoney } from "../../src/format/money.js";
-import type { CrossBorderKey } from "../../src/ledger/cross-border.js";
-import { deployCrossBorderLedger, type CrossBorderLedger } from "../../src/ledger/deploy-cross-border.js";
-import type { ParticipantKey } from "../../src/ledger/hong-kong.js";
-import { fundOpeningBalances } from "../../src/ledger/opening-balances.js";
+import { parseMoney } from "../../src/domain/money.js";
+import type { CrossBorderKey } from "../../src/domain/cross-border.js";
+import { deployCrossBorderLedger, type CrossBorderLedger } from "../../src/chain/deploy-cross-border.js";
+import type { ParticipantKey } from "../../src/domain/hong-kong.js";
+import { fundOpeningBalances } from "../../src/chain/opening-balances.js";
 import {
   FX_QUOTE_TYPES,
   RATE_SCALE,
   convert,
   fxRate,
-  signFxQuote,
   type FxQuote,
-} from "../../src/settlement/fx-quote.js";
+} from "../../src/domain/fx-quote.js";
 import {
-  settlementDomain,
-  signSettlementOrder,
   type FailureReasonName,
   type Trade,
-} from "../../src/settlement/trade.js";
+} from "../../src/domain/trade.js";
 import {
   ERC20Mock__factory,
   TokenizedDeposit__factory,

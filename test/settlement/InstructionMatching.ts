@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { ZeroAddress } from "ethers";
 
-import type { FailureReasonName, Trade, TradeStatusName } from "../../src/settlement/trade.js";
+import type { FailureReasonName, Trade, TradeStatusName } from "../../src/domain/trade.js";
 import { networkHelpers } from "../helpers/ledger-fixture.js";
 import {
   BOND_ALLOTMENT,

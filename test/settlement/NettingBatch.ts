@@ -7,7 +7,7 @@ import {
   type FailureReasonName,
   type Trade,
   type TradeStatusName,
-} from "../../src/settlement/trade.js";
+} from "../../src/domain/trade.js";
 import { networkHelpers } from "../helpers/ledger-fixture.js";
 import {
   DAY,

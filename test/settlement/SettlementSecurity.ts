@@ -2,9 +2,9 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types"
 import { expect } from "chai";
 import { MaxUint256, ZeroAddress, ZeroHash, id as keccakId } from "ethers";
 
-import { ParticipantKind } from "../../src/ledger/participants.js";
-import type { FxQuote } from "../../src/settlement/fx-quote.js";
-import type { Trade } from "../../src/settlement/trade.js";
+import { ParticipantKind } from "../../src/domain/participants.js";
+import type { FxQuote } from "../../src/domain/fx-quote.js";
+import type { Trade } from "../../src/domain/trade.js";
 import { ERC20Mock__factory, SettlementEngine__factory, type ERC20Mock } from "../../typechain-types/index.js";
 import {
   DAY,

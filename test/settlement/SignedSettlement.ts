@@ -1,12 +1,11 @@
+import { settlementDomain, signSettlementOrder } from "../../src/chain/signing.js";
 import { expect } from "chai";
 import { TypedDataEncoder, type TypedDataDomain } from "ethers";
 
 import {
   SETTLEMENT_ORDER_TYPES,
-  settlementDomain,
-  signSettlementOrder,
   type Trade,
-} from "../../src/settlement/trade.js";
+} from "../../src/domain/trade.js";
 import { SettlementEngine__factory } from "../../typechain-types/index.js";
 import { networkHelpers } from "../helpers/ledger-fixture.js";
 import {

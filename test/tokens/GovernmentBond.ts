@@ -1,8 +1,8 @@
 import { expect } from "chai";
 import type { ContractTransactionResponse } from "ethers";
 
-import type { HongKongLedger } from "../../src/ledger/deploy.js";
-import { ParticipantKind } from "../../src/ledger/participants.js";
+import type { HongKongLedger } from "../../src/chain/deploy.js";
+import { ParticipantKind } from "../../src/domain/participants.js";
 import { GovernmentBond__factory } from "../../typechain-types/index.js";
 import type { BondTermsStruct, GovernmentBond } from "../../typechain-types/tokens/GovernmentBond.js";
 import { deployedLedger, ethers, fundedLedger, loadLedger, networkHelpers } from "../helpers/ledger-fixture.js";

@@ -1,8 +1,8 @@
 import { expect } from "chai";
 
-import type { HongKongLedger } from "../../src/ledger/deploy.js";
-import { DEPOSITS, HKD, PARTICIPANTS, WCBDC_SPEC } from "../../src/ledger/hong-kong.js";
-import { ParticipantKind } from "../../src/ledger/participants.js";
+import type { HongKongLedger } from "../../src/chain/deploy.js";
+import { DEPOSITS, HKD, PARTICIPANTS, WCBDC_SPEC } from "../../src/domain/hong-kong.js";
+import { ParticipantKind } from "../../src/domain/participants.js";
 import { ethers, fundedLedger, loadFundedLedger, networkHelpers } from "../helpers/ledger-fixture.js";
 import type { GovernmentBond, TokenizedDeposit } from "../../typechain-types/index.js";
 import {

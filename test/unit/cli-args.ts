@@ -16,7 +16,7 @@ import {
   UnknownScenarioError,
   UsageError,
 } from "../../src/cli/errors.js";
-import { createStepPacer } from "../../src/scenario/present/step-mode.js";
+import { createStepPacer } from "../../src/cli/step-mode.js";
 
 const VALID = ["green-bond-issuance", "interbank-payment"] as const;
 const OPTIONS = "--step, --json, --verbose, --network <name>, --help";

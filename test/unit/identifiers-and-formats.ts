@@ -1,9 +1,9 @@
 import { expect } from "chai";
 
-import { formatMoney, formatUnits, parseMoney } from "../../src/format/money.js";
-import { isinCheckDigit, isValidIsin, makeIsin } from "../../src/identifiers/isin.js";
-import { addMonthsUtc, couponSchedule, formatDate, nextMidnightUtc } from "../../src/ledger/dates.js";
-import { greenBondTerms } from "../../src/ledger/hong-kong.js";
+import { formatMoney, formatUnits, parseMoney } from "../../src/domain/money.js";
+import { isinCheckDigit, isValidIsin, makeIsin } from "../../src/domain/isin.js";
+import { addMonthsUtc, couponSchedule, formatDate, nextMidnightUtc } from "../../src/domain/calendar.js";
+import { greenBondTerms } from "../../src/domain/hong-kong.js";
 
 const utc = (iso: string): number => Date.parse(iso) / 1000;
 

@@ -1,8 +1,3 @@
-import type { Signer } from "ethers";
-
-import type { SettlementEngine } from "../../typechain-types/index.js";
-import { settlementDomain } from "./trade.js";
-
 /**
  * An FX dealer's firm quote, as `FxSettlement.settleFx` takes it (see contracts/settlement/FxSettlement.sol):
  * the dealer pays `toToken` for `fromToken` at `rate`, up to `maxFromAmount`, until `expiry`, once, to
@@ -49,17 +44,6 @@ export const FX_QUOTE_TYPES = {
     { name: "nonce", type: "uint256" },
   ],
 };
-
-/**
- * The dealer's EIP-712 signature over `quote` in `engine`'s domain, as `settleFx` verifies it.
- * @example
- * const quote = { dealer, taker: payer, fromToken: wHKD, toToken: wTHB, rate: fxRate("4.5612"), maxFromAmount: 500_000_000n, expiry, nonce: 0n };
- * const signature = await signFxQuote(dealerSigner, engine, quote);
- * await engine.connect(payer).settleFx(quote, signature, 100_000_000n, wHKD, wTHB, beneficiary, ref);
- */
-export async function signFxQuote(signer: Signer, engine: SettlementEngine, quote: FxQuote): Promise<string> {
-  return signer.signTypedData(await settlementDomain(engine), FX_QUOTE_TYPES, { ...quote });
-}
 
 /** Minor units on each side of a currency pair (ISO 4217), e.g. `{ from: 2, to: 0 }` for HKD → JPY. */
 export interface PairMinorUnits {

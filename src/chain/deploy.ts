@@ -1,7 +1,7 @@
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import type { NetworkConnection } from "hardhat/types/network";
 
-import type { OtherChainTokens } from "../scenario/address-book.js";
+import type { OtherChainTokens } from "./address-book.js";
 
 import GreenBondLifecycleModule from "../../ignition/modules/GreenBondLifecycle.js";
 import {
@@ -29,7 +29,7 @@ import {
   type GreenBondTerms,
   type ParticipantKey,
   type ParticipantSpec,
-} from "./hong-kong.js";
+} from "../domain/hong-kong.js";
 
 export type LedgerConnection = NetworkConnection<"generic">;
 

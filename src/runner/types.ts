@@ -1,7 +1,7 @@
-import type { HongKongLedger, LedgerConnection } from "../ledger/deploy.js";
+import type { HongKongLedger, LedgerConnection } from "../chain/deploy.js";
 import type { ScenarioContext } from "./context.js";
 
-import type { ReasonCode } from "../settlement/trade.js";
+import type { ReasonCode } from "../domain/trade.js";
 
 /**
  * An expected failure shown to prove atomicity: the chain must refuse the action with exactly this

@@ -1,6 +1,6 @@
 import { decodeBytes32String, MaxUint256, type Log, type LogDescription, type Result } from "ethers";
 
-import { FAILURE_REASON, TRADE_STATUS, iso20022Status } from "../settlement/trade.js";
+import { FAILURE_REASON, TRADE_STATUS, iso20022Status } from "../domain/trade.js";
 import type { AddressBook } from "./address-book.js";
 
 /** A trade or payment reference as text: the bytes32 string if it is one, else a short hash. */

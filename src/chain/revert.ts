@@ -1,6 +1,6 @@
 import { id, isError, ZeroHash, type ErrorDescription, type Result } from "ethers";
 
-import { FAILURE_REASON, iso20022Status, REASON_CODE, type ReasonCode } from "../settlement/trade.js";
+import { FAILURE_REASON, iso20022Status, REASON_CODE, type ReasonCode } from "../domain/trade.js";
 import type { AddressBook } from "./address-book.js";
 
 const LEGS = ["asset", "cash", "interbank"] as const;

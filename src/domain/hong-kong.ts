@@ -1,5 +1,5 @@
-import { makeIsin } from "../identifiers/isin.js";
-import { couponSchedule, nextMidnightUtc } from "./dates.js";
+import { makeIsin } from "./isin.js";
+import { couponSchedule, nextMidnightUtc } from "./calendar.js";
 import type { ParticipantKindName } from "./participants.js";
 
 /**

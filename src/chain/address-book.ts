@@ -1,7 +1,7 @@
 import { ZeroAddress, type Interface } from "ethers";
 
-import type { HongKongLedger } from "../ledger/deploy.js";
-import { formatMoney, formatUnits } from "../format/money.js";
+import type { HongKongLedger } from "./deploy.js";
+import { formatMoney, formatUnits } from "../domain/money.js";
 import {
   BondPayingAgent__factory,
   GovernmentBond__factory,

@@ -1,7 +1,7 @@
 import hre, { network } from "hardhat";
 
 import { MissingConfigurationVariableError, NetworkUnreachableError, UnknownNetworkError } from "../cli/errors.js";
-import type { LedgerConnection } from "../ledger/deploy.js";
+import type { LedgerConnection } from "./deploy.js";
 
 /**
  * Connects to network `name` from hardhat.config.ts (the in-process network when undefined, with

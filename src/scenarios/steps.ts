@@ -1,12 +1,12 @@
 import { encodeBytes32String, MaxUint256 } from "ethers";
 
-import type { HongKongLedger } from "../ledger/deploy.js";
-import type { BankKey, ParticipantKey } from "../ledger/hong-kong.js";
-import { openingDepositCredits, openingWcbdcCredits } from "../ledger/opening-balances.js";
-import { DEPOSITS, PARTICIPANTS } from "../ledger/hong-kong.js";
-import type { ScenarioContext } from "../scenario/context.js";
-import type { Step } from "../scenario/types.js";
-import type { Trade } from "../settlement/trade.js";
+import type { HongKongLedger } from "../chain/deploy.js";
+import type { BankKey, ParticipantKey } from "../domain/hong-kong.js";
+import { openingDepositCredits, openingWcbdcCredits } from "../chain/opening-balances.js";
+import { DEPOSITS, PARTICIPANTS } from "../domain/hong-kong.js";
+import type { ScenarioContext } from "../runner/context.js";
+import type { Step } from "../runner/types.js";
+import type { Trade } from "../domain/trade.js";
 
 /** A participant's display name, from the ledger definition. */
 export function nameOf(key: ParticipantKey): string {

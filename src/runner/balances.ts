@@ -1,4 +1,4 @@
-import type { AddressBook, TokenInfo } from "./address-book.js";
+import type { AddressBook, TokenInfo } from "../chain/address-book.js";
 
 /** Every tracked holder's balance of every ledger token: `balances[tokenKey][holderAddress]`. */
 export type BalanceSheet = Readonly<Record<string, Readonly<Record<string, bigint>>>>;

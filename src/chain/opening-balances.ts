@@ -1,8 +1,8 @@
 import type { ContractTransactionResponse } from "ethers";
 
-import { parseMoney } from "../format/money.js";
+import { parseMoney } from "../domain/money.js";
 import type { HongKongLedger } from "./deploy.js";
-import { DEPOSITS, HKD, type BankKey, type ParticipantKey } from "./hong-kong.js";
+import { DEPOSITS, HKD, type BankKey, type ParticipantKey } from "../domain/hong-kong.js";
 
 /** Central-bank money each commercial bank starts with (HKD, major units). */
 export const OPENING_WCBDC: Readonly<Record<BankKey, string>> = {

@@ -1,8 +1,3 @@
-import type { Signer, TypedDataDomain } from "ethers";
-
-import type { SettlementEngine } from "../../typechain-types/index.js";
-import type { TradeStruct } from "../../typechain-types/settlement/SettlementEngine.js";
-
 /** A DvP trade as the engine takes it (see contracts/settlement/Trade.sol). */
 export interface Trade {
   readonly tradeRef: string;
@@ -107,33 +102,4 @@ export function iso20022Status(status: TradeStatusName, reason: FailureReasonNam
     default:
       return "unknown";
   }
-}
-
-/** The EIP-712 domain of `engine`. */
-export async function settlementDomain(engine: SettlementEngine): Promise<TypedDataDomain> {
-  const domain = await engine.eip712Domain();
-  return {
-    name: domain.name,
-    version: domain.version,
-    chainId: domain.chainId,
-    verifyingContract: domain.verifyingContract,
-  };
-}
-
-/**
- * A party's signature over its settlement order for `trade` with keyed `nonce`.
- * @example const sig = await signSettlementOrder(seller, engine, trade, await engine["nonces(address,uint192)"](seller, 0n));
- */
-export async function signSettlementOrder(
-  signer: Signer,
-  engine: SettlementEngine,
-  trade: Trade,
-  nonce: bigint,
-): Promise<string> {
-  return signer.signTypedData(await settlementDomain(engine), SETTLEMENT_ORDER_TYPES, { trade, nonce });
-}
-
-/** The struct the typed binding expects. */
-export function toTradeStruct(trade: Trade): TradeStruct {
-  return { ...trade };
 }

@@ -1,5 +1,5 @@
-import type { ScenarioRun } from "../runner.js";
-import type { StepExpectation } from "../types.js";
+import type { ScenarioRun } from "../runner/run.js";
+import type { StepExpectation } from "../runner/types.js";
 
 /** The `--json` document: one object, every amount as a string of minor units. */
 export interface ScenarioJson {

@@ -1,10 +1,10 @@
-import type { HongKongLedger } from "../ledger/deploy.js";
-import { AddressBook } from "./address-book.js";
+import type { HongKongLedger } from "../chain/deploy.js";
+import { AddressBook } from "../chain/address-book.js";
 import { diffBalances, readBalances, type BalanceChange, type BalanceSheet } from "./balances.js";
 import { ScenarioContext, type SentTransaction } from "./context.js";
-import { decodeRefusal, describeError, type Refusal } from "./revert.js";
+import { decodeRefusal, describeError, type Refusal } from "../chain/revert.js";
 import { isNoBalanceChange, isRefusal, type Scenario, type Step, type StepExpectation } from "./types.js";
-import { FAILURE_REASON, REASON_CODE } from "../settlement/trade.js";
+import { FAILURE_REASON, REASON_CODE } from "../domain/trade.js";
 
 /**
  * How a step ended: `ok`; `expected-failure` (refused as the scenario meant, nothing moved);

@@ -1,6 +1,6 @@
-import { renderTable } from "../../format/table.js";
-import type { ScenarioRun, StepResult } from "../runner.js";
-import { isNoBalanceChange, isRefusal, type Step } from "../types.js";
+import { renderTable } from "./table.js";
+import type { ScenarioRun, StepResult } from "../runner/run.js";
+import { isNoBalanceChange, isRefusal, type Step } from "../runner/types.js";
 
 /** Events listed per transaction; the rest are counted (the JSON report has them all). */
 const MAX_EVENTS_SHOWN = 8;

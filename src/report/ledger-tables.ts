@@ -1,8 +1,8 @@
-import { formatDate } from "../ledger/dates.js";
-import { PARTICIPANT_KIND_LABEL } from "../ledger/participants.js";
-import { formatMoney, formatUnits } from "../format/money.js";
-import { renderTable } from "../format/table.js";
-import type { LedgerState, TokenState } from "./ledger-state.js";
+import { formatDate } from "../domain/calendar.js";
+import { PARTICIPANT_KIND_LABEL } from "../domain/participants.js";
+import { formatMoney, formatUnits } from "../domain/money.js";
+import { renderTable } from "./table.js";
+import type { LedgerState, TokenState } from "../chain/ledger-state.js";
 
 /** A token amount as people read it: money in major units with its ISO code, bonds in units. */
 export function formatTokenAmount(token: TokenState, amount: bigint): string {

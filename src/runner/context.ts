@@ -1,11 +1,11 @@
 import type { ContractTransactionReceipt, ContractTransactionResponse, Provider } from "ethers";
 
-import { formatDate } from "../ledger/dates.js";
-import type { HongKongLedger } from "../ledger/deploy.js";
-import { HKD } from "../ledger/hong-kong.js";
-import { formatMoney, parseMoney } from "../format/money.js";
-import type { AddressBook } from "./address-book.js";
-import { decodeLogs, describeLogs, type DecodedEvent } from "./events.js";
+import { formatDate } from "../domain/calendar.js";
+import type { HongKongLedger } from "../chain/deploy.js";
+import { HKD } from "../domain/hong-kong.js";
+import { formatMoney, parseMoney } from "../domain/money.js";
+import type { AddressBook } from "../chain/address-book.js";
+import { decodeLogs, describeLogs, type DecodedEvent } from "../chain/events.js";
 
 /** A transaction a step sent, with its gas, its decoded events, and the same events in words. */
 export interface SentTransaction {

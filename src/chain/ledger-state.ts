@@ -1,6 +1,6 @@
-import type { HongKongLedger } from "../ledger/deploy.js";
-import type { ParticipantKey } from "../ledger/hong-kong.js";
-import { participantKindName, type ParticipantKindName } from "../ledger/participants.js";
+import type { HongKongLedger } from "./deploy.js";
+import type { ParticipantKey } from "../domain/hong-kong.js";
+import { participantKindName, type ParticipantKindName } from "../domain/participants.js";
 
 /** One token as a report shows it. */
 export interface TokenState {

@@ -7,7 +7,7 @@ import {
   type TokenizedDeposit,
   type WholesaleCBDC,
 } from "../../typechain-types/index.js";
-import { CROSS_BORDER_PARTICIPANTS, type CrossBorderKey } from "./cross-border.js";
+import { CROSS_BORDER_PARTICIPANTS, type CrossBorderKey } from "../domain/cross-border.js";
 import { deployedAddress, deployLedgerModule, type DeployLedgerOptions, type HongKongLedger, type LedgerConnection } from "./deploy.js";
 
 export interface CrossBorderParticipant {
