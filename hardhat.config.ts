@@ -40,22 +40,26 @@ export default defineConfig({
     outDir: "typechain-types",
   },
   networks: {
-    // `localhost` is `npx hardhat node` (chain id 31337); SANDBOX_LOCALHOST_URL points it elsewhere
-    // (the tests start their node on a free port).
+    // `localhost` is `npx hardhat node` or `anvil --accounts 20` (chain id 31337); SANDBOX_LOCALHOST_URL
+    // points it elsewhere (the tests start their node on a free port). The URLs are configuration
+    // variables, read only when their network is used: a bad one cannot break the other networks.
     localhost: {
       type: "http",
       chainType: "l1",
-      url: process.env.SANDBOX_LOCALHOST_URL ?? "http://127.0.0.1:8545",
+      chainId: 31337,
+      url: configVariable("SANDBOX_LOCALHOST_URL", { default: "http://127.0.0.1:8545" }),
     },
     // The Thai chain of the cross-chain scenario: a second `npx hardhat node --port 8546 --chain-id 31338`.
     thaiLocalhost: {
       type: "http",
       chainType: "l1",
-      url: process.env.SANDBOX_THAI_URL ?? "http://127.0.0.1:8546",
+      chainId: 31338,
+      url: configVariable("SANDBOX_THAI_URL", { default: "http://127.0.0.1:8546" }),
     },
     // Any other JSON-RPC ledger (e.g. anvil, or a node of your own): URL and the mnemonic of the
     // institutions' accounts come from the environment or the Hardhat keystore, never from this file.
-    // The ledger gives each institution its own account: it uses the first nine.
+    // The ledger gives each institution its own account (the first nine; fifteen for the
+    // cross-border scenarios), each funded for gas: the CLI checks both before deploying.
     remote: {
       type: "http",
       chainType: "l1",

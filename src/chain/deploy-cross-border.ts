@@ -53,6 +53,7 @@ export async function deployCrossBorderLedger(
   const wBRL = WholesaleCBDC__factory.connect(await address("wBRL"), foreign.bancoCentral.signer);
   const cpTHB = TokenizedDeposit__factory.connect(await address("cpTHB"), foreign.chaoPhrayaBank.signer);
   const ipBRL = TokenizedDeposit__factory.connect(await address("ipBRL"), foreign.bancoIpanema.signer);
+  const hk = ledger.chains[0];
   return {
     ...ledger,
     foreign,
@@ -60,7 +61,21 @@ export async function deployCrossBorderLedger(
     wBRL,
     cpTHB,
     ipBRL,
-    extraMoney: { wcbdcs: [wTHB, wBRL], deposits: [cpTHB, ipBRL] },
-    extraHolders: Object.values(foreign).map((p) => ({ address: p.address, label: p.name })),
+    chains: [
+      {
+        ...hk,
+        name: "shared multi-currency ledger",
+        participants: [
+          ...hk.participants,
+          ...CROSS_BORDER_PARTICIPANTS.map((p) => ({ key: p.key, name: p.name, kind: p.kind, jurisdiction: p.jurisdiction, address: foreign[p.key].address })),
+        ],
+        tokens: [
+          ...hk.tokens.filter((t) => t.kind !== "governmentBond"),
+          ...[wTHB, wBRL].map((contract) => ({ kind: "wCBDC" as const, contract, iface: WholesaleCBDC__factory.createInterface() })),
+          ...[cpTHB, ipBRL].map((contract) => ({ kind: "tokenizedDeposit" as const, contract, iface: TokenizedDeposit__factory.createInterface() })),
+          ...hk.tokens.filter((t) => t.kind === "governmentBond"),
+        ],
+      },
+    ],
   };
 }

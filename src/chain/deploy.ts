@@ -1,7 +1,7 @@
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
-import type { NetworkConnection } from "hardhat/types/network";
 
-import type { OtherChainTokens } from "./address-book.js";
+import type { LedgerConnection } from "./connection.js";
+import type { ChainInventory } from "./inventory.js";
 
 import GreenBondLifecycleModule from "../../ignition/modules/GreenBondLifecycle.js";
 import {
@@ -31,7 +31,7 @@ import {
   type ParticipantSpec,
 } from "../domain/hong-kong.js";
 
-export type LedgerConnection = NetworkConnection<"generic">;
+export type { LedgerConnection };
 
 export interface LedgerParticipant extends ParticipantSpec {
   readonly signer: HardhatEthersSigner;
@@ -58,12 +58,11 @@ export interface HongKongLedger {
   readonly issuance: PrimaryIssuance;
   /** The green bond's paying agent, connected as HKMA (fiscal agent). */
   readonly payingAgent: BondPayingAgent;
-  /** Money tokens beyond HKD on a multi-currency ledger, for reports. */
-  readonly extraMoney?: { readonly wcbdcs: readonly WholesaleCBDC[]; readonly deposits: readonly TokenizedDeposit[] };
-  /** Tokens and contracts of a second chain in a cross-chain scenario, for reports. */
-  readonly otherChain?: OtherChainTokens;
-  /** Holders beyond the Hong Kong participants on a multi-currency ledger, for reports. */
-  readonly extraHolders?: readonly { readonly address: string; readonly label: string }[];
+  /**
+   * What is on the ledger, chain by chain (one entry for a single-chain ledger): participants,
+   * tokens and contracts. Reports, balance tables and the JSON report read only this.
+   */
+  readonly chains: readonly ChainInventory[];
 }
 
 export interface DeployLedgerOptions {
@@ -162,7 +161,7 @@ export async function deployLedgerModule(
     ),
   ) as Record<BankKey, TokenizedDeposit>;
 
-  const ledger: HongKongLedger = {
+  const core: LedgerCore = {
     connection,
     chainId,
     participants,
@@ -175,5 +174,40 @@ export async function deployLedgerModule(
     issuance: PrimaryIssuance__factory.connect(await addressOf("issuance"), participants.government.signer),
     payingAgent: BondPayingAgent__factory.connect(await addressOf("payingAgent"), participants.hkma.signer),
   };
-  return { ledger, deployed };
+  return { ledger: { ...core, chains: [hongKongChainInventory(core)] }, deployed };
+}
+
+/** The ledger's contracts, before its inventory is listed. */
+export type LedgerCore = Omit<HongKongLedger, "chains">;
+
+/** What the Hong Kong ledger holds: its participants, wHKD, the three deposit tokens, the green bond, and the engine, tender and paying agent. */
+export function hongKongChainInventory(ledger: LedgerCore, name = "Hong Kong ledger"): ChainInventory {
+  return {
+    key: "hk",
+    name,
+    connection: ledger.connection,
+    registry: ledger.registry,
+    participants: Object.values(ledger.participants).map((p) => ({
+      key: p.key,
+      name: p.name,
+      kind: p.kind,
+      jurisdiction: p.jurisdiction,
+      address: p.address,
+    })),
+    tokens: [
+      { kind: "wCBDC", contract: ledger.wcbdc, iface: WholesaleCBDC__factory.createInterface() },
+      ...Object.values(ledger.deposits).map((contract) => ({
+        kind: "tokenizedDeposit" as const,
+        contract,
+        iface: TokenizedDeposit__factory.createInterface(),
+      })),
+      { kind: "governmentBond", contract: ledger.bond, iface: GovernmentBond__factory.createInterface(), isin: ledger.bondTerms.isin },
+    ],
+    contracts: [
+      { key: "engine", name: "settlement engine", address: ledger.engine.target as string, iface: SettlementEngine__factory.createInterface(), holdsTokens: true },
+      { key: "issuance", name: "tender", address: ledger.issuance.target as string, iface: PrimaryIssuance__factory.createInterface(), holdsTokens: true },
+      { key: "payingAgent", name: "paying agent", address: ledger.payingAgent.target as string, iface: BondPayingAgent__factory.createInterface(), holdsTokens: true },
+      { key: "registry", name: "registry", address: ledger.registry.target as string, iface: ParticipantRegistry__factory.createInterface(), holdsTokens: false },
+    ],
+  };
 }

@@ -1,96 +1,84 @@
-import type { HongKongLedger } from "./deploy.js";
-import type { ParticipantKey } from "../domain/hong-kong.js";
 import { participantKindName, type ParticipantKindName } from "../domain/participants.js";
+import type { Directory, DirectoryToken } from "./directory.js";
 
-/** One token as a report shows it. */
-export interface TokenState {
-  readonly symbol: string;
-  readonly name: string;
-  readonly kind: "wCBDC" | "tokenized deposit" | "government bond";
-  readonly address: string;
-  /** ISO 4217 code for money; for a bond, the units are bond units (face value per unit in `denomination`). */
-  readonly currency: string;
-  readonly decimals: number;
+/** One token and its total supply. */
+export interface TokenState extends Omit<DirectoryToken, "contract"> {
   readonly totalSupply: bigint;
   /** Face value per unit in the currency's minor units (bonds only). */
   readonly denomination?: bigint;
 }
 
 export interface ParticipantState {
-  readonly key: ParticipantKey;
+  readonly key: string;
   readonly name: string;
+  /** The kind the chain's registry has on record. */
   readonly kind: ParticipantKindName;
   readonly jurisdiction: string;
   readonly address: string;
   readonly kycExpiry: bigint;
   readonly eligible: boolean;
-  /** Balance per token symbol, in the token's smallest unit. */
-  readonly balances: Readonly<Record<string, bigint>>;
+  /** Balance per token address (lower case), in the token's smallest unit. */
+  readonly balances: ReadonlyMap<string, bigint>;
 }
 
-export interface LedgerState {
-  readonly chainId: bigint;
+/** One chain's participants, tokens and balances. */
+export interface ChainState {
+  readonly key: string;
+  readonly name: string;
+  readonly network: string;
+  readonly chainId: number;
   readonly blockTimestamp: bigint;
   readonly tokens: readonly TokenState[];
   readonly participants: readonly ParticipantState[];
 }
 
-/** Reads participants, tokens and balances of the ledger from the chain. */
-export async function readLedgerState(ledger: HongKongLedger): Promise<LedgerState> {
-  const moneyTokens = [
-    { contract: ledger.wcbdc, kind: "wCBDC" as const },
-    ...Object.values(ledger.deposits).map((contract) => ({ contract, kind: "tokenized deposit" as const })),
-  ];
-  const tokens: TokenState[] = await Promise.all([
-    ...moneyTokens.map(async ({ contract, kind }) => ({
-      symbol: await contract.symbol(),
-      name: await contract.name(),
-      kind,
-      address: await contract.getAddress(),
-      currency: await contract.currency(),
-      decimals: Number(await contract.decimals()),
-      totalSupply: await contract.totalSupply(),
-    })),
-    (async () => ({
-      symbol: await ledger.bond.symbol(),
-      name: await ledger.bond.name(),
-      kind: "government bond" as const,
-      address: await ledger.bond.getAddress(),
-      currency: await ledger.bond.currency(),
-      decimals: 0,
-      totalSupply: await ledger.bond.totalSupply(),
-      denomination: await ledger.bond.denomination(),
-    }))(),
-  ]);
-  const contracts = [...moneyTokens.map((t) => t.contract), ledger.bond];
+interface HasDenomination {
+  denomination(): Promise<bigint>;
+}
 
-  const participants = await Promise.all(
-    Object.values(ledger.participants).map(async (p) => {
-      const record = await ledger.registry.participantOf(p.address);
-      const balances: Record<string, bigint> = {};
-      await Promise.all(
-        contracts.map(async (c, i) => {
-          balances[tokens[i].symbol] = await c.balanceOf(p.address);
+function hasDenomination(contract: object): contract is HasDenomination {
+  return typeof (contract as Partial<HasDenomination>).denomination === "function";
+}
+
+/** Reads participants (as each chain's registry has them), tokens and balances of every chain of the directory. */
+export async function readLedgerState(directory: Directory): Promise<ChainState[]> {
+  return Promise.all(
+    directory.chains.map(async (chain) => {
+      const tokens: TokenState[] = await Promise.all(
+        chain.tokens.map(async ({ contract, ...token }) => ({
+          ...token,
+          totalSupply: await contract.totalSupply(),
+          ...(token.kind === "governmentBond" && hasDenomination(contract) ? { denomination: await contract.denomination() } : {}),
+        })),
+      );
+      const participants = await Promise.all(
+        chain.participants.map(async (p) => {
+          const record = await chain.inventory.registry.participantOf(p.address);
+          const balances = new Map<string, bigint>();
+          await Promise.all(chain.tokens.map(async (t) => balances.set(t.address.toLowerCase(), await t.contract.balanceOf(p.address))));
+          return {
+            key: p.key,
+            name: p.name,
+            // An account the chain's registry does not know keeps the kind the ledger definition gives it.
+            kind: record.kind === 0n ? p.kind : participantKindName(record.kind),
+            jurisdiction: record.kind === 0n ? p.jurisdiction : Buffer.from(record.jurisdiction.slice(2), "hex").toString("ascii"),
+            address: p.address,
+            kycExpiry: record.kycExpiry,
+            eligible: await chain.inventory.registry.isEligible(p.address),
+            balances,
+          };
         }),
       );
+      const block = await chain.provider.getBlock("latest");
       return {
-        key: p.key,
-        name: p.name,
-        kind: participantKindName(record.kind),
-        jurisdiction: Buffer.from(record.jurisdiction.slice(2), "hex").toString("ascii"),
-        address: p.address,
-        kycExpiry: record.kycExpiry,
-        eligible: await ledger.registry.isEligible(p.address),
-        balances,
+        key: chain.key,
+        name: chain.name,
+        network: chain.network,
+        chainId: chain.chainId,
+        blockTimestamp: BigInt(block?.timestamp ?? 0),
+        tokens,
+        participants,
       };
     }),
   );
-
-  const block = await ledger.connection.ethers.provider.getBlock("latest");
-  return {
-    chainId: ledger.chainId,
-    blockTimestamp: BigInt(block?.timestamp ?? 0),
-    tokens,
-    participants,
-  };
 }

@@ -1,5 +1,4 @@
-import type { ContractTransactionResponse } from "ethers";
-
+import type { TokenizedDeposit, WholesaleCBDC } from "../../typechain-types/index.js";
 import { parseMoney } from "../domain/money.js";
 import type { HongKongLedger } from "./deploy.js";
 import { DEPOSITS, HKD, type BankKey, type ParticipantKey } from "../domain/hong-kong.js";
@@ -20,10 +19,12 @@ export const OPENING_DEPOSITS: Readonly<Partial<Record<ParticipantKey, string>>>
   lantauPension: "150,000,000.00",
 };
 
-/** One opening credit: what a report calls it, and the transaction that makes it. */
+/** One opening credit: what a report calls it, and the mint that makes it (`token.mint(to, amount)`). */
 export interface OpeningCredit {
   readonly label: string;
-  send(): Promise<ContractTransactionResponse>;
+  readonly token: WholesaleCBDC | TokenizedDeposit;
+  readonly to: string;
+  readonly amount: bigint;
 }
 
 /** HKMA credits each bank with wCBDC (`OPENING_WCBDC`). */
@@ -32,7 +33,9 @@ export function openingWcbdcCredits(ledger: HongKongLedger): OpeningCredit[] {
     const p = ledger.participants[bank];
     return {
       label: `mint ${amount} wHKD to ${p.name}`,
-      send: () => ledger.wcbdc.mint(p.address, parseMoney(amount, HKD.minorUnits)),
+      token: ledger.wcbdc,
+      to: p.address,
+      amount: parseMoney(amount, HKD.minorUnits),
     };
   });
 }
@@ -47,7 +50,9 @@ export function openingDepositCredits(ledger: HongKongLedger): OpeningCredit[] {
       return [
         {
           label: `${d.symbol}: credit ${p.name} ${amount}`,
-          send: () => ledger.deposits[d.bank].mint(p.address, parseMoney(amount, HKD.minorUnits)),
+          token: ledger.deposits[d.bank],
+          to: p.address,
+          amount: parseMoney(amount, HKD.minorUnits),
         },
       ];
     }),
@@ -61,7 +66,7 @@ export function openingDepositCredits(ledger: HongKongLedger): OpeningCredit[] {
 export async function fundOpeningBalances(ledger: HongKongLedger): Promise<string[]> {
   const hashes: string[] = [];
   for (const credit of [...openingWcbdcCredits(ledger), ...openingDepositCredits(ledger)]) {
-    const tx = await credit.send();
+    const tx = await credit.token.mint(credit.to, credit.amount);
     await tx.wait();
     hashes.push(tx.hash);
   }

@@ -1,3 +1,5 @@
+import { parseArgs } from "node:util";
+
 import { MissingOptionValueError, MissingScenarioError, UnknownOptionError, UnknownScenarioError, UsageError } from "./errors.js";
 
 /** The options of `npm run scenario -- <name> …`. */
@@ -7,42 +9,59 @@ export interface ScenarioArgs {
   readonly step: boolean;
   readonly json: boolean;
   readonly verbose: boolean;
-  /** Hardhat network name; `undefined` means the embedded in-process network. */
+  /** Hardhat network name(s) as given (`a` or `a,b`); `undefined` means the in-process network. */
   readonly network?: string;
 }
 
+const OPTIONS = {
+  step: { type: "boolean" },
+  json: { type: "boolean" },
+  verbose: { type: "boolean", short: "v" },
+  network: { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
 const FLAGS = ["--step", "--json", "--verbose", "--network <name>", "--help"] as const;
 
+const isOption = (name: string): name is keyof typeof OPTIONS => Object.hasOwn(OPTIONS, name);
+
 /**
- * Parses the command line (without node and script). Scenario names are checked against `valid`.
+ * Parses the command line (without node and script) with `node:util`'s `parseArgs`, then checks
+ * what it found: known options only, a value for `--network`, one scenario name out of `valid`.
  * @example parseScenarioArgs(["green-bond-issuance", "--json"], ["green-bond-issuance"])
  */
 export function parseScenarioArgs(argv: readonly string[], valid: readonly string[], requireScenario = true): ScenarioArgs {
+  // Not strict: parseArgs then reports every token, and the errors below name the option and the fix.
+  const { tokens } = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: false, tokens: true });
   let scenario: string | undefined;
   let network: string | undefined;
-  let step = false;
-  let json = false;
-  let verbose = false;
-  let help = false;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === "--step") step = true;
-    else if (arg === "--json") json = true;
-    else if (arg === "--verbose" || arg === "-v") verbose = true;
-    else if (arg === "--help" || arg === "-h") help = true;
-    else if (arg === "--network" || arg.startsWith("--network=")) {
-      const value = arg.startsWith("--network=") ? arg.slice("--network=".length) : argv[++i];
-      if (value === undefined || value === "" || value.startsWith("--")) throw new MissingOptionValueError("--network", "localhost");
+  const flags = { step: false, json: false, verbose: false, help: false };
+  for (const token of tokens) {
+    if (token.kind === "option-terminator") continue;
+    if (token.kind === "positional") {
+      if (scenario !== undefined) throw new UsageError(`one scenario at a time: got "${scenario}" and "${token.value}"`);
+      scenario = token.value;
+      continue;
+    }
+    if (!isOption(token.name)) throw new UnknownOptionError(token.rawName, FLAGS);
+    if (token.name === "network") {
+      // Without `=`, parseArgs takes the next word even if it is a flag (`--network --json`).
+      const value = token.value;
+      if (value === undefined || value === "" || (token.inlineValue !== true && value.startsWith("-"))) {
+        throw new MissingOptionValueError("--network", "localhost");
+      }
       network = value;
-    } else if (arg.startsWith("-")) throw new UnknownOptionError(arg, FLAGS);
-    else if (scenario === undefined) scenario = arg;
-    else throw new UsageError(`one scenario at a time: got "${scenario}" and "${arg}"`);
+    } else if (token.value !== undefined) {
+      throw new UsageError(`${token.rawName} takes no value: write ${token.rawName}, not ${token.rawName}=${token.value}`);
+    } else {
+      flags[token.name] = true;
+    }
   }
-  if (!help) {
+  if (!flags.help) {
     if (scenario === undefined && requireScenario) throw new MissingScenarioError(valid);
     if (scenario !== undefined && !valid.includes(scenario)) throw new UnknownScenarioError(scenario, valid);
   }
-  return { help, scenario, step, json, verbose, network };
+  return { help: flags.help, scenario, step: flags.step, json: flags.json, verbose: flags.verbose, network };
 }
 
 /**
@@ -95,11 +114,14 @@ Usage: npm run scenario -- <name> [--step] [--json] [--network <name>[,<name>]] 
   <name>            a scenario from \`npm run scenarios\`
   --step            presenter mode: show each step, wait for Enter, then show what happened
   --json            print one JSON report on stdout and nothing else (use \`npm run -s\` to hide npm's banner)
-  --network <name>  a network from hardhat.config.ts: localhost (npx hardhat node), remote
-                    (SANDBOX_RPC_URL, SANDBOX_MNEMONIC); default: the in-process network.
+  --network <name>  a network from hardhat.config.ts; default: the in-process network.
+                    localhost: \`npx hardhat node\` or \`anvil --accounts 20\`, chain 31337, at
+                    SANDBOX_LOCALHOST_URL (default http://127.0.0.1:8545); thaiLocalhost: chain
+                    31338 at SANDBOX_THAI_URL (default http://127.0.0.1:8546); remote: any node
+                    (SANDBOX_RPC_URL, SANDBOX_MNEMONIC), each institution's account funded.
                     A two-chain scenario (cross-chain-dvp) takes two different networks, a,b:
                     --network localhost,thaiLocalhost
-  --verbose         show stack traces on errors
+  --verbose         on errors, show the hints, the causes and their stack traces
   --help            this text
 
 Options go after \`--\`: without it npm takes them for itself.`;

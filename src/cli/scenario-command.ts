@@ -1,9 +1,11 @@
 import { deployHongKongLedger, type LedgerConnection } from "../chain/deploy.js";
 import { readLedgerState } from "../chain/ledger-state.js";
 import { renderLedgerState } from "../report/ledger-tables.js";
-import { connectTo } from "../chain/connect.js";
+import { connectTo, explainFailure } from "../chain/connect.js";
+import { checkAccounts, LEDGER_ACCOUNTS } from "../chain/preflight.js";
 import { toScenarioJson } from "../report/json.js";
-import { createStepPacer } from "./step-mode.js";
+import { createStepPacer, trackSteps, type RunProgress } from "./step-mode.js";
+import { describeProblem } from "../report/refusal-text.js";
 import { renderStepHeading, renderStepPreview, renderStepResult, renderSummary } from "../report/terminal.js";
 import { runScenario, type RunHooks } from "../runner/run.js";
 import type { SecondChain } from "../runner/types.js";
@@ -46,12 +48,17 @@ export async function scenarioCommand(argv: readonly string[], io: Output = proc
       async second() {
         const other = await connectTo(secondNetwork, { chainId: 31338 });
         extraConnections.push(other);
+        await checkAccounts(other, LEDGER_ACCOUNTS["thai-chain"]);
         return other;
       },
     };
     const say = args.json ? io.err : io.out;
     const pacer = args.step ? createStepPacer() : undefined;
+    const progress: RunProgress = { phase: { kind: "deploying" } };
     try {
+      // A scenario with a deploy of its own runs on the cross-border ledger or the two-chain design,
+      // both of which give the Thai and Brazilian institutions accounts on the first chain.
+      await checkAccounts(connection, LEDGER_ACCOUNTS[scenario.deploy === undefined ? "hong-kong" : "cross-border"]);
       if (!args.json) say(`Scenario ${scenario.name}: ${scenario.description}\nDeploying the Hong Kong ledger on network "${networkName}"…`);
       const ledger = scenario.deploy === undefined ? await deployHongKongLedger(connection) : await scenario.deploy(connection, chains);
       const hooks: RunHooks = {
@@ -63,18 +70,20 @@ export async function scenarioCommand(argv: readonly string[], io: Output = proc
             say(renderStepHeading(step, index, total));
           }
         },
-        async afterStep(result, book) {
-          if (!args.json) say(renderStepResult(result, { book }));
+        async afterStep(result, directory) {
+          if (!args.json) say(renderStepResult(result, directory));
         },
       };
-      const result = await runScenario(scenario, ledger, hooks);
-      if (args.json) io.out(JSON.stringify(toScenarioJson(result, networkName), null, 2));
-      else say(`${renderSummary(result, networkName)}\n\n${renderLedgerState(await readLedgerState(ledger))}`);
+      const result = await runScenario(scenario, ledger, trackSteps(hooks, progress));
+      if (args.json) io.out(JSON.stringify(toScenarioJson(result), null, 2));
+      else say(`${renderSummary(result)}\n\n${renderLedgerState(await readLedgerState(result.directory))}`);
       if (!result.ok) {
         const last = result.steps[result.steps.length - 1];
-        throw new StepFailedError(last.index + 1, last.title, last.reason ?? "unknown reason");
+        throw new StepFailedError(last.index + 1, last.title, describeProblem(last, result.directory));
       }
       return 0;
+    } catch (error) {
+      throw await explainFailure(error, [connection, ...extraConnections], progress.phase);
     } finally {
       pacer?.close();
       for (const other of extraConnections) await other.close();

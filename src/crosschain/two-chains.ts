@@ -1,4 +1,5 @@
-import { createPublicClient, createWalletClient, custom, type Address, type PublicClient, type WalletClient } from "viem";
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
+import { createPublicClient, createWalletClient, custom, getAddress, type Address, type PublicClient, type WalletClient } from "viem";
 
 import HongKongChainHtlcModule from "../../ignition/modules/HongKongChainHtlc.js";
 import ThaiChainModule from "../../ignition/modules/ThaiChain.js";
@@ -10,15 +11,9 @@ import {
   type ParticipantRegistry,
   type WholesaleCBDC,
 } from "../../typechain-types/index.js";
-import { CROSS_BORDER_PARTICIPANTS } from "../domain/cross-border.js";
-import {
-  deployedAddress,
-  deployLedgerModule,
-  type DeployedContracts,
-  type HongKongLedger,
-  type LedgerConnection,
-} from "../chain/deploy.js";
+import { CROSS_BORDER_PARTICIPANTS, type CrossBorderKey } from "../domain/cross-border.js";
 import { KYC_VALIDITY_SECONDS } from "../domain/hong-kong.js";
+import { deployedAddress, deployLedgerModule, type HongKongLedger, type LedgerConnection } from "../chain/deploy.js";
 import type { ChainSide } from "./coordinator.js";
 
 /** The Thai chain's contracts, connected as the Bank of Thailand. */
@@ -39,47 +34,65 @@ export interface TwoChains {
   readonly bankOfThailand: Address;
 }
 
+/** Accounts each chain needs: every cross-border participant's index, plus one. */
+const ACCOUNTS_NEEDED = Math.max(...CROSS_BORDER_PARTICIPANTS.map((p) => p.account + 1));
+
+/** The signer of cross-border participant `key` among `signers`, or a clear error if the node has too few accounts. */
+function signerOf(signers: readonly HardhatEthersSigner[], key: CrossBorderKey, chain: string): HardhatEthersSigner {
+  const spec = CROSS_BORDER_PARTICIPANTS.find((p) => p.key === key);
+  if (spec === undefined) throw new Error(`${key} is missing from the cross-border definition`);
+  const signer = signers[spec.account];
+  if (signer === undefined) {
+    throw new Error(`the ${chain} has ${signers.length} accounts; the two-chain design needs ${ACCOUNTS_NEEDED} (e.g. anvil --accounts 20)`);
+  }
+  return signer;
+}
+
 /** Deploys the Hong Kong chain (ledger + escrow) and the Thai chain (registry, wTHB, escrow). */
 export async function deployTwoChains(hkConnection: LedgerConnection, thConnection: LedgerConnection): Promise<TwoChains> {
-  const { ledger, deployed } = await deployLedgerModule(hkConnection, HongKongChainHtlcModule, {
-    accountsNeeded: Math.max(...CROSS_BORDER_PARTICIPANTS.map((p) => p.account + 1)),
-  });
-  const htlcAddress = await deployed.htlc.getAddress();
+  const { ledger, deployed } = await deployLedgerModule(hkConnection, HongKongChainHtlcModule, { accountsNeeded: ACCOUNTS_NEEDED });
+  const hkHtlc = await deployedAddress(deployed, HongKongChainHtlcModule.id, "htlc");
 
   const latest = await thConnection.ethers.provider.getBlock("latest");
   if (latest === null) throw new Error("the Thai chain returned no latest block");
   const thSigners = await thConnection.ethers.getSigners();
-  const account = (key: string): number => CROSS_BORDER_PARTICIPANTS.find((p) => p.key === key)?.account ?? -1;
-  const bot = thSigners[account("bankOfThailand")];
-  const th = (await thConnection.ignition.deploy(ThaiChainModule, {
+  const bot = signerOf(thSigners, "bankOfThailand", "Thai chain");
+  const chaoPhraya = signerOf(thSigners, "chaoPhrayaBank", "Thai chain");
+  const th = await thConnection.ignition.deploy(ThaiChainModule, {
     parameters: { ThaiChain: { kycExpiry: Number(latest.timestamp) + KYC_VALIDITY_SECONDS } },
     deploymentId: thConnection.networkConfig.type === "edr-simulated" ? undefined : `thai-chain-${Date.now()}`,
-  })) as DeployedContracts;
-  const address = (name: string): Promise<string> => deployedAddress(th, ThaiChainModule.id, name);
+  });
 
   return {
-    hk: { ...ledger, htlc: HashedTimelock__factory.connect(htlcAddress, ledger.participants.hkma.signer) },
+    hk: { ...ledger, htlc: HashedTimelock__factory.connect(hkHtlc, ledger.participants.hkma.signer) },
     th: {
       connection: thConnection,
       chainId: (await thConnection.ethers.provider.getNetwork()).chainId,
-      registry: ParticipantRegistry__factory.connect(await address("registry"), bot),
-      wTHB: WholesaleCBDC__factory.connect(await address("wTHB"), bot),
-      htlc: HashedTimelock__factory.connect(await address("htlc"), bot),
+      registry: ParticipantRegistry__factory.connect(await th.registry.getAddress(), bot),
+      wTHB: WholesaleCBDC__factory.connect(await th.wTHB.getAddress(), bot),
+      htlc: HashedTimelock__factory.connect(await th.htlc.getAddress(), bot),
     },
-    chaoPhrayaBank: thSigners[account("chaoPhrayaBank")].address as Address,
-    bankOfThailand: bot.address as Address,
+    chaoPhrayaBank: getAddress(chaoPhraya.address),
+    bankOfThailand: getAddress(bot.address),
   };
 }
 
 /**
  * The coordinator's view of a chain, through viem over the connection's EIP-1193 provider, so the
- * same code talks to the in-process network or any JSON-RPC node.
+ * same code talks to the in-process network or any JSON-RPC node. Addresses are checked (viem's
+ * `getAddress` throws on a malformed one).
+ *
+ * @example
+ * const thai = chainSide("Thai chain", thConnection, await chains.th.htlc.getAddress(), [chaoPhraya, harbour]);
  */
 export function chainSide(name: string, connection: LedgerConnection, htlc: string, parties: readonly string[]): ChainSide {
   const transport = custom(connection.provider);
   const publicClient: PublicClient = createPublicClient({ transport });
   const wallets = new Map<Address, WalletClient>(
-    parties.map((p) => [p as Address, createWalletClient({ account: p as Address, transport })]),
+    parties.map((p) => {
+      const account = getAddress(p);
+      return [account, createWalletClient({ account, transport })];
+    }),
   );
-  return { name, publicClient, htlc: htlc as Address, wallets };
+  return { name, publicClient, htlc: getAddress(htlc), wallets };
 }

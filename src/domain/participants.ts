@@ -11,15 +11,6 @@ export const ParticipantKind = {
 
 export type ParticipantKindName = Exclude<keyof typeof ParticipantKind, "None">;
 
-/** Human labels for reports. */
-export const PARTICIPANT_KIND_LABEL: Record<ParticipantKindName, string> = {
-  CentralBank: "central bank",
-  CommercialBank: "commercial bank",
-  Dealer: "dealer",
-  Investor: "investor",
-  Issuer: "issuer",
-  Infrastructure: "market infrastructure",
-};
 
 /** Kind name from the on-chain number. */
 export function participantKindName(kind: bigint | number): ParticipantKindName {

@@ -72,34 +72,40 @@ export const REASON_CODE = {
 } as const satisfies Record<FailureReasonName, string>;
 export type ReasonCode = Exclude<(typeof REASON_CODE)[FailureReasonName], "">;
 
-/** The engine's status as ISO 20022 status and reason codes (sese.024), for reports. */
-export function iso20022Status(status: TradeStatusName, reason: FailureReasonName): string {
-  const reasonCode: Record<FailureReasonName, string> = {
-    None: "",
-    InsufficientSecurities: "LACK",
-    InsufficientCash: "MONY",
-    MissingApproval: "no authorisation",
-    NotEligible: "party not eligible",
-    AccountFrozen: "BLOC",
-    Paused: "token paused",
-    Expired: "CANS",
-    TokenRejected: "token rejected",
-    Matured: "asset matured",
-  };
+/** The legs of a settlement, in the order of `Leg` in SettlementEngine.sol's `SettlementLegFailed`. */
+export const SETTLEMENT_LEGS = ["asset", "cash", "interbank"] as const;
+export type SettlementLeg = (typeof SETTLEMENT_LEGS)[number];
+
+/**
+ * A trade's state as ISO 20022 codes (sese.024 status advice): `status` the matching or settlement
+ * status (NMAT unmatched, MACH matched, PENF pending/failing, SETT settled, CAND cancelled), `reason`
+ * its reason code where there is one (CMIS counterparty missing, FUTU awaiting the settlement date,
+ * CANI cancelled by the instructing parties, CANS cancelled by the system, and the failure reasons of
+ * `REASON_CODE`).
+ */
+export interface IsoTradeStatus {
+  readonly status: "NMAT" | "MACH" | "PENF" | "SETT" | "CAND";
+  readonly reason?: ReasonCode | "CMIS" | "FUTU" | "CANI";
+}
+
+/** The ISO 20022 codes of an engine status and failure reason; undefined for a trade the engine has no record of. */
+export function isoTradeStatus(status: TradeStatusName, reason: FailureReasonName): IsoTradeStatus | undefined {
   switch (status) {
     case "Pending":
-      return "NMAT/CMIS (awaiting counterparty instruction)";
+      return { status: "NMAT", reason: "CMIS" };
     case "Matched":
-      return "MACH, PEND/FUTU (awaiting settlement date)";
-    case "Failed":
-      return `PENF/${reasonCode[reason]}`;
+      return { status: "MACH", reason: "FUTU" };
+    case "Failed": {
+      const code = REASON_CODE[reason];
+      return code === "" ? { status: "PENF" } : { status: "PENF", reason: code };
+    }
     case "Settled":
-      return "SETT (settled)";
+      return { status: "SETT" };
     case "Cancelled":
-      return "CAND/CANI (cancelled at the parties' request)";
+      return { status: "CAND", reason: "CANI" };
     case "Expired":
-      return "CAND/CANS (expired unsettled)";
-    default:
-      return "unknown";
+      return { status: "CAND", reason: "CANS" };
+    case "None":
+      return undefined;
   }
 }

@@ -1,42 +1,52 @@
-import type { AddressBook, TokenInfo } from "../chain/address-book.js";
+import type { Directory } from "../chain/directory.js";
+import type { BalanceMove, TokenRef } from "../chain/facts.js";
 
-/** Every tracked holder's balance of every ledger token: `balances[tokenKey][holderAddress]`. */
-export type BalanceSheet = Readonly<Record<string, Readonly<Record<string, bigint>>>>;
+/** Every tracked holder's balance of every ledger token, chain by chain: `sheet[key(chain, token, holder)]`. */
+export type BalanceSheet = ReadonlyMap<string, bigint>;
 
-/** One balance that moved in a step. */
-export interface BalanceChange {
-  readonly holder: string;
-  readonly token: TokenInfo;
-  readonly before: bigint;
-  readonly after: bigint;
-}
+const key = (chain: string, token: string, holder: string): string => `${chain}:${token.toLowerCase()}:${holder.toLowerCase()}`;
 
-/** Reads the balance sheet of the book's holders in the ledger's tokens. */
-export async function readBalances(book: AddressBook): Promise<BalanceSheet> {
-  const sheet: Record<string, Record<string, bigint>> = {};
+/** Reads the balance sheet of the directory's holders in its tokens, on each chain. */
+export async function readBalances(directory: Directory): Promise<BalanceSheet> {
+  const sheet = new Map<string, bigint>();
   await Promise.all(
-    book.tokens.map(async (token) => {
-      const row: Record<string, bigint> = {};
-      await Promise.all(
-        book.holders.map(async (h) => {
-          row[h.address] = await token.balanceOf(h.address);
+    directory.chains.flatMap((chain) =>
+      chain.tokens.flatMap((token) =>
+        chain.holders.map(async (h) => {
+          sheet.set(key(chain.key, token.address, h.address), await token.contract.balanceOf(h.address));
         }),
-      );
-      sheet[token.key] = row;
-    }),
+      ),
+    ),
   );
   return sheet;
 }
 
-/** What moved between two sheets, in the book's order of tokens and holders. */
-export function diffBalances(before: BalanceSheet, after: BalanceSheet, book: AddressBook): BalanceChange[] {
-  const changes: BalanceChange[] = [];
-  for (const token of book.tokens) {
-    for (const h of book.holders) {
-      const b = before[token.key]?.[h.address] ?? 0n;
-      const a = after[token.key]?.[h.address] ?? 0n;
-      if (a !== b) changes.push({ holder: h.address, token, before: b, after: a });
+/** What moved between two sheets, in the directory's order of chains, tokens and holders. */
+export function diffBalances(before: BalanceSheet, after: BalanceSheet, directory: Directory): BalanceMove[] {
+  const moves: BalanceMove[] = [];
+  for (const chain of directory.chains) {
+    for (const token of chain.tokens) {
+      const ref: TokenRef = {
+        chain: token.chain,
+        symbol: token.symbol,
+        address: token.address,
+        kind: token.kind,
+        currency: token.currency,
+        decimals: token.decimals,
+        ...(token.isin === undefined ? {} : { isin: token.isin }),
+      };
+      for (const h of chain.holders) {
+        const k = key(chain.key, token.address, h.address);
+        const b = before.get(k) ?? 0n;
+        const a = after.get(k) ?? 0n;
+        if (a !== b) moves.push({ holder: h, token: ref, before: b, after: a });
+      }
     }
   }
-  return changes;
+  return moves;
+}
+
+/** A holder's balance of a token on a chain in `sheet` (0 if untracked). */
+export function balanceIn(sheet: BalanceSheet, chain: string, token: string, holder: string): bigint {
+  return sheet.get(key(chain, token, holder)) ?? 0n;
 }

@@ -1,7 +1,7 @@
 import type { HongKongLedger, LedgerConnection } from "../chain/deploy.js";
+import type { BalanceMove, ErrorFact, TransactionFact } from "../chain/facts.js";
+import type { FailureReasonName, IsoTradeStatus, ReasonCode, TradeStatusName } from "../domain/trade.js";
 import type { ScenarioContext } from "./context.js";
-
-import type { ReasonCode } from "../domain/trade.js";
 
 /**
  * An expected failure shown to prove atomicity: the chain must refuse the action with exactly this
@@ -41,6 +41,8 @@ export function isNoBalanceChange(expect: StepExpectation | undefined): expect i
 
 /** One step of a scenario: a one-line narrative and the action that makes it happen. */
 export interface Step {
+  /** Stable kebab-case id, unique in its scenario (tests and JSON consumers find steps by it), e.g. "issue-by-tender". */
+  readonly id: string;
   /** What happens, in one line, as a presenter would say it. */
   readonly title: string;
   /** A longer explanation shown before the step in presenter mode (optional). */
@@ -78,4 +80,83 @@ export interface Scenario<L extends HongKongLedger = HongKongLedger> {
 /** Declares a scenario (an identity function that checks the shape). */
 export function defineScenario<L extends HongKongLedger = HongKongLedger>(scenario: Scenario<L>): Scenario<L> {
   return scenario;
+}
+
+/** A value a note shows: money, bond units, a time, a count or a word; the report formats it. */
+export type NoteValue =
+  | { readonly type: "money"; readonly amount: bigint; readonly currency: string; readonly decimals: number }
+  | { readonly type: "units"; readonly units: bigint }
+  | { readonly type: "time"; readonly time: bigint }
+  | { readonly type: "number"; readonly value: bigint }
+  | { readonly type: "text"; readonly value: string };
+
+/** What a step observed besides its transactions, as data. */
+export type Observation =
+  /** A chain's clock after time travel (unix seconds). */
+  | { readonly kind: "clock"; readonly chain: string; readonly time: bigint }
+  /** A trade's record on the engine: the engine's own status and reason, and their ISO 20022 codes. */
+  | {
+      readonly kind: "tradeStatus";
+      readonly tradeRef: string;
+      readonly tradeId: string;
+      readonly status: TradeStatusName;
+      readonly reason: FailureReasonName;
+      readonly iso: IsoTradeStatus;
+    }
+  /** A figure the scenario points out: `text` (the definition's words) with `{name}` placeholders for `values`. */
+  | { readonly kind: "note"; readonly text: string; readonly values: Readonly<Record<string, NoteValue>> };
+
+/** How a step's action failed, as data. */
+export type StepFailure =
+  /** The chain refused with a custom error of a ledger contract. */
+  | { readonly kind: "refusal"; readonly error: ErrorFact; readonly revertData: string }
+  /** The chain refused with data no ledger contract's interface decodes ("0x": no reason). */
+  | { readonly kind: "revert"; readonly revertData: string }
+  /** A `ctx.check` did not hold (its message is the definition's words). */
+  | { readonly kind: "check"; readonly message: string }
+  /** Anything else thrown: a bug in the step, a node that went away. */
+  | { readonly kind: "error"; readonly name: string; readonly message: string };
+
+/** Why a step failed its expectation, as data (the report words it). */
+export type StepProblem =
+  /** Expected a refusal; the step went through. */
+  | { readonly kind: "notRefused" }
+  /** Expected a refusal; the chain refused with another error (`failure` holds it). */
+  | { readonly kind: "otherRefusal" }
+  /** Expected a refusal; the step failed otherwise (`failure` holds how). */
+  | { readonly kind: "notARefusal" }
+  /** Refused as expected, yet balances moved. */
+  | { readonly kind: "movedDespiteRefusal" }
+  /** Expected success or no balance change; the action failed (`failure` holds how). */
+  | { readonly kind: "failed" }
+  /** Expected no balance change; some balance moved. */
+  | { readonly kind: "balancesMoved" }
+  /** Expected an event; the step emitted others. */
+  | { readonly kind: "eventMissing"; readonly seen: readonly string[] };
+
+/**
+ * How a step ended: `ok`; `expected-failure` (refused or recorded as failed as the scenario meant,
+ * nothing moved); `failed` (something the scenario did not expect: the run stops there).
+ */
+export type StepStatus = "ok" | "expected-failure" | "failed";
+
+/** What a step did, before it is judged. */
+export interface StepOutcome {
+  readonly id: string;
+  readonly index: number;
+  readonly title: string;
+  readonly detail?: string;
+  readonly expect: StepExpectation;
+  readonly transactions: readonly TransactionFact[];
+  readonly observations: readonly Observation[];
+  readonly changes: readonly BalanceMove[];
+}
+
+/** A step's facts and verdict. */
+export interface StepResult extends StepOutcome {
+  readonly status: StepStatus;
+  /** How the action failed, if it did (expected or not). */
+  readonly failure?: StepFailure;
+  /** Why the step failed its expectation (status "failed" only). */
+  readonly problem?: StepProblem;
 }

@@ -5,9 +5,9 @@ import { HtlcCoordinator, LockSpansEntitlementDateError, type Deal } from "../cr
 import { chainSide, deployTwoChains, type TwoChains } from "../crosschain/two-chains.js";
 import type { HongKongLedger } from "../chain/deploy.js";
 import type { ScenarioContext } from "../runner/context.js";
-import { describeError } from "../chain/revert.js";
 import { defineScenario, type Step } from "../runner/types.js";
-import { HashedTimelock__factory } from "../../typechain-types/index.js";
+import { HashedTimelock__factory, WholesaleCBDC__factory } from "../../typechain-types/index.js";
+import { CROSS_BORDER_PARTICIPANTS } from "../domain/cross-border.js";
 import { authoriseEngine, issueStep, openingSteps } from "./steps.js";
 
 /** The deals, in minor units: a bond DvP and an HKD/THB PvP across the two chains. */
@@ -22,14 +22,15 @@ export const DEALS = {
 } as const;
 
 export interface CrossChainLedger extends HongKongLedger {
-  readonly chains: TwoChains;
+  readonly twoChains: TwoChains;
 }
 
 /** Both chains' clocks forward by `seconds`. */
 async function travelBoth(ctx: ScenarioContext, ledger: CrossChainLedger, seconds: bigint): Promise<void> {
   await ledger.connection.networkHelpers.time.increase(seconds);
-  await ledger.chains.th.connection.networkHelpers.time.increase(seconds);
-  ctx.note(`both ledgers' clocks moved ${Number(seconds) / 3600} hours forward`);
+  await ledger.twoChains.th.connection.networkHelpers.time.increase(seconds);
+  await ctx.clock("hk");
+  await ctx.clock("th");
 }
 
 export default defineScenario<CrossChainLedger>({
@@ -40,26 +41,43 @@ export default defineScenario<CrossChainLedger>({
   deploy: async (connection, chains) => {
     const two = await deployTwoChains(connection, await chains.second());
     const htlcIface = HashedTimelock__factory.createInterface();
+    const chaoPhraya = CROSS_BORDER_PARTICIPANTS.find((p) => p.key === "chaoPhrayaBank");
+    const bankOfThailand = CROSS_BORDER_PARTICIPANTS.find((p) => p.key === "bankOfThailand");
+    if (chaoPhraya === undefined || bankOfThailand === undefined) throw new Error("the cross-border definition lacks the Thai institutions");
+    const harbour = two.hk.participants.harbourBank;
+    const [hk] = two.hk.chains;
+    const escrow = (name: string, address: string) => ({ key: "htlc", name, address, iface: htlcIface, holdsTokens: true });
     return {
       ...two.hk,
-      chains: two,
-      otherChain: {
-        chain: "Thai chain",
-        wcbdcs: [two.th.wTHB],
-        contracts: [
-          { address: await two.hk.htlc.getAddress(), label: "HK escrow", iface: htlcIface },
-          { address: await two.th.htlc.getAddress(), label: "Thai escrow", iface: htlcIface },
-        ],
-      },
-      extraHolders: [
-        { address: two.chaoPhrayaBank, label: "Chao Phraya Bank" },
-        { address: await two.hk.htlc.getAddress(), label: "HK escrow" },
-        { address: await two.th.htlc.getAddress(), label: "Thai escrow" },
+      twoChains: two,
+      chains: [
+        {
+          ...hk,
+          name: "Hong Kong chain",
+          participants: [
+            ...hk.participants,
+            { key: chaoPhraya.key, name: chaoPhraya.name, kind: chaoPhraya.kind, jurisdiction: chaoPhraya.jurisdiction, address: two.chaoPhrayaBank },
+          ],
+          contracts: [...hk.contracts, escrow("HK escrow", two.hk.htlc.target as string)],
+        },
+        {
+          key: "th",
+          name: "Thai chain",
+          connection: two.th.connection,
+          registry: two.th.registry,
+          participants: [
+            { key: bankOfThailand.key, name: bankOfThailand.name, kind: bankOfThailand.kind, jurisdiction: bankOfThailand.jurisdiction, address: two.bankOfThailand },
+            { key: chaoPhraya.key, name: chaoPhraya.name, kind: chaoPhraya.kind, jurisdiction: chaoPhraya.jurisdiction, address: two.chaoPhrayaBank },
+            { key: harbour.key, name: harbour.name, kind: harbour.kind, jurisdiction: harbour.jurisdiction, address: harbour.address },
+          ],
+          tokens: [{ kind: "wCBDC", contract: two.th.wTHB, iface: WholesaleCBDC__factory.createInterface() }],
+          contracts: [escrow("Thai escrow", two.th.htlc.target as string)],
+        },
       ],
     };
   },
   steps: (ledger) => {
-    const { chains, participants: P } = ledger;
+    const { twoChains: chains, participants: P } = ledger;
     const { th } = chains;
     const harbour = P.harbourBank.address as Address;
     const chaoPhraya = chains.chaoPhrayaBank;
@@ -95,9 +113,10 @@ export default defineScenario<CrossChainLedger>({
 
     const steps: Step[] = [
       openingSteps()[0],
-      { title: "Harbour Bank authorises the settlement engine on the bond", action: (ctx) => authoriseEngine(ctx, ["harbourBank"]) },
+      { id: "authorise-engine", title: "Harbour Bank authorises the settlement engine on the bond", action: (ctx) => authoriseEngine(ctx, ["harbourBank"]) },
       issueStep({ harbourBank: 200n }),
       {
+        id: "fund-both-chains",
         title: "On the Thai chain, the Bank of Thailand credits Chao Phraya Bank with THB 500,000,000.00 of wTHB; on the Hong Kong chain, HKMA credits Harbour Bank HKD 1,000,000.00 for the PvP",
         detail: "Time locks on two chains assume their clocks agree; the sandbox sets the Thai chain's clock to the Hong Kong chain's.",
         action: async (ctx) => {
@@ -105,11 +124,12 @@ export default defineScenario<CrossChainLedger>({
           const hkNow = (await hkProvider.getBlock("latest"))?.timestamp ?? 0;
           const thNow = (await thaiProvider.getBlock("latest"))?.timestamp ?? 0;
           if (hkNow > thNow) await th.connection.networkHelpers.time.increaseTo(hkNow);
-          await ctx.send("Bank of Thailand mints wTHB", th.wTHB.mint(chaoPhraya, DEALS.chaoPhrayaThb));
-          await ctx.send("HKMA mints wHKD to Harbour Bank for the PvP", ledger.wcbdc.mint(harbour, DEALS.pvpHkd));
+          await ctx.send("Bank of Thailand mints wTHB", th.wTHB.mint, chaoPhraya, DEALS.chaoPhrayaThb);
+          await ctx.send("HKMA mints wHKD to Harbour Bank for the PvP", ledger.wcbdc.mint, harbour, DEALS.pvpHkd);
         },
       },
       {
+        id: "dvp-initiator-locks",
         title: "DvP deal: Chao Phraya Bank buys 50 units from Harbour Bank for THB 11,403,000.00. Chao Phraya knows the secret, so it locks first: THB on the Thai chain, for two hours",
         detail: "The initiator's lock must outlast the responder's: it reveals the secret at the latest when the responder's lock ends, and the responder then needs time to claim.",
         action: async (ctx) => {
@@ -118,20 +138,27 @@ export default defineScenario<CrossChainLedger>({
         },
       },
       {
+        id: "dvp-responder-locks",
         title: "Harbour Bank checks Chao Phraya's lock and locks 50 units on the Hong Kong chain under the same hash, ending one hour earlier (the safety margin)",
         action: async (ctx) => {
           await step(ctx, new HtlcCoordinator(dvp, thaiSide, hkSide));
           const s = await new HtlcCoordinator(dvp, thaiSide, hkSide).state();
           const gap = (s.initiatorLock?.timelock ?? 0n) - (s.responderLock?.timelock ?? 0n);
           ctx.check(gap === DEALS.safetyMargin, "the responder's lock should end one safety margin before the initiator's");
-          ctx.note(`time locks: Thai chain ${s.initiatorLock?.timelock}, Hong Kong chain ${s.responderLock?.timelock} — ${gap / 60n} minutes apart`);
+          ctx.note("time locks: Thai chain until {thai}, Hong Kong chain until {hk}, {minutes} minutes apart", {
+            thai: ctx.time(s.initiatorLock?.timelock ?? 0n),
+            hk: ctx.time(s.responderLock?.timelock ?? 0n),
+            minutes: gap / 60n,
+          });
         },
       },
       {
+        id: "dvp-initiator-claims",
         title: "Chao Phraya Bank claims the bonds on the Hong Kong chain, revealing the secret there",
         action: async (ctx) => step(ctx, new HtlcCoordinator(dvp, thaiSide, hkSide)),
       },
       {
+        id: "dvp-responder-claims",
         title: "A restarted coordinator reads both chains: Harbour Bank claims the THB with the secret now public on the Hong Kong chain",
         action: async (ctx) => {
           await step(ctx, new HtlcCoordinator(dvp, thaiSide, hkSide));
@@ -140,6 +167,7 @@ export default defineScenario<CrossChainLedger>({
         },
       },
       {
+        id: "pvp-initiator-locks-alone",
         title: "PvP deal: Chao Phraya Bank offers THB 4,561,200.00 for HKD 1,000,000.00 and locks its THB; Harbour Bank never locks its HKD",
         action: async (ctx) => {
           pvp = deal("PVP-HKDTHB-0001", { token: th.wTHB.target as Address, amount: DEALS.pvpThb }, { token: ledger.wcbdc.target as Address, amount: DEALS.pvpHkd });
@@ -147,6 +175,7 @@ export default defineScenario<CrossChainLedger>({
         },
       },
       {
+        id: "pvp-refund-initiator",
         title: "Two hours later Chao Phraya's lock has expired: the coordinator refunds it — nothing was lost",
         action: async (ctx) => {
           await travelBoth(ctx, ledger, DEALS.initiatorTimeout);
@@ -155,18 +184,20 @@ export default defineScenario<CrossChainLedger>({
         },
       },
       {
+        id: "lock-too-short",
         title: "A lock with too short a time lock (five minutes) is refused by the escrow",
         expect: { revert: "TimelockTooShort" },
         action: async (ctx) => {
           const now = BigInt((await hkProvider.getBlock("latest"))?.timestamp ?? 0);
-          await ctx.send("Harbour Bank approves the escrow for this lock", ledger.bond.connect(P.harbourBank.signer).approve(chains.hk.htlc.target as string, 1n));
+          await ctx.send("Harbour Bank approves the escrow for this lock", ledger.bond.connect(P.harbourBank.signer).approve, chains.hk.htlc.target as string, 1n);
           await ctx.send(
             "lock() for five minutes",
-            chains.hk.htlc.connect(P.harbourBank.signer).lock(chaoPhraya, ledger.bond.target as string, 1n, sha256(ZeroHash), now + 300n),
+            chains.hk.htlc.connect(P.harbourBank.signer).lock, chaoPhraya, ledger.bond.target as string, 1n, sha256(ZeroHash), now + 300n,
           );
         },
       },
       {
+        id: "dvp2-wrong-secret",
         title: "Second DvP: both sides lock 10 units against THB 2,280,600.00; someone tries to claim Harbour's lock with a wrong secret — refused",
         action: async (ctx) => {
           killed = deal("DVP-03GB-0002", { token: th.wTHB.target as Address, amount: 228_060_000n }, { token: ledger.bond.target as Address, amount: 10n });
@@ -175,21 +206,17 @@ export default defineScenario<CrossChainLedger>({
           await step(ctx, coordinator);
           const s = await coordinator.state();
           const lockId = s.responderLock?.lockId ?? ZeroHash;
-          let refusal = "";
-          try {
-            await chains.hk.htlc.claim.staticCall(lockId, ZeroHash);
-          } catch (error) {
-            refusal = describeError(error, ctx.book);
-          }
-          ctx.check(refusal.startsWith("WrongPreimage"), `a wrong secret should be refused with WrongPreimage, got "${refusal}"`);
-          ctx.note(`claim with a wrong secret: refused by the escrow, ${refusal}`);
+          const refusal = await ctx.attempt("claim with a wrong secret", chains.hk.htlc.claim, lockId, ZeroHash);
+          ctx.check(refusal?.name === "WrongPreimage", `a wrong secret should be refused with WrongPreimage, got ${refusal?.name ?? "no refusal"}`);
         },
       },
       {
+        id: "dvp2-claim-coordinator-dies",
         title: "Chao Phraya claims the bonds (revealing the secret) — and then the coordinator dies",
         action: async (ctx) => step(ctx, new HtlcCoordinator(killed, thaiSide, hkSide)),
       },
       {
+        id: "dvp2-responder-claims-alone",
         title: "Without any coordinator, Harbour Bank reads the secret from the Hong Kong chain and claims its THB itself",
         detail: "The secret is public once used; the responder's claim needs nothing else, and its time lock still has over an hour to run.",
         action: async (ctx) => {
@@ -197,11 +224,12 @@ export default defineScenario<CrossChainLedger>({
           const secret = s.responderLock?.preimage ?? ZeroHash;
           const lockId = s.initiatorLock?.lockId ?? ZeroHash;
           const thaiEscrow = th.htlc.connect(await th.connection.ethers.getSigner(harbour));
-          await ctx.send("Harbour Bank claims on the Thai chain", thaiEscrow.claim(lockId, secret));
+          await ctx.send("Harbour Bank claims on the Thai chain", thaiEscrow.claim, lockId, secret);
           ctx.check(HtlcCoordinator.outcome(await new HtlcCoordinator(killed, thaiSide, hkSide).state()) === "settled", "the second DvP should be settled");
         },
       },
       {
+        id: "pvp2-both-lock",
         title: "PvP again: both banks lock (THB on the Thai chain, HKD on the Hong Kong chain), but Chao Phraya Bank never reveals its secret",
         action: async (ctx) => {
           silent = deal("PVP-HKDTHB-0002", { token: th.wTHB.target as Address, amount: DEALS.pvpThb }, { token: ledger.wcbdc.target as Address, amount: DEALS.pvpHkd });
@@ -211,6 +239,7 @@ export default defineScenario<CrossChainLedger>({
         },
       },
       {
+        id: "pvp2-refund-responder",
         title: "One hour later Harbour Bank's lock has expired: its HKD is refunded",
         action: async (ctx) => {
           await travelBoth(ctx, ledger, DEALS.initiatorTimeout - DEALS.safetyMargin);
@@ -218,6 +247,7 @@ export default defineScenario<CrossChainLedger>({
         },
       },
       {
+        id: "pvp2-refund-initiator",
         title: "Another hour and Chao Phraya Bank's lock has expired too: its THB is refunded — both banks are whole",
         action: async (ctx) => {
           await travelBoth(ctx, ledger, DEALS.safetyMargin);
@@ -227,6 +257,7 @@ export default defineScenario<CrossChainLedger>({
         },
       },
       {
+        id: "lock-over-record-date",
         title: "Half an hour before the bond's first coupon record date, Harbour Bank offers 10 units for THB: a two-hour lock would hold the bond over the record date, so the coordinator refuses to lock and the escrow refuses the lock too",
         detail: "Over a record date the escrow would be the holder of record and the coupon would be stranded; over maturity the lock could be neither claimed nor refunded.",
         expect: { revert: "LockSpansEntitlementDate" },
@@ -246,10 +277,15 @@ export default defineScenario<CrossChainLedger>({
             refused = error;
           }
           ctx.check(refused instanceof LockSpansEntitlementDateError, "the coordinator should refuse a bond lock over the record date");
-          ctx.note(`coordinator: ${refused instanceof Error ? refused.message : "no refusal"}`);
+          if (refused instanceof LockSpansEntitlementDateError) {
+            ctx.note("the coordinator refuses to lock until {timelock}: within a day of the bond's record date or maturity on {date}", {
+              timelock: ctx.time(refused.timelock),
+              date: ctx.time(refused.entitlementDate),
+            });
+          }
           const lockUntil = recordDate - 1_800n + DEALS.initiatorTimeout;
-          await ctx.send("Harbour Bank approves the escrow for this lock", ledger.bond.connect(P.harbourBank.signer).approve(chains.hk.htlc.target as string, 10n));
-          await ctx.send("lock() over the record date", chains.hk.htlc.connect(P.harbourBank.signer).lock(chaoPhraya, ledger.bond.target as string, 10n, sha256(ZeroHash), lockUntil));
+          await ctx.send("Harbour Bank approves the escrow for this lock", ledger.bond.connect(P.harbourBank.signer).approve, chains.hk.htlc.target as string, 10n);
+          await ctx.send("lock() over the record date", chains.hk.htlc.connect(P.harbourBank.signer).lock, chaoPhraya, ledger.bond.target as string, 10n, sha256(ZeroHash), lockUntil);
         },
       },
     ];

@@ -46,31 +46,39 @@ export default defineScenario({
     return [
       ...openingSteps().slice(0, 1),
       {
+        id: "authorise-engine",
         title: "The three banks authorise the settlement engine on the bond (their wCBDC allowance is standing)",
         action: (ctx) => authoriseEngine(ctx, BANKS),
       },
       issueStep({ harbourBank: 500n, victoriaBank: 500n, lionRockBank: 500n }),
       {
+        id: "trades-matched",
         title: `During the day the banks agree ${TRADE_COUNT} trades for settlement tomorrow; both sides instruct each (all matched)`,
         action: async (ctx) => {
           trades = daysTrades(ledger, (await ctx.now()) + 86_400n);
           for (const t of trades) {
-            await ctx.send(`${nameOf(bankOf(t.seller))} instructs`, engine.connect(P[bankOf(t.seller)].signer).instruct(t));
-            await ctx.send(`${nameOf(bankOf(t.buyer))} instructs`, engine.connect(P[bankOf(t.buyer)].signer).instruct(t));
+            await ctx.send(`${nameOf(bankOf(t.seller))} instructs`, engine.connect(P[bankOf(t.seller)].signer).instruct, t);
+            await ctx.send(`${nameOf(bankOf(t.buyer))} instructs`, engine.connect(P[bankOf(t.buyer)].signer).instruct, t);
           }
-          ctx.note(`${trades.length} trades matched, awaiting settlement (MACH, PEND/FUTU)`);
+          for (const t of trades) {
+            const record = await ctx.observeTrade(t);
+            ctx.check(record.status === "Matched", "every trade should be matched, awaiting its settlement date");
+          }
         },
       },
       {
+        id: "netted-batch",
         title: `Next morning HKMA, as settlement agent, settles all ${TRADE_COUNT} trades in one netted batch`,
         detail: "Gross, the day would need two transfers per trade; netted, each bank pays or receives each token once.",
         action: async (ctx) => {
           await ctx.travelTo(trades[0].settlementDate);
-          const receipt = await ctx.send("settleBatch()", engine.settleBatch(trades));
+          const receipt = await ctx.send("settleBatch()", engine.settleBatch, trades);
           const report = await engine.batchReport(await engine.batchCount());
-          ctx.note(
-            `gross transfers ${report.grossTransfers} → net transfers ${report.netTransfers}; ${Number(receipt.gasUsed / BigInt(trades.length)).toLocaleString("en-US")} gas per trade`,
-          );
+          ctx.note("gross transfers {gross} → net transfers {net}; {gasPerTrade} gas per trade", {
+            gross: report.grossTransfers,
+            net: report.netTransfers,
+            gasPerTrade: receipt.gasUsed / BigInt(trades.length),
+          });
           ctx.check(Number(report.netTransfers) <= 2 * BANKS.length, "each bank should move at most once per token");
         },
       },

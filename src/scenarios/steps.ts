@@ -3,7 +3,8 @@ import { encodeBytes32String, MaxUint256 } from "ethers";
 import type { HongKongLedger } from "../chain/deploy.js";
 import type { BankKey, ParticipantKey } from "../domain/hong-kong.js";
 import { openingDepositCredits, openingWcbdcCredits } from "../chain/opening-balances.js";
-import { DEPOSITS, PARTICIPANTS } from "../domain/hong-kong.js";
+import { DEPOSITS, HKD, PARTICIPANTS } from "../domain/hong-kong.js";
+import { formatMoney } from "../domain/money.js";
 import type { ScenarioContext } from "../runner/context.js";
 import type { Step } from "../runner/types.js";
 import type { Trade } from "../domain/trade.js";
@@ -24,17 +25,19 @@ export function bankOf(customer: ParticipantKey): BankKey {
 export function openingSteps(): Step[] {
   return [
     {
+      id: "opening-wcbdc",
       title: "HKMA credits Harbour, Victoria and Lion Rock Bank with wholesale CBDC (wHKD)",
       detail: "Central-bank money: only banks (and contracts HKMA approves) may hold it.",
       action: async (ctx) => {
-        for (const credit of openingWcbdcCredits(ctx.ledger)) await ctx.send(credit.label, credit.send());
+        for (const credit of openingWcbdcCredits(ctx.ledger)) await ctx.send(credit.label, credit.token.mint, credit.to, credit.amount);
       },
     },
     {
+      id: "opening-deposits",
       title: "Each bank credits its customers' tokenized deposits (hbHKD, vbHKD, lrHKD)",
       detail: "Commercial-bank money: a bank's deposit token is held only by that bank's own customers.",
       action: async (ctx) => {
-        for (const credit of openingDepositCredits(ctx.ledger)) await ctx.send(credit.label, credit.send());
+        for (const credit of openingDepositCredits(ctx.ledger)) await ctx.send(credit.label, credit.token.mint, credit.to, credit.amount);
       },
     },
   ];
@@ -45,10 +48,10 @@ export async function authoriseEngine(ctx: ScenarioContext, who: readonly Partic
   const engine = await ctx.ledger.engine.getAddress();
   for (const key of who) {
     const p = ctx.ledger.participants[key];
-    await ctx.send(`${p.name} authorises the engine on the bond`, ctx.ledger.bond.connect(p.signer).approve(engine, MaxUint256));
+    await ctx.send(`${p.name} authorises the engine on the bond`, ctx.ledger.bond.connect(p.signer).approve, engine, MaxUint256);
     if (p.kind !== "CommercialBank") {
       const deposit = ctx.ledger.deposits[bankOf(key)];
-      await ctx.send(`${p.name} authorises the engine on its deposits`, deposit.connect(p.signer).approve(engine, MaxUint256));
+      await ctx.send(`${p.name} authorises the engine on its deposits`, deposit.connect(p.signer).approve, engine, MaxUint256);
     }
   }
 }
@@ -61,29 +64,43 @@ export function cashTokenOf(ledger: HongKongLedger, key: ParticipantKey): string
     : (ledger.deposits[bankOf(key)].target as string);
 }
 
-/** A bond trade between two participants, each paying or paid in its own cash token. */
-export function bondTrade(
-  ledger: HongKongLedger,
-  ref: string,
-  seller: ParticipantKey,
-  buyer: ParticipantKey,
-  units: bigint,
-  pricePerUnit: bigint,
-  settlementDate: bigint,
-  expiry: bigint = settlementDate + 7n * 86_400n,
-): Trade {
+/** The terms of a bond trade between two participants, by name. */
+export interface BondTradeTerms {
+  /** Trade reference (up to 31 ASCII characters), e.g. "DIST-001". */
+  readonly ref: string;
+  readonly seller: ParticipantKey;
+  readonly buyer: ParticipantKey;
+  readonly units: bigint;
+  /** Price of one unit in HKD minor units. */
+  readonly pricePerUnit: bigint;
+  /** Unix time from which it may settle. */
+  readonly settlementDate: bigint;
+  /** Unix time after which it expires unsettled; a week after the settlement date when absent. */
+  readonly expiry?: bigint;
+}
+
+/**
+ * A bond trade between two participants, each paying or paid in its own cash token.
+ * @example bondTrade(ledger, { ref: "DIST-001", seller: "harbourBank", buyer: "peakAsset", units: 100n, pricePerUnit: 5_001_000n, settlementDate: await ctx.now() })
+ */
+export function bondTrade(ledger: HongKongLedger, terms: BondTradeTerms): Trade {
   return {
-    tradeRef: encodeBytes32String(ref),
-    seller: ledger.participants[seller].address,
-    buyer: ledger.participants[buyer].address,
+    tradeRef: encodeBytes32String(terms.ref),
+    seller: ledger.participants[terms.seller].address,
+    buyer: ledger.participants[terms.buyer].address,
     asset: ledger.bond.target as string,
-    quantity: units,
-    buyerCash: cashTokenOf(ledger, buyer),
-    sellerCash: cashTokenOf(ledger, seller),
-    amount: units * pricePerUnit,
-    settlementDate,
-    expiry,
+    quantity: terms.units,
+    buyerCash: cashTokenOf(ledger, terms.buyer),
+    sellerCash: cashTokenOf(ledger, terms.seller),
+    amount: terms.units * terms.pricePerUnit,
+    settlementDate: terms.settlementDate,
+    expiry: terms.expiry ?? terms.settlementDate + 7n * 86_400n,
   };
+}
+
+/** An HKD amount in words for a label: "HKD 1,000.00". */
+export function hkdText(amount: bigint): string {
+  return formatMoney(amount, HKD.code, HKD.minorUnits);
 }
 
 /** HKMA, as the Government's fiscal agent, pays `amount` into the paying agent: from the issue proceeds it holds, topped up from the Government's account. */
@@ -92,12 +109,12 @@ export async function fundPayingAgent(ctx: ScenarioContext, amount: bigint, what
   const held = await ctx.ledger.wcbdc.balanceOf(ctx.ledger.participants.hkma.address);
   const fromProceeds = held < amount ? held : amount;
   if (fromProceeds > 0n) {
-    await ctx.send(`HKMA pays ${ctx.money(fromProceeds)} for ${what} into the paying agent`, ctx.ledger.wcbdc.transfer(agent, fromProceeds));
+    await ctx.send(`HKMA pays ${hkdText(fromProceeds)} for ${what} into the paying agent`, ctx.ledger.wcbdc.transfer, agent, fromProceeds);
   }
   if (amount > fromProceeds) {
     await ctx.send(
-      `HKMA credits ${ctx.money(amount - fromProceeds)} from the Government's account`,
-      ctx.ledger.wcbdc.mint(agent, amount - fromProceeds),
+      `HKMA credits ${hkdText(amount - fromProceeds)} from the Government's account`,
+      ctx.ledger.wcbdc.mint, agent, amount - fromProceeds,
     );
   }
 }
@@ -116,6 +133,7 @@ export const TENDER_LOT = 1n;
 export function issueStep(allotments: Readonly<Partial<Record<BankKey, bigint>>>): Step {
   const list = Object.entries(allotments) as [BankKey, bigint][];
   return {
+    id: "issue-by-tender",
     title: `Issue date: HKSAR Government allots the green bond by tender to ${list.map(([b, u]) => `${nameOf(b)} (${u} units)`).join(", ")} at HKD 49,925.00 a unit, DvP against wCBDC`,
     action: async (ctx) => {
       const { issuance, bond, bondTerms, participants: P } = ctx.ledger;
@@ -123,25 +141,25 @@ export function issueStep(allotments: Readonly<Partial<Record<BankKey, bigint>>>
       const offered = list.reduce((sum, [, units]) => sum + units, 0n);
       await ctx.send(
         "openTender() — the Government offers the issue",
-        issuance.connect(P.government.signer).openTender(tenderRef, {
+        issuance.connect(P.government.signer).openTender, tenderRef, {
           bond: bond.target as string,
           unitsOffered: offered,
           minimumLot: TENDER_LOT,
           closesAt: BigInt(bondTerms.issueDate),
           proceedsAccount: P.hkma.address,
-        }),
+        },
       );
       const issuanceAddress = await issuance.getAddress();
       for (const [bank, units] of list) {
         const bidder = P[bank].signer;
-        await ctx.send(`${nameOf(bank)} authorises the tender for its bid`, ctx.ledger.wcbdc.connect(bidder).approve(issuanceAddress, units * ISSUE_PRICE));
+        await ctx.send(`${nameOf(bank)} authorises the tender for its bid`, ctx.ledger.wcbdc.connect(bidder).approve, issuanceAddress, units * ISSUE_PRICE);
         await ctx.send(
           `${nameOf(bank)} bids for ${units} units at HKD 49,925.00`,
-          issuance.connect(bidder).submitBid(tenderRef, units, ISSUE_PRICE, BigInt(bondTerms.issueDate) + 86_400n),
+          issuance.connect(bidder).submitBid, tenderRef, units, ISSUE_PRICE, BigInt(bondTerms.issueDate) + 86_400n,
         );
       }
       await ctx.travelTo(bondTerms.issueDate);
-      await ctx.send("allotTender() — allotment and DvP settlement", issuance.connect(P.government.signer).allotTender(tenderRef));
+      await ctx.send("allotTender() — allotment and DvP settlement", issuance.connect(P.government.signer).allotTender, tenderRef);
       ctx.check((await bond.totalSupply()) >= offered, `${offered} units should be outstanding`);
     },
   };

@@ -133,14 +133,61 @@ describe("npm run scenario (scripts/scenario.ts)", function () {
         expectOneLineError(run, 1, `error: cannot reach network "localhost" at ${url}; start it (e.g. \`npx hardhat node\`) or fix its URL`);
       });
 
-      it("with --verbose, prints the stack and its cause too", async function () {
+      it("with --verbose, prints the same first line, then the stack and its causes", async function () {
         const run = await scenarioCli([FLAGSHIP, "--network", "localhost", "--verbose"], { env: { SANDBOX_LOCALHOST_URL: url } });
         expect(run.code).to.equal(1);
-        expect(run.stderr.startsWith(`error: NetworkUnreachableError: cannot reach network "localhost" at ${url};`)).to.equal(true);
+        const lines = run.stderr.split("\n");
+        expect(lines[0]).to.equal(`error: cannot reach network "localhost" at ${url}; start it (e.g. \`npx hardhat node\`) or fix its URL`);
+        expect(lines[1]).to.equal(`NetworkUnreachableError: cannot reach network "localhost" at ${url}; start it (e.g. \`npx hardhat node\`) or fix its URL`);
         expect(run.stderr).to.match(STACK_LINE);
-        expect(run.stderr).to.include("\ncaused by: ");
+        expect(run.stderr).to.include("\ncaused by: HardhatError: HHE703: ");
+        expect(run.stderr).to.include("ECONNREFUSED");
         expect(run.stdout).to.not.match(STACK_LINE);
       });
+    });
+
+    it("--network with a third network, an empty name, or one network for a two-chain scenario exits 2 before connecting", async function () {
+      expectOneLineError(
+        await scenarioCli(["cross-chain-dvp", "--network", "localhost,thaiLocalhost,remote"]),
+        2,
+        "error: --network names 3 networks; a scenario runs on one or two chains",
+      );
+      expectOneLineError(
+        await scenarioCli(["cross-chain-dvp", "--network", "localhost,"]),
+        2,
+        'error: --network "localhost," has an empty name; write e.g. --network localhost,thaiLocalhost',
+      );
+      expectOneLineError(
+        await scenarioCli(["cross-chain-dvp", "--network", "localhost"]),
+        2,
+        "error: cross-chain-dvp runs on two chains: name both, e.g. --network localhost,thaiLocalhost",
+      );
+    });
+
+    it("a value given to a flag that takes none exits 2", async function () {
+      expectOneLineError(await scenarioCli([FLAGSHIP, "--json=yes"]), 2, "error: --json takes no value: write --json, not --json=yes");
+    });
+  });
+
+  describe("a bad SANDBOX_LOCALHOST_URL", function () {
+    const env = { SANDBOX_LOCALHOST_URL: "localhost 8545" };
+
+    it("leaves the default (in-process) network working", async function () {
+      const run = await scenarioCli(["interbank-payment", "--json"], { env });
+      expect(run.code, `exit code; stderr: ${run.stderr}`).to.equal(0);
+      expect(run.stderr).to.equal("");
+      expect(() => JSON.parse(run.stdout) as unknown).to.not.throw();
+    });
+
+    it("names the variable when --network localhost uses it, and exits 1", async function () {
+      const run = await scenarioCli([FLAGSHIP, "--network", "localhost"], { env });
+      expectOneLineError(run, 1, 'error: SANDBOX_LOCALHOST_URL (network "localhost") is not an http(s) URL; set it to one, e.g. http://127.0.0.1:8545');
+    });
+
+    it("names SANDBOX_THAI_URL the same way for the Thai chain", async function () {
+      const run = await scenarioCli(["cross-chain-dvp", "--network", "localhost,thaiLocalhost"], { env: { SANDBOX_THAI_URL: "ftp://example.org" } });
+      // The first chain (localhost at its default URL) may or may not be running; the Thai one is checked first only if it is.
+      expect(run.code).to.equal(1);
     });
   });
 

@@ -1,13 +1,15 @@
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import type { SnapshotRestorer } from "@nomicfoundation/hardhat-network-helpers/types";
 import { expect } from "chai";
-import { id as keccakOfText } from "ethers";
 import { network } from "hardhat";
-import { sha256, type Address, type Hex } from "viem";
+import { BaseError, createPublicClient, custom, getAddress, isHex, keccak256, sha256, stringToBytes, type Address, type Hex } from "viem";
 
 import {
+  ENTITLEMENT_MARGIN,
   HtlcCoordinator,
+  LOCK_STATE,
   LockSpansEntitlementDateError,
+  MIN_TIMELOCK,
   UnsafeTimelockError,
   type Action,
   type ActionName,
@@ -83,7 +85,7 @@ async function deployPair(): Promise<Pair> {
   const chains = await deployTwoChains(hk, th);
   const p = chains.hk.participants;
   const [hkSigners, thSigners] = await Promise.all([hk.ethers.getSigners(), th.ethers.getSigners()]);
-  const harbour = p.harbourBank.address as Address;
+  const harbour = getAddress(p.harbourBank.address);
   const chaoPhraya = chains.chaoPhrayaBank;
   expect(hkSigners[CHAO_PHRAYA_ACCOUNT].address).to.equal(chaoPhraya);
   expect(thSigners[p.harbourBank.account].address).to.equal(harbour);
@@ -101,13 +103,13 @@ async function deployPair(): Promise<Pair> {
       th: { harbour: thSigners[p.harbourBank.account], chaoPhraya: thSigners[CHAO_PHRAYA_ACCOUNT] },
     },
     tokens: {
-      bond: (await chains.hk.bond.getAddress()) as Address,
-      wHKD: (await chains.hk.wcbdc.getAddress()) as Address,
-      wTHB: (await chains.th.wTHB.getAddress()) as Address,
+      bond: getAddress(await chains.hk.bond.getAddress()),
+      wHKD: getAddress(await chains.hk.wcbdc.getAddress()),
+      wTHB: getAddress(await chains.th.wTHB.getAddress()),
     },
     escrows: {
-      hk: (await chains.hk.htlc.getAddress()) as Address,
-      th: (await chains.th.htlc.getAddress()) as Address,
+      hk: getAddress(await chains.hk.htlc.getAddress()),
+      th: getAddress(await chains.th.htlc.getAddress()),
     },
   };
 }
@@ -273,6 +275,29 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
   throw new Error("expected a rejection");
 }
 
+/** The error `promise` rejects with, which must be a `type` (fails otherwise). */
+async function rejectionOf<E extends Error>(promise: Promise<unknown>, type: abstract new (...args: never[]) => E): Promise<E> {
+  const error = await rejection(promise);
+  if (!(error instanceof type)) throw new Error(`expected a ${type.name}, got ${String(error)}`);
+  return error;
+}
+
+/** keccak-256 of a UTF-8 text (ethers' `id`). */
+function keccakOfText(text: string): Hex {
+  return keccak256(stringToBytes(text));
+}
+
+/** `value` checked to be hex (ethers' bindings type bytes32 as string). */
+function hex(value: string): Hex {
+  if (!isHex(value)) throw new Error(`expected hex, got ${value}`);
+  return value;
+}
+
+/** The escrow's raw `LockState` number for `lockId`, as its name in `LOCK_STATE`. */
+async function rawState(htlc: HashedTimelock, lockId: string): Promise<string | undefined> {
+  return LOCK_STATE[Number((await htlc.getLock(lockId)).state)];
+}
+
 /** `Locked` events on `htlc` sent by `sender`. */
 async function lockedBy(htlc: HashedTimelock, sender: Address): Promise<number> {
   return (await htlc.queryFilter(htlc.filters.Locked(undefined, sender))).length;
@@ -289,8 +314,64 @@ describe("HtlcCoordinator (cross-chain HTLC settlement, two in-process chains)",
     expect(f.chains.th.chainId).to.equal(31338n);
     expect(await books(f, "bond")).to.deep.equal(OPENING_DVP);
     expect(await books(f, "wHKD")).to.deep.equal(OPENING_PVP);
-    expect(await f.chains.hk.htlc.MIN_TIMELOCK()).to.equal(600n);
-    expect(await f.chains.th.htlc.MIN_TIMELOCK()).to.equal(600n);
+    // The coordinator's copies of the escrow's constants.
+    for (const htlc of [f.chains.hk.htlc, f.chains.th.htlc]) {
+      expect(await htlc.MIN_TIMELOCK()).to.equal(MIN_TIMELOCK);
+      expect(await htlc.ENTITLEMENT_MARGIN()).to.equal(ENTITLEMENT_MARGIN);
+    }
+  });
+
+  it("reads each leg's next entitlement date: the bond's record date; none for wCBDC (no such view)", async function () {
+    const f = await loadPair();
+    const dvp = await dvpCoordinator(f).state();
+    const now = BigInt(await hk.networkHelpers.time.latest());
+    expect(dvp.responderLegEntitlementDate).to.equal(await f.chains.hk.bond.nextEntitlementDate(now));
+    expect(dvp.responderLegEntitlementDate).to.equal(await f.chains.hk.bond.recordDate(0));
+    expect(dvp).to.not.have.property("initiatorLegEntitlementDate");
+    const pvp = await pvpCoordinator(f).state();
+    expect(pvp).to.not.have.property("initiatorLegEntitlementDate");
+    expect(pvp).to.not.have.property("responderLegEntitlementDate");
+    // Once the lock is made, its date is no longer read.
+    await dvpCoordinator(f).run();
+    expect(await dvpCoordinator(f).state()).to.not.have.property("responderLegEntitlementDate");
+  });
+
+  it("a failing node is not taken for a token without entitlement dates: the read fails", async function () {
+    const f = await loadPair();
+    class Dropped extends Error {}
+    const s = sides(f);
+    // The Hong Kong chain's node drops every eth_call (the entitlement-date read); everything else goes through.
+    const flaky: ChainSide = {
+      ...s.hk,
+      publicClient: createPublicClient({
+        transport: custom({
+          request: async (args: Parameters<typeof hk.provider.request>[0]) => {
+            if (args.method === "eth_call") throw new Dropped("connection reset");
+            return hk.provider.request(args);
+          },
+        }),
+      }),
+    };
+    const error = await rejectionOf(new HtlcCoordinator(dvpDeal(f), s.th, flaky).state(), BaseError);
+    expect(error.walk((e) => e instanceof Dropped)).to.be.instanceOf(Dropped);
+  });
+
+  it("the escrow's LockState numbers are LOCK_STATE's order: None, Locked, Claimed, Refunded", async function () {
+    const f = await loadPair();
+    expect(await rawState(f.chains.th.htlc, keccakOfText("no such lock"))).to.equal("None");
+    const dvp = dvpCoordinator(f);
+    const lock = await dvp.step();
+    const lockId = defined(lock, "the initiator's lock").lockId;
+    expect(await rawState(f.chains.th.htlc, lockId)).to.equal("Locked");
+    await dvp.run();
+    expect(await rawState(f.chains.th.htlc, lockId)).to.equal("Claimed");
+
+    const pvp = pvpCoordinator(f, { responderLocks: false });
+    const pvpLock = defined((await pvp.run())[0], "the PvP initiator's lock");
+    const { initiatorLock } = await pvp.state();
+    await travelTo(hk, defined(initiatorLock, "the PvP initiator's lock").timelock);
+    expect((await pvp.run()).map((a) => a.kind)).to.deep.equal(["refund"]);
+    expect(await rawState(f.chains.hk.htlc, pvpLock.lockId)).to.equal("Refunded");
   });
 
   describe("happy paths", function () {
@@ -307,9 +388,17 @@ describe("HtlcCoordinator (cross-chain HTLC settlement, two in-process chains)",
         ["initiator claims (reveals the secret)", HK_CHAIN],
         ["responder claims with the revealed secret", TH_CHAIN],
       ]);
+      expect(actions.map((a) => [a.kind, a.by])).to.deep.equal([
+        ["lock", "initiator"],
+        ["lock", "responder"],
+        ["claim", "initiator"],
+        ["claim", "responder"],
+      ]);
       expect(new Set(actions.map((a) => a.hash)).size).to.equal(4);
 
       const { state, initiator, responder } = await locks(co);
+      // Each action names the lock it made (from its Locked event) or opened.
+      expect(actions.map((a) => a.lockId)).to.deep.equal([initiator.lockId, responder.lockId, responder.lockId, initiator.lockId]);
       expect(HtlcCoordinator.outcome(state)).to.equal("settled");
       expect([initiator.state, responder.state]).to.deep.equal(["Claimed", "Claimed"]);
       // Both locks were claimed with the one secret, public on both chains now.
@@ -457,14 +546,12 @@ describe("HtlcCoordinator (cross-chain HTLC settlement, two in-process chains)",
 
       // ...but the bond's lock, an hour shorter, would still end after the record date.
       const hkBefore = await activity(f);
-      const error = await rejection(co.step());
-      expect(error).to.be.instanceOf(LockSpansEntitlementDateError);
-      const spans = error as LockSpansEntitlementDateError;
+      const spans = await rejectionOf(co.step(), LockSpansEntitlementDateError);
       const timelock = initiator.timelock - MARGIN;
       expect([spans.token, spans.entitlementDate, spans.timelock]).to.deep.equal([f.tokens.bond, recordDate, timelock]);
       expect(spans.name).to.equal("LockSpansEntitlementDateError");
       expect(spans.message).to.equal(
-        `the lock of ${f.tokens.bond} would last until ${timelock}, within a day of the bond's record date or maturity at ${recordDate}; lock for a shorter time or after that date`,
+        `the lock of ${f.tokens.bond} would last until unix time ${timelock}, within a day of the bond's record date or maturity at unix time ${recordDate}; lock for a shorter time or after that date`,
       );
       // The escrow would have refused it with the same facts (asked by a call, not a transaction).
       await expect(
@@ -511,9 +598,8 @@ describe("HtlcCoordinator (cross-chain HTLC settlement, two in-process chains)",
       const s = sides(f);
       const co = new HtlcCoordinator(deal, s.hk, s.th);
       const before = await activity(f);
-      const error = await rejection(co.step());
-      expect(error).to.be.instanceOf(LockSpansEntitlementDateError);
-      expect((error as LockSpansEntitlementDateError).entitlementDate).to.equal(recordDate);
+      const error = await rejectionOf(co.step(), LockSpansEntitlementDateError);
+      expect([error.token, error.entitlementDate]).to.deep.equal([f.tokens.bond, recordDate]);
       expect(await activity(f)).to.deep.equal(before, "a transaction was sent");
       expect(
         await f.chains.hk.bond.queryFilter(f.chains.hk.bond.filters.Approval(f.harbour, f.escrows.hk)),
@@ -654,6 +740,41 @@ describe("HtlcCoordinator (cross-chain HTLC settlement, two in-process chains)",
       expectConserved(before, after);
     });
 
+    it("the initiator's chain clock ahead by less than the margin: the initiator's lock has less than the margin left, so no reveal; both refunded", async function () {
+      const f = await loadPair();
+      const co = dvpCoordinator(f);
+      expect(names([await co.step(), await co.step()])).to.deep.equal(SETTLED.slice(0, 2));
+      const { responder, initiator } = await locks(co);
+
+      // Half a margin left on the Thai chain; the Hong Kong chain's responder lock has ten minutes to run.
+      await travelTo(th, initiator.timelock - MARGIN / 2n);
+      await travelTo(hk, responder.timelock - 600n);
+      expect(await co.run()).to.deep.equal([]);
+      expect(await f.chains.hk.htlc.queryFilter(f.chains.hk.htlc.filters.Claimed())).to.have.length(0);
+
+      await travelTo(hk, responder.timelock);
+      await travelTo(th, initiator.timelock);
+      expect(names(await dvpCoordinator(f).run())).to.deep.equal(["responder's lock refunded", "initiator's lock refunded"]);
+      expect(HtlcCoordinator.outcome(await co.state())).to.equal("refunded");
+      const after = await books(f, "bond");
+      expect(after).to.deep.equal(OPENING_DVP);
+      expectConserved(OPENING_DVP, after);
+    });
+
+    it("an initiator timeout of MIN_TIMELOCK: the initiator refuses to lock (UnsafeTimelockError) and sends nothing", async function () {
+      const f = await loadPair();
+      const deal = dvpDeal(f, { initiatorTimeout: MIN_TIMELOCK });
+      const thNow = BigInt(await th.networkHelpers.time.latest());
+      const nonce = await th.ethers.provider.getTransactionCount(f.chaoPhraya);
+      const error = await rejectionOf(dvpCoordinator(f, {}, deal).step(), UnsafeTimelockError);
+      expect([error.by, error.timelock, error.earliest]).to.deep.equal(["initiator", thNow + MIN_TIMELOCK, thNow + MIN_TIMELOCK]);
+      expect(error.message).to.equal(
+        `the initiator will not lock: its lock would end at unix time ${thNow + MIN_TIMELOCK}, not after unix time ${thNow + MIN_TIMELOCK} (now plus the escrow's 600s minimum); agree an initiator timeout longer than 600s`,
+      );
+      expect(await th.ethers.provider.getTransactionCount(f.chaoPhraya)).to.equal(nonce);
+      expect(await f.chains.th.wTHB.allowance(f.chaoPhraya, f.escrows.th)).to.equal(0n);
+    });
+
     it("a wrong preimage is rejected; the right one then settles", async function () {
       const f = await loadPair();
       const before = await books(f, "bond");
@@ -687,7 +808,7 @@ describe("HtlcCoordinator (cross-chain HTLC settlement, two in-process chains)",
       const f = await loadPair();
       const htlc = f.chains.th.htlc.connect(f.signers.th.chaoPhraya);
       await (await f.chains.th.wTHB.connect(f.signers.th.chaoPhraya).approve(f.escrows.th, DVP.thb)).wait();
-      const hashlock = sha256(keccakOfText("a secret") as Hex);
+      const hashlock = sha256(keccakOfText("a secret"));
       const at = BigInt(await th.networkHelpers.time.latest()) + 100n;
 
       await th.networkHelpers.time.setNextBlockTimestamp(at);
@@ -718,9 +839,14 @@ describe("HtlcCoordinator (cross-chain HTLC settlement, two in-process chains)",
         const co = dvpCoordinator(f, {}, deal);
 
         expect((await co.step())?.name).to.equal("initiator locks");
-        const error = await rejection(co.step());
-        expect(error).to.be.instanceOf(UnsafeTimelockError);
-        expect(String(error)).to.match(/safety margin/);
+        const locked = defined((await co.state()).initiatorLock, "the initiator's lock");
+        const hkNow = BigInt(await hk.networkHelpers.time.latest());
+        const error = await rejectionOf(co.step(), UnsafeTimelockError);
+        const timelock = locked.timelock - MARGIN;
+        expect([error.by, error.timelock, error.earliest, error.safetyMargin]).to.deep.equal(["responder", timelock, hkNow + MIN_TIMELOCK, MARGIN]);
+        expect(error.message).to.equal(
+          `the responder will not lock: its lock would end at unix time ${timelock} (the initiator's lock less the 3600s safety margin), not after unix time ${hkNow + MIN_TIMELOCK} (now plus the escrow's 600s minimum); agree a longer initiator timeout or a shorter safety margin`,
+        );
         // A restarted coordinator refuses just the same; the responder has locked nothing.
         expect(await rejection(dvpCoordinator(f, {}, deal).run())).to.be.instanceOf(UnsafeTimelockError);
         expect(await lockedBy(f.chains.hk.htlc, f.harbour)).to.equal(0);
@@ -765,7 +891,7 @@ describe("HtlcCoordinator (cross-chain HTLC settlement, two in-process chains)",
         expect(ourLock).to.have.length(1);
         const claimed = await hkHtlc.queryFilter(hkHtlc.filters.Claimed(ourLock[0].lockId));
         expect(claimed).to.have.length(1);
-        const preimage = claimed[0].args.preimage as Hex;
+        const preimage = hex(claimed[0].args.preimage);
         expect(sha256(preimage)).to.equal(ourLock[0].hashlock);
 
         // ... and opens Chao Phraya Bank's lock on the Thai chain, the one under the same hash lock.

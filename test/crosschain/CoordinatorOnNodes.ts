@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { network } from "hardhat";
-import type { Address } from "viem";
+import { getAddress } from "viem";
 
 import { HtlcCoordinator, type Deal } from "../../src/crosschain/coordinator.js";
 import { chainSide, deployTwoChains } from "../../src/crosschain/two-chains.js";
@@ -45,7 +45,7 @@ describe("HtlcCoordinator on two `hardhat node` processes", function () {
     const chains = await deployTwoChains(hk, th);
     expect(chains.hk.chainId).to.equal(31337n);
     expect(chains.th.chainId).to.equal(31338n);
-    const harbour = chains.hk.participants.harbourBank.address as Address;
+    const harbour = getAddress(chains.hk.participants.harbourBank.address);
     const chaoPhraya = chains.chaoPhrayaBank;
     await (await chains.hk.bond.mint(harbour, 100n)).wait();
     await (await chains.th.wTHB.mint(chaoPhraya, 1_000_000_000n)).wait(); // THB 10,000,000.00
@@ -54,14 +54,14 @@ describe("HtlcCoordinator on two `hardhat node` processes", function () {
       id: "DVP-03GB2911-NODES",
       initiator: chaoPhraya,
       responder: harbour,
-      initiatorLeg: { token: (await chains.th.wTHB.getAddress()) as Address, amount: 228_060_000n }, // THB 2,280,600.00
-      responderLeg: { token: (await chains.hk.bond.getAddress()) as Address, amount: 10n },
+      initiatorLeg: { token: getAddress(await chains.th.wTHB.getAddress()), amount: 228_060_000n }, // THB 2,280,600.00
+      responderLeg: { token: getAddress(await chains.hk.bond.getAddress()), amount: 10n },
       initiatorTimeout: 7_200n,
       safetyMargin: 3_600n,
     };
     const parties = [harbour, chaoPhraya];
-    const hkEscrow = (await chains.hk.htlc.getAddress()) as Address;
-    const thEscrow = (await chains.th.htlc.getAddress()) as Address;
+    const hkEscrow = getAddress(await chains.hk.htlc.getAddress());
+    const thEscrow = getAddress(await chains.th.htlc.getAddress());
     const coordinator = new HtlcCoordinator(
       deal,
       chainSide("Thai chain", th, thEscrow, parties),
@@ -69,13 +69,20 @@ describe("HtlcCoordinator on two `hardhat node` processes", function () {
     );
 
     const actions = await coordinator.run();
-    expect(actions.map((a) => [a.name, a.chain])).to.deep.equal([
-      ["initiator locks", "Thai chain"],
-      ["responder locks", "Hong Kong chain"],
-      ["initiator claims (reveals the secret)", "Hong Kong chain"],
-      ["responder claims with the revealed secret", "Thai chain"],
+    expect(actions.map((a) => [a.kind, a.by, a.chain])).to.deep.equal([
+      ["lock", "initiator", "Thai chain"],
+      ["lock", "responder", "Hong Kong chain"],
+      ["claim", "initiator", "Hong Kong chain"],
+      ["claim", "responder", "Thai chain"],
     ]);
     const state = await coordinator.state();
+    // The lock ids read from the lock transactions' Locked events are the locks both chains show.
+    expect(actions.map((a) => a.lockId)).to.deep.equal([
+      state.initiatorLock?.lockId,
+      state.responderLock?.lockId,
+      state.responderLock?.lockId,
+      state.initiatorLock?.lockId,
+    ]);
     expect(HtlcCoordinator.outcome(state)).to.equal("settled");
     expect((state.initiatorLock?.timelock ?? 0n) - (state.responderLock?.timelock ?? 0n)).to.equal(3_600n);
 

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
+import { createServer as createHttpServer } from "node:http";
 import { createServer } from "node:net";
 import path from "node:path";
 
@@ -74,4 +75,77 @@ export async function startHardhatNode(
       await exited;
     },
   };
+}
+
+export interface RpcProxy {
+  readonly url: string;
+  /** Closes the proxy and every connection through it, as a node that dies does; resolves once closed. */
+  stop(): Promise<void>;
+}
+
+/** The JSON-RPC methods of one request body, a single call or a batch. */
+function methodsOf(body: string): string[] {
+  try {
+    const parsed: unknown = JSON.parse(body);
+    const calls = Array.isArray(parsed) ? parsed : [parsed];
+    return calls.flatMap((c: unknown) => (typeof c === "object" && c !== null && "method" in c && typeof c.method === "string" ? [c.method] : []));
+  } catch {
+    return [];
+  }
+}
+
+export interface RpcProxyOptions {
+  /** Answer `eth_accounts` with only this many accounts (plain anvil unlocks 10). */
+  readonly accounts?: number;
+  /** Vanish, without answering, on the first request for this method (e.g. `eth_sendTransaction`). */
+  readonly dieOn?: string;
+}
+
+/**
+ * A JSON-RPC proxy in front of `target` on a free port, to play a node the tests cannot start:
+ * one with fewer accounts, or one that dies in the middle of a request. `stop()` closes it.
+ */
+export async function startRpcProxy(target: string, options: RpcProxyOptions = {}): Promise<RpcProxy> {
+  const server = createHttpServer((request, response) => {
+    let body = "";
+    request.setEncoding("utf8").on("data", (chunk: string) => {
+      body += chunk;
+    });
+    request.on("end", () => {
+      if (options.dieOn !== undefined && methodsOf(body).includes(options.dieOn)) {
+        void proxy.stop();
+        return;
+      }
+      void (async () => {
+        try {
+          const upstream = await fetch(target, { method: "POST", headers: { "content-type": "application/json" }, body });
+          let text = await upstream.text();
+          if (options.accounts !== undefined && methodsOf(body).join() === "eth_accounts") {
+            const reply = JSON.parse(text) as { result?: unknown };
+            if (Array.isArray(reply.result)) text = JSON.stringify({ ...reply, result: reply.result.slice(0, options.accounts) });
+          }
+          response.writeHead(upstream.status, { "content-type": "application/json" }).end(text);
+        } catch {
+          response.destroy();
+        }
+      })();
+    });
+  });
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const address = server.address();
+  if (address === null || typeof address === "string") throw new Error("the proxy has no port");
+  let closed: Promise<unknown> | undefined;
+  const proxy: RpcProxy = {
+    url: `http://127.0.0.1:${address.port}`,
+    stop() {
+      if (closed === undefined) {
+        closed = once(server, "close");
+        server.close();
+        server.closeAllConnections();
+      }
+      return closed.then(() => undefined);
+    },
+  };
+  return proxy;
 }

@@ -2,7 +2,7 @@ import type { LogDescription } from "ethers";
 
 import type { HongKongLedger } from "../../src/chain/deploy.js";
 import { PARTICIPANTS, type ParticipantKey } from "../../src/domain/hong-kong.js";
-import type { ScenarioRun, StepResult } from "../../src/runner/run.js";
+import type { StepResult } from "../../src/runner/run.js";
 
 /**
  * Balance sheets for scenario outcome tests: every participant (and the engine and paying agent)
@@ -55,11 +55,11 @@ export function expectedSheet(nonZero: Record<TokenKey, Partial<Record<Participa
   return sheet;
 }
 
-/** What a step moved, as "holder token" → change. */
-export function moved(run: ScenarioRun, step: StepResult): Record<string, bigint> {
+/** What a step moved, as "holder token" → change (the bond as "bond"). */
+export function moved(step: Pick<StepResult, "changes">): Record<string, bigint> {
   return Object.fromEntries(
     step.changes.map((c) => [
-      `${run.book.label(c.holder)} ${c.token.kind === "government bond" ? "bond" : c.token.symbol}`,
+      `${c.holder.name ?? c.holder.address} ${c.token.kind === "governmentBond" ? "bond" : c.token.symbol}`,
       c.after - c.before,
     ]),
   );

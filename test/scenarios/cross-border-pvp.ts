@@ -290,20 +290,20 @@ describe("scenario: cross-border-pvp", function () {
   });
 
   it("moves each PvP's legs as the cash-leg rules say, both currencies in one transaction", function () {
-    expect(moved(run, run.steps[0]), "mints").to.deep.equal({
+    expect(moved(run.steps[0]), "mints").to.deep.equal({
       "Harbour Bank wHKD": MINT_WHKD_HARBOUR,
       "Victoria Bank wTHB": MINT_WTHB_VICTORIA,
       "Chao Phraya Bank wTHB": MINT_WTHB_CHAO_PHRAYA,
       "Victoria Bank wBRL": MINT_WBRL_VICTORIA,
       "Banco Ipanema wBRL": MINT_WBRL_IPANEMA,
     });
-    expect(moved(run, run.steps[1]), "credits").to.deep.equal({
+    expect(moved(run.steps[1]), "credits").to.deep.equal({
       "Peak Asset Management hbHKD": CREDIT_PEAK,
       "Siam Rice Exporters cpTHB": CREDIT_SIAM_RICE,
       "Rio Coffee Traders ipBRL": CREDIT_RIO_COFFEE,
     });
     // FX-0001: wCBDC against wCBDC, no deposits.
-    expect(moved(run, run.steps[2]), "FX-0001").to.deep.equal({
+    expect(moved(run.steps[2]), "FX-0001").to.deep.equal({
       "Harbour Bank wHKD": -FX1_HKD,
       "Victoria Bank wHKD": FX1_HKD,
       "Victoria Bank wTHB": -FX1_THB,
@@ -311,7 +311,7 @@ describe("scenario: cross-border-pvp", function () {
     });
     // FX-0003: Harbour burns Peak's hbHKD and pays the dealer in wHKD; the dealer pays Chao Phraya in wTHB,
     // which credits Siam Rice in cpTHB.
-    expect(moved(run, run.steps[5]), "FX-0003").to.deep.equal({
+    expect(moved(run.steps[5]), "FX-0003").to.deep.equal({
       "Harbour Bank wHKD": -FX3_HKD,
       "Victoria Bank wHKD": FX3_HKD,
       "Peak Asset Management hbHKD": -FX3_HKD,
@@ -320,7 +320,7 @@ describe("scenario: cross-border-pvp", function () {
       "Siam Rice Exporters cpTHB": FX3_THB,
     });
     // FX-0004: the same into BRL through Banco Ipanema.
-    expect(moved(run, run.steps[6]), "FX-0004").to.deep.equal({
+    expect(moved(run.steps[6]), "FX-0004").to.deep.equal({
       "Harbour Bank wHKD": -FX4_HKD,
       "Victoria Bank wHKD": FX4_HKD,
       "Peak Asset Management hbHKD": -FX4_HKD,

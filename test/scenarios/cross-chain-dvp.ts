@@ -255,42 +255,42 @@ describe("scenario: cross-chain-dvp", function () {
   });
 
   it("moves each leg on its own chain as the narrative says", function () {
-    expect(moved(run, run.steps[2]), "issue").to.deep.equal({
+    expect(moved(run.steps[2]), "issue").to.deep.equal({
       "HKMA wHKD": ISSUE_PROCEEDS,
       "Harbour Bank wHKD": -ISSUE_PROCEEDS,
       "Harbour Bank bond": ISSUED_UNITS,
     });
-    expect(moved(run, run.steps[3]), "mints").to.deep.equal({
+    expect(moved(run.steps[3]), "mints").to.deep.equal({
       "Harbour Bank wHKD": PVP_HKD,
       "Chao Phraya Bank wTHB (Thai chain)": MINT_WTHB_CHAO_PHRAYA,
     });
-    expect(moved(run, run.steps[4]), "DVP-0001 initiator locks").to.deep.equal({
+    expect(moved(run.steps[4]), "DVP-0001 initiator locks").to.deep.equal({
       "Chao Phraya Bank wTHB (Thai chain)": -BOND_PRICE_THB,
       "Thai escrow wTHB (Thai chain)": BOND_PRICE_THB,
     });
-    expect(moved(run, run.steps[5]), "DVP-0001 responder locks").to.deep.equal({
+    expect(moved(run.steps[5]), "DVP-0001 responder locks").to.deep.equal({
       "Harbour Bank bond": -BOND_UNITS,
       "HK escrow bond": BOND_UNITS,
     });
-    expect(moved(run, run.steps[6]), "DVP-0001 initiator claims").to.deep.equal({
+    expect(moved(run.steps[6]), "DVP-0001 initiator claims").to.deep.equal({
       "Chao Phraya Bank bond": BOND_UNITS,
       "HK escrow bond": -BOND_UNITS,
     });
-    expect(moved(run, run.steps[7]), "DVP-0001 responder claims").to.deep.equal({
+    expect(moved(run.steps[7]), "DVP-0001 responder claims").to.deep.equal({
       "Harbour Bank wTHB (Thai chain)": BOND_PRICE_THB,
       "Thai escrow wTHB (Thai chain)": -BOND_PRICE_THB,
     });
-    expect(moved(run, run.steps[11]), "DVP-0002 both lock").to.deep.equal({
+    expect(moved(run.steps[11]), "DVP-0002 both lock").to.deep.equal({
       "Chao Phraya Bank wTHB (Thai chain)": -DVP2_THB,
       "Thai escrow wTHB (Thai chain)": DVP2_THB,
       "Harbour Bank bond": -DVP2_UNITS,
       "HK escrow bond": DVP2_UNITS,
     });
-    expect(moved(run, run.steps[12]), "DVP-0002 initiator claims").to.deep.equal({
+    expect(moved(run.steps[12]), "DVP-0002 initiator claims").to.deep.equal({
       "Chao Phraya Bank bond": DVP2_UNITS,
       "HK escrow bond": -DVP2_UNITS,
     });
-    expect(moved(run, run.steps[13]), "DVP-0002 responder claims").to.deep.equal({
+    expect(moved(run.steps[13]), "DVP-0002 responder claims").to.deep.equal({
       "Harbour Bank wTHB (Thai chain)": DVP2_THB,
       "Thai escrow wTHB (Thai chain)": -DVP2_THB,
     });
@@ -299,11 +299,11 @@ describe("scenario: cross-chain-dvp", function () {
 
   it("refunds the PvP Harbour never locked: Chao Phraya's THB is whole again, no HKD moved", function () {
     const [lock, refund] = [run.steps[8], run.steps[9]];
-    expect(moved(run, lock)).to.deep.equal({
+    expect(moved(lock)).to.deep.equal({
       "Chao Phraya Bank wTHB (Thai chain)": -PVP_THB,
       "Thai escrow wTHB (Thai chain)": PVP_THB,
     });
-    expect(moved(run, refund)).to.deep.equal({
+    expect(moved(refund)).to.deep.equal({
       "Chao Phraya Bank wTHB (Thai chain)": PVP_THB,
       "Thai escrow wTHB (Thai chain)": -PVP_THB,
     });
@@ -324,16 +324,16 @@ describe("scenario: cross-chain-dvp", function () {
   it("refunds both locks of the PvP whose initiator never reveals: each bank whole, in the responder-first order", function () {
     const [locks, responderRefund, initiatorRefund] = [run.steps[14], run.steps[15], run.steps[16]];
     expect(locks.transactions.map((t) => t.label)).to.deep.equal(["initiator locks", "responder locks"]);
-    expect(moved(run, locks)).to.deep.equal({
+    expect(moved(locks)).to.deep.equal({
       "Harbour Bank wHKD": -PVP_HKD,
       "HK escrow wHKD": PVP_HKD,
       "Chao Phraya Bank wTHB (Thai chain)": -PVP_THB,
       "Thai escrow wTHB (Thai chain)": PVP_THB,
     });
     expect(responderRefund.transactions.map((t) => t.label)).to.deep.equal(["responder's lock refunded"]);
-    expect(moved(run, responderRefund)).to.deep.equal({ "Harbour Bank wHKD": PVP_HKD, "HK escrow wHKD": -PVP_HKD });
+    expect(moved(responderRefund)).to.deep.equal({ "Harbour Bank wHKD": PVP_HKD, "HK escrow wHKD": -PVP_HKD });
     expect(initiatorRefund.transactions.map((t) => t.label)).to.deep.equal(["initiator's lock refunded"]);
-    expect(moved(run, initiatorRefund)).to.deep.equal({
+    expect(moved(initiatorRefund)).to.deep.equal({
       "Chao Phraya Bank wTHB (Thai chain)": PVP_THB,
       "Thai escrow wTHB (Thai chain)": -PVP_THB,
     });

@@ -216,7 +216,7 @@ describe("scenario: dvp-atomicity", function () {
   });
 
   it("settles only the issue and the baseline trade", function () {
-    expect(moved(run, run.steps[3]), "issue").to.deep.equal({
+    expect(moved(run.steps[3]), "issue").to.deep.equal({
       "HKMA wHKD": ISSUE_HARBOUR + ISSUE_VICTORIA,
       "Harbour Bank wHKD": -ISSUE_HARBOUR,
       "Victoria Bank wHKD": -ISSUE_VICTORIA,
@@ -224,7 +224,7 @@ describe("scenario: dvp-atomicity", function () {
       "Victoria Bank bond": 1_000n,
     });
     // Kowloon pays its own bank in its deposits: burned, no wHKD moves.
-    expect(moved(run, run.steps[4]), "baseline").to.deep.equal({
+    expect(moved(run.steps[4]), "baseline").to.deep.equal({
       "Kowloon Dealer hbHKD": -BASELINE,
       "Harbour Bank bond": -100n,
       "Kowloon Dealer bond": 100n,

@@ -217,7 +217,7 @@ describe("scenario: green-bond-issuance", function () {
   });
 
   it("places and distributes the bond as the cash-leg rules say", function () {
-    expect(moved(run, run.steps[4]), "issue").to.deep.equal({
+    expect(moved(run.steps[4]), "issue").to.deep.equal({
       "HKMA wHKD": PROCEEDS,
       "Harbour Bank wHKD": -ISSUE_HARBOUR,
       "Victoria Bank wHKD": -ISSUE_VICTORIA,
@@ -225,12 +225,12 @@ describe("scenario: green-bond-issuance", function () {
       "Victoria Bank bond": 400n,
     });
     // Peak pays its own bank: its hbHKD is burned, no wHKD moves.
-    expect(moved(run, run.steps[5]), "DIST-001").to.deep.equal({
+    expect(moved(run.steps[5]), "DIST-001").to.deep.equal({
       "Peak Asset Management hbHKD": -DIST_001,
       "Harbour Bank bond": -100n,
       "Peak Asset Management bond": 100n,
     });
-    expect(moved(run, run.steps[6]), "DIST-002").to.deep.equal({
+    expect(moved(run.steps[6]), "DIST-002").to.deep.equal({
       "Harbour Bank wHKD": DIST_002,
       "Victoria Bank wHKD": -DIST_002,
       "Tsing Yi Insurance vbHKD": -DIST_002,
@@ -238,14 +238,14 @@ describe("scenario: green-bond-issuance", function () {
       "Tsing Yi Insurance bond": 80n,
     });
     expect(run.steps[7].changes, "DIST-003 matched, not yet due").to.deep.equal([]);
-    expect(moved(run, run.steps[8]), "DIST-003").to.deep.equal({
+    expect(moved(run.steps[8]), "DIST-003").to.deep.equal({
       "Victoria Bank wHKD": DIST_003,
       "Lion Rock Bank wHKD": -DIST_003,
       "Lantau Pension Fund lrHKD": -DIST_003,
       "Victoria Bank bond": -60n,
       "Lantau Pension Fund bond": 60n,
     });
-    expect(moved(run, run.steps[9]), "SEC-001").to.deep.equal({
+    expect(moved(run.steps[9]), "SEC-001").to.deep.equal({
       "Kowloon Dealer hbHKD": -SEC_001,
       "Peak Asset Management hbHKD": SEC_001,
       "Kowloon Dealer bond": 30n,
@@ -262,7 +262,7 @@ describe("scenario: green-bond-issuance", function () {
     // Coupon 1 (181 days), per holding: Harbour 420 → 44,258,219 + Peak's 100 → 10,537,671 = 54,795,890;
     // Victoria 340 → 35,828,082 + Tsing Yi's 80 → 8,430,136 = 44,258,218; Lion Rock for Lantau's 60 → 6,322,602.
     // HKMA pays in exactly their sum, 105,376,710 (the coupon on all 1,000 units would be 105,376,712).
-    expect(moved(run, run.steps[10])).to.deep.equal({
+    expect(moved(run.steps[10])).to.deep.equal({
       "HKMA wHKD": -105_376_710n,
       "Harbour Bank wHKD": 54_795_890n,
       "Victoria Bank wHKD": 44_258_218n,
@@ -279,7 +279,7 @@ describe("scenario: green-bond-issuance", function () {
     //   Victoria's 340: 36,421,917 + 35,828,082 + 36,421,917 + 36,026,027 = 144,697,943
     //   Tsing Yi's 80: 8,569,863 + 8,430,136 + 8,569,863 + 8,476,712 = 34,046,574 → Victoria Bank 178,744,517
     //   Lantau's 60: 6,427,397 + 6,322,602 + 6,427,397 + 6,357,534 = 25,534,930 → Lion Rock Bank
-    expect(moved(run, run.steps[11])).to.deep.equal({
+    expect(moved(run.steps[11])).to.deep.equal({
       "HKMA wHKD": -425_582_181n,
       "Harbour Bank wHKD": 221_302_734n,
       "Victoria Bank wHKD": 178_744_517n,

@@ -150,26 +150,26 @@ describe("scenario: interbank-payment", function () {
 
   it("moves each payment's legs as the cash-leg rules say", function () {
     // 4: Harbour burns Peak's hbHKD, pays Victoria in wHKD, Victoria mints to Tsing Yi.
-    expect(moved(run, run.steps[3])).to.deep.equal({
+    expect(moved(run.steps[3])).to.deep.equal({
       "Harbour Bank wHKD": -250_000_000n,
       "Victoria Bank wHKD": 250_000_000n,
       "Peak Asset Management hbHKD": -250_000_000n,
       "Tsing Yi Insurance vbHKD": 250_000_000n,
     });
     // 5: Lion Rock burns Lantau's lrHKD, pays Harbour in wHKD, Harbour mints to Kowloon.
-    expect(moved(run, run.steps[4])).to.deep.equal({
+    expect(moved(run.steps[4])).to.deep.equal({
       "Harbour Bank wHKD": 1_000_000_000n,
       "Lion Rock Bank wHKD": -1_000_000_000n,
       "Kowloon Dealer hbHKD": 1_000_000_000n,
       "Lantau Pension Fund lrHKD": -1_000_000_000n,
     });
     // 6: within Harbour: hbHKD moves, no central-bank money does.
-    expect(moved(run, run.steps[5])).to.deep.equal({
+    expect(moved(run.steps[5])).to.deep.equal({
       "Kowloon Dealer hbHKD": -75_000_000n,
       "Peak Asset Management hbHKD": 75_000_000n,
     });
     // 8: 785,000,000.00 of Lion Rock's wHKD burned: 790,000,000.00 → 5,000,000.00.
-    expect(moved(run, run.steps[7])).to.deep.equal({ "Lion Rock Bank wHKD": -78_500_000_000n });
+    expect(moved(run.steps[7])).to.deep.equal({ "Lion Rock Bank wHKD": -78_500_000_000n });
   });
 
   it("leaves every participant with the hand-computed balances in every token", async function () {

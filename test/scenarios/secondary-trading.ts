@@ -170,7 +170,7 @@ describe("scenario: secondary-trading", function () {
   });
 
   it("moves each trade's legs as the cash-leg rules say", function () {
-    expect(moved(run, run.steps[3]), "issue").to.deep.equal({
+    expect(moved(run.steps[3]), "issue").to.deep.equal({
       "HKMA wHKD": ISSUE_HARBOUR + ISSUE_VICTORIA,
       "Harbour Bank wHKD": -ISSUE_HARBOUR,
       "Victoria Bank wHKD": -ISSUE_VICTORIA,
@@ -178,19 +178,19 @@ describe("scenario: secondary-trading", function () {
       "Victoria Bank bond": 400n,
     });
     // Kowloon pays its own bank: its hbHKD is burned, no wHKD moves.
-    expect(moved(run, run.steps[4]), "SEC-001").to.deep.equal({
+    expect(moved(run.steps[4]), "SEC-001").to.deep.equal({
       "Kowloon Dealer hbHKD": -SEC_001,
       "Harbour Bank bond": -200n,
       "Kowloon Dealer bond": 200n,
     });
-    expect(moved(run, run.steps[5]), "SEC-002").to.deep.equal({
+    expect(moved(run.steps[5]), "SEC-002").to.deep.equal({
       "Kowloon Dealer hbHKD": SEC_002,
       "Peak Asset Management hbHKD": -SEC_002,
       "Kowloon Dealer bond": -50n,
       "Peak Asset Management bond": 50n,
     });
     expect(run.steps[6].changes, "SEC-003 matched, not yet due").to.deep.equal([]);
-    expect(moved(run, run.steps[7]), "SEC-003").to.deep.equal({
+    expect(moved(run.steps[7]), "SEC-003").to.deep.equal({
       "Harbour Bank wHKD": SEC_003,
       "Victoria Bank wHKD": -SEC_003,
       "Kowloon Dealer hbHKD": SEC_003,
@@ -198,7 +198,7 @@ describe("scenario: secondary-trading", function () {
       "Kowloon Dealer bond": -40n,
       "Tsing Yi Insurance bond": 40n,
     });
-    expect(moved(run, run.steps[8]), "SEC-004").to.deep.equal({
+    expect(moved(run.steps[8]), "SEC-004").to.deep.equal({
       "Harbour Bank wHKD": SEC_004,
       "Lion Rock Bank wHKD": -SEC_004,
       "Peak Asset Management hbHKD": SEC_004,

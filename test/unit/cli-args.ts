@@ -3,18 +3,27 @@ import { PassThrough } from "node:stream";
 import { expect } from "chai";
 
 import { checkNpmSwallowedFlags, networksFor, parseScenarioArgs, SCENARIO_HELP, type ScenarioArgs } from "../../src/cli/args.js";
+import { isConnectionFailure } from "../../src/chain/connect.js";
 import {
+  ConnectionLostError,
   exitCodeOf,
+  InvalidConfigurationVariableError,
+  MissingConfigurationVariableError,
   MissingOptionValueError,
   MissingScenarioError,
   NetworkUnreachableError,
   renderCliError,
   SandboxError,
   StepFailedError,
+  toSandboxError,
+  TooFewAccountsError,
+  UnexpectedError,
+  UnfundedAccountsError,
   UnknownNetworkError,
   UnknownOptionError,
   UnknownScenarioError,
   UsageError,
+  WrongChainIdError,
 } from "../../src/cli/errors.js";
 import { createStepPacer } from "../../src/cli/step-mode.js";
 
@@ -103,6 +112,15 @@ describe("parseScenarioArgs", function () {
 
   it("refuses an unknown flag even next to --help", function () {
     expectUsageError(() => parse("--help", "--stepp"), UnknownOptionError, `unknown option "--stepp"; the options are ${OPTIONS} (see --help)`);
+  });
+
+  it("refuses a value given to a flag that takes none", function () {
+    expectUsageError(() => parse("green-bond-issuance", "--json=1"), UsageError, "--json takes no value: write --json, not --json=1");
+  });
+
+  it("reads grouped short flags and a name after `--` (parseArgs' option terminator)", function () {
+    expect(parse("-vh")).to.include({ verbose: true, help: true });
+    expect(parse("--json", "--", "green-bond-issuance")).to.include({ scenario: "green-bond-issuance", json: true });
   });
 
   it("refuses a second scenario name", function () {
@@ -237,13 +255,58 @@ describe("checkNpmSwallowedFlags (`npm run scenario <name> --json` without `--`)
   });
 });
 
+describe("the error hierarchy (viem's BaseError shape)", function () {
+  it("keeps a short message, hint lines, details from the cause, and the cause", function () {
+    const cause = new Error("HHE703: Cannot connect to the network\nPlease make sure your node is running");
+    const error = new SandboxError("cannot do it; fix it", { cause, metaMessages: ["Fix: start the node"] });
+    expect(error.shortMessage).to.equal("cannot do it; fix it");
+    expect(error.metaMessages).to.deep.equal(["Fix: start the node"]);
+    expect(error.details).to.equal("HHE703: Cannot connect to the network");
+    expect(error.cause).to.equal(cause);
+    expect(error.message).to.equal("cannot do it; fix it\n\nFix: start the node\n\nDetails: HHE703: Cannot connect to the network");
+    expect(new SandboxError("alone").message).to.equal("alone");
+    expect(new SandboxError("alone").details).to.equal(undefined);
+  });
+
+  it("takes a cause's shortMessage (viem, ethers) for its details, and a sandbox cause's own details", function () {
+    const viemLike = Object.assign(new Error("long\nmulti-line"), { shortMessage: "Execution reverted." });
+    expect(new SandboxError("x", { cause: viemLike }).details).to.equal("Execution reverted.");
+    const inner = new SandboxError("inner", { cause: new Error("root cause") });
+    expect(new SandboxError("outer", { cause: inner }).details).to.equal("root cause");
+  });
+
+  it("walks the cause chain: the deepest cause, or the first that matches (null if none)", function () {
+    const root = Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" });
+    const middle = new Error("fetch failed", { cause: root });
+    const error = new SandboxError("lost", { cause: middle });
+    expect(error.walk()).to.equal(root);
+    expect(error.walk((e) => e instanceof Error && e.message === "fetch failed")).to.equal(middle);
+    expect(error.walk((e) => e === error)).to.equal(error);
+    expect(error.walk(() => false)).to.equal(null);
+    expect(new SandboxError("alone").walk()).to.be.instanceOf(SandboxError);
+  });
+
+  it("wraps any other error as an UnexpectedError: its first line and a pointer to --verbose", function () {
+    const type = new TypeError("cannot read properties of undefined (reading 'x')\n    at f (a.ts:1:1)");
+    const wrapped = toSandboxError(type);
+    expect(wrapped).to.be.instanceOf(UnexpectedError);
+    expect(wrapped.shortMessage).to.equal("cannot read properties of undefined (reading 'x') (run with --verbose for details)");
+    expect(wrapped.cause).to.equal(type);
+    const ours = new StepFailedError(1, "t", "r");
+    expect(toSandboxError(ours)).to.equal(ours);
+    expect(toSandboxError("boom").shortMessage).to.equal("boom (run with --verbose for details)");
+  });
+});
+
 describe("CLI errors", function () {
   it("give usage errors exit code 2 and every other error exit code 1", function () {
     expect(exitCodeOf(new UnknownScenarioError("x", VALID))).to.equal(2);
     expect(exitCodeOf(new UnknownNetworkError("mars", ["localhost"]))).to.equal(2);
     expect(exitCodeOf(new NetworkUnreachableError("localhost", "http://127.0.0.1:1", new Error("ECONNREFUSED")))).to.equal(1);
     expect(exitCodeOf(new StepFailedError(2, "t", "r"))).to.equal(1);
+    expect(exitCodeOf(new ConnectionLostError("localhost", "http://127.0.0.1:1", { kind: "step", step: 3 }, undefined))).to.equal(1);
     expect(exitCodeOf(new SandboxError("x"))).to.equal(1);
+    expect(exitCodeOf(new UnexpectedError(new Error("x")))).to.equal(1);
     expect(exitCodeOf(new Error("x"))).to.equal(1);
     expect(exitCodeOf("a string")).to.equal(1);
   });
@@ -264,46 +327,142 @@ describe("CLI errors", function () {
       'error: step 7 "Harbour Bank sells 80 units" failed: AccessControlUnauthorizedAccount(Kowloon Dealer, 0x12)',
     );
   });
+
+  it("name a lost connection with the network, its URL and when it happened, however the transport failed", function () {
+    const url = "http://127.0.0.1:8545";
+    const fix = "the node stopped answering: restart it (e.g. `npx hardhat node`) and run the scenario again";
+    expect(new ConnectionLostError("localhost", url, { kind: "step", step: 3 }, new Error("fetch failed")).shortMessage).to.equal(
+      `lost the connection to network "localhost" at ${url} during step 3; ${fix}`,
+    );
+    expect(new ConnectionLostError("localhost", url, { kind: "deploying" }, undefined).shortMessage).to.equal(
+      `lost the connection to network "localhost" at ${url} while deploying the ledger; ${fix}`,
+    );
+    expect(new ConnectionLostError("localhost", url, { kind: "reporting" }, undefined).shortMessage).to.equal(
+      `lost the connection to network "localhost" at ${url} after the last step, reading the final balances; ${fix}`,
+    );
+  });
+
+  it("name a missing or unusable configuration variable, never its value", function () {
+    expect(new MissingConfigurationVariableError("remote", "SANDBOX_MNEMONIC", undefined).shortMessage).to.equal(
+      'network "remote" needs SANDBOX_MNEMONIC: set it in the environment or with `npx hardhat keystore set SANDBOX_MNEMONIC`',
+    );
+    expect(
+      new InvalidConfigurationVariableError("localhost", "SANDBOX_LOCALHOST_URL", "is not an http(s) URL", "set it to one, e.g. http://127.0.0.1:8545").shortMessage,
+    ).to.equal('SANDBOX_LOCALHOST_URL (network "localhost") is not an http(s) URL; set it to one, e.g. http://127.0.0.1:8545');
+  });
+
+  it("give both chain ids when the node is another chain than the config names", function () {
+    expect(new WrongChainIdError("thaiLocalhost", "http://127.0.0.1:8546", 31338, 31337, "SANDBOX_THAI_URL").shortMessage).to.equal(
+      'network "thaiLocalhost" expects chain id 31338 (hardhat.config.ts), but the node at http://127.0.0.1:8546 is chain 31337; point SANDBOX_THAI_URL at a node with chain id 31338',
+    );
+  });
+
+  it("say `anvil --accounts 20` when the node has too few accounts, listing who has none with --verbose", function () {
+    const error = new TooFewAccountsError("localhost", 10, 15, ["Banco Central do Brasil", "Rio Coffee Traders"]);
+    expect(error.shortMessage).to.equal(
+      'network "localhost" has 10 accounts, but the ledger needs 15, one per institution; start the node with more, e.g. `anvil --accounts 20` (`npx hardhat node` has 20)',
+    );
+    expect(error.metaMessages).to.deep.equal(["Without an account: Banco Central do Brasil, Rio Coffee Traders."]);
+  });
+
+  it("name the first unfunded institution and its address, and list every one as a hint", function () {
+    const hkma = { name: "HKMA", address: "0x0000000000000000000000000000000000000001" };
+    const harbour = { name: "Harbour Bank", address: "0x0000000000000000000000000000000000000002" };
+    const fix = "fund each institution's account, or use a node or mnemonic whose accounts are funded";
+    expect(new UnfundedAccountsError("remote", [hkma], 9).shortMessage).to.equal(
+      `HKMA's account ${hkma.address} on network "remote" holds no ETH to pay for gas; ${fix}`,
+    );
+    const two = new UnfundedAccountsError("remote", [hkma, harbour], 9);
+    expect(two.shortMessage).to.equal(
+      `HKMA's account ${hkma.address} on network "remote" holds no ETH to pay for gas (nor do 1 more of the ledger's 9 accounts; --verbose lists them); ${fix}`,
+    );
+    expect(two.metaMessages).to.deep.equal([`Fund: HKMA ${hkma.address}`, `Fund: Harbour Bank ${harbour.address}`]);
+  });
+});
+
+describe("isConnectionFailure (the one place that tells a lost node from any other failure)", function () {
+  const code = (message: string, c: string): Error => Object.assign(new Error(message), { code: c });
+  /** Hardhat's HardhatError, as its `name` and `number` getters show it. */
+  const hardhatError = (number: number, message: string, cause?: unknown): Error =>
+    Object.assign(new Error(message, { cause }), { name: "HardhatError", number });
+
+  it("recognises each way a dead node is reported, at any depth of the cause chain", function () {
+    const refused = code("connect ECONNREFUSED 127.0.0.1:8545", "ECONNREFUSED");
+    expect(isConnectionFailure(refused)).to.equal(true);
+    expect(isConnectionFailure(new TypeError("fetch failed", { cause: code("other side closed", "UND_ERR_SOCKET") }))).to.equal(true);
+    expect(isConnectionFailure(code("socket hang up", "ECONNRESET"))).to.equal(true);
+    expect(isConnectionFailure(new Error("socket hang up"))).to.equal(true);
+    expect(isConnectionFailure(hardhatError(703, 'HHE703: Cannot connect to the network "localhost".'))).to.equal(true);
+    expect(isConnectionFailure(hardhatError(704, "HHE704: Network connection timed out."))).to.equal(true);
+    // Ignition and ethers keep only a message sometimes.
+    expect(isConnectionFailure(new Error('IgnitionError: HHE703: Cannot connect to the network "localhost".'))).to.equal(true);
+    expect(isConnectionFailure(new StepFailedError(3, "t", "fetch failed"))).to.equal(true);
+    expect(isConnectionFailure(new Error("wrapper", { cause: new Error("again", { cause: refused }) }))).to.equal(true);
+  });
+
+  it("leaves every other failure alone: a revert, a Hardhat error of another kind, a TypeError, a non-Error", function () {
+    expect(isConnectionFailure(new Error("execution reverted: SettlementLegFailed"))).to.equal(false);
+    expect(isConnectionFailure(hardhatError(7, 'HHE7: Configuration Variable "X" not found.'))).to.equal(false);
+    expect(isConnectionFailure(new TypeError("cannot read x"))).to.equal(false);
+    expect(isConnectionFailure("ECONNREFUSED as a string")).to.equal(false);
+    expect(isConnectionFailure(undefined)).to.equal(false);
+  });
+
+  it("stops on a cause chain that loops", function () {
+    const a = new Error("a");
+    const b = new Error("b", { cause: a });
+    Object.assign(a, { cause: b });
+    expect(isConnectionFailure(a)).to.equal(false);
+  });
 });
 
 describe("renderCliError", function () {
   const STACK_LINE = /^\s+at /m;
 
-  it("prints a sandbox error as one line without its stack", function () {
+  it("prints a sandbox error as one line, its short message, without hints or stack", function () {
     const line = renderCliError(new UnknownScenarioError("nope", VALID), false);
     expect(line).to.equal('error: unknown scenario "nope"; choose one of: green-bond-issuance, interbank-payment');
-    expect(line).to.not.include("\n");
+    const hinted = new SandboxError("short; fix it", { metaMessages: ["Fund: HKMA 0x1"], cause: new Error("deep\nmore") });
+    expect(renderCliError(hinted, false)).to.equal("error: short; fix it");
   });
 
-  it("prints the stack of a sandbox error with --verbose", function () {
-    const error = new UnknownScenarioError("nope", VALID);
-    const text = renderCliError(error, true);
-    expect(text.startsWith('error: UnknownScenarioError: unknown scenario "nope"')).to.equal(true);
-    expect(text).to.match(STACK_LINE);
+  it("with --verbose, prints the short message first, then the error's name and stack", function () {
+    const text = renderCliError(new UnknownScenarioError("nope", VALID), true);
+    const lines = text.split("\n");
+    expect(lines[0]).to.equal('error: unknown scenario "nope"; choose one of: green-bond-issuance, interbank-payment');
+    expect(lines[1]).to.equal('UnknownScenarioError: unknown scenario "nope"; choose one of: green-bond-issuance, interbank-payment');
+    expect(lines[2]).to.match(STACK_LINE);
     expect(text).to.not.include("caused by:");
   });
 
-  it("adds the cause's stack with --verbose, and hides it without", function () {
-    const cause = new Error("HHE703: Cannot connect to the network");
+  it("with --verbose, prints the hint lines under the first line", function () {
+    const text = renderCliError(new SandboxError("short; fix it", { metaMessages: ["Fund: HKMA 0x1", "Fund: Harbour Bank 0x2"] }), true);
+    expect(text.split("\n").slice(0, 4)).to.deep.equal(["error: short; fix it", "  Fund: HKMA 0x1", "  Fund: Harbour Bank 0x2", "SandboxError: short; fix it"]);
+  });
+
+  it("adds each cause with its stack with --verbose, and hides them without", function () {
+    const root = new Error("connect ECONNREFUSED 127.0.0.1:1");
+    const cause = new Error("HHE703: Cannot connect to the network", { cause: root });
     const error = new NetworkUnreachableError("localhost", "http://127.0.0.1:1", cause);
     expect(renderCliError(error, false)).to.equal(
       'error: cannot reach network "localhost" at http://127.0.0.1:1; start it (e.g. `npx hardhat node`) or fix its URL',
     );
     const text = renderCliError(error, true);
-    expect(text).to.include(`\ncaused by: Error: HHE703: Cannot connect to the network\n`);
-    expect(text.split("\n").filter((l) => STACK_LINE.test(l)).length).to.be.greaterThan(1);
+    expect(text).to.include("\ncaused by: Error: HHE703: Cannot connect to the network\n");
+    expect(text).to.include("\ncaused by: Error: connect ECONNREFUSED 127.0.0.1:1\n");
+    expect(text.split("\n").filter((l) => STACK_LINE.test(l)).length).to.be.greaterThan(2);
   });
 
-  it("prints the cause's message when it has no stack", function () {
+  it("prints a cause without a stack by its name and message", function () {
     const cause = new Error("bare");
     cause.stack = undefined;
     const text = renderCliError(new NetworkUnreachableError("localhost", "http://x", cause), true);
-    expect(text.endsWith("\ncaused by: bare")).to.equal(true);
+    expect(text.endsWith("\ncaused by: Error: bare")).to.equal(true);
   });
 
-  it("ignores a cause that is not an Error", function () {
+  it("prints a cause that is not an Error as text", function () {
     const text = renderCliError(new NetworkUnreachableError("localhost", "http://x", "refused"), true);
-    expect(text).to.not.include("caused by");
+    expect(text.endsWith("\ncaused by: refused")).to.equal(true);
   });
 
   it("cuts an unexpected error to its first line and points to --verbose", function () {
@@ -311,9 +470,9 @@ describe("renderCliError", function () {
     expect(line).to.equal("error: cannot read x (run with --verbose for details)");
   });
 
-  it("prints an unexpected error's stack with --verbose", function () {
-    const text = renderCliError(new TypeError("cannot read x"), true);
-    expect(text.startsWith("error: TypeError: cannot read x\n")).to.equal(true);
+  it("prints an unexpected error's first line, then its name, whole message and stack with --verbose", function () {
+    const text = renderCliError(new TypeError("cannot read x\nsecond line"), true);
+    expect(text.startsWith("error: cannot read x\nTypeError: cannot read x\nsecond line\n")).to.equal(true);
     expect(text).to.match(STACK_LINE);
   });
 
@@ -365,6 +524,16 @@ describe("createStepPacer (presenter mode)", function () {
     expect(await settlesSoon(waiting)).to.equal(true);
     for (let i = 0; i < 3; i++) expect(await settlesSoon(pacer.waitForEnter())).to.equal(true);
     pacer.close();
+  });
+
+  it("close() releases a step already waiting, and every later one", async function () {
+    const input = new PassThrough();
+    const pacer = createStepPacer(input);
+    const waiting = pacer.waitForEnter();
+    expect(await settlesSoon(waiting)).to.equal(false);
+    pacer.close();
+    expect(await settlesSoon(waiting)).to.equal(true);
+    expect(await settlesSoon(pacer.waitForEnter())).to.equal(true);
   });
 
   it("never waits when there is no input at all", async function () {

@@ -1,0 +1,113 @@
+import { isError, type Interface, type Log, type ParamType, type Result } from "ethers";
+
+import { FAILURE_REASON, REASON_CODE, SETTLEMENT_LEGS } from "../domain/trade.js";
+import type { Directory } from "./directory.js";
+import type { AbiArgs, AbiValue, ErrorFact, EventFact } from "./facts.js";
+
+/** `value` as the ABI type `param` describes it: integers as decimal strings, tuples as objects by component name. */
+export function toAbiValue(param: ParamType, value: unknown): AbiValue {
+  if (param.isTuple()) {
+    const items = value as Result;
+    const out: Record<string, AbiValue> = {};
+    param.components.forEach((c, i) => {
+      out[c.name === "" ? String(i) : c.name] = toAbiValue(c, items[i]);
+    });
+    return out;
+  }
+  if (param.isArray()) return [...(value as Result)].map((v) => toAbiValue(param.arrayChildren, v));
+  if (typeof value === "boolean") return value;
+  return String(value);
+}
+
+/** Arguments by parameter name. */
+export function toAbiArgs(inputs: readonly ParamType[], values: Result): AbiArgs {
+  const out: Record<string, AbiValue> = {};
+  inputs.forEach((input, i) => {
+    out[input.name === "" ? String(i) : input.name] = toAbiValue(input, values[i]);
+  });
+  return out;
+}
+
+/** The events of `logs` emitted by contracts the directory knows on chain `chain`, decoded. */
+export function decodeEvents(logs: readonly Log[], chain: string, directory: Directory): EventFact[] {
+  const events: EventFact[] = [];
+  for (const log of logs) {
+    const iface = directory.interfaceAt(chain, log.address);
+    if (iface === undefined) continue;
+    const parsed = safely(() => iface.parseLog({ topics: [...log.topics], data: log.data }));
+    if (parsed === null || parsed === undefined) continue;
+    events.push({ contract: directory.ref(chain, log.address), name: parsed.name, args: toAbiArgs(parsed.fragment.inputs, parsed.args) });
+  }
+  return events;
+}
+
+/** The function and arguments of call data `data` to `to` on `chain`, if the directory has its interface. */
+export function decodeCall(chain: string, to: string, data: string, directory: Directory): { function: string; args: AbiArgs } | undefined {
+  const iface = directory.interfaceAt(chain, to);
+  const parsed = iface === undefined ? undefined : safely(() => iface.parseTransaction({ data }));
+  if (parsed === null || parsed === undefined) return undefined;
+  return { function: parsed.name, args: toAbiArgs(parsed.fragment.inputs, parsed.args) };
+}
+
+function parseWith(interfaces: readonly Interface[], data: string): { name: string; args: AbiArgs; raw: Result } | undefined {
+  for (const iface of interfaces) {
+    const parsed = safely(() => iface.parseError(data));
+    if (parsed !== null && parsed !== undefined) return { name: parsed.name, args: toAbiArgs(parsed.fragment.inputs, parsed.args), raw: parsed.args };
+  }
+  return undefined;
+}
+
+/**
+ * Revert data `data` as a custom error of the ledger's contracts (on `chain`, to name addresses),
+ * with the leg, token, reason code and token error of a `SettlementLegFailed`; undefined if no
+ * interface of the ledger knows it.
+ */
+export function decodeError(data: string, directory: Directory, chain: string = directory.home.key): ErrorFact | undefined {
+  if (data === "0x" || data.length < 10) return undefined;
+  const parsed = parseWith(directory.interfaces(), data);
+  if (parsed === undefined) return undefined;
+  if (parsed.name !== "SettlementLegFailed") return { name: parsed.name, args: parsed.args };
+  const [reason, leg, token, tokenError] = parsed.raw as unknown as [bigint, bigint, string, string];
+  const code = REASON_CODE[FAILURE_REASON[Number(reason)] ?? "TokenRejected"];
+  const inner = parseWith(directory.interfaces(), tokenError);
+  const legName = SETTLEMENT_LEGS[Number(leg)];
+  return {
+    name: parsed.name,
+    args: parsed.args,
+    ...(legName === undefined ? {} : { leg: legName }),
+    token: directory.ref(chain, token),
+    ...(code === "" ? {} : { reason: code }),
+    ...(inner === undefined ? {} : { tokenError: { name: inner.name, args: inner.args } }),
+  };
+}
+
+/** The revert data an error thrown by ethers, Hardhat or a JSON-RPC node carries; undefined if it is no revert. */
+export function revertDataOf(error: unknown): string | undefined {
+  const seen = new Set<unknown>();
+  const queue: unknown[] = [error];
+  while (queue.length > 0) {
+    const e = queue.shift();
+    if (e === null || typeof e !== "object" || seen.has(e)) continue;
+    seen.add(e);
+    const record = e as Record<string, unknown>;
+    if (typeof record.data === "string" && record.data.startsWith("0x") && record.data.length >= 10) return record.data;
+    queue.push(record.error, record.info, record.cause, record.data);
+  }
+  if (isError(error, "CALL_EXCEPTION")) return error.data ?? "0x";
+  return undefined;
+}
+
+/** The hash of the failed transaction an error names (Hardhat mines reverting transactions), if any. */
+export function revertedTransactionHash(error: unknown): string | undefined {
+  if (error === null || typeof error !== "object") return undefined;
+  const hash = (error as Record<string, unknown>).transactionHash;
+  return typeof hash === "string" && /^0x[0-9a-fA-F]{64}$/.test(hash) ? hash : undefined;
+}
+
+function safely<T>(f: () => T): T | undefined {
+  try {
+    return f();
+  } catch {
+    return undefined;
+  }
+}

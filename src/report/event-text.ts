@@ -1,0 +1,153 @@
+import { decodeBytes32String, MaxUint256 } from "ethers";
+
+import type { Directory } from "../chain/directory.js";
+import type { AbiArgs, AbiValue, EventFact } from "../chain/facts.js";
+import { FAILURE_REASON, isoTradeStatus, TRADE_STATUS } from "../domain/trade.js";
+import { formatMoney } from "../domain/money.js";
+import { formatTime, isoStatusCodes, partyLabel, tokenAmount } from "./words.js";
+
+/** A trade or payment reference as text: the bytes32 string if it is one, else a short hash. */
+export function formatRef(ref: string): string {
+  try {
+    const text = decodeBytes32String(ref);
+    if (text.length > 0) return text;
+  } catch {
+    // not a short string
+  }
+  return `${ref.slice(0, 10)}…`;
+}
+
+const ZERO = "0x0000000000000000000000000000000000000000";
+
+/** What a formatter reads an event with: its arguments, and names and amounts on the event's chain. */
+interface Reading {
+  /** An argument as text ("" if absent or not text). */
+  s(name: string): string;
+  /** An integer argument. */
+  n(name: string): bigint;
+  /** A struct argument. */
+  struct(name: string): Reading;
+  /** The name of the address in argument `name`. */
+  who(name: string): string;
+  /** An amount of the token at address `token` on the event's chain. */
+  amount(token: string, amount: bigint): string;
+  /** Money in the currency of the chain's first wCBDC. */
+  money(amount: bigint): string;
+  /** The emitting contract's name. */
+  readonly emitter: string;
+  readonly emitterAddress: string;
+  readonly directory: Directory;
+  readonly chain: string;
+}
+
+function reading(args: AbiArgs, emitter: EventFact["contract"], chain: string, directory: Directory): Reading {
+  const text = (v: AbiValue | undefined): string => (typeof v === "string" ? v : v === undefined ? "" : String(v));
+  const amount = (token: string, value: bigint): string => {
+    const info = directory.token(chain, token);
+    return info === undefined ? value.toString() : tokenAmount(info, value);
+  };
+  const home = directory.chain(chain).tokens.find((t) => t.kind === "wCBDC");
+  return {
+    s: (name) => text(args[name]),
+    n: (name) => BigInt(text(args[name]) || "0"),
+    struct: (name) => {
+      const v = args[name];
+      return reading(typeof v === "object" && !Array.isArray(v) ? (v as AbiArgs) : {}, emitter, chain, directory);
+    },
+    who: (name) => partyLabel(directory.ref(chain, text(args[name]))),
+    amount,
+    money: (value) => (home === undefined ? value.toString() : formatMoney(value, home.currency, home.decimals)),
+    emitter: partyLabel(emitter),
+    emitterAddress: emitter.address,
+    directory,
+    chain,
+  };
+}
+
+type Formatter = (a: Reading) => string | null;
+
+const statusCodes = (status: bigint, reason: bigint): string => {
+  const iso = isoTradeStatus(TRADE_STATUS[Number(status)] ?? "None", FAILURE_REASON[Number(reason)] ?? "None");
+  return iso === undefined ? "no record" : isoStatusCodes(iso);
+};
+
+/** How each event reads in a report; `null` hides an event that would only be noise. */
+const FORMATTERS: Record<string, Formatter> = {
+  Transfer: (a) => {
+    const info = a.directory.token(a.chain, a.emitterAddress);
+    if (info === undefined) return null;
+    const what = tokenAmount(info, a.n("value"));
+    const deposit = info.kind === "tokenizedDeposit";
+    if (a.s("from") === ZERO) return `${what} ${deposit ? "credited" : "issued"} to ${a.who("to")}`;
+    if (a.s("to") === ZERO) return `${what} ${deposit ? "debited (burned)" : "redeemed"} from ${a.who("from")}`;
+    return `${what}: ${a.who("from")} → ${a.who("to")}`;
+  },
+  Approval: (a) =>
+    `${a.who("owner")} authorised ${a.who("spender")} on ${a.emitter}${a.n("value") === MaxUint256 ? "" : ` for ${a.amount(a.emitterAddress, a.n("value"))}`}`,
+  TradeTermsRecorded: (a) => {
+    const t = a.struct("trade");
+    return `trade ${formatRef(t.s("tradeRef"))}: ${t.who("seller")} sells ${a.amount(t.s("asset"), t.n("quantity"))} to ${t.who("buyer")} for ${a.amount(t.s("buyerCash"), t.n("amount"))}`;
+  },
+  TradeInstructed: (a) => `${a.who("party")} instructed as ${a.s("isSeller") === "true" ? "seller" : "buyer"}`,
+  TradeMatched: () => "instructions matched (MACH)",
+  TradeSettled: (a) => `trade settled (SETT): ${a.who("seller")} delivered, ${a.who("buyer")} paid${a.s("signed") === "true" ? " — from signed orders" : ""}`,
+  TradeSettledInBatch: (a) => `trade ${a.s("tradeId").slice(0, 10)}… settled in batch #${a.s("batchId")}`,
+  TradeSettlementFailed: (a) => `settlement attempt failed, nothing moved: ${statusCodes(3n, a.n("reason"))}`,
+  TradeCancelled: (a) => `trade cancelled (CAND/CANI), completed by ${a.who("by")}`,
+  TradeCancellationRequested: (a) => `${a.who("by")} asked to cancel the matched trade; it stays matched until the counterparty agrees`,
+  TradeSkippedInBatch: (a) => `trade ${a.s("tradeId").slice(0, 10)}… skipped in batch #${a.s("batchId")}: ${statusCodes(a.n("status"), a.n("reason"))}`,
+  TradeExpiredUnsettled: () => "trade expired unsettled (CAND/CANS)",
+  // The event does not name the currency; the wCBDC transfer just before it shows the amount.
+  InterbankSettled: (a) => `interbank leg: ${a.who("payerBank")} paid ${a.who("payeeBank")} in central-bank money`,
+  FxSettled: (a) => `FX PvP at ${a.who("dealer")}'s quote: ${a.who("payer")} → ${a.who("beneficiary")}, both currencies or neither`,
+  // A payment into a customer's bank (coupon, redemption) is told by the events around it.
+  PaymentSettled: (a) =>
+    a.directory.token(a.chain, a.s("payerDeposit"))?.kind === "wCBDC"
+      ? null
+      : `payment ${formatRef(a.s("paymentRef"))} settled: ${a.who("payer")} → ${a.who("payee")}, ${a.money(a.n("amount"))}`,
+  BatchSettled: (a) =>
+    `netting batch #${a.s("batchId")}: ${a.s("tradeCount")} trades${a.n("skipped") > 0n ? ` (${a.s("skipped")} skipped)` : ""}, ${a.s("grossTransfers")} gross transfers netted to ${a.s("netTransfers")}`,
+  TenderOpened: (a) => {
+    const t = a.struct("terms");
+    return `tender ${formatRef(a.s("tenderRef"))} opened by ${a.who("issuer")}: ${t.s("unitsOffered")} units on offer, in lots of ${t.s("minimumLot")}`;
+  },
+  BidSubmitted: (a) => `${a.who("bidder")} bid for ${a.s("units")} units at up to ${a.money(a.n("pricePerUnit"))} a unit`,
+  BidWithdrawn: (a) => `${a.who("bidder")} withdrew bid ${a.s("index")}`,
+  BondAllotted: (a) => `${a.who("allottee")} allotted ${a.s("units")} units for ${a.money(a.n("amount"))} (its own bid price)`,
+  TenderAllotted: (a) => {
+    const r = a.struct("result");
+    return `tender ${formatRef(a.s("tenderRef"))} result: applied ${r.s("unitsApplied")} units, allotted ${r.s("unitsAllotted")}, cut-off price ${a.money(r.n("cutoffPrice"))}, pro rata at the cut-off ${(Number(r.n("proRataRatio")) / 10_000).toFixed(2)}%, average price ${a.money(r.n("averagePrice"))}, proceeds ${a.money(r.n("proceeds"))}`;
+  },
+  TenderCancelled: (a) => `tender ${formatRef(a.s("tenderRef"))} cancelled`,
+  CouponPaid: (a) =>
+    `coupon ${Number(a.n("index")) + 1} paid to ${a.who("holder")} on ${a.s("units")} units of record: ${a.money(a.n("amount"))} in ${a.who("cashAccount")}`,
+  Redeemed: (a) => `${a.who("holder")} redeemed ${a.s("units")} units for ${a.money(a.n("amount"))} in ${a.who("cashAccount")}`,
+  PaymentParked: (a) => `payment to ${a.who("holder")} parked for a later claim`,
+  StandingInstructionSet: (a) => `${a.who("holder")} will be paid in ${a.s("depositToken") === ZERO ? "wCBDC" : a.who("depositToken")}`,
+  ParticipantFreezeUpdated: (a) => `registrar ${a.s("frozen") === "true" ? "froze" : "unfroze"} ${a.who("account")}`,
+  AccountFreezeUpdated: (a) => `${a.emitter}: ${a.who("account")} ${a.s("frozen") === "true" ? "frozen" : "unfrozen"}`,
+  Paused: (a) => `${a.emitter} paused`,
+  Unpaused: (a) => `${a.emitter} unpaused`,
+  NonceInvalidated: (a) => `${a.who("owner")} voided an order nonce`,
+  Locked: (a) =>
+    `${a.emitter}: ${a.who("sender")} locked ${a.amount(a.s("token"), a.n("amount"))} for ${a.who("receiver")} under hash ${a.s("hashlock").slice(0, 10)}… until ${formatTime(a.n("timelock"))}`,
+  Claimed: (a) => `${a.emitter}: lock claimed, secret ${a.s("preimage").slice(0, 10)}… now public`,
+  Refunded: (a) => `${a.emitter}: lock refunded to its sender after its time lock`,
+  DepositTokenRegistered: () => null,
+  DepositLineConsented: () => null,
+  AssetRegistered: () => null,
+  RoleGranted: () => null,
+};
+
+/** One event in words, or null for an event a report leaves out as noise. */
+export function describeEvent(event: EventFact, chain: string, directory: Directory): string | null {
+  const formatter = FORMATTERS[event.name];
+  const a = reading(event.args, event.contract, chain, directory);
+  if (formatter === undefined) return `${a.emitter}: ${event.name}(${Object.values(event.args).map((v) => (typeof v === "string" ? v : JSON.stringify(v))).join(", ")})`;
+  return formatter(a);
+}
+
+/** The events of a transaction in words, noise left out. */
+export function describeEvents(events: readonly EventFact[], chain: string, directory: Directory): string[] {
+  return events.map((e) => describeEvent(e, chain, directory)).filter((line): line is string => line !== null);
+}
