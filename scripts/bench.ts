@@ -143,7 +143,7 @@ const lifecycleGas = instructGas + matchGas + settleGas;
 const [hb, vb] = [ledger.deposits.harbourBank, ledger.deposits.victoriaBank];
 await gasOf(hb.connect(P.peakAsset.signer).approve(engineAddress, MaxUint256));
 const pay = (): Promise<bigint> =>
-  gasOf(engine.connect(P.peakAsset.signer).pay(hb.target as string, vb.target as string, P.tsingYiInsurance.address, 1_000_00n, nextRef()));
+  gasOf(engine.connect(P.peakAsset.signer).pay(hb.target, vb.target, P.tsingYiInsurance.address, 1_000_00n, nextRef()));
 await pay();
 const payGas = await pay();
 

@@ -82,12 +82,13 @@ export interface MinedTransactionFact extends CallFact {
 }
 
 /**
- * An attempt the chain refused. Hardhat mines a failing transaction (it has a hash); anvil and most
- * nodes refuse it at gas estimation (an eth_call, no hash); a deliberate `eth_call` has none either.
+ * An attempt the chain refused: `estimateGas` when the node refused it while estimating its gas (the
+ * usual case: nothing was mined, there is no hash), `transaction` when a failing transaction was
+ * mined (it has a hash), `call` for a deliberate `eth_call` (`ctx.attempt`).
  */
 export interface RevertedTransactionFact extends CallFact {
   readonly status: "reverted";
-  readonly via: "transaction" | "call";
+  readonly via: "estimateGas" | "transaction" | "call";
   readonly hash?: string;
   /** The raw revert data ("0x" for a revert without reason). */
   readonly revertData: string;

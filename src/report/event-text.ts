@@ -41,7 +41,7 @@ interface Reading {
 }
 
 function reading(args: AbiArgs, emitter: EventFact["contract"], chain: string, directory: Directory): Reading {
-  const text = (v: AbiValue | undefined): string => (typeof v === "string" ? v : v === undefined ? "" : String(v));
+  const text = (v: AbiValue | undefined): string => (typeof v === "string" ? v : typeof v === "boolean" ? String(v) : v === undefined ? "" : JSON.stringify(v));
   const amount = (token: string, value: bigint): string => {
     const info = directory.token(chain, token);
     return info === undefined ? value.toString() : tokenAmount(info, value);

@@ -46,7 +46,7 @@ export function renderObservation(o: Observation, directory: Directory): string 
 function renderTransaction(tx: TransactionFact, directory: Directory, said?: string): string[] {
   if (tx.status === "reverted") {
     const why = tx.error === undefined ? (tx.revertData === "0x" ? "reverted without a reason" : "reverted") : describeErrorFact(tx.error, directory, tx.chain.key);
-    const what = tx.via === "call" ? "call" : tx.hash === undefined ? "tx" : `tx ${tx.hash.slice(0, 10)}…`;
+    const what = tx.via === "call" ? "call" : tx.hash === undefined ? "not sent" : `tx ${tx.hash.slice(0, 10)}…`;
     return [`  ${what}  ${tx.label}  — refused${why === said ? "" : `: ${why}`}`];
   }
   const lines = [`  tx ${tx.hash.slice(0, 10)}…  ${tx.label}  (gas ${gas(tx.gasUsed)})`];

@@ -1,7 +1,6 @@
 import type { Directory } from "../chain/directory.js";
 import type { AbiValue, PartyRef, TokenRef } from "../chain/facts.js";
 import type { TokenKind } from "../chain/inventory.js";
-import { formatDate } from "../domain/calendar.js";
 import { formatMoney, formatUnits } from "../domain/money.js";
 import type { ParticipantKindName } from "../domain/participants.js";
 import type { IsoTradeStatus } from "../domain/trade.js";
@@ -97,7 +96,7 @@ export function noteValueText(v: NoteValue): string {
     case "money":
       return formatMoney(v.amount, v.currency, v.decimals);
     case "units":
-      return `${formatUnits(v.units, 0)} units`;
+      return `${formatUnits(v.units, 0)} ${v.units === 1n ? "unit" : "units"}`;
     case "time":
       return formatTime(v.time);
     case "number":

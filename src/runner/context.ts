@@ -125,15 +125,15 @@ export class ScenarioContext {
     }
   }
 
-  private recordRefusal(call: CallFact, error: unknown, via: "transaction" | "call"): { error?: ErrorFact } | undefined {
+  private recordRefusal(call: CallFact, error: unknown, sent: "transaction" | "call"): { error?: ErrorFact } | undefined {
     const revertData = revertDataOf(error);
-    const hash = via === "transaction" ? revertedTransactionHash(error) : undefined;
+    const hash = sent === "transaction" ? revertedTransactionHash(error) : undefined;
     if (revertData === undefined && hash === undefined) return undefined;
     const decoded = revertData === undefined ? undefined : decodeError(revertData, this.directory, call.chain.key);
     const fact = {
       ...call,
       status: "reverted" as const,
-      via,
+      via: sent === "call" ? ("call" as const) : hash === undefined ? ("estimateGas" as const) : ("transaction" as const),
       ...(hash === undefined ? {} : { hash }),
       revertData: revertData ?? "0x",
       ...(decoded === undefined ? {} : { error: decoded }),

@@ -87,7 +87,7 @@ export default defineScenario<CrossBorderLedger>({
           used = await quote(ctx, ledger, "THB", "harbourBank");
           await ctx.send(
             "settleFx() bank to bank",
-            engine.connect(P.harbourBank.signer).settleFx, used.quote, used.signature, FX.bankToBank, ledger.wcbdc.target as string, ledger.wTHB.target as string, F.chaoPhrayaBank.address, ref("FX-0001"),
+            engine.connect(P.harbourBank.signer).settleFx, used.quote, used.signature, FX.bankToBank, ledger.wcbdc.target, ledger.wTHB.target, F.chaoPhrayaBank.address, ref("FX-0001"),
           );
         },
       },
@@ -98,7 +98,7 @@ export default defineScenario<CrossBorderLedger>({
         action: async (ctx) => {
           await ctx.send(
             "settleFx() with a used quote",
-            engine.connect(P.harbourBank.signer).settleFx, used.quote, used.signature, FX.bankToBank, ledger.wcbdc.target as string, ledger.wTHB.target as string, F.chaoPhrayaBank.address, ref("FX-0002"),
+            engine.connect(P.harbourBank.signer).settleFx, used.quote, used.signature, FX.bankToBank, ledger.wcbdc.target, ledger.wTHB.target, F.chaoPhrayaBank.address, ref("FX-0002"),
           );
         },
       },
@@ -110,7 +110,7 @@ export default defineScenario<CrossBorderLedger>({
           const q = await quote(ctx, ledger, "THB", "harbourBank");
           await ctx.send(
             "settleFx() by Peak with Harbour Bank's quote",
-            engine.connect(P.peakAsset.signer).settleFx, q.quote, q.signature, 1n, ledger.deposits.harbourBank.target as string, ledger.cpTHB.target as string, F.siamRice.address, ref("FX-0002A"),
+            engine.connect(P.peakAsset.signer).settleFx, q.quote, q.signature, 1n, ledger.deposits.harbourBank.target, ledger.cpTHB.target, F.siamRice.address, ref("FX-0002A"),
           );
         },
       },
@@ -120,10 +120,10 @@ export default defineScenario<CrossBorderLedger>({
         detail: "Harbour Bank burns Peak's HKD deposits and pays the dealer in wHKD; the dealer pays Chao Phraya Bank in wTHB; Chao Phraya credits Siam Rice in THB deposits.",
         action: async (ctx) => {
           const q = await quote(ctx, ledger, "THB", "peakAsset");
-          await ctx.send("Peak authorises this payment on hbHKD", ledger.deposits.harbourBank.connect(P.peakAsset.signer).approve, engine.target as string, FX.customerToCustomer);
+          await ctx.send("Peak authorises this payment on hbHKD", ledger.deposits.harbourBank.connect(P.peakAsset.signer).approve, engine.target, FX.customerToCustomer);
           await ctx.send(
             "settleFx() customer to customer",
-            engine.connect(P.peakAsset.signer).settleFx, q.quote, q.signature, FX.customerToCustomer, ledger.deposits.harbourBank.target as string, ledger.cpTHB.target as string, F.siamRice.address, ref("FX-0003"),
+            engine.connect(P.peakAsset.signer).settleFx, q.quote, q.signature, FX.customerToCustomer, ledger.deposits.harbourBank.target, ledger.cpTHB.target, F.siamRice.address, ref("FX-0003"),
           );
         },
       },
@@ -132,10 +132,10 @@ export default defineScenario<CrossBorderLedger>({
         title: "Peak Asset Management pays Rio Coffee Traders (Brazil) HKD 1,000,000.00 → BRL 703,100.00",
         action: async (ctx) => {
           const q = await quote(ctx, ledger, "BRL", "peakAsset");
-          await ctx.send("Peak authorises this payment on hbHKD", ledger.deposits.harbourBank.connect(P.peakAsset.signer).approve, engine.target as string, FX.hkdToBrl);
+          await ctx.send("Peak authorises this payment on hbHKD", ledger.deposits.harbourBank.connect(P.peakAsset.signer).approve, engine.target, FX.hkdToBrl);
           await ctx.send(
             "settleFx() HKD deposits → BRL deposits",
-            engine.connect(P.peakAsset.signer).settleFx, q.quote, q.signature, FX.hkdToBrl, ledger.deposits.harbourBank.target as string, ledger.ipBRL.target as string, F.rioCoffee.address, ref("FX-0004"),
+            engine.connect(P.peakAsset.signer).settleFx, q.quote, q.signature, FX.hkdToBrl, ledger.deposits.harbourBank.target, ledger.ipBRL.target, F.rioCoffee.address, ref("FX-0004"),
           );
         },
       },
@@ -148,7 +148,7 @@ export default defineScenario<CrossBorderLedger>({
           await ctx.travelTo(q.quote.expiry + 60n);
           await ctx.send(
             "settleFx() after expiry",
-            engine.connect(P.harbourBank.signer).settleFx, q.quote, q.signature, FX.bankToBank, ledger.wcbdc.target as string, ledger.wTHB.target as string, F.chaoPhrayaBank.address, ref("FX-0005"),
+            engine.connect(P.harbourBank.signer).settleFx, q.quote, q.signature, FX.bankToBank, ledger.wcbdc.target, ledger.wTHB.target, F.chaoPhrayaBank.address, ref("FX-0005"),
           );
         },
       },
@@ -160,7 +160,7 @@ export default defineScenario<CrossBorderLedger>({
           const q = await quote(ctx, ledger, "THB", "harbourBank");
           await ctx.send(
             "settleFx() beyond the dealer's THB",
-            engine.connect(P.harbourBank.signer).settleFx, q.quote, q.signature, 5_000_000_000n, ledger.wcbdc.target as string, ledger.wTHB.target as string, F.chaoPhrayaBank.address, ref("FX-0006"),
+            engine.connect(P.harbourBank.signer).settleFx, q.quote, q.signature, 5_000_000_000n, ledger.wcbdc.target, ledger.wTHB.target, F.chaoPhrayaBank.address, ref("FX-0006"),
           );
         },
       },
@@ -170,10 +170,10 @@ export default defineScenario<CrossBorderLedger>({
         expect: { revert: "SettlementLegFailed", reason: "XELG", tokenError: "NotCustomerOfBank" },
         action: async (ctx) => {
           const q = await quote(ctx, ledger, "THB", "peakAsset");
-          await ctx.send("Peak authorises this payment on hbHKD", ledger.deposits.harbourBank.connect(P.peakAsset.signer).approve, engine.target as string, FX.customerToCustomer);
+          await ctx.send("Peak authorises this payment on hbHKD", ledger.deposits.harbourBank.connect(P.peakAsset.signer).approve, engine.target, FX.customerToCustomer);
           await ctx.send(
             "settleFx() to a non-customer",
-            engine.connect(P.peakAsset.signer).settleFx, q.quote, q.signature, FX.customerToCustomer, ledger.deposits.harbourBank.target as string, ledger.cpTHB.target as string, F.rioCoffee.address, ref("FX-0007"),
+            engine.connect(P.peakAsset.signer).settleFx, q.quote, q.signature, FX.customerToCustomer, ledger.deposits.harbourBank.target, ledger.cpTHB.target, F.rioCoffee.address, ref("FX-0007"),
           );
         },
       },
@@ -186,7 +186,7 @@ export default defineScenario<CrossBorderLedger>({
           const q = await quote(ctx, ledger, "THB", "harbourBank");
           await ctx.send(
             "settleFx() while wTHB is paused",
-            engine.connect(P.harbourBank.signer).settleFx, q.quote, q.signature, FX.bankToBank, ledger.wcbdc.target as string, ledger.wTHB.target as string, F.chaoPhrayaBank.address, ref("FX-0008"),
+            engine.connect(P.harbourBank.signer).settleFx, q.quote, q.signature, FX.bankToBank, ledger.wcbdc.target, ledger.wTHB.target, F.chaoPhrayaBank.address, ref("FX-0008"),
           );
         },
       },

@@ -189,10 +189,10 @@ export default defineScenario<CrossChainLedger>({
         expect: { revert: "TimelockTooShort" },
         action: async (ctx) => {
           const now = BigInt((await hkProvider.getBlock("latest"))?.timestamp ?? 0);
-          await ctx.send("Harbour Bank approves the escrow for this lock", ledger.bond.connect(P.harbourBank.signer).approve, chains.hk.htlc.target as string, 1n);
+          await ctx.send("Harbour Bank approves the escrow for this lock", ledger.bond.connect(P.harbourBank.signer).approve, chains.hk.htlc.target, 1n);
           await ctx.send(
             "lock() for five minutes",
-            chains.hk.htlc.connect(P.harbourBank.signer).lock, chaoPhraya, ledger.bond.target as string, 1n, sha256(ZeroHash), now + 300n,
+            chains.hk.htlc.connect(P.harbourBank.signer).lock, chaoPhraya, ledger.bond.target, 1n, sha256(ZeroHash), now + 300n,
           );
         },
       },
@@ -284,8 +284,8 @@ export default defineScenario<CrossChainLedger>({
             });
           }
           const lockUntil = recordDate - 1_800n + DEALS.initiatorTimeout;
-          await ctx.send("Harbour Bank approves the escrow for this lock", ledger.bond.connect(P.harbourBank.signer).approve, chains.hk.htlc.target as string, 10n);
-          await ctx.send("lock() over the record date", chains.hk.htlc.connect(P.harbourBank.signer).lock, chaoPhraya, ledger.bond.target as string, 10n, sha256(ZeroHash), lockUntil);
+          await ctx.send("Harbour Bank approves the escrow for this lock", ledger.bond.connect(P.harbourBank.signer).approve, chains.hk.htlc.target, 10n);
+          await ctx.send("lock() over the record date", chains.hk.htlc.connect(P.harbourBank.signer).lock, chaoPhraya, ledger.bond.target, 10n, sha256(ZeroHash), lockUntil);
         },
       },
     ];

@@ -65,7 +65,7 @@ export default defineScenario({
             const deposit = ledger.deposits[bankOf(key)];
             await ctx.send(
               `${p.name}: pay me in ${await deposit.symbol()}`,
-              payingAgent.connect(p.signer).setStandingInstruction, deposit.target as string,
+              payingAgent.connect(p.signer).setStandingInstruction, deposit.target,
             );
           }
         },

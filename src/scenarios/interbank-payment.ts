@@ -43,7 +43,7 @@ export default defineScenario({
         action: async (ctx) => {
           await ctx.send(
             "pay() across banks",
-            engine.connect(P.peakAsset.signer).pay, hb.target as string, vb.target as string, P.tsingYiInsurance.address, PAYMENTS.peakToTsingYi, encodeBytes32String("PAY-0001"),
+            engine.connect(P.peakAsset.signer).pay, hb.target, vb.target, P.tsingYiInsurance.address, PAYMENTS.peakToTsingYi, encodeBytes32String("PAY-0001"),
           );
         },
       },
@@ -53,7 +53,7 @@ export default defineScenario({
         action: async (ctx) => {
           await ctx.send(
             "pay() across banks",
-            engine.connect(P.lantauPension.signer).pay, lr.target as string, hb.target as string, P.kowloonDealer.address, PAYMENTS.lantauToKowloon, encodeBytes32String("PAY-0002"),
+            engine.connect(P.lantauPension.signer).pay, lr.target, hb.target, P.kowloonDealer.address, PAYMENTS.lantauToKowloon, encodeBytes32String("PAY-0002"),
           );
         },
       },
@@ -63,7 +63,7 @@ export default defineScenario({
         action: async (ctx) => {
           await ctx.send(
             "pay() within one bank",
-            engine.connect(P.kowloonDealer.signer).pay, hb.target as string, hb.target as string, P.peakAsset.address, PAYMENTS.kowloonToPeak, encodeBytes32String("PAY-0003"),
+            engine.connect(P.kowloonDealer.signer).pay, hb.target, hb.target, P.peakAsset.address, PAYMENTS.kowloonToPeak, encodeBytes32String("PAY-0003"),
           );
         },
       },
@@ -75,7 +75,7 @@ export default defineScenario({
         action: async (ctx) => {
           await ctx.send(
             "pay() to a non-customer",
-            engine.connect(P.tsingYiInsurance.signer).pay, vb.target as string, hb.target as string, P.lantauPension.address, 100_000_00n, encodeBytes32String("PAY-0004"),
+            engine.connect(P.tsingYiInsurance.signer).pay, vb.target, hb.target, P.lantauPension.address, 100_000_00n, encodeBytes32String("PAY-0004"),
           );
         },
       },
@@ -95,7 +95,7 @@ export default defineScenario({
         action: async (ctx) => {
           await ctx.send(
             "pay() across banks",
-            engine.connect(P.lantauPension.signer).pay, lr.target as string, vb.target as string, P.tsingYiInsurance.address, PAYMENTS.lantauShortOfBank, encodeBytes32String("PAY-0005"),
+            engine.connect(P.lantauPension.signer).pay, lr.target, vb.target, P.tsingYiInsurance.address, PAYMENTS.lantauShortOfBank, encodeBytes32String("PAY-0005"),
           );
         },
       },
@@ -107,7 +107,7 @@ export default defineScenario({
           await ctx.send("HKMA pauses wHKD", wcbdc.pause);
           await ctx.send(
             "pay() across banks",
-            engine.connect(P.peakAsset.signer).pay, hb.target as string, vb.target as string, P.tsingYiInsurance.address, 100_000_00n, encodeBytes32String("PAY-0006"),
+            engine.connect(P.peakAsset.signer).pay, hb.target, vb.target, P.tsingYiInsurance.address, 100_000_00n, encodeBytes32String("PAY-0006"),
           );
         },
       },

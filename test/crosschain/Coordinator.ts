@@ -347,7 +347,7 @@ describe("HtlcCoordinator (cross-chain HTLC settlement, two in-process chains)",
         transport: custom({
           request: async (args: Parameters<typeof hk.provider.request>[0]) => {
             if (args.method === "eth_call") throw new Dropped("connection reset");
-            return hk.provider.request(args);
+            return (await hk.provider.request(args)) as unknown;
           },
         }),
       }),
