@@ -1,4 +1,4 @@
-import { isError, type Interface, type Log, type ParamType, type Result } from "ethers";
+import { isError, Result, type Interface, type Log, type ParamType } from "ethers";
 
 import { FAILURE_REASON, REASON_CODE, SETTLEMENT_LEGS } from "../domain/trade.js";
 import type { Directory } from "./directory.js";
@@ -7,16 +7,22 @@ import type { AbiArgs, AbiValue, ErrorFact, EventFact } from "./facts.js";
 /** `value` as the ABI type `param` describes it: integers as decimal strings, tuples as objects by component name. */
 export function toAbiValue(param: ParamType, value: unknown): AbiValue {
   if (param.isTuple()) {
-    const items = value as Result;
+    const items = asResult(value, param);
     const out: Record<string, AbiValue> = {};
     param.components.forEach((c, i) => {
       out[c.name === "" ? String(i) : c.name] = toAbiValue(c, items[i]);
     });
     return out;
   }
-  if (param.isArray()) return [...(value as Result)].map((v) => toAbiValue(param.arrayChildren, v));
+  if (param.isArray()) return [...asResult(value, param)].map((v) => toAbiValue(param.arrayChildren, v));
   if (typeof value === "boolean") return value;
   return String(value);
+}
+
+/** ethers decodes tuples and arrays as `Result`s. */
+function asResult(value: unknown, param: ParamType): Result {
+  if (!(value instanceof Result)) throw new Error(`expected decoded ${param.format()} to be a Result`);
+  return value;
 }
 
 /** Arguments by parameter name. */
@@ -49,10 +55,11 @@ export function decodeCall(chain: string, to: string, data: string, directory: D
   return { function: parsed.name, args: toAbiArgs(parsed.fragment.inputs, parsed.args) };
 }
 
-function parseWith(interfaces: readonly Interface[], data: string): { name: string; args: AbiArgs; raw: Result } | undefined {
+function parseWith(interfaces: readonly Interface[], data: string): { name: string; args: AbiArgs } | undefined {
+  if (data.length < 10) return undefined;
   for (const iface of interfaces) {
     const parsed = safely(() => iface.parseError(data));
-    if (parsed !== null && parsed !== undefined) return { name: parsed.name, args: toAbiArgs(parsed.fragment.inputs, parsed.args), raw: parsed.args };
+    if (parsed !== null && parsed !== undefined) return { name: parsed.name, args: toAbiArgs(parsed.fragment.inputs, parsed.args) };
   }
   return undefined;
 }
@@ -67,10 +74,15 @@ export function decodeError(data: string, directory: Directory, chain: string = 
   const parsed = parseWith(directory.interfaces(), data);
   if (parsed === undefined) return undefined;
   if (parsed.name !== "SettlementLegFailed") return { name: parsed.name, args: parsed.args };
-  const [reason, leg, token, tokenError] = parsed.raw as unknown as [bigint, bigint, string, string];
-  const code = REASON_CODE[FAILURE_REASON[Number(reason)] ?? "TokenRejected"];
-  const inner = parseWith(directory.interfaces(), tokenError);
-  const legName = SETTLEMENT_LEGS[Number(leg)];
+  // SettlementLegFailed(FailureReason reason, Leg leg, address token, bytes tokenError), read by name.
+  const field = (name: string): string => {
+    const v = parsed.args[name];
+    return typeof v === "string" ? v : "";
+  };
+  const code = REASON_CODE[FAILURE_REASON[Number(field("reason"))] ?? "TokenRejected"];
+  const inner = parseWith(directory.interfaces(), field("tokenError"));
+  const legName = SETTLEMENT_LEGS[Number(field("leg"))];
+  const token = field("token");
   return {
     name: parsed.name,
     args: parsed.args,

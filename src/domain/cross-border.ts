@@ -1,4 +1,4 @@
-import type { ParticipantKindName } from "./participants.js";
+import type { ParticipantDefinition } from "./participants.js";
 
 /**
  * The cross-border extension of the sandbox: the Bank of Thailand and the Banco Central do Brasil
@@ -6,13 +6,7 @@ import type { ParticipantKindName } from "./participants.js";
  * shared (mBridge-style) ledger they join the Hong Kong ledger; on the separate-ledger design the
  * Thai institutions run their own chain. Fictional commercial names; central banks by role.
  */
-export interface CrossBorderParticipantSpec {
-  readonly key: CrossBorderKey;
-  readonly name: string;
-  readonly kind: ParticipantKindName;
-  readonly jurisdiction: string;
-  readonly account: number;
-}
+export type CrossBorderParticipantSpec = ParticipantDefinition<CrossBorderKey>;
 
 export const CROSS_BORDER_PARTICIPANTS = [
   { key: "bankOfThailand", name: "Bank of Thailand", kind: "CentralBank", jurisdiction: "TH", account: 9 },
@@ -21,7 +15,7 @@ export const CROSS_BORDER_PARTICIPANTS = [
   { key: "bancoIpanema", name: "Banco Ipanema", kind: "CommercialBank", jurisdiction: "BR", account: 12 },
   { key: "siamRice", name: "Siam Rice Exporters", kind: "Investor", jurisdiction: "TH", account: 13 },
   { key: "rioCoffee", name: "Rio Coffee Traders", kind: "Investor", jurisdiction: "BR", account: 14 },
-] as const satisfies readonly { key: string; name: string; kind: ParticipantKindName; jurisdiction: string; account: number }[];
+] as const satisfies readonly ParticipantDefinition[];
 
 export type CrossBorderKey = (typeof CROSS_BORDER_PARTICIPANTS)[number]["key"];
 

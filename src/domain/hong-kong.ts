@@ -1,6 +1,6 @@
 import { makeIsin } from "./isin.js";
 import { couponSchedule, nextMidnightUtc } from "./calendar.js";
-import type { ParticipantKindName } from "./participants.js";
+import type { ParticipantDefinition } from "./participants.js";
 
 /**
  * The default Hong Kong ledger: who is on it, which tokens exist, and the green bond's term sheet.
@@ -9,16 +9,7 @@ import type { ParticipantKindName } from "./participants.js";
  * network, on `npx hardhat node` and on any node with enough unlocked or configured accounts.
  */
 
-export interface ParticipantSpec {
-  /** Key used in code and reports, e.g. "harbourBank". */
-  readonly key: ParticipantKey;
-  readonly name: string;
-  readonly kind: ParticipantKindName;
-  /** ISO 3166-1 alpha-2. */
-  readonly jurisdiction: string;
-  /** Index into the network's accounts. */
-  readonly account: number;
-}
+export type ParticipantSpec = ParticipantDefinition<ParticipantKey>;
 
 export const PARTICIPANTS = [
   { key: "hkma", name: "HKMA", kind: "CentralBank", jurisdiction: "HK", account: 0 },
@@ -30,7 +21,7 @@ export const PARTICIPANTS = [
   { key: "peakAsset", name: "Peak Asset Management", kind: "Investor", jurisdiction: "HK", account: 6 },
   { key: "tsingYiInsurance", name: "Tsing Yi Insurance", kind: "Investor", jurisdiction: "HK", account: 7 },
   { key: "lantauPension", name: "Lantau Pension Fund", kind: "Investor", jurisdiction: "HK", account: 8 },
-] as const satisfies readonly { key: string; name: string; kind: ParticipantKindName; jurisdiction: string; account: number }[];
+] as const satisfies readonly ParticipantDefinition[];
 
 export type ParticipantKey = (typeof PARTICIPANTS)[number]["key"];
 export type BankKey = "harbourBank" | "victoriaBank" | "lionRockBank";

@@ -12,6 +12,18 @@ export const ParticipantKind = {
 export type ParticipantKindName = Exclude<keyof typeof ParticipantKind, "None">;
 
 
+/** A participant as a ledger definition names it: one of the network's accounts, by index. */
+export interface ParticipantDefinition<K extends string = string> {
+  /** Key used in code and reports, e.g. "harbourBank". */
+  readonly key: K;
+  readonly name: string;
+  readonly kind: ParticipantKindName;
+  /** ISO 3166-1 alpha-2. */
+  readonly jurisdiction: string;
+  /** Index into the network's accounts. */
+  readonly account: number;
+}
+
 /** Kind name from the on-chain number. */
 export function participantKindName(kind: bigint | number): ParticipantKindName {
   const entry = Object.entries(ParticipantKind).find(([, v]) => v === Number(kind));

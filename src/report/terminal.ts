@@ -36,7 +36,7 @@ export function renderObservation(o: Observation, directory: Directory): string 
         ? `the ${directory.chain(o.chain).name}'s clock now reads ${formatDate(o.time)}`
         : `the ledger's clock now reads ${formatDate(o.time)}`;
     case "tradeStatus":
-      return `trade ${formatRef(o.tradeRef)} on chain: ${isoStatusText(o.iso)} — engine status ${o.status}${o.reason === "None" ? "" : `, ${o.reason}`}`;
+      return `trade ${formatRef(o.tradeRef)} on chain: ${isoStatusText(o.iso)} — engine status ${o.status}${o.reason === "None" || o.reason === o.status ? "" : `, ${o.reason}`}`;
     case "note":
       return fillNote(o.text, o.values);
   }
