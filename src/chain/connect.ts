@@ -5,10 +5,11 @@ import type { HttpNetworkConfig, ResolvedConfigurationVariable } from "hardhat/t
 import {
   ConnectionLostError,
   InvalidConfigurationVariableError,
-  SandboxError,
-  StepFailedError,
   MissingConfigurationVariableError,
   NetworkUnreachableError,
+  SameChainError,
+  SandboxError,
+  StepFailedError,
   UnknownNetworkError,
   WrongChainIdError,
   type RunPhase,
@@ -117,13 +118,28 @@ async function checkChain(connection: LedgerConnection): Promise<void> {
   const config = connection.networkConfig;
   let chainId: number;
   try {
-    chainId = Number(await connection.provider.request({ method: "eth_chainId" }));
+    chainId = await chainIdOf(connection);
   } catch (cause) {
     throw new NetworkUnreachableError(connection.networkName, await urlOf(connection), cause);
   }
   if (config.type === "http" && config.chainId !== undefined && config.chainId !== chainId) {
     throw new WrongChainIdError(connection.networkName, await urlOf(connection), config.chainId, chainId, variableName(config.url));
   }
+}
+
+/** The chain id the node behind `connection` reports. */
+async function chainIdOf(connection: LedgerConnection): Promise<number> {
+  return Number(await connection.provider.request({ method: "eth_chainId" }));
+}
+
+/**
+ * Refuses two connections to one chain for a two-chain scenario (two network names for one node,
+ * or two nodes with one chain id, which the escrows on each side could not tell apart).
+ * @example await checkSeparateChains(hk, thai);
+ */
+export async function checkSeparateChains(first: LedgerConnection, second: LedgerConnection): Promise<void> {
+  const [a, b] = await Promise.all([chainIdOf(first), chainIdOf(second)]);
+  if (a === b) throw new SameChainError(first.networkName, second.networkName, a);
 }
 
 /** Error codes of a transport that lost its peer: Node's sockets and undici's. */

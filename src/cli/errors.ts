@@ -77,8 +77,20 @@ export function headlineOf(error: unknown): string {
   if (typeof error === "object" && error !== null && "shortMessage" in error && typeof error.shortMessage === "string" && error.shortMessage !== "") {
     return error.shortMessage;
   }
-  const text = error instanceof Error ? error.message : String(error);
+  const text = error instanceof Error ? error.message : textOf(error);
   return text.split("\n")[0]?.trim() || (error instanceof Error ? error.name : "unknown error");
+}
+
+/** A thrown value that is not an Error, as text: a string as is, anything else as JSON if it can be. */
+function textOf(value: unknown): string {
+  if (typeof value === "string") return value;
+  if (typeof value === "number" || typeof value === "bigint" || typeof value === "boolean" || typeof value === "symbol") return value.toString();
+  if (value === undefined || typeof value === "function") return typeof value;
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
 }
 
 function detailsOf(cause: unknown): string | undefined {
@@ -164,6 +176,16 @@ export class WrongChainIdError extends SandboxError {
     const where = urlVariable === undefined ? `the network's url in hardhat.config.ts` : urlVariable;
     super(
       `network "${network}" expects chain id ${expected} (hardhat.config.ts), but the node at ${url} is chain ${actual}; point ${where} at a node with chain id ${expected}`,
+    );
+  }
+}
+
+/** Both networks of a two-chain scenario are one chain (e.g. two names for one node). */
+export class SameChainError extends SandboxError {
+  override name = "SameChainError";
+  constructor(first: string, second: string, chainId: number) {
+    super(
+      `networks "${first}" and "${second}" are both chain ${chainId}, but a two-chain scenario needs two separate ledgers; point "${second}" at another node, e.g. \`npx hardhat node --port 8546 --chain-id 31338\``,
     );
   }
 }
@@ -269,7 +291,7 @@ export function renderCliError(error: unknown, verbose: boolean): string {
       const headline = current instanceof SandboxError ? current.shortMessage : current.message;
       lines.push(`${label}${current.name}: ${headline}`, ...framesOf(current));
     } else if (label !== "") {
-      lines.push(`${label}${String(current)}`); // a thrown non-Error at the top is the first line already
+      lines.push(`${label}${textOf(current)}`); // a thrown non-Error at the top is the first line already
     }
     label = "caused by: ";
     current = causeOf(current);

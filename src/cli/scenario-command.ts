@@ -1,7 +1,7 @@
 import { deployHongKongLedger, type LedgerConnection } from "../chain/deploy.js";
 import { readLedgerState } from "../chain/ledger-state.js";
 import { renderLedgerState } from "../report/ledger-tables.js";
-import { connectTo, explainFailure } from "../chain/connect.js";
+import { checkSeparateChains, connectTo, explainFailure } from "../chain/connect.js";
 import { checkAccounts, LEDGER_ACCOUNTS } from "../chain/preflight.js";
 import { toScenarioJson } from "../report/json.js";
 import { createStepPacer, trackSteps, type RunProgress } from "./step-mode.js";
@@ -11,11 +11,11 @@ import { runScenario, type RunHooks } from "../runner/run.js";
 import type { SecondChain } from "../runner/types.js";
 import { findScenario, SCENARIO_NAMES } from "../scenarios/index.js";
 import { checkNpmSwallowedFlags, networksFor, parseScenarioArgs, SCENARIO_HELP } from "./args.js";
-import { exitCodeOf, renderCliError, StepFailedError, UsageError } from "./errors.js";
+import { exitCodeOf, renderCliError, StepFailedError } from "./errors.js";
 
 export interface Output {
-  out(text: string): void;
-  err(text: string): void;
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
 }
 
 const processOutput: Output = {
@@ -48,6 +48,7 @@ export async function scenarioCommand(argv: readonly string[], io: Output = proc
       async second() {
         const other = await connectTo(secondNetwork, { chainId: 31338 });
         extraConnections.push(other);
+        await checkSeparateChains(connection, other);
         await checkAccounts(other, LEDGER_ACCOUNTS["thai-chain"]);
         return other;
       },

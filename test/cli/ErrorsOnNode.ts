@@ -98,6 +98,21 @@ describe("npm run scenario: errors on a running node, one line each", function (
       );
     });
 
+    it("two network names for one chain in a two-chain scenario: refused before deploying", async function () {
+      const run = await scenarioCli(["cross-chain-dvp", "--network", "localhost,remote", "--json"], {
+        env: {
+          SANDBOX_LOCALHOST_URL: node.url,
+          SANDBOX_RPC_URL: node.url,
+          SANDBOX_MNEMONIC: "test test test test test test test test test test test junk",
+        },
+      });
+      expectErrorLine(
+        run,
+        'error: networks "localhost" and "remote" are both chain 31337, but a two-chain scenario needs two separate ledgers; point "remote" at another node, e.g. `npx hardhat node --port 8546 --chain-id 31338`',
+      );
+      expect(run.stdout).to.equal("");
+    });
+
     it("a node with ten accounts (plain anvil) for a cross-border scenario: says `anvil --accounts 20`", async function () {
       const anvilLike = await startRpcProxy(node.url, { accounts: 10 });
       try {

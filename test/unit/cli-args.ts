@@ -13,6 +13,7 @@ import {
   MissingScenarioError,
   NetworkUnreachableError,
   renderCliError,
+  SameChainError,
   SandboxError,
   StepFailedError,
   toSandboxError,
@@ -357,6 +358,12 @@ describe("CLI errors", function () {
     );
   });
 
+  it("refuse two networks that are one chain for a two-chain scenario, naming both", function () {
+    expect(new SameChainError("localhost", "remote", 31337).shortMessage).to.equal(
+      'networks "localhost" and "remote" are both chain 31337, but a two-chain scenario needs two separate ledgers; point "remote" at another node, e.g. `npx hardhat node --port 8546 --chain-id 31338`',
+    );
+  });
+
   it("say `anvil --accounts 20` when the node has too few accounts, listing who has none with --verbose", function () {
     const error = new TooFewAccountsError("localhost", 10, 15, ["Banco Central do Brasil", "Rio Coffee Traders"]);
     expect(error.shortMessage).to.equal(
@@ -480,6 +487,7 @@ describe("renderCliError", function () {
     expect(renderCliError("boom", false)).to.equal("error: boom (run with --verbose for details)");
     expect(renderCliError(42, false)).to.equal("error: 42 (run with --verbose for details)");
     expect(renderCliError("boom", true)).to.equal("error: boom");
+    expect(renderCliError({ code: -32000 }, false)).to.equal('error: {"code":-32000} (run with --verbose for details)');
   });
 });
 
