@@ -27,8 +27,11 @@ export function jsonify<T>(value: T): Jsonified<T> {
   return JSON.parse(JSON.stringify(value, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v))) as Jsonified<T>;
 }
 
+/** `Omit` over each member of a union (plain `Omit` keeps only the keys every member shares). */
+type OmitEach<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
 /** A transaction in the report: its chain by key (the chains are listed once at the top). */
-export type TransactionJson = Jsonified<Omit<TransactionFact, "chain">> & { readonly chain: string };
+export type TransactionJson = Jsonified<OmitEach<TransactionFact, "chain">> & { readonly chain: string };
 
 /** A step in the report. */
 export type StepJson = Jsonified<Omit<StepResult, "transactions" | "changes">> & {

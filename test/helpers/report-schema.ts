@@ -13,3 +13,8 @@ export function schemaErrors(document: unknown): string[] {
   if (validate(document)) return [];
   return (validate.errors ?? []).map((e: ErrorObject) => `${e.instancePath || "/"} ${e.message ?? "invalid"} ${JSON.stringify(e.params)}`);
 }
+
+/** Whether `document` is a valid report (a type guard: a document that passes is a `ScenarioReportJson`). */
+export function isValidReport(document: unknown): document is ScenarioReportJson {
+  return validate(document);
+}

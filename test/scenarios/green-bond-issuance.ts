@@ -1,13 +1,16 @@
 import { expect } from "chai";
-import type { LogDescription } from "ethers";
 import { network } from "hardhat";
 
-import { parseMoney } from "../../src/domain/money.js";
 import { deployHongKongLedger, type HongKongLedger } from "../../src/chain/deploy.js";
-import { PARTICIPANTS, type ParticipantKey } from "../../src/domain/hong-kong.js";
+import type { EventFact, TransactionFact } from "../../src/chain/facts.js";
 import { OPENING_DEPOSITS, OPENING_WCBDC } from "../../src/chain/opening-balances.js";
-import { runScenario, type ScenarioRun, type StepResult, type StepStatus } from "../../src/runner/run.js";
+import { DEPOSITS, PARTICIPANTS, WCBDC_SPEC, type ParticipantKey } from "../../src/domain/hong-kong.js";
+import { parseMoney } from "../../src/domain/money.js";
+import { toScenarioJson, type ScenarioReportJson } from "../../src/report/json.js";
+import { runScenario, stepById, type ScenarioRun, type StepResult, type StepStatus } from "../../src/runner/run.js";
+import type { NoteValue } from "../../src/runner/types.js";
 import scenario, { ALLOTMENTS, DISTRIBUTION_PRICE, FINAL_HOLDINGS, ISSUE_PRICE } from "../../src/scenarios/green-bond-issuance.js";
+import { schemaErrors } from "../helpers/report-schema.js";
 import { tokensOf, chainSheet, expectedSheet, moved } from "../helpers/scenario-sheet.js";
 
 /**
@@ -70,7 +73,7 @@ import { tokensOf, chainSheet, expectedSheet, moved } from "../helpers/scenario-
  *   total                                                                 = 638,082,176 (HKD 6,380,821.76)
  * HKMA funds each coupon with exactly what the register of record is owed, so the paying agent
  * keeps nothing. Redemption: 1,000 × 5,000,000 = 5,000,000,000. HKMA funds it all from the proceeds
- * it holds, topping up from the Government's account (a wCBDC mint, common.ts fundPayingAgent):
+ * it holds, topping up from the Government's account (a wCBDC mint, fundPayingAgent in src/scenarios/steps.ts):
  *   proceeds 4,992,500,000 − coupons 638,082,176 = 4,354,417,824 left for redemption;
  *   top-up 5,000,000,000 − 4,354,417,824 = 645,582,176 (HKD 6,455,821.76); HKMA ends with 0.
  */
@@ -159,6 +162,45 @@ const LR_SUPPLY = 15_038_224_929n;
 const OK: StepStatus = "ok";
 const connection = await network.create();
 
+/** Holdings of record per coupon (index 0: before the ex-coupon trade; 1–5: after it). */
+const HOLDINGS_OF_RECORD: readonly Readonly<Partial<Record<ParticipantKey, bigint>>>[] = [
+  { harbourBank: 420n, victoriaBank: 340n, peakAsset: 100n, tsingYiInsurance: 80n, lantauPension: 60n },
+  ...Array.from({ length: 5 }, () => FINAL_HOLDINGS),
+];
+/** What the register of record is owed for coupon `index`: each holding's coupon, rounded down once. */
+const owedFor = (index: number): bigint => Object.values(HOLDINGS_OF_RECORD[index]).reduce((sum, units) => sum + couponOn(index, units), 0n);
+
+const hkd = (amount: bigint): NoteValue => ({ type: "money", amount, currency: "HKD", decimals: 2 });
+
+/** The events of a mined transaction. */
+function eventsOf(tx: TransactionFact): readonly EventFact[] {
+  if (tx.status !== "success") throw new Error(`"${tx.label}" was not mined`);
+  return tx.events;
+}
+
+/** A decoded argument that must be a string (an address, a uint as decimal). */
+function text(event: EventFact, name: string): string {
+  const value = event.args[name];
+  if (typeof value !== "string") throw new Error(`${event.name}.${name} should be a string, is ${JSON.stringify(value)}`);
+  return value;
+}
+
+/** The typed values of the notes a step made, in order (their words are the report's business). */
+function noteValues(step: StepResult): Readonly<Record<string, NoteValue>>[] {
+  return step.observations.flatMap((o) => (o.kind === "note" ? [o.values] : []));
+}
+
+/** The clock times a step moved its chain to, in order. */
+function clockTimes(step: StepResult): bigint[] {
+  return step.observations.flatMap((o) => (o.kind === "clock" ? [o.time] : []));
+}
+
+/** `document` as the report type, once the JSON Schema (the type's published contract) accepts it. */
+function validReport(document: unknown): ScenarioReportJson {
+  expect(schemaErrors(document)).to.deep.equal([]);
+  return document as ScenarioReportJson;
+}
+
 describe("scenario: green-bond-issuance", function () {
   let ledger: HongKongLedger;
   let run: ScenarioRun;
@@ -212,12 +254,27 @@ describe("scenario: green-bond-issuance", function () {
   });
 
   it("runs every step to the end, all of them settling", function () {
-    expect(run.ok, run.steps.map((s) => `${s.index + 1} ${s.status} ${s.reason ?? ""}`).join("\n")).to.equal(true);
-    expect(run.steps.map((s) => s.status)).to.deep.equal([OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK]);
+    expect(run.ok, run.steps.map((s) => `${s.id} ${s.status} ${s.problem?.kind ?? ""}`).join("\n")).to.equal(true);
+    expect(Object.fromEntries(run.steps.map((s) => [s.id, s.status]))).to.deep.equal({
+      "opening-wcbdc": OK,
+      "opening-deposits": OK,
+      "authorise-engine": OK,
+      "standing-instructions": OK,
+      "issue-by-tender": OK,
+      "distribution-same-bank": OK,
+      "distribution-signed-order": OK,
+      "distribution-t1-matched": OK,
+      "distribution-t1-settles": OK,
+      "ex-coupon-trade": OK,
+      "coupon-1": OK,
+      "coupons-2-to-5": OK,
+      "maturity": OK,
+    });
+    expect(run.steps).to.have.length(13);
   });
 
   it("places and distributes the bond as the cash-leg rules say", function () {
-    expect(moved(run.steps[4]), "issue").to.deep.equal({
+    expect(moved(stepById(run, "issue-by-tender")), "issue").to.deep.equal({
       "HKMA wHKD": PROCEEDS,
       "Harbour Bank wHKD": -ISSUE_HARBOUR,
       "Victoria Bank wHKD": -ISSUE_VICTORIA,
@@ -225,27 +282,27 @@ describe("scenario: green-bond-issuance", function () {
       "Victoria Bank bond": 400n,
     });
     // Peak pays its own bank: its hbHKD is burned, no wHKD moves.
-    expect(moved(run.steps[5]), "DIST-001").to.deep.equal({
+    expect(moved(stepById(run, "distribution-same-bank")), "DIST-001").to.deep.equal({
       "Peak Asset Management hbHKD": -DIST_001,
       "Harbour Bank bond": -100n,
       "Peak Asset Management bond": 100n,
     });
-    expect(moved(run.steps[6]), "DIST-002").to.deep.equal({
+    expect(moved(stepById(run, "distribution-signed-order")), "DIST-002").to.deep.equal({
       "Harbour Bank wHKD": DIST_002,
       "Victoria Bank wHKD": -DIST_002,
       "Tsing Yi Insurance vbHKD": -DIST_002,
       "Harbour Bank bond": -80n,
       "Tsing Yi Insurance bond": 80n,
     });
-    expect(run.steps[7].changes, "DIST-003 matched, not yet due").to.deep.equal([]);
-    expect(moved(run.steps[8]), "DIST-003").to.deep.equal({
+    expect(stepById(run, "distribution-t1-matched").changes, "DIST-003 matched, not yet due").to.deep.equal([]);
+    expect(moved(stepById(run, "distribution-t1-settles")), "DIST-003").to.deep.equal({
       "Victoria Bank wHKD": DIST_003,
       "Lion Rock Bank wHKD": -DIST_003,
       "Lantau Pension Fund lrHKD": -DIST_003,
       "Victoria Bank bond": -60n,
       "Lantau Pension Fund bond": 60n,
     });
-    expect(moved(run.steps[9]), "SEC-001").to.deep.equal({
+    expect(moved(stepById(run, "ex-coupon-trade")), "SEC-001").to.deep.equal({
       "Kowloon Dealer hbHKD": -SEC_001,
       "Peak Asset Management hbHKD": SEC_001,
       "Kowloon Dealer bond": 30n,
@@ -262,7 +319,7 @@ describe("scenario: green-bond-issuance", function () {
     // Coupon 1 (181 days), per holding: Harbour 420 → 44,258,219 + Peak's 100 → 10,537,671 = 54,795,890;
     // Victoria 340 → 35,828,082 + Tsing Yi's 80 → 8,430,136 = 44,258,218; Lion Rock for Lantau's 60 → 6,322,602.
     // HKMA pays in exactly their sum, 105,376,710 (the coupon on all 1,000 units would be 105,376,712).
-    expect(moved(run.steps[10])).to.deep.equal({
+    expect(moved(stepById(run, "coupon-1"))).to.deep.equal({
       "HKMA wHKD": -105_376_710n,
       "Harbour Bank wHKD": 54_795_890n,
       "Victoria Bank wHKD": 44_258_218n,
@@ -279,7 +336,7 @@ describe("scenario: green-bond-issuance", function () {
     //   Victoria's 340: 36,421,917 + 35,828,082 + 36,421,917 + 36,026,027 = 144,697,943
     //   Tsing Yi's 80: 8,569,863 + 8,430,136 + 8,569,863 + 8,476,712 = 34,046,574 → Victoria Bank 178,744,517
     //   Lantau's 60: 6,427,397 + 6,322,602 + 6,427,397 + 6,357,534 = 25,534,930 → Lion Rock Bank
-    expect(moved(run.steps[11])).to.deep.equal({
+    expect(moved(stepById(run, "coupons-2-to-5"))).to.deep.equal({
       "HKMA wHKD": -425_582_181n,
       "Harbour Bank wHKD": 221_302_734n,
       "Victoria Bank wHKD": 178_744_517n,
@@ -291,48 +348,80 @@ describe("scenario: green-bond-issuance", function () {
     });
   });
 
-  it("pays every holder the coupons its holdings of record earn", async function () {
-    const agent = (await ledger.payingAgent.getAddress()).toLowerCase();
-    const events: LogDescription[] = [];
-    for (const step of run.steps.slice(10)) {
-      for (const tx of step.transactions) {
-        const receipt = await connection.ethers.provider.getTransactionReceipt(tx.hash);
-        if (receipt === null) throw new Error(`no receipt for ${tx.label}`);
-        for (const log of receipt.logs) {
-          if (log.address.toLowerCase() !== agent) continue;
-          const parsed = ledger.payingAgent.interface.parseLog({ topics: [...log.topics], data: log.data });
-          if (parsed !== null) events.push(parsed);
-        }
-      }
-    }
+  it("pays every holder the coupons its holdings of record earn", function () {
+    const events = ["coupon-1", "coupons-2-to-5", "maturity"]
+      .flatMap((id) => stepById(run, id).transactions)
+      .flatMap(eventsOf)
+      .filter((e) => e.contract.name === "paying agent");
     expect(events.filter((e) => e.name === "PaymentParked")).to.deep.equal([]);
     const coupons = events.filter((e) => e.name === "CouponPaid");
     // Coupon 1: five holders (Kowloon held nothing of record); coupons 2–6: six each.
     expect(coupons).to.have.length(5 + 5 * 6);
     const byHolder: Partial<Record<ParticipantKey, bigint>> = {};
     for (const e of coupons) {
-      const holder = PARTICIPANTS.find((p) => ledger.participants[p.key].address === (e.args.holder as string));
-      if (holder === undefined) throw new Error(`coupon to unknown ${String(e.args.holder)}`);
-      const index = Number(e.args.index as bigint);
+      const holder = PARTICIPANTS.find((p) => ledger.participants[p.key].address === text(e, "holder"));
+      if (holder === undefined) throw new Error(`coupon to unknown ${text(e, "holder")}`);
+      const index = Number(text(e, "index"));
+      const [units, amount] = [BigInt(text(e, "units")), BigInt(text(e, "amount"))];
+      expect(units, `${holder.name}'s units of record for coupon ${index + 1}`).to.equal(HOLDINGS_OF_RECORD[index][holder.key]);
       // Finding 13: the coupon is computed on the holding, never less than per-unit rounding would give.
-      expect(e.args.amount as bigint).to.equal(couponOn(index, e.args.units as bigint));
-      expect(e.args.amount as bigint).to.be.greaterThanOrEqual((e.args.units as bigint) * COUPON_PER_UNIT[index]);
-      byHolder[holder.key] = (byHolder[holder.key] ?? 0n) + (e.args.amount as bigint);
+      expect(amount).to.equal(couponOn(index, units));
+      expect(amount).to.be.greaterThanOrEqual(units * COUPON_PER_UNIT[index]);
+      byHolder[holder.key] = (byHolder[holder.key] ?? 0n) + amount;
     }
     expect(byHolder).to.deep.equal(COUPONS);
     expect(Object.values(COUPONS).reduce((a, b) => a + b, 0n)).to.equal(ALL_COUPONS);
     const redeemed = events.filter((e) => e.name === "Redeemed");
-    expect(redeemed.map((e) => e.args.units as bigint).reduce((a, b) => a + b, 0n)).to.equal(1_000n);
-    expect(redeemed.map((e) => e.args.amount as bigint).reduce((a, b) => a + b, 0n)).to.equal(REDEMPTION);
+    expect(redeemed.map((e) => BigInt(text(e, "units"))).reduce((a, b) => a + b, 0n)).to.equal(1_000n);
+    expect(redeemed.map((e) => BigInt(text(e, "amount"))).reduce((a, b) => a + b, 0n)).to.equal(REDEMPTION);
   });
 
-  it("funds coupons from the issue proceeds and tops up only the redemption", function () {
-    const labels = run.steps.slice(10).flatMap((s) => s.transactions.map((t) => t.label));
-    const topUps = labels.filter((l) => l.startsWith("HKMA credits"));
-    expect(topUps).to.deep.equal(["HKMA credits HKD 6,455,821.76 from the Government's account"]);
-    expect(run.steps[12].transactions.map((t) => t.label)).to.include(
-      "HKMA credits HKD 6,455,821.76 from the Government's account",
-    );
+  it("notes each coupon's amount owed against the coupon on the whole issue, and the redemption", function () {
+    // owed = Σ floor(212,500 × holding × days / 365) over the register; liability = the same on all 1,000 units.
+    const couponNote = (index: number): Record<string, NoteValue> => ({
+      coupon: { type: "number", value: BigInt(index + 1) },
+      owed: hkd(owedFor(index)),
+      units: { type: "units", units: 1_000n },
+      liability: hkd(couponOn(index, 1_000n)),
+    });
+    expect(owedFor(0)).to.equal(105_376_710n);
+    expect(couponOn(0, 1_000n)).to.equal(105_376_712n);
+    expect(noteValues(stepById(run, "coupon-1"))).to.deep.equal([couponNote(0)]);
+    expect(noteValues(stepById(run, "coupons-2-to-5"))).to.deep.equal([1, 2, 3, 4].map(couponNote));
+    expect(noteValues(stepById(run, "maturity"))).to.deep.equal([
+      couponNote(5),
+      { units: { type: "units", units: 1_000n }, face: hkd(DENOMINATION), redemption: hkd(REDEMPTION) },
+    ]);
+    expect([0, 1, 2, 3, 4, 5].map(owedFor).reduce((a, b) => a + b, 0n)).to.equal(ALL_COUPONS);
+    // The holdings of record for coupon 1, noted after the ex-coupon trade: Peak still 100, Kowloon Dealer 0.
+    expect(noteValues(stepById(run, "ex-coupon-trade"))).to.deep.equal([{ peak: { type: "units", units: 100n }, kowloon: { type: "units", units: 0n } }]);
+  });
+
+  it("pays each coupon on its coupon date, by the chain's clock", function () {
+    expect(clockTimes(stepById(run, "coupon-1"))).to.deep.equal([BigInt(COUPON_DATES[0])]);
+    expect(clockTimes(stepById(run, "coupons-2-to-5"))).to.deep.equal(COUPON_DATES.slice(1, 5).map(BigInt));
+    expect(clockTimes(stepById(run, "maturity"))).to.deep.equal([BigInt(COUPON_DATES[5])]);
+    // The ex-coupon trade settles an hour into the day after coupon 1's record date.
+    expect(clockTimes(stepById(run, "ex-coupon-trade"))).to.deep.equal([BigInt(COUPON_DATES[0] - 86_400 + 3_600)]);
+  });
+
+  it("funds coupons from the issue proceeds and tops up only the redemption", async function () {
+    const agent = await ledger.payingAgent.getAddress();
+    /** HKMA's wHKD calls in a step: each transfer into the paying agent, and any mint from the Government's account. */
+    const funding = (id: string): { from: string | undefined; function: string | undefined; args: unknown }[] =>
+      stepById(run, id)
+        .transactions.filter((t) => t.to.name === WCBDC_SPEC.symbol)
+        .map((t) => ({ from: t.from.name, function: t.function, args: t.args }));
+    const transfer = (amount: bigint): ReturnType<typeof funding>[number] => ({ from: "HKMA", function: "transfer", args: { to: agent, value: amount.toString() } });
+    expect(funding("coupon-1")).to.deep.equal([transfer(owedFor(0))]);
+    expect(funding("coupons-2-to-5")).to.deep.equal([1, 2, 3, 4].map((i) => transfer(owedFor(i))));
+    // At maturity: coupon 6 from the proceeds, then what is left of them (4,992,500,000 − 638,082,176 = 4,354,417,824)
+    // for the redemption, and the rest, 645,582,176, credited from the Government's account.
+    expect(funding("maturity")).to.deep.equal([
+      transfer(owedFor(5)),
+      transfer(PROCEEDS - ALL_COUPONS),
+      { from: "HKMA", function: "mint", args: { to: agent, amount: TOP_UP.toString() } },
+    ]);
     expect(PROCEEDS - ALL_COUPONS - REDEMPTION + TOP_UP).to.equal(FINAL_WCBDC_HKMA);
   });
 
@@ -361,5 +450,28 @@ describe("scenario: green-bond-issuance", function () {
     expect(await tokens.lrHKD.totalSupply()).to.equal(LR_SUPPLY);
     expect(HB_SUPPLY + VB_SUPPLY + LR_SUPPLY).to.equal(DEPOSIT_SUPPLY);
     expect(await tokens.bond.totalSupply()).to.equal(0n);
+  });
+
+  it("its JSON report validates against the schema and lists every participant and token once", function () {
+    const document = validReport(JSON.parse(JSON.stringify(toScenarioJson(run))));
+    expect(document.schemaVersion).to.equal(1);
+    expect(document.scenario).to.deep.equal({ name: "green-bond-issuance", description: scenario.description, chainCount: 1 });
+    expect(document.chains.map((c) => c.key)).to.deep.equal(["hk"]);
+    const [hk] = document.chains;
+    expect([...hk.participants.map((p) => p.name)].sort()).to.deep.equal(PARTICIPANTS.map((p) => p.name).sort());
+    expect(hk.tokens.map((t) => ({ symbol: t.symbol, kind: t.kind }))).to.deep.equal([
+      { symbol: WCBDC_SPEC.symbol, kind: "wCBDC" },
+      ...DEPOSITS.map((d) => ({ symbol: d.symbol, kind: "tokenizedDeposit" })),
+      { symbol: "03GB3301", kind: "governmentBond" },
+    ]);
+    expect(hk.tokens.find((t) => t.kind === "governmentBond")?.isin).to.equal(ledger.bondTerms.isin);
+    // Nothing in this scenario is refused: no step failed or was refused, no attempt reverted.
+    expect(document.steps.filter((s) => s.status !== "ok" || s.failure !== undefined).map((s) => s.id)).to.deep.equal([]);
+    expect(document.steps.flatMap((s) => s.transactions).filter((t) => t.status !== "success")).to.deep.equal([]);
+    // Every amount is a string of minor units: HKMA ends with nothing, so it has no final balance; Kowloon Dealer's hbHKD is listed.
+    expect(document.finalBalances.filter((b) => b.holder.name === "HKMA")).to.deep.equal([]);
+    expect(document.finalBalances.filter((b) => b.holder.name === "Kowloon Dealer").map((b) => ({ token: b.token.symbol, amount: b.amount }))).to.deep.equal([
+      { token: "hbHKD", amount: FINAL_KOWLOON.toString() },
+    ]);
   });
 });

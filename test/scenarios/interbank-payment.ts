@@ -1,12 +1,19 @@
 import { expect } from "chai";
+import { encodeBytes32String } from "ethers";
 
-import { parseMoney } from "../../src/domain/money.js";
 import { deployHongKongLedger, type HongKongLedger } from "../../src/chain/deploy.js";
-import { PARTICIPANTS, type ParticipantKey } from "../../src/domain/hong-kong.js";
+import type { AbiArgs, ErrorFact, PartyRef, TransactionFact } from "../../src/chain/facts.js";
 import { OPENING_DEPOSITS, OPENING_WCBDC } from "../../src/chain/opening-balances.js";
-import { runScenario, type ScenarioRun, type StepResult, type StepStatus } from "../../src/runner/run.js";
+import { DEPOSITS, PARTICIPANTS, WCBDC_SPEC } from "../../src/domain/hong-kong.js";
+import { parseMoney } from "../../src/domain/money.js";
+import { FAILURE_REASON, REASON_CODE, SETTLEMENT_LEGS, type ReasonCode, type SettlementLeg } from "../../src/domain/trade.js";
+import { toScenarioJson, type ScenarioReportJson } from "../../src/report/json.js";
+import { balanceIn } from "../../src/runner/balances.js";
+import { runScenario, stepById, type ScenarioRun, type StepResult, type StepStatus } from "../../src/runner/run.js";
+import type { NoteValue } from "../../src/runner/types.js";
 import scenario, { PAYMENTS } from "../../src/scenarios/interbank-payment.js";
 import { connection } from "../helpers/ledger-fixture.js";
+import { schemaErrors } from "../helpers/report-schema.js";
 import { tokensOf, chainSheet, expectedSheet, moved } from "../helpers/scenario-sheet.js";
 
 /**
@@ -23,14 +30,14 @@ import { tokensOf, chainSheet, expectedSheet, moved } from "../helpers/scenario-
  * payee's bank in wCBDC, the payee's bank mints to the payee; within one bank the deposit token
  * simply moves and no wCBDC does.
  *
- *   step  payment                                        hbHKD               vbHKD            lrHKD          wHKD
- *    4    Peak → Tsing Yi 2,500,000.00 (Harbour→Victoria)  Peak −2,500,000    TY +2,500,000                   Harbour −2,500,000, Victoria +2,500,000
- *    5    Lantau → Kowloon 10,000,000.00 (LionRock→Harb.)  Kowloon +10,000,000                 Lantau −10,000,000  Lion Rock −10,000,000, Harbour +10,000,000
- *    6    Kowloon → Peak 750,000.00 (within Harbour)       Kowloon −750,000, Peak +750,000
- *    7    Tsing Yi → Lantau in hbHKD: refused (Lantau is not Harbour's customer)            nothing
- *    8    HKMA burns 785,000,000.00 of Lion Rock's wHKD                                      Lion Rock −785,000,000
- *    9    Lantau → Tsing Yi 10,000,000.00: refused (Lion Rock holds 5,000,000.00 wHKD)      nothing
- *   10    wHKD paused, Peak → Tsing Yi 100,000.00: refused                                  nothing
+ *   step (id)                     payment                                          hbHKD               vbHKD          lrHKD               wHKD
+ *   payment-harbour-to-victoria   Peak → Tsing Yi 2,500,000.00 (Harbour→Victoria)   Peak −2,500,000     TY +2,500,000                      Harbour −2,500,000, Victoria +2,500,000
+ *   payment-lionrock-to-harbour   Lantau → Kowloon 10,000,000.00 (LionRock→Harb.)   Kowloon +10,000,000                Lantau −10,000,000  Lion Rock −10,000,000, Harbour +10,000,000
+ *   payment-same-bank             Kowloon → Peak 750,000.00 (within Harbour)        Kowloon −750,000, Peak +750,000
+ *   payment-wrong-deposit-token   Tsing Yi → Lantau in hbHKD: refused (Lantau is not Harbour's customer)            nothing
+ *   lionrock-to-rtgs              HKMA burns 785,000,000.00 of Lion Rock's wHKD                                     Lion Rock −785,000,000
+ *   payment-bank-short-of-wcbdc   Lantau → Tsing Yi 10,000,000.00: refused (Lion Rock holds 5,000,000.00 wHKD)      nothing
+ *   wcbdc-paused                  wHKD paused, Peak → Tsing Yi 100,000.00: refused                                  nothing
  */
 
 // ---- opening balances (minor units) ----
@@ -84,6 +91,52 @@ const DEPOSIT_SUPPLY = 120_000_000_000n;
 
 const OK: StepStatus = "ok";
 const REFUSED: StepStatus = "expected-failure";
+/** The steps the chain refuses, as the scenario means it to. */
+const REFUSED_STEPS = ["payment-wrong-deposit-token", "payment-bank-short-of-wcbdc", "wcbdc-paused"];
+
+/** A transaction as these tests compare it: how it ended, who called which function of which contract, and the decoded error of a refusal. */
+interface CallSummary {
+  readonly status: TransactionFact["status"];
+  readonly from: string | undefined;
+  readonly to: string | undefined;
+  readonly function: string | undefined;
+  readonly error: ErrorFact | undefined;
+}
+
+function callOf(tx: TransactionFact): CallSummary {
+  return { status: tx.status, from: tx.from.name, to: tx.to.name, function: tx.function, error: tx.status === "reverted" ? tx.error : undefined };
+}
+
+/** The typed values of the notes a step made, in order (their words are the report's business). */
+function noteValues(step: StepResult): Readonly<Record<string, NoteValue>>[] {
+  return step.observations.flatMap((o) => (o.kind === "note" ? [o.values] : []));
+}
+
+/**
+ * The engine's `SettlementLegFailed` as the directory decodes it: `token` refused `leg` with
+ * `tokenError` (its own revert data `data`), classified as reason code `code`.
+ */
+function legFailed(code: ReasonCode, leg: SettlementLeg, token: Required<PartyRef>, tokenError: { name: string; args: AbiArgs; data: string }): ErrorFact {
+  return {
+    name: "SettlementLegFailed",
+    args: {
+      reason: String(FAILURE_REASON.findIndex((name) => REASON_CODE[name] === code)),
+      leg: String(SETTLEMENT_LEGS.indexOf(leg)),
+      token: token.address,
+      tokenError: tokenError.data,
+    },
+    leg,
+    token,
+    reason: code,
+    tokenError: { name: tokenError.name, args: tokenError.args },
+  };
+}
+
+/** `document` as the report type, once the JSON Schema (the type's published contract) accepts it. */
+function validReport(document: unknown): ScenarioReportJson {
+  expect(schemaErrors(document)).to.deep.equal([]);
+  return document as ScenarioReportJson;
+}
 
 describe("scenario: interbank-payment", function () {
   let ledger: HongKongLedger;
@@ -113,63 +166,143 @@ describe("scenario: interbank-payment", function () {
   });
 
   it("runs every step to the end", function () {
-    expect(run.ok, run.steps.map((s) => `${s.index + 1} ${s.status} ${s.reason ?? ""}`).join("\n")).to.equal(true);
-    expect(run.steps).to.have.length(11);
-  });
-
-  it("ends each step as designed: three refusals, everything else settles", function () {
-    expect(run.steps.map((s) => s.status)).to.deep.equal([
-      OK, // 1 wHKD to the banks
-      OK, // 2 deposits to the customers
-      OK, // 3 customers authorise the engine
-      OK, // 4 Peak → Tsing Yi across banks
-      OK, // 5 Lantau → Kowloon across banks
-      OK, // 6 Kowloon → Peak within Harbour
-      REFUSED, // 7 Tsing Yi → Lantau in Harbour deposits
-      OK, // 8 Lion Rock returns wHKD to RTGS
-      REFUSED, // 9 Lion Rock lacks wHKD
-      REFUSED, // 10 wHKD paused
-      OK, // 11 wHKD unpaused
+    expect(run.ok, run.steps.map((s) => `${s.id} ${s.status} ${s.problem?.kind ?? ""}`).join("\n")).to.equal(true);
+    expect(run.steps.map((s) => s.id)).to.deep.equal([
+      "opening-wcbdc",
+      "opening-deposits",
+      "authorise-engine",
+      "payment-harbour-to-victoria",
+      "payment-lionrock-to-harbour",
+      "payment-same-bank",
+      "payment-wrong-deposit-token",
+      "lionrock-to-rtgs",
+      "payment-bank-short-of-wcbdc",
+      "wcbdc-paused",
+      "wcbdc-unpaused",
     ]);
   });
 
-  it("refuses the three payments for the reasons the narrative gives, moving nothing", function () {
-    const [nonCustomer, shortBank, paused] = [run.steps[6], run.steps[8], run.steps[9]];
-    expect(nonCustomer.reason).to.equal(
-      "PENF/party not eligible on the cash leg: hbHKD refused with NotCustomerOfBank(Lantau Pension Fund)",
-    );
-    // Lion Rock holds 5,000,000.00 = 500,000,000 cents; the interbank leg needs 10,000,000.00 = 1,000,000,000.
-    expect(shortBank.reason).to.equal(
-      "PENF/MONY on the interbank leg: wHKD refused with ERC20InsufficientBalance(Lion Rock Bank, 500000000, 1000000000)",
-    );
-    expect(paused.reason).to.equal("PENF/token paused on the interbank leg: wHKD refused with EnforcedPause()");
-    for (const step of [nonCustomer, shortBank, paused]) expect(step.changes, step.title).to.deep.equal([]);
-    // The paused step did send (and keep) the pause itself; the payment was refused.
-    expect(paused.transactions.map((t) => t.label)).to.deep.equal(["HKMA pauses wHKD"]);
+  it("ends each step as designed: three refusals, everything else settles", function () {
+    expect(Object.fromEntries(run.steps.map((s) => [s.id, s.status]))).to.deep.equal({
+      "opening-wcbdc": OK,
+      "opening-deposits": OK,
+      "authorise-engine": OK,
+      "payment-harbour-to-victoria": OK,
+      "payment-lionrock-to-harbour": OK,
+      "payment-same-bank": OK,
+      "payment-wrong-deposit-token": REFUSED,
+      "lionrock-to-rtgs": OK,
+      "payment-bank-short-of-wcbdc": REFUSED,
+      "wcbdc-paused": REFUSED,
+      "wcbdc-unpaused": OK,
+    });
+  });
+
+  it("refuses the three payments for the reasons the narrative gives, moving nothing", async function () {
+    const P = ledger.participants;
+    const hb = { name: "hbHKD", address: await ledger.deposits.harbourBank.getAddress() };
+    const wHKD = { name: "wHKD", address: await ledger.wcbdc.getAddress() };
+    const engine = ledger.engine.interface;
+    const revertData = (error: ErrorFact): string =>
+      engine.encodeErrorResult("SettlementLegFailed", [error.args.reason, error.args.leg, error.args.token, error.args.tokenError]);
+
+    // Harbour Bank may credit only its own customers: hbHKD refuses Lantau on the cash leg (PENF/XELG).
+    const notCustomer = legFailed("XELG", "cash", hb, {
+      name: "NotCustomerOfBank",
+      args: { account: P.lantauPension.address },
+      data: ledger.deposits.harbourBank.interface.encodeErrorResult("NotCustomerOfBank", [P.lantauPension.address]),
+    });
+    // Lion Rock holds 5,000,000.00 = 500,000,000 cents; the interbank leg needs 10,000,000.00 = 1,000,000,000 (PENF/MONY).
+    const shortOfWcbdc = legFailed("MONY", "interbank", wHKD, {
+      name: "ERC20InsufficientBalance",
+      args: { sender: P.lionRockBank.address, balance: "500000000", needed: "1000000000" },
+      data: ledger.wcbdc.interface.encodeErrorResult("ERC20InsufficientBalance", [P.lionRockBank.address, 500_000_000n, 1_000_000_000n]),
+    });
+    // wHKD is paused: the interbank leg cannot move (PENF/XPAU).
+    const paused = legFailed("XPAU", "interbank", wHKD, {
+      name: "EnforcedPause",
+      args: {},
+      data: ledger.wcbdc.interface.encodeErrorResult("EnforcedPause", []),
+    });
+
+    const expected = { "payment-wrong-deposit-token": notCustomer, "payment-bank-short-of-wcbdc": shortOfWcbdc, "wcbdc-paused": paused };
+    for (const [id, error] of Object.entries(expected)) {
+      const step = stepById(run, id);
+      expect(step.failure, id).to.deep.equal({ kind: "refusal", error, revertData: revertData(error) });
+      expect(step.changes, id).to.deep.equal([]);
+    }
+    // Each refused attempt is recorded with its decoded error; the paused step did send (and keep) the pause itself.
+    const refusedPay = (from: string, error: ErrorFact): CallSummary => ({ status: "reverted", from, to: "settlement engine", function: "pay", error });
+    expect(stepById(run, "payment-wrong-deposit-token").transactions.map(callOf)).to.deep.equal([refusedPay("Tsing Yi Insurance", notCustomer)]);
+    expect(stepById(run, "payment-bank-short-of-wcbdc").transactions.map(callOf)).to.deep.equal([refusedPay("Lantau Pension Fund", shortOfWcbdc)]);
+    expect(stepById(run, "wcbdc-paused").transactions.map(callOf)).to.deep.equal([
+      { status: "success", from: "HKMA", to: "wHKD", function: "pause", error: undefined },
+      refusedPay("Peak Asset Management", paused),
+    ]);
+    // The refused attempts asked for the payments the narrative describes.
+    expect(stepById(run, "payment-wrong-deposit-token").transactions[0].args).to.deep.equal({
+      payerDeposit: await ledger.deposits.victoriaBank.getAddress(),
+      payeeDeposit: hb.address,
+      payee: P.lantauPension.address,
+      amount: "10000000",
+      paymentRef: encodeBytes32String("PAY-0004"),
+    });
+    expect(stepById(run, "payment-bank-short-of-wcbdc").transactions[0].args).to.deep.equal({
+      payerDeposit: await ledger.deposits.lionRockBank.getAddress(),
+      payeeDeposit: await ledger.deposits.victoriaBank.getAddress(),
+      payee: P.tsingYiInsurance.address,
+      amount: LANTAU_SHORT_OF_BANK.toString(),
+      paymentRef: encodeBytes32String("PAY-0005"),
+    });
+  });
+
+  it("records the cross-bank payment's interbank leg and the payment as engine events", async function () {
+    const P = ledger.participants;
+    const tx = stepById(run, "payment-harbour-to-victoria").transactions;
+    expect(tx.map(callOf)).to.deep.equal([{ status: "success", from: "Peak Asset Management", to: "settlement engine", function: "pay", error: undefined }]);
+    const [payment] = tx;
+    if (payment.status !== "success") throw new Error("the payment should have been mined");
+    const ref = encodeBytes32String("PAY-0001");
+    expect(payment.events.filter((e) => e.contract.name === "settlement engine").map((e) => ({ name: e.name, args: e.args }))).to.deep.equal([
+      { name: "InterbankSettled", args: { settlementRef: ref, payerBank: P.harbourBank.address, payeeBank: P.victoriaBank.address, amount: PEAK_TO_TSING_YI.toString() } },
+      {
+        name: "PaymentSettled",
+        args: {
+          paymentRef: ref,
+          payer: P.peakAsset.address,
+          payee: P.tsingYiInsurance.address,
+          payerDeposit: await ledger.deposits.harbourBank.getAddress(),
+          payeeDeposit: await ledger.deposits.victoriaBank.getAddress(),
+          amount: PEAK_TO_TSING_YI.toString(),
+        },
+      },
+    ]);
   });
 
   it("moves each payment's legs as the cash-leg rules say", function () {
-    // 4: Harbour burns Peak's hbHKD, pays Victoria in wHKD, Victoria mints to Tsing Yi.
-    expect(moved(run.steps[3])).to.deep.equal({
+    // Harbour burns Peak's hbHKD, pays Victoria in wHKD, Victoria mints to Tsing Yi.
+    expect(moved(stepById(run, "payment-harbour-to-victoria"))).to.deep.equal({
       "Harbour Bank wHKD": -250_000_000n,
       "Victoria Bank wHKD": 250_000_000n,
       "Peak Asset Management hbHKD": -250_000_000n,
       "Tsing Yi Insurance vbHKD": 250_000_000n,
     });
-    // 5: Lion Rock burns Lantau's lrHKD, pays Harbour in wHKD, Harbour mints to Kowloon.
-    expect(moved(run.steps[4])).to.deep.equal({
+    // Lion Rock burns Lantau's lrHKD, pays Harbour in wHKD, Harbour mints to Kowloon.
+    expect(moved(stepById(run, "payment-lionrock-to-harbour"))).to.deep.equal({
       "Harbour Bank wHKD": 1_000_000_000n,
       "Lion Rock Bank wHKD": -1_000_000_000n,
       "Kowloon Dealer hbHKD": 1_000_000_000n,
       "Lantau Pension Fund lrHKD": -1_000_000_000n,
     });
-    // 6: within Harbour: hbHKD moves, no central-bank money does.
-    expect(moved(run.steps[5])).to.deep.equal({
+    // Within Harbour: hbHKD moves, no central-bank money does.
+    expect(moved(stepById(run, "payment-same-bank"))).to.deep.equal({
       "Kowloon Dealer hbHKD": -75_000_000n,
       "Peak Asset Management hbHKD": 75_000_000n,
     });
-    // 8: 785,000,000.00 of Lion Rock's wHKD burned: 790,000,000.00 → 5,000,000.00.
-    expect(moved(run.steps[7])).to.deep.equal({ "Lion Rock Bank wHKD": -78_500_000_000n });
+    // 785,000,000.00 of Lion Rock's wHKD burned: 790,000,000.00 → 5,000,000.00, as the step's note says.
+    const rtgs = stepById(run, "lionrock-to-rtgs");
+    expect(moved(rtgs)).to.deep.equal({ "Lion Rock Bank wHKD": -78_500_000_000n });
+    expect(noteValues(rtgs)).to.deep.equal([{ balance: { type: "money", amount: FINAL_WCBDC_LION_ROCK, currency: "HKD", decimals: 2 } }]);
   });
 
   it("leaves every participant with the hand-computed balances in every token", async function () {
@@ -182,12 +315,9 @@ describe("scenario: interbank-payment", function () {
     });
     expect(await chainSheet(ledger)).to.deep.equal(expected);
     // The runner's last sheet reads the same.
-    expect(run.finalBalances[ledger.wcbdc.target as string][ledger.participants.lionRockBank.address]).to.equal(
-      FINAL_WCBDC_LION_ROCK,
-    );
-    expect(run.finalBalances[ledger.deposits.harbourBank.target as string][ledger.participants.peakAsset.address]).to.equal(
-      FINAL_PEAK,
-    );
+    const P = ledger.participants;
+    expect(balanceIn(run.finalBalances, "hk", await ledger.wcbdc.getAddress(), P.lionRockBank.address)).to.equal(FINAL_WCBDC_LION_ROCK);
+    expect(balanceIn(run.finalBalances, "hk", await ledger.deposits.harbourBank.getAddress(), P.peakAsset.address)).to.equal(FINAL_PEAK);
     expect(await ledger.wcbdc.paused()).to.equal(false);
   });
 
@@ -207,5 +337,39 @@ describe("scenario: interbank-payment", function () {
     expect(FINAL_WCBDC_HARBOUR - OPEN_WCBDC_HARBOUR).to.equal(HB_SUPPLY - (OPEN_KOWLOON + OPEN_PEAK));
     expect(FINAL_WCBDC_VICTORIA - OPEN_WCBDC_VICTORIA).to.equal(VB_SUPPLY - (OPEN_GOVERNMENT + OPEN_TSING_YI));
     expect(FINAL_WCBDC_LION_ROCK + LION_ROCK_TO_RTGS - OPEN_WCBDC_LION_ROCK).to.equal(LR_SUPPLY - OPEN_LANTAU);
+  });
+
+  it("its JSON report validates against the schema and lists every participant and token once", function () {
+    const document = validReport(JSON.parse(JSON.stringify(toScenarioJson(run))));
+    expect(document.schemaVersion).to.equal(1);
+    expect(document.scenario).to.deep.equal({ name: "interbank-payment", description: scenario.description, chainCount: 1 });
+    expect(document.chains.map((c) => c.key)).to.deep.equal(["hk"]);
+    const [hk] = document.chains;
+    expect([...hk.participants.map((p) => p.name)].sort()).to.deep.equal(PARTICIPANTS.map((p) => p.name).sort());
+    expect(hk.tokens.map((t) => ({ symbol: t.symbol, kind: t.kind }))).to.deep.equal([
+      { symbol: WCBDC_SPEC.symbol, kind: "wCBDC" },
+      ...DEPOSITS.map((d) => ({ symbol: d.symbol, kind: "tokenizedDeposit" })),
+      { symbol: ledger.bondTerms.issueNumber, kind: "governmentBond" },
+    ]);
+    // Each refused step keeps its refused attempt, with the decoded error (no longer `txs: []`).
+    expect(document.steps.filter((s) => s.status === "expected-failure").map((s) => s.id)).to.deep.equal(REFUSED_STEPS);
+    for (const id of REFUSED_STEPS) {
+      const step = document.steps.find((s) => s.id === id);
+      if (step?.failure?.kind !== "refusal") throw new Error(`${id} should be a refusal in the report`);
+      // `TransactionJson` omits `chain` from the union as a whole, so the fields of a reverted attempt are read with `in`.
+      const reverted = step.transactions
+        .filter((t) => t.status === "reverted")
+        .map((t) => ({
+          status: t.status,
+          function: t.function,
+          to: t.to.name,
+          error: "error" in t ? t.error : undefined,
+          revertData: "revertData" in t ? t.revertData : undefined,
+        }));
+      expect(reverted, id).to.deep.equal([
+        { status: "reverted", function: "pay", to: "settlement engine", error: step.failure.error, revertData: step.failure.revertData },
+      ]);
+      expect(step.failure.error, id).to.deep.equal(stepById(run, id).transactions.find((t) => t.status === "reverted")?.error);
+    }
   });
 });

@@ -1,14 +1,18 @@
 import { expect } from "chai";
 
-import { parseMoney } from "../../src/domain/money.js";
 import { deployHongKongLedger, type HongKongLedger } from "../../src/chain/deploy.js";
-import { PARTICIPANTS, type BankKey, type ParticipantKey } from "../../src/domain/hong-kong.js";
+import type { EventFact, TransactionFact } from "../../src/chain/facts.js";
 import { OPENING_WCBDC } from "../../src/chain/opening-balances.js";
-import { runScenario, type ScenarioRun, type StepStatus } from "../../src/runner/run.js";
+import { DEPOSITS, PARTICIPANTS, WCBDC_SPEC, type BankKey } from "../../src/domain/hong-kong.js";
+import { parseMoney } from "../../src/domain/money.js";
+import { toScenarioJson, type ScenarioReportJson } from "../../src/report/json.js";
+import { runScenario, stepById, type ScenarioRun, type StepResult, type StepStatus } from "../../src/runner/run.js";
+import type { NoteValue } from "../../src/runner/types.js";
 import { ISSUE_PRICE } from "../../src/scenarios/steps.js";
 import scenario, { BANKS, TRADE_COUNT, daysTrades } from "../../src/scenarios/netting-batch.js";
 import { connection } from "../helpers/ledger-fixture.js";
-import { tokensOf, chainSheet, expectedSheet } from "../helpers/scenario-sheet.js";
+import { schemaErrors } from "../helpers/report-schema.js";
+import { tokensOf, chainSheet, expectedSheet, moved } from "../helpers/scenario-sheet.js";
 
 /**
  * Scenario `netting-batch` (src/scenarios/netting-batch.ts) on the in-process network, its outcome
@@ -83,6 +87,42 @@ const WCBDC_SUPPLY = 350_000_000_000n;
 
 const OK: StepStatus = "ok";
 
+/** A transaction as these tests compare it: how it ended and who called which function of which contract. */
+interface CallSummary {
+  readonly status: TransactionFact["status"];
+  readonly from: string | undefined;
+  readonly to: string | undefined;
+  readonly function: string | undefined;
+}
+
+function callOf(tx: TransactionFact): CallSummary {
+  return { status: tx.status, from: tx.from.name, to: tx.to.name, function: tx.function };
+}
+
+/** The events of a mined transaction. */
+function eventsOf(tx: TransactionFact): readonly EventFact[] {
+  if (tx.status !== "success") throw new Error(`"${tx.label}" was not mined`);
+  return tx.events;
+}
+
+/** The typed values of the notes a step made, in order (their words are the report's business). */
+function noteValues(step: StepResult): Readonly<Record<string, NoteValue>>[] {
+  return step.observations.flatMap((o) => (o.kind === "note" ? [o.values] : []));
+}
+
+/** A decoded argument that must be a string (an address, a uint as decimal). */
+function text(event: EventFact, name: string): string {
+  const value = event.args[name];
+  if (typeof value !== "string") throw new Error(`${event.name}.${name} should be a string, is ${JSON.stringify(value)}`);
+  return value;
+}
+
+/** `document` as the report type, once the JSON Schema (the type's published contract) accepts it. */
+function validReport(document: unknown): ScenarioReportJson {
+  expect(schemaErrors(document)).to.deep.equal([]);
+  return document as ScenarioReportJson;
+}
+
 describe("scenario: netting-batch", function () {
   let ledger: HongKongLedger;
   let run: ScenarioRun;
@@ -142,11 +182,28 @@ describe("scenario: netting-batch", function () {
   });
 
   it("runs every step to the end, all of them settling", function () {
-    expect(run.ok, run.steps.map((s) => `${s.index + 1} ${s.status} ${s.reason ?? ""}`).join("\n")).to.equal(true);
-    expect(run.steps.map((s) => s.status)).to.deep.equal([OK, OK, OK, OK, OK]);
-    // The 60 trades are only matched during the day: 120 instructions, no balance moves.
-    expect(run.steps[3].transactions).to.have.length(120);
-    expect(run.steps[3].changes).to.deep.equal([]);
+    expect(run.ok, run.steps.map((s) => `${s.id} ${s.status} ${s.problem?.kind ?? ""}`).join("\n")).to.equal(true);
+    expect(Object.fromEntries(run.steps.map((s) => [s.id, s.status]))).to.deep.equal({
+      "opening-wcbdc": OK,
+      "authorise-engine": OK,
+      "issue-by-tender": OK,
+      "trades-matched": OK,
+      "netted-batch": OK,
+    });
+    expect(run.steps.map((s) => s.id)).to.deep.equal(["opening-wcbdc", "authorise-engine", "issue-by-tender", "trades-matched", "netted-batch"]);
+  });
+
+  it("only matches the 60 trades during the day: 120 instructions, each trade observed MACH/FUTU, no balance moves", function () {
+    const matched = stepById(run, "trades-matched");
+    expect(matched.transactions).to.have.length(120);
+    expect(new Set(matched.transactions.map((t) => `${t.status} ${t.to.name ?? t.to.address} ${t.function ?? ""}`))).to.deep.equal(
+      new Set(["success settlement engine instruct"]),
+    );
+    expect(matched.changes).to.deep.equal([]);
+    const statuses = matched.observations.flatMap((o) => (o.kind === "tradeStatus" ? [o] : []));
+    expect(statuses.map((o) => ({ tradeRef: o.tradeRef, status: o.status, reason: o.reason, iso: o.iso }))).to.deep.equal(
+      daysTrades(ledger, 0n).map((t) => ({ tradeRef: t.tradeRef, status: "Matched", reason: "None", iso: { status: "MACH", reason: "FUTU" } })),
+    );
   });
 
   it("reports the batch: 60 trades, 120 gross transfers netted to one per non-zero position", async function () {
@@ -155,39 +212,49 @@ describe("scenario: netting-batch", function () {
     expect(report.tradeCount).to.equal(60n);
     expect(report.grossTransfers).to.equal(120n);
     expect(report.netTransfers).to.equal(BigInt(NON_ZERO_NET_POSITIONS));
+    // The same figures as the step recorded them: the engine's event and the step's note.
+    const batch = stepById(run, "netted-batch");
+    const [settle] = batch.transactions;
+    if (settle.status !== "success") throw new Error("the batch should have been mined");
+    const batchSettled = settle.events.filter((e) => e.contract.name === "settlement engine" && e.name === "BatchSettled");
+    expect(batchSettled.map((e) => e.args)).to.deep.equal([{ batchId: "1", tradeCount: "60", skipped: "0", grossTransfers: "120", netTransfers: String(NON_ZERO_NET_POSITIONS) }]);
+    expect(noteValues(batch)).to.deep.equal([
+      {
+        gross: { type: "number", value: 120n },
+        net: { type: "number", value: BigInt(NON_ZERO_NET_POSITIONS) },
+        gasPerTrade: { type: "number", value: settle.gasUsed / 60n },
+      },
+    ]);
   });
 
   it("moves each bank's balance in each token exactly once, by its net position, in the batch transaction", async function () {
-    const batchStep = run.steps[4];
-    expect(batchStep.transactions.map((t) => t.label)).to.deep.equal(["settleBatch()"]);
-    const receipt = await connection.ethers.provider.getTransactionReceipt(batchStep.transactions[0].hash);
-    if (receipt === null) throw new Error("no receipt for the batch");
+    const batchStep = stepById(run, "netted-batch");
+    expect(batchStep.transactions.map(callOf)).to.deep.equal([{ status: "success", from: "HKMA", to: "settlement engine", function: "settleBatch" }]);
+    const [settle] = batchStep.transactions;
     const engine = await ledger.engine.getAddress();
-    const tokens = { bond: ledger.bond, wHKD: ledger.wcbdc } as const;
+    const bondSymbol = ledger.bondTerms.issueNumber;
+    const symbols: Readonly<Record<string, string>> = { [bondSymbol]: "bond", [WCBDC_SPEC.symbol]: "wHKD" };
     // Per (token, bank): how many Transfer events touched it, and the net of their values.
     const touches: Record<string, number> = {};
     const net: Record<string, bigint> = {};
     let transfers = 0;
-    for (const log of receipt.logs) {
-      for (const [symbol, token] of Object.entries(tokens)) {
-        if (log.address.toLowerCase() !== (token.target as string).toLowerCase()) continue;
-        const parsed = token.interface.parseLog({ topics: [...log.topics], data: log.data });
-        if (parsed === null || parsed.name !== "Transfer") continue;
-        transfers++;
-        const [from, to, value] = [parsed.args[0] as string, parsed.args[1] as string, parsed.args[2] as bigint];
-        for (const bank of BANKS) {
-          const key = `${symbol} ${bank}`;
-          const address = ledger.participants[bank].address;
-          if (from === address) {
-            touches[key] = (touches[key] ?? 0) + 1;
-            net[key] = (net[key] ?? 0n) - value;
-            expect(to, `${key} pays into the engine`).to.equal(engine);
-          }
-          if (to === address) {
-            touches[key] = (touches[key] ?? 0) + 1;
-            net[key] = (net[key] ?? 0n) + value;
-            expect(from, `${key} is paid by the engine`).to.equal(engine);
-          }
+    for (const event of eventsOf(settle)) {
+      const symbol = symbols[event.contract.name ?? ""];
+      if (symbol === undefined || event.name !== "Transfer") continue;
+      transfers++;
+      const [from, to, value] = [text(event, "from"), text(event, "to"), BigInt(text(event, "value"))];
+      for (const bank of BANKS) {
+        const key = `${symbol} ${bank}`;
+        const address = ledger.participants[bank].address;
+        if (from === address) {
+          touches[key] = (touches[key] ?? 0) + 1;
+          net[key] = (net[key] ?? 0n) - value;
+          expect(to, `${key} pays into the engine`).to.equal(engine);
+        }
+        if (to === address) {
+          touches[key] = (touches[key] ?? 0) + 1;
+          net[key] = (net[key] ?? 0n) + value;
+          expect(from, `${key} is paid by the engine`).to.equal(engine);
         }
       }
     }
@@ -208,12 +275,19 @@ describe("scenario: netting-batch", function () {
       "wHKD victoriaBank": NET_CASH.victoriaBank,
       "wHKD lionRockBank": NET_CASH.lionRockBank,
     });
-    // Every one of the 60 trades is reported settled in the batch.
-    const settledInBatch = receipt.logs
-      .filter((log) => log.address.toLowerCase() === engine.toLowerCase())
-      .map((log) => ledger.engine.interface.parseLog({ topics: [...log.topics], data: log.data }))
-      .filter((e) => e?.name === "TradeSettledInBatch");
-    expect(settledInBatch).to.have.length(60);
+    // The step's balance moves are the net positions (the engine only passes them through).
+    expect(moved(batchStep)).to.deep.equal({
+      "Harbour Bank wHKD": NET_CASH.harbourBank,
+      "Victoria Bank wHKD": NET_CASH.victoriaBank,
+      "Lion Rock Bank wHKD": NET_CASH.lionRockBank,
+      "Harbour Bank bond": NET_BOND.harbourBank,
+      "Victoria Bank bond": NET_BOND.victoriaBank,
+      "Lion Rock Bank bond": NET_BOND.lionRockBank,
+    });
+    // Every one of the 60 trades matched during the day is reported settled in batch 1.
+    const matchedIds = stepById(run, "trades-matched").observations.flatMap((o) => (o.kind === "tradeStatus" ? [o.tradeId] : []));
+    const settledInBatch = eventsOf(settle).filter((e) => e.contract.name === "settlement engine" && e.name === "TradeSettledInBatch");
+    expect(settledInBatch.map((e) => e.args)).to.deep.equal(matchedIds.map((tradeId) => ({ tradeId, batchId: "1" })));
   });
 
   it("leaves every participant with the hand-computed balances in every token", async function () {
@@ -245,5 +319,25 @@ describe("scenario: netting-batch", function () {
     expect(await tokens.bond.totalSupply()).to.equal(BOND_SUPPLY);
     expect(NET_BOND.harbourBank + NET_BOND.victoriaBank + NET_BOND.lionRockBank).to.equal(0n);
     expect(NET_CASH.harbourBank + NET_CASH.victoriaBank + NET_CASH.lionRockBank).to.equal(0n);
+  });
+
+  it("its JSON report validates against the schema and lists every participant and token once", function () {
+    const document = validReport(JSON.parse(JSON.stringify(toScenarioJson(run))));
+    expect(document.schemaVersion).to.equal(1);
+    expect(document.scenario).to.deep.equal({ name: "netting-batch", description: scenario.description, chainCount: 1 });
+    expect(document.chains.map((c) => c.key)).to.deep.equal(["hk"]);
+    const [hk] = document.chains;
+    expect([...hk.participants.map((p) => p.name)].sort()).to.deep.equal(PARTICIPANTS.map((p) => p.name).sort());
+    expect(hk.tokens.map((t) => ({ symbol: t.symbol, kind: t.kind }))).to.deep.equal([
+      { symbol: WCBDC_SPEC.symbol, kind: "wCBDC" },
+      ...DEPOSITS.map((d) => ({ symbol: d.symbol, kind: "tokenizedDeposit" })),
+      { symbol: ledger.bondTerms.issueNumber, kind: "governmentBond" },
+    ]);
+    // Nothing in this scenario is refused: no step failed or was refused, no attempt reverted.
+    expect(document.steps.filter((s) => s.status !== "ok" || s.failure !== undefined).map((s) => s.id)).to.deep.equal([]);
+    expect(document.steps.flatMap((s) => s.transactions).filter((t) => t.status !== "success")).to.deep.equal([]);
+    // The report keeps every transaction of every step (the 120 instructions of the day among them).
+    expect(document.steps.map((s) => s.transactions.length)).to.deep.equal(run.steps.map((s) => s.transactions.length));
+    expect(document.steps.find((s) => s.id === "netted-batch")?.transactions.map((t) => t.function)).to.deep.equal(["settleBatch"]);
   });
 });

@@ -1,15 +1,21 @@
 import { expect } from "chai";
-import type { LogDescription } from "ethers";
+import { encodeBytes32String } from "ethers";
 
-import { parseMoney } from "../../src/domain/money.js";
 import { deployHongKongLedger, type HongKongLedger } from "../../src/chain/deploy.js";
-import { PARTICIPANTS, type ParticipantKey } from "../../src/domain/hong-kong.js";
+import type { AbiValue, ErrorFact, EventFact, TransactionFact } from "../../src/chain/facts.js";
 import { OPENING_DEPOSITS, OPENING_WCBDC } from "../../src/chain/opening-balances.js";
-import { runScenario, type ScenarioRun, type StepResult, type StepStatus } from "../../src/runner/run.js";
+import { DEPOSITS, PARTICIPANTS, WCBDC_SPEC } from "../../src/domain/hong-kong.js";
+import { parseMoney } from "../../src/domain/money.js";
+import { TRADE_STATUS } from "../../src/domain/trade.js";
+import { toScenarioJson, type ScenarioReportJson } from "../../src/report/json.js";
+import { balanceIn } from "../../src/runner/balances.js";
+import { runScenario, stepById, type ScenarioRun, type StepResult, type StepStatus } from "../../src/runner/run.js";
+import type { NoteValue, Observation } from "../../src/runner/types.js";
 import { ISSUE_PRICE } from "../../src/scenarios/steps.js";
 import scenario, { PRICES } from "../../src/scenarios/secondary-trading.js";
 import { connection } from "../helpers/ledger-fixture.js";
-import { tokensOf, chainSheet, expectedSheet, moved, engineEvents } from "../helpers/scenario-sheet.js";
+import { schemaErrors } from "../helpers/report-schema.js";
+import { tokensOf, chainSheet, expectedSheet, moved } from "../helpers/scenario-sheet.js";
 
 /**
  * Scenario `secondary-trading` (src/scenarios/secondary-trading.ts) on the in-process network, its
@@ -25,16 +31,16 @@ import { tokensOf, chainSheet, expectedSheet, moved, engineEvents } from "../hel
  * Trades (cash-leg rules of SettlementLegs._payCash: a customer pays in its bank's deposits, a bank
  * in wCBDC; a customer paying its own bank is a burn only; across banks the banks settle in wCBDC):
  *
- *   step  trade                                      units  price/unit   amount           cash moves
- *    4    issue: Government → Harbour                  600  49,925.00   29,955,000.00    Harbour wHKD → HKMA
- *           and → Victoria                             400  49,925.00   19,970,000.00    Victoria wHKD → HKMA
- *    5    SEC-001 Harbour → Kowloon                    200  49,980.00    9,996,000.00    Kowloon hbHKD burned (own bank: no wHKD)
- *    6    SEC-002 Kowloon → Peak (both Harbour)         50  50,040.00    2,502,000.00    hbHKD Peak → Kowloon
- *    7    SEC-003 Kowloon → Tsing Yi, T+1: matched only, nothing moves
- *    8    SEC-003 settles                               40  50,065.00    2,002,600.00    TY vbHKD burned, Victoria → Harbour wHKD, Kowloon hbHKD minted
- *    9    SEC-004 Peak → Lantau (signed orders)         20  50,100.00    1,002,000.00    Lantau lrHKD burned, Lion Rock → Harbour wHKD, Peak hbHKD minted
- *   10    replay of SEC-004's signatures: refused (the trade's one record says Settled)
- *   11    SEC-005 30 units at 50,000.00 vs 50,020.00: two unmatched instructions, one cancelled; nothing moves
+ *   step (id)               trade                                    units  price/unit   amount           cash moves
+ *   issue-by-tender         issue: Government → Harbour                600  49,925.00   29,955,000.00    Harbour wHKD → HKMA
+ *                             and → Victoria                           400  49,925.00   19,970,000.00    Victoria wHKD → HKMA
+ *   dealer-buys             SEC-001 Harbour → Kowloon                  200  49,980.00    9,996,000.00    Kowloon hbHKD burned (own bank: no wHKD)
+ *   dealer-sells-same-bank  SEC-002 Kowloon → Peak (both Harbour)       50  50,040.00    2,502,000.00    hbHKD Peak → Kowloon
+ *   t1-matched              SEC-003 Kowloon → Tsing Yi, T+1: matched only, nothing moves
+ *   t1-settles              SEC-003 settles                             40  50,065.00    2,002,600.00    TY vbHKD burned, Victoria → Harbour wHKD, Kowloon hbHKD minted
+ *   signed-orders           SEC-004 Peak → Lantau (signed orders)       20  50,100.00    1,002,000.00    Lantau lrHKD burned, Lion Rock → Harbour wHKD, Peak hbHKD minted
+ *   signed-orders-replayed  replay of SEC-004's signatures: refused (the trade's one record says Settled)
+ *   unmatched-prices        SEC-005 30 units at 50,000.00 vs 50,020.00: two unmatched instructions, one cancelled; nothing moves
  */
 
 // ---- opening balances ----
@@ -96,9 +102,45 @@ const DEPOSIT_SUPPLY = 119_000_400_000n;
 
 const OK: StepStatus = "ok";
 const REFUSED: StepStatus = "expected-failure";
-/** `TradeStatus` in contracts/settlement/Trade.sol. */
-const PENDING = 1n;
-const CANCELLED = 5n;
+/** The steps the chain refuses, as the scenario means it to. */
+const REFUSED_STEPS = ["signed-orders-replayed"];
+
+/** A transaction as these tests compare it: how it ended, who called which function of which contract, and the decoded error of a refusal. */
+interface CallSummary {
+  readonly status: TransactionFact["status"];
+  readonly from: string | undefined;
+  readonly to: string | undefined;
+  readonly function: string | undefined;
+  readonly error: ErrorFact | undefined;
+}
+
+function callOf(tx: TransactionFact): CallSummary {
+  return { status: tx.status, from: tx.from.name, to: tx.to.name, function: tx.function, error: tx.status === "reverted" ? tx.error : undefined };
+}
+
+/** The settlement engine's events in a mined transaction, as name and arguments. */
+function engineEventsOf(tx: TransactionFact): Pick<EventFact, "name" | "args">[] {
+  if (tx.status !== "success") throw new Error(`"${tx.label}" was not mined`);
+  return tx.events.filter((e) => e.contract.name === "settlement engine").map((e) => ({ name: e.name, args: e.args }));
+}
+
+/** The trade statuses a step observed, in order. */
+function tradeStatuses(step: StepResult): Extract<Observation, { kind: "tradeStatus" }>[] {
+  return step.observations.flatMap((o) => (o.kind === "tradeStatus" ? [o] : []));
+}
+
+/** The typed values of the notes a step made, in order (their words are the report's business). */
+function noteValues(step: StepResult): Readonly<Record<string, NoteValue>>[] {
+  return step.observations.flatMap((o) => (o.kind === "note" ? [o.values] : []));
+}
+
+/** `document` as the report type, once the JSON Schema (the type's published contract) accepts it. */
+function validReport(document: unknown): ScenarioReportJson {
+  expect(schemaErrors(document)).to.deep.equal([]);
+  return document as ScenarioReportJson;
+}
+
+const hkd = (amount: bigint): NoteValue => ({ type: "money", amount, currency: "HKD", decimals: 2 });
 
 describe("scenario: secondary-trading", function () {
   let ledger: HongKongLedger;
@@ -123,54 +165,120 @@ describe("scenario: secondary-trading", function () {
   });
 
   it("runs every step to the end", function () {
-    expect(run.ok, run.steps.map((s) => `${s.index + 1} ${s.status} ${s.reason ?? ""}`).join("\n")).to.equal(true);
-    expect(run.steps).to.have.length(11);
-  });
-
-  it("ends each step as designed: the replay and the mismatch move nothing", function () {
-    expect(run.steps.map((s) => s.status)).to.deep.equal([
-      OK, // 1 wHKD to the banks
-      OK, // 2 deposits to the customers
-      OK, // 3 authorisations
-      OK, // 4 issue
-      OK, // 5 SEC-001
-      OK, // 6 SEC-002
-      OK, // 7 SEC-003 matched for T+1
-      OK, // 8 SEC-003 settles
-      OK, // 9 SEC-004 signed orders
-      REFUSED, // 10 replay
-      REFUSED, // 11 mismatch (no balance change)
+    expect(run.ok, run.steps.map((s) => `${s.id} ${s.status} ${s.problem?.kind ?? ""}`).join("\n")).to.equal(true);
+    expect(run.steps.map((s) => s.id)).to.deep.equal([
+      "opening-wcbdc",
+      "opening-deposits",
+      "authorise-engine",
+      "issue-by-tender",
+      "dealer-buys",
+      "dealer-sells-same-bank",
+      "t1-matched",
+      "t1-settles",
+      "signed-orders",
+      "signed-orders-replayed",
+      "unmatched-prices",
     ]);
   });
 
-  it("refuses the replayed signatures: the trade's record already says Settled (status 4)", function () {
-    const replay = run.steps[9];
-    expect(replay.reason).to.match(/^TradeInWrongStatus\(0x[0-9a-f]{64}, 4\)$/);
+  it("ends each step as designed: the replay and the mismatch move nothing", function () {
+    expect(Object.fromEntries(run.steps.map((s) => [s.id, s.status]))).to.deep.equal({
+      "opening-wcbdc": OK,
+      "opening-deposits": OK,
+      "authorise-engine": OK,
+      "issue-by-tender": OK,
+      "dealer-buys": OK,
+      "dealer-sells-same-bank": OK,
+      "t1-matched": OK,
+      "t1-settles": OK,
+      "signed-orders": OK,
+      "signed-orders-replayed": REFUSED,
+      "unmatched-prices": REFUSED, // no balance change, as expected
+    });
+  });
+
+  it("observes each trade's ISO 20022 status: SEC-002 unmatched after one side, SEC-003 matched awaiting its date", function () {
+    /** The id the engine gave the trade whose terms the step's first instruction recorded. */
+    const recordedId = (step: StepResult): AbiValue | undefined =>
+      engineEventsOf(step.transactions[0]).find((e) => e.name === "TradeTermsRecorded")?.args.tradeId;
+    const sameBank = stepById(run, "dealer-sells-same-bank");
+    expect(tradeStatuses(sameBank)).to.deep.equal([
+      { kind: "tradeStatus", tradeRef: encodeBytes32String("SEC-002"), tradeId: recordedId(sameBank), status: "Pending", reason: "None", iso: { status: "NMAT", reason: "CMIS" } },
+    ]);
+    const tPlusOne = stepById(run, "t1-matched");
+    expect(tradeStatuses(tPlusOne)).to.deep.equal([
+      { kind: "tradeStatus", tradeRef: encodeBytes32String("SEC-003"), tradeId: recordedId(tPlusOne), status: "Matched", reason: "None", iso: { status: "MACH", reason: "FUTU" } },
+    ]);
+    expect(tPlusOne.changes, "SEC-003 matched, not yet due").to.deep.equal([]);
+  });
+
+  it("settles the signed orders in one transaction submitted by HKMA", function () {
+    const P = ledger.participants;
+    const [submit] = stepById(run, "signed-orders").transactions;
+    expect(stepById(run, "signed-orders").transactions.map(callOf)).to.deep.equal([
+      { status: "success", from: "HKMA", to: "settlement engine", function: "settleSigned", error: undefined },
+    ]);
+    // One trade id names the trade in both events: the interbank leg is settled under it.
+    const tradeId = engineEventsOf(submit).find((e) => e.name === "TradeSettled")?.args.tradeId;
+    expect(tradeId).to.match(/^0x[0-9a-f]{64}$/);
+    expect(engineEventsOf(submit)).to.deep.equal([
+      { name: "InterbankSettled", args: { settlementRef: tradeId, payerBank: P.lionRockBank.address, payeeBank: P.harbourBank.address, amount: SEC_004.toString() } },
+      { name: "TradeSettled", args: { tradeId, seller: P.peakAsset.address, buyer: P.lantauPension.address, quantity: "20", amount: SEC_004.toString(), signed: true } },
+    ]);
+  });
+
+  it("refuses the replayed signatures: the trade's record already says Settled", function () {
+    const signed = stepById(run, "signed-orders").transactions[0];
+    const settled = engineEventsOf(signed).find((e) => e.name === "TradeSettled");
+    const tradeId = settled?.args.tradeId;
+    if (typeof tradeId !== "string") throw new Error("signed-orders should have settled a trade");
+    const error = { name: "TradeInWrongStatus", args: { tradeId, status: String(TRADE_STATUS.indexOf("Settled")) } };
+    const replay = stepById(run, "signed-orders-replayed");
+    expect(replay.failure).to.deep.equal({
+      kind: "refusal",
+      error,
+      revertData: ledger.engine.interface.encodeErrorResult("TradeInWrongStatus", [tradeId, TRADE_STATUS.indexOf("Settled")]),
+    });
     expect(replay.changes).to.deep.equal([]);
-    expect(replay.transactions).to.deep.equal([]);
+    // The refused attempt is recorded, with its decoded error: the very same orders, submitted again.
+    expect(replay.transactions.map(callOf)).to.deep.equal([{ status: "reverted", from: "HKMA", to: "settlement engine", function: "settleSigned", error }]);
+    expect(replay.transactions[0].args).to.deep.equal(signed.args);
   });
 
   it("leaves the mismatched instructions unmatched on chain: one Pending, one Cancelled, nothing moved", async function () {
-    const mismatch = run.steps[10];
-    expect(mismatch.reason).to.equal(undefined);
+    const P = ledger.participants;
+    const mismatch = stepById(run, "unmatched-prices");
+    expect(mismatch.failure).to.equal(undefined);
     expect(mismatch.changes).to.deep.equal([]);
-    expect(mismatch.transactions).to.have.length(3);
-    const [buy, sell] = await Promise.all(
-      mismatch.transactions.slice(0, 2).map(async (t) => {
-        const terms = (await engineEvents(ledger, t.hash)).find((e) => e.name === "TradeTermsRecorded");
-        if (terms === undefined) throw new Error(`${t.label}: no TradeTermsRecorded`);
-        return { id: terms.args.tradeId as string, amount: (terms.args.trade as { amount: bigint }).amount };
-      }),
-    );
-    expect(buy.amount).to.equal(150_000_000n); // 30 × 5,000,000 = 1,500,000.00
-    expect(sell.amount).to.equal(150_060_000n); // 30 × 5,002,000 = 1,500,600.00
+    expect(mismatch.transactions.map(callOf)).to.deep.equal([
+      { status: "success", from: "Tsing Yi Insurance", to: "settlement engine", function: "instruct", error: undefined },
+      { status: "success", from: "Kowloon Dealer", to: "settlement engine", function: "instruct", error: undefined },
+      { status: "success", from: "Kowloon Dealer", to: "settlement engine", function: "cancel", error: undefined },
+    ]);
+    const [buy, sell] = mismatch.transactions.slice(0, 2).map((t) => {
+      const terms = engineEventsOf(t).find((e) => e.name === "TradeTermsRecorded");
+      const trade = terms?.args.trade;
+      if (typeof terms?.args.tradeId !== "string" || trade === undefined || typeof trade !== "object" || !("amount" in trade)) {
+        throw new Error(`${t.label}: no TradeTermsRecorded`);
+      }
+      return { id: terms.args.tradeId, amount: trade.amount };
+    });
+    expect(buy.amount).to.equal("150000000"); // 30 × 5,000,000 = 1,500,000.00
+    expect(sell.amount).to.equal("150060000"); // 30 × 5,002,000 = 1,500,600.00
     expect(buy.id).to.not.equal(sell.id);
-    expect((await ledger.engine.tradeRecord(buy.id)).status).to.equal(PENDING);
-    expect((await ledger.engine.tradeRecord(sell.id)).status).to.equal(CANCELLED);
+    // Both stayed unmatched (NMAT, counterparty missing) until Kowloon Dealer cancelled its own.
+    expect(tradeStatuses(mismatch).map((o) => ({ tradeId: o.tradeId, status: o.status, iso: o.iso }))).to.deep.equal([
+      { tradeId: buy.id, status: "Pending", iso: { status: "NMAT", reason: "CMIS" } },
+      { tradeId: sell.id, status: "Pending", iso: { status: "NMAT", reason: "CMIS" } },
+    ]);
+    expect(noteValues(mismatch)).to.deep.equal([{ buy: hkd(150_000_000n), sell: hkd(150_060_000n) }]);
+    expect(engineEventsOf(mismatch.transactions[2])).to.deep.equal([{ name: "TradeCancelled", args: { tradeId: sell.id, by: P.kowloonDealer.address } }]);
+    expect((await ledger.engine.tradeRecord(buy.id)).status).to.equal(BigInt(TRADE_STATUS.indexOf("Pending")));
+    expect((await ledger.engine.tradeRecord(sell.id)).status).to.equal(BigInt(TRADE_STATUS.indexOf("Cancelled")));
   });
 
   it("moves each trade's legs as the cash-leg rules say", function () {
-    expect(moved(run.steps[3]), "issue").to.deep.equal({
+    expect(moved(stepById(run, "issue-by-tender")), "issue").to.deep.equal({
       "HKMA wHKD": ISSUE_HARBOUR + ISSUE_VICTORIA,
       "Harbour Bank wHKD": -ISSUE_HARBOUR,
       "Victoria Bank wHKD": -ISSUE_VICTORIA,
@@ -178,19 +286,19 @@ describe("scenario: secondary-trading", function () {
       "Victoria Bank bond": 400n,
     });
     // Kowloon pays its own bank: its hbHKD is burned, no wHKD moves.
-    expect(moved(run.steps[4]), "SEC-001").to.deep.equal({
+    expect(moved(stepById(run, "dealer-buys")), "SEC-001").to.deep.equal({
       "Kowloon Dealer hbHKD": -SEC_001,
       "Harbour Bank bond": -200n,
       "Kowloon Dealer bond": 200n,
     });
-    expect(moved(run.steps[5]), "SEC-002").to.deep.equal({
+    expect(moved(stepById(run, "dealer-sells-same-bank")), "SEC-002").to.deep.equal({
       "Kowloon Dealer hbHKD": SEC_002,
       "Peak Asset Management hbHKD": -SEC_002,
       "Kowloon Dealer bond": -50n,
       "Peak Asset Management bond": 50n,
     });
-    expect(run.steps[6].changes, "SEC-003 matched, not yet due").to.deep.equal([]);
-    expect(moved(run.steps[7]), "SEC-003").to.deep.equal({
+    expect(stepById(run, "t1-matched").changes, "SEC-003 matched, not yet due").to.deep.equal([]);
+    expect(moved(stepById(run, "t1-settles")), "SEC-003").to.deep.equal({
       "Harbour Bank wHKD": SEC_003,
       "Victoria Bank wHKD": -SEC_003,
       "Kowloon Dealer hbHKD": SEC_003,
@@ -198,7 +306,7 @@ describe("scenario: secondary-trading", function () {
       "Kowloon Dealer bond": -40n,
       "Tsing Yi Insurance bond": 40n,
     });
-    expect(moved(run.steps[8]), "SEC-004").to.deep.equal({
+    expect(moved(stepById(run, "signed-orders")), "SEC-004").to.deep.equal({
       "Harbour Bank wHKD": SEC_004,
       "Lion Rock Bank wHKD": -SEC_004,
       "Peak Asset Management hbHKD": SEC_004,
@@ -222,7 +330,7 @@ describe("scenario: secondary-trading", function () {
       bond: BOND,
     });
     expect(await chainSheet(ledger)).to.deep.equal(expected);
-    expect(run.finalBalances[ledger.bond.target as string][ledger.participants.kowloonDealer.address]).to.equal(110n);
+    expect(balanceIn(run.finalBalances, "hk", await ledger.bond.getAddress(), ledger.participants.kowloonDealer.address)).to.equal(110n);
   });
 
   it("conserves money and bonds: supplies equal opening + mints − burns", async function () {
@@ -235,5 +343,43 @@ describe("scenario: secondary-trading", function () {
     expect(HB_SUPPLY + VB_SUPPLY + LR_SUPPLY).to.equal(DEPOSIT_SUPPLY);
     expect(await tokens.bond.totalSupply()).to.equal(BOND_SUPPLY);
     expect(Object.values(BOND).reduce((a, b) => a + b, 0n)).to.equal(BOND_SUPPLY);
+  });
+
+  it("its JSON report validates against the schema and lists every participant and token once", function () {
+    const document = validReport(JSON.parse(JSON.stringify(toScenarioJson(run))));
+    expect(document.schemaVersion).to.equal(1);
+    expect(document.scenario).to.deep.equal({ name: "secondary-trading", description: scenario.description, chainCount: 1 });
+    expect(document.chains.map((c) => c.key)).to.deep.equal(["hk"]);
+    const [hk] = document.chains;
+    expect([...hk.participants.map((p) => p.name)].sort()).to.deep.equal(PARTICIPANTS.map((p) => p.name).sort());
+    expect(hk.tokens.map((t) => ({ symbol: t.symbol, kind: t.kind }))).to.deep.equal([
+      { symbol: WCBDC_SPEC.symbol, kind: "wCBDC" },
+      ...DEPOSITS.map((d) => ({ symbol: d.symbol, kind: "tokenizedDeposit" })),
+      { symbol: ledger.bondTerms.issueNumber, kind: "governmentBond" },
+    ]);
+    // The refused step keeps its refused attempt, with the decoded error (no longer `txs: []`).
+    expect(document.steps.filter((s) => s.failure?.kind === "refusal").map((s) => s.id)).to.deep.equal(REFUSED_STEPS);
+    for (const id of REFUSED_STEPS) {
+      const step = document.steps.find((s) => s.id === id);
+      if (step?.failure?.kind !== "refusal") throw new Error(`${id} should be a refusal in the report`);
+      // `TransactionJson` omits `chain` from the union as a whole, so the fields of a reverted attempt are read with `in`.
+      const reverted = step.transactions
+        .filter((t) => t.status === "reverted")
+        .map((t) => ({
+          status: t.status,
+          function: t.function,
+          to: t.to.name,
+          error: "error" in t ? t.error : undefined,
+          revertData: "revertData" in t ? t.revertData : undefined,
+        }));
+      expect(reverted, id).to.deep.equal([
+        { status: "reverted", function: "settleSigned", to: "settlement engine", error: step.failure.error, revertData: step.failure.revertData },
+      ]);
+      expect(step.failure.error, id).to.deep.equal(stepById(run, id).transactions.find((t) => t.status === "reverted")?.error);
+    }
+    // The mismatch ends with no balance change, as expected: its three transactions were mined, none refused.
+    const mismatch = document.steps.find((s) => s.id === "unmatched-prices");
+    expect(mismatch?.status).to.equal("expected-failure");
+    expect(mismatch?.transactions.map((t) => t.status)).to.deep.equal(["success", "success", "success"]);
   });
 });
