@@ -8,13 +8,12 @@ import {
   MissingConfigurationVariableError,
   NetworkUnreachableError,
   SameChainError,
-  SandboxError,
-  StepFailedError,
   UnknownNetworkError,
   WrongChainIdError,
   type RunPhase,
-} from "../cli/errors.js";
+} from "./errors.js";
 import type { LedgerConnection } from "./connection.js";
+import { SandboxError, StepFailedError } from "../errors/base.js";
 
 /**
  * Connects to network `name` from hardhat.config.ts (the in-process network when undefined, with

@@ -1,4 +1,4 @@
-import { TooFewAccountsError, UnfundedAccountsError, type UnfundedAccount } from "../cli/errors.js";
+import { TooFewAccountsError, UnfundedAccountsError, type UnfundedAccount } from "./errors.js";
 import { CROSS_BORDER_PARTICIPANTS } from "../domain/cross-border.js";
 import { PARTICIPANTS } from "../domain/hong-kong.js";
 import type { LedgerConnection } from "./connection.js";

@@ -14,6 +14,8 @@ import {
   type WalletClient,
 } from "viem";
 
+import { SandboxError } from "../errors/base.js";
+
 import { HashedTimelock__factory, IGovernmentBond__factory } from "../../typechain-types/index.js";
 
 // ------------------------------------------------------------------------------ the contracts
@@ -232,8 +234,8 @@ export function dealOutcome(state: Pick<DealState, "initiatorLock" | "responderL
 const AT = (t: bigint): string => `unix time ${t}`;
 
 /** A party will not lock: the lock would leave its receiver less than the escrow's `MIN_TIMELOCK`. */
-export class UnsafeTimelockError extends Error {
-  override readonly name = "UnsafeTimelockError";
+export class UnsafeTimelockError extends SandboxError {
+  override name = "UnsafeTimelockError";
   constructor(
     readonly by: Side,
     readonly timelock: bigint,
@@ -253,8 +255,8 @@ export class UnsafeTimelockError extends Error {
  * record date or its maturity): the escrow could end up holder of record, or the lock unclaimable.
  * The escrow refuses such a lock too (`LockSpansEntitlementDate`); the coordinator refuses first.
  */
-export class LockSpansEntitlementDateError extends Error {
-  override readonly name = "LockSpansEntitlementDateError";
+export class LockSpansEntitlementDateError extends SandboxError {
+  override name = "LockSpansEntitlementDateError";
   constructor(
     readonly token: Address,
     readonly entitlementDate: bigint,
@@ -267,8 +269,8 @@ export class LockSpansEntitlementDateError extends Error {
 }
 
 /** The escrow reports a `LockState` this coordinator does not know: its bindings are older than the contract. */
-export class UnknownLockStateError extends Error {
-  override readonly name = "UnknownLockStateError";
+export class UnknownLockStateError extends SandboxError {
+  override name = "UnknownLockStateError";
   constructor(
     readonly chain: string,
     readonly lockId: Hex,
@@ -279,8 +281,8 @@ export class UnknownLockStateError extends Error {
 }
 
 /** A transaction the coordinator sent was mined but reverted. */
-export class CoordinatorTransactionRevertedError extends Error {
-  override readonly name = "CoordinatorTransactionRevertedError";
+export class CoordinatorTransactionRevertedError extends SandboxError {
+  override name = "CoordinatorTransactionRevertedError";
   constructor(
     readonly chain: string,
     readonly hash: Hex,

@@ -1,45 +1,56 @@
 import { expect } from "chai";
-import { decodeBytes32String, type LogDescription } from "ethers";
+import { encodeBytes32String } from "ethers";
 import { network } from "hardhat";
 
 import type { CrossBorderLedger } from "../../src/chain/deploy-cross-border.js";
+import type { ErrorFact, MinedTransactionFact, RevertedTransactionFact } from "../../src/chain/facts.js";
 import { CROSS_BORDER_PARTICIPANTS, type CrossBorderKey } from "../../src/domain/cross-border.js";
 import type { LedgerConnection } from "../../src/chain/deploy.js";
 import { PARTICIPANTS, type ParticipantKey } from "../../src/domain/hong-kong.js";
-import { runScenario, type ScenarioRun, type StepResult, type StepStatus } from "../../src/runner/run.js";
+import { toScenarioJson, type ScenarioReportJson } from "../../src/report/json.js";
+import { balanceIn } from "../../src/runner/balances.js";
+import { runScenario, stepById, type ScenarioRun, type StepResult, type StepStatus } from "../../src/runner/run.js";
+import type { NoteValue } from "../../src/runner/types.js";
 import scenario, { FX } from "../../src/scenarios/cross-border-pvp.js";
 import { convert, fxRate } from "../../src/domain/fx-quote.js";
+import { schemaErrors } from "../helpers/report-schema.js";
+import { moved } from "../helpers/scenario-sheet.js";
 
 /**
  * Scenario `cross-border-pvp` (src/scenarios/cross-border-pvp.ts) on an in-process network of its own:
  * one shared (mBridge-style) ledger carrying HKD, THB and BRL central-bank money and each
- * jurisdiction's bank deposits; Victoria Bank is the FX dealer. Every figure is worked out by hand.
+ * jurisdiction's bank deposits; Victoria Bank is the FX dealer. Every figure is worked out by hand;
+ * every assertion reads the run's facts (decoded errors, events, observations), never its wording.
  * Amounts in minor units (cents / satang / centavos) — all three currencies have two decimals.
  *
  * Rates (minor units of the second currency per minor unit of HKD, × 1e18; settleFx pays
  * floor(fromAmount × rate / 1e18)):
  *   HKD/THB 4.5612 → 4_561_200_000_000_000_000   HKD/BRL 0.7031 → 703_100_000_000_000_000
  *
- *   step  what                                                       moves
- *    1    central banks mint                                         wHKD Harbour +1,500,000,000.00;
- *                                                                    wTHB Chao Phraya +500,000,000.00, Victoria +100,000,000.00;
- *                                                                    wBRL Banco Ipanema +50,000,000.00, Victoria +10,000,000.00
- *    2    banks credit customers                                     hbHKD Peak +120,000,000.00; cpTHB Siam Rice +10,000,000.00;
- *                                                                    ipBRL Rio Coffee +1,000,000.00
- *    3    FX-0001 Harbour → Chao Phraya, HKD 10,000,000.00           wHKD Harbour −10,000,000.00, Victoria +10,000,000.00;
- *         × 4.5612 = THB 45,612,000.00                               wTHB Victoria −45,612,000.00, Chao Phraya +45,612,000.00
- *    4    the same quote again: FxQuoteNonceUsed                     nothing
- *    5    Peak takes a quote made to Harbour Bank: FxQuoteNotForCaller nothing
- *    6    FX-0003 Peak → Siam Rice, HKD 2,500,000.00                 hbHKD Peak −2,500,000.00 (burned); wHKD Harbour −, Victoria +;
- *         × 4.5612 = THB 11,403,000.00                               wTHB Victoria −, Chao Phraya +; cpTHB Siam Rice +11,403,000.00 (minted)
- *    7    FX-0004 Peak → Rio Coffee, HKD 1,000,000.00                hbHKD Peak −1,000,000.00 (burned); wHKD Harbour −, Victoria +;
- *         × 0.7031 = BRL 703,100.00                                  wBRL Victoria −, Banco Ipanema +; ipBRL Rio Coffee +703,100.00 (minted)
- *    8    stale quote (expiry + 60 s): FxQuoteExpired                nothing
- *    9    HKD 50,000,000.00 × 4.5612 = THB 228,060,000.00 against    nothing
- *         the dealer's THB 42,985,000.00: ERC20InsufficientBalance
- *   10    Peak → Rio Coffee in cpTHB: NotCustomerOfBank              nothing (Peak's approval for it stays unspent)
- *   11    wTHB paused, Harbour → Chao Phraya refused: EnforcedPause  nothing
- *   12    wTHB unpaused                                              nothing
+ *   step                        what                                           moves
+ *   central-banks-issue-wcbdc   central banks mint                             wHKD Harbour +1,500,000,000.00;
+ *                                                                              wTHB Chao Phraya +500,000,000.00, Victoria +100,000,000.00;
+ *                                                                              wBRL Banco Ipanema +50,000,000.00, Victoria +10,000,000.00
+ *   banks-credit-deposits       banks credit customers                         hbHKD Peak +120,000,000.00; cpTHB Siam Rice +10,000,000.00;
+ *                                                                              ipBRL Rio Coffee +1,000,000.00
+ *   pvp-hkd-thb-interbank       FX-0001 Harbour → Chao Phraya,                 wHKD Harbour −10,000,000.00, Victoria +10,000,000.00;
+ *                               HKD 10,000,000.00 × 4.5612 = THB 45,612,000.00 wTHB Victoria −45,612,000.00, Chao Phraya +45,612,000.00
+ *   quote-reused                the same quote again: FxQuoteNonceUsed         nothing
+ *   quote-wrong-taker           Peak takes a quote made to Harbour Bank:       nothing
+ *                               FxQuoteNotForCaller
+ *   pvp-customer-hk-to-th       FX-0003 Peak → Siam Rice, HKD 2,500,000.00     hbHKD Peak −2,500,000.00 (burned); wHKD Harbour −, Victoria +;
+ *                               × 4.5612 = THB 11,403,000.00                   wTHB Victoria −, Chao Phraya +; cpTHB Siam Rice +11,403,000.00 (minted)
+ *   pvp-customer-hk-to-br       FX-0004 Peak → Rio Coffee, HKD 1,000,000.00    hbHKD Peak −1,000,000.00 (burned); wHKD Harbour −, Victoria +;
+ *                               × 0.7031 = BRL 703,100.00                      wBRL Victoria −, Banco Ipanema +; ipBRL Rio Coffee +703,100.00 (minted)
+ *   quote-stale                 stale quote (expiry + 60 s): FxQuoteExpired    nothing
+ *   dealer-short-of-thb         HKD 50,000,000.00 × 4.5612 = THB 228,060,000.00 nothing
+ *                               against the dealer's THB 42,985,000.00:
+ *                               PENF/MONY, ERC20InsufficientBalance
+ *   beneficiary-not-customer    Peak → Rio Coffee in cpTHB: XELG,              nothing (Peak's approval for it stays unspent)
+ *                               NotCustomerOfBank
+ *   wthb-paused                 wTHB paused, Harbour → Chao Phraya refused:    nothing
+ *                               XPAU, EnforcedPause
+ *   wthb-unpaused               wTHB unpaused                                  nothing
  *
  * Peak approves the engine for each of its payments, exactly (steps 6, 7, 10); quotes name their taker.
  *
@@ -164,23 +175,49 @@ async function expectedSheet(ledger: CrossBorderLedger, nonZero: Record<TokenKey
   return sheet;
 }
 
-/** What a step moved, as "holder token" → change. */
-function moved(run: ScenarioRun, step: StepResult): Record<string, bigint> {
-  return Object.fromEntries(
-    step.changes.map((c) => [
-      `${run.book.label(c.holder)} ${c.token.kind === "government bond" ? "bond" : c.token.symbol}`,
-      c.after - c.before,
-    ]),
-  );
+/** The decoded refusal a step ended with; throws if it ended otherwise. */
+function refusalOf(step: StepResult): ErrorFact {
+  if (step.failure?.kind !== "refusal") throw new Error(`step ${step.id}: expected a refusal, got ${JSON.stringify(step.failure)}`);
+  return step.failure.error;
+}
+
+/** The step's refused attempts. */
+function attemptsOf(step: StepResult): RevertedTransactionFact[] {
+  return step.transactions.filter((t): t is RevertedTransactionFact => t.status === "reverted");
+}
+
+/** The step's mined transactions. */
+function minedIn(step: StepResult): MinedTransactionFact[] {
+  return step.transactions.filter((t): t is MinedTransactionFact => t.status === "success");
+}
+
+/** Each transaction of the step as [from, function, to, status]. */
+function callsOf(step: StepResult): [string | undefined, string | undefined, string | undefined, string][] {
+  return step.transactions.map((t) => [t.from.name, t.function, t.to.name, t.status]);
+}
+
+/** The values of the step's notes (the dealer's quotes, here). */
+function notesOf(step: StepResult): Readonly<Record<string, NoteValue>>[] {
+  return step.observations.flatMap((o) => (o.kind === "note" ? [o.values] : []));
 }
 
 const OK: StepStatus = "ok";
 const REFUSED: StepStatus = "expected-failure";
+/** The refused PvPs, in order. */
+const REFUSALS = ["quote-reused", "quote-wrong-taker", "quote-stale", "dealer-short-of-thb", "beneficiary-not-customer", "wthb-paused"];
+/** `FailureReason` (contracts/settlement/Trade.sol) as `SettlementLegFailed` carries it, and the cash leg (`Leg` 1). */
+const INSUFFICIENT_CASH = "2";
+const NOT_ELIGIBLE = "4";
+const PAUSED = "6";
+const CASH_LEG = "1";
+/** Every quote Victoria Bank gives covers up to HKD 50,000,000.00. */
+const QUOTE_MAX: NoteValue = { type: "money", amount: 5_000_000_000n, currency: "HKD", decimals: 2 };
 
 describe("scenario: cross-border-pvp", function () {
   let connection: LedgerConnection;
   let ledger: CrossBorderLedger;
   let run: ScenarioRun;
+  let engine: string;
 
   before(async function () {
     connection = await network.create();
@@ -191,11 +228,36 @@ describe("scenario: cross-border-pvp", function () {
       },
     });
     run = await runScenario(scenario, ledger);
+    engine = await ledger.engine.getAddress();
   });
 
   after(async function () {
     await connection.close();
   });
+
+  /** A `SettlementLegFailed` on the cash leg as the run decodes it. */
+  function cashLegFailed(reason: string, code: ErrorFact["reason"], token: { name: string; address: string }, error: string, values: readonly unknown[], args: Record<string, string>): ErrorFact {
+    return {
+      name: "SettlementLegFailed",
+      args: { reason, leg: CASH_LEG, token: token.address, tokenError: ledger.cpTHB.interface.encodeErrorResult(error, values) },
+      leg: "cash",
+      token,
+      ...(code === undefined ? {} : { reason: code }),
+      tokenError: { name: error, args },
+    };
+  }
+
+  /** What a quote note of Victoria Bank's shows: to which currency, at which rate, to whom, until when, with which nonce. */
+  function quoted(to: "THB" | "BRL", taker: "harbourBank" | "peakAsset", nonce: bigint, expiry: bigint): Readonly<Record<string, NoteValue>> {
+    return {
+      to: { type: "text", value: to },
+      rate: { type: "text", value: to === "THB" ? "4.5612" : "0.7031" },
+      taker: { type: "text", value: ledger.participants[taker].name },
+      max: QUOTE_MAX,
+      expiry: { type: "time", time: expiry },
+      nonce: { type: "number", value: nonce },
+    };
+  }
 
   it("quotes the rates and amounts the hand figures use", function () {
     expect(fxRate(FX.hkdThb)).to.equal(RATE_HKD_THB);
@@ -227,83 +289,145 @@ describe("scenario: cross-border-pvp", function () {
   });
 
   it("runs every step to the end", function () {
-    expect(run.ok, run.steps.map((s) => `${s.index + 1} ${s.status} ${s.reason ?? ""}`).join("\n")).to.equal(true);
+    expect(run.ok, run.steps.map((s) => `${s.id} ${s.status} ${JSON.stringify({ problem: s.problem, failure: s.failure })}`).join("\n")).to.equal(true);
     expect(run.steps).to.have.length(12);
   });
 
   it("ends each step as designed: six refusals, everything else settles", function () {
-    expect(run.steps.map((s) => s.status)).to.deep.equal([
-      OK, // 1 central banks mint
-      OK, // 2 banks credit customers
-      OK, // 3 FX-0001 bank to bank
-      REFUSED, // 4 the used quote again
-      REFUSED, // 5 a quote taken by a client it was not made to
-      OK, // 6 FX-0003 customer to customer
-      OK, // 7 FX-0004 HKD → BRL
-      REFUSED, // 8 stale quote
-      REFUSED, // 9 dealer short of THB
-      REFUSED, // 10 beneficiary not Chao Phraya's customer
-      REFUSED, // 11 wTHB paused
-      OK, // 12 wTHB unpaused
+    expect(run.steps.map((s) => [s.id, s.status])).to.deep.equal([
+      ["central-banks-issue-wcbdc", OK],
+      ["banks-credit-deposits", OK],
+      ["pvp-hkd-thb-interbank", OK], // FX-0001 bank to bank
+      ["quote-reused", REFUSED], // the used quote again
+      ["quote-wrong-taker", REFUSED], // a quote taken by a client it was not made to
+      ["pvp-customer-hk-to-th", OK], // FX-0003 customer to customer
+      ["pvp-customer-hk-to-br", OK], // FX-0004 HKD → BRL
+      ["quote-stale", REFUSED],
+      ["dealer-short-of-thb", REFUSED],
+      ["beneficiary-not-customer", REFUSED],
+      ["wthb-paused", REFUSED],
+      ["wthb-unpaused", OK],
     ]);
   });
 
-  it("refuses the six PvPs for the reasons the narrative gives, moving nothing", async function () {
-    const [reused, notTaker, stale, short, nonCustomer, paused] = [3, 4, 7, 8, 9, 10].map((i) => run.steps[i]);
+  it("refuses a used quote (FxQuoteNonceUsed) and a quote taken by another client (FxQuoteNotForCaller)", function () {
+    const P = ledger.participants;
     // The quote's nonce was sequence 0 of key 7; FX-0001 used it, so the dealer's current one is sequence 1.
-    expect(reused.reason).to.equal(`FxQuoteNonceUsed(Victoria Bank, ${NONCE_OF_FX1}, ${NONCE_AFTER_FX1})`);
-    expect(notTaker.reason).to.equal(`FxQuoteNotForCaller(Peak Asset Management, Harbour Bank)`);
-    // The dealer holds THB 42,985,000.00 after FX-0001 and FX-0003; it would owe THB 228,060,000.00.
-    expect(short.reason).to.equal(
-      `PENF/MONY on the cash leg: wTHB refused with ERC20InsufficientBalance(Victoria Bank, ${FINAL_WTHB_VICTORIA}, ${SHORT_THB})`,
-    );
-    expect(nonCustomer.reason).to.equal(
-      "PENF/party not eligible on the cash leg: cpTHB refused with NotCustomerOfBank(Rio Coffee Traders)",
-    );
-    expect(paused.reason).to.equal("PENF/token paused on the cash leg: wTHB refused with EnforcedPause()");
+    expect(refusalOf(stepById(run, "quote-reused"))).to.deep.equal({
+      name: "FxQuoteNonceUsed",
+      args: { dealer: P.victoriaBank.address, nonce: NONCE_OF_FX1.toString(), expected: NONCE_AFTER_FX1.toString() },
+    });
+    expect(refusalOf(stepById(run, "quote-wrong-taker"))).to.deep.equal({
+      name: "FxQuoteNotForCaller",
+      args: { caller: P.peakAsset.address, taker: P.harbourBank.address },
+    });
+    // FX-0001's quote carried that nonce; the quote Peak took was made to Harbour Bank, with the dealer's next one.
+    const [fx1] = notesOf(stepById(run, "pvp-hkd-thb-interbank"));
+    expect(fx1?.nonce).to.deep.equal({ type: "number", value: NONCE_OF_FX1 });
+    const [notTaker] = notesOf(stepById(run, "quote-wrong-taker"));
+    expect([notTaker?.taker, notTaker?.nonce]).to.deep.equal([
+      { type: "text", value: "Harbour Bank" },
+      { type: "number", value: NONCE_AFTER_FX1 },
+    ]);
+  });
 
-    // The stale quote: given at the time of step 6's last block, valid 600 s; the clock went to expiry + 60 s.
-    const match = /^FxQuoteExpired\((\d+)\)$/.exec(stale.reason ?? "");
-    expect(match, stale.reason).to.not.equal(null);
-    const expiry = BigInt(match?.[1] ?? "0");
-    const provider = connection.ethers.provider;
-    const fx4 = await provider.getTransactionReceipt(run.steps[6].transactions[1].hash);
-    const fx4Block = fx4 === null ? null : await provider.getBlock(fx4.blockNumber);
-    expect(fx4Block).to.not.equal(null);
-    expect(expiry).to.equal(BigInt(fx4Block?.timestamp ?? 0) + 600n);
-    // Steps 8–9 mined nothing but the clock move, step 10 only Peak's approval; the block of that
-    // approval is the one just before the pause, and it came after the clock moved to expiry + 60.
-    const pause = await provider.getTransactionReceipt(paused.transactions[0].hash);
-    const beforePause = pause === null ? null : await provider.getBlock(pause.blockNumber - 1);
-    expect(beforePause).to.not.equal(null);
-    expect(BigInt(beforePause?.timestamp ?? 0)).to.be.greaterThanOrEqual(expiry + 60n);
+  it("refuses the stale quote at its expiry, ten minutes after FX-0004 settled (FxQuoteExpired)", function () {
+    const step = stepById(run, "quote-stale");
+    // The quote was given at the time of FX-0004's block, valid 600 s; the clock then went to expiry + 60 s.
+    const [fx4] = minedIn(stepById(run, "pvp-customer-hk-to-br")).filter((t) => t.function === "settleFx");
+    if (fx4 === undefined) throw new Error("pvp-customer-hk-to-br: no settleFx mined");
+    const expiry = BigInt(fx4.timestamp) + 600n;
+    expect(refusalOf(step)).to.deep.equal({ name: "FxQuoteExpired", args: { expiry: expiry.toString() } });
+    expect(step.observations.map((o) => o.kind)).to.deep.equal(["note", "clock"]);
+    expect(notesOf(step)).to.deep.equal([quoted("THB", "harbourBank", NONCE_AT_END, expiry)]);
+    expect(step.observations[1]).to.deep.equal({ kind: "clock", chain: "hk", time: expiry + 60n });
+    // Nothing but the refused attempts was sent until Peak's approval in beneficiary-not-customer, mined after that clock move.
+    for (const id of ["quote-stale", "dealer-short-of-thb"]) expect(minedIn(stepById(run, id)), id).to.deep.equal([]);
+    const [approval] = minedIn(stepById(run, "beneficiary-not-customer"));
+    expect(BigInt(approval?.timestamp ?? 0)).to.be.greaterThanOrEqual(expiry + 60n);
+  });
 
-    for (const step of [reused, notTaker, stale, short, nonCustomer, paused]) {
-      expect(step.changes, step.title).to.deep.equal([]);
-    }
-    // No refused step sent a settlement; the non-customer step sent only Peak's approval for it, the
-    // paused step (and kept) only the pause.
-    for (const step of [reused, notTaker, stale, short]) expect(step.transactions, step.title).to.deep.equal([]);
-    expect(nonCustomer.transactions.map((t) => t.label)).to.deep.equal(["Peak authorises this payment on hbHKD"]);
-    expect(paused.transactions.map((t) => t.label)).to.deep.equal(["Bank of Thailand pauses wTHB"]);
+  it("refuses the PvP the dealer is short for on the cash leg: THB 228,060,000.00 owed, THB 42,985,000.00 held (PENF/MONY)", function () {
+    const victoria = ledger.participants.victoriaBank.address;
+    expect(refusalOf(stepById(run, "dealer-short-of-thb"))).to.deep.equal(
+      cashLegFailed(INSUFFICIENT_CASH, "MONY", { name: "wTHB", address: ledger.wTHB.target as string }, "ERC20InsufficientBalance", [victoria, FINAL_WTHB_VICTORIA, SHORT_THB], {
+        sender: victoria,
+        balance: FINAL_WTHB_VICTORIA.toString(),
+        needed: SHORT_THB.toString(),
+      }),
+    );
+  });
+
+  it("refuses crediting a non-customer (XELG, NotCustomerOfBank) and paying into paused wTHB (XPAU, EnforcedPause), on the cash leg", async function () {
+    const rio = ledger.foreign.rioCoffee.address;
+    expect(refusalOf(stepById(run, "beneficiary-not-customer"))).to.deep.equal(
+      cashLegFailed(NOT_ELIGIBLE, "XELG", { name: "cpTHB", address: ledger.cpTHB.target as string }, "NotCustomerOfBank", [rio], { account: rio }),
+    );
+    expect(refusalOf(stepById(run, "wthb-paused"))).to.deep.equal(
+      cashLegFailed(PAUSED, "XPAU", { name: "wTHB", address: ledger.wTHB.target as string }, "EnforcedPause", [], {}),
+    );
     expect(await ledger.wTHB.paused()).to.equal(false);
   });
 
+  it("records each refused PvP as a reverted settleFx attempt, with its payer, payment reference and decoded error, moving nothing", function () {
+    const P = ledger.participants;
+    const attempted: Record<string, [string, string]> = {
+      "quote-reused": [P.harbourBank.address, "FX-0002"],
+      "quote-wrong-taker": [P.peakAsset.address, "FX-0002A"],
+      "quote-stale": [P.harbourBank.address, "FX-0005"],
+      "dealer-short-of-thb": [P.harbourBank.address, "FX-0006"],
+      "beneficiary-not-customer": [P.peakAsset.address, "FX-0007"],
+      "wthb-paused": [P.harbourBank.address, "FX-0008"],
+    };
+    expect(Object.keys(attempted)).to.deep.equal(REFUSALS);
+    for (const id of REFUSALS) {
+      const step = stepById(run, id);
+      const [payer, paymentRef] = attempted[id];
+      const attempts = attemptsOf(step);
+      expect(attempts, id).to.have.length(1);
+      expect(attempts[0], id).to.deep.include({
+        status: "reverted",
+        via: "estimateGas", // refused while its gas was estimated: nothing mined
+        chain: { key: "hk", name: "shared multi-currency ledger", network: "default", chainId: 31337 },
+        from: { name: payer === P.harbourBank.address ? "Harbour Bank" : "Peak Asset Management", address: payer },
+        to: { name: "settlement engine", address: engine },
+        function: "settleFx",
+        revertData: step.failure?.kind === "refusal" ? step.failure.revertData : "no refusal",
+      });
+      expect(attempts[0].args?.paymentRef, id).to.equal(encodeBytes32String(paymentRef));
+      expect(attempts[0].error, id).to.deep.equal(refusalOf(step));
+      expect(step.transactions.at(-1), id).to.equal(attempts[0]);
+      expect(step.changes, id).to.deep.equal([]);
+    }
+    // Besides the refused settlement, the non-customer step sent only Peak's approval for it, the paused step only the pause.
+    const refused = (who: string): [string, string, string, string] => [who, "settleFx", "settlement engine", "reverted"];
+    for (const id of ["quote-reused", "quote-stale", "dealer-short-of-thb"]) expect(callsOf(stepById(run, id)), id).to.deep.equal([refused("Harbour Bank")]);
+    expect(callsOf(stepById(run, "quote-wrong-taker"))).to.deep.equal([refused("Peak Asset Management")]);
+    expect(callsOf(stepById(run, "beneficiary-not-customer"))).to.deep.equal([
+      ["Peak Asset Management", "approve", "hbHKD", "success"],
+      refused("Peak Asset Management"),
+    ]);
+    expect(callsOf(stepById(run, "wthb-paused"))).to.deep.equal([
+      ["Bank of Thailand", "pause", "wTHB", "success"],
+      refused("Harbour Bank"),
+    ]);
+  });
+
   it("moves each PvP's legs as the cash-leg rules say, both currencies in one transaction", function () {
-    expect(moved(run.steps[0]), "mints").to.deep.equal({
+    expect(moved(stepById(run, "central-banks-issue-wcbdc")), "mints").to.deep.equal({
       "Harbour Bank wHKD": MINT_WHKD_HARBOUR,
       "Victoria Bank wTHB": MINT_WTHB_VICTORIA,
       "Chao Phraya Bank wTHB": MINT_WTHB_CHAO_PHRAYA,
       "Victoria Bank wBRL": MINT_WBRL_VICTORIA,
       "Banco Ipanema wBRL": MINT_WBRL_IPANEMA,
     });
-    expect(moved(run.steps[1]), "credits").to.deep.equal({
+    expect(moved(stepById(run, "banks-credit-deposits")), "credits").to.deep.equal({
       "Peak Asset Management hbHKD": CREDIT_PEAK,
       "Siam Rice Exporters cpTHB": CREDIT_SIAM_RICE,
       "Rio Coffee Traders ipBRL": CREDIT_RIO_COFFEE,
     });
     // FX-0001: wCBDC against wCBDC, no deposits.
-    expect(moved(run.steps[2]), "FX-0001").to.deep.equal({
+    expect(moved(stepById(run, "pvp-hkd-thb-interbank")), "FX-0001").to.deep.equal({
       "Harbour Bank wHKD": -FX1_HKD,
       "Victoria Bank wHKD": FX1_HKD,
       "Victoria Bank wTHB": -FX1_THB,
@@ -311,7 +435,7 @@ describe("scenario: cross-border-pvp", function () {
     });
     // FX-0003: Harbour burns Peak's hbHKD and pays the dealer in wHKD; the dealer pays Chao Phraya in wTHB,
     // which credits Siam Rice in cpTHB.
-    expect(moved(run.steps[5]), "FX-0003").to.deep.equal({
+    expect(moved(stepById(run, "pvp-customer-hk-to-th")), "FX-0003").to.deep.equal({
       "Harbour Bank wHKD": -FX3_HKD,
       "Victoria Bank wHKD": FX3_HKD,
       "Peak Asset Management hbHKD": -FX3_HKD,
@@ -320,7 +444,7 @@ describe("scenario: cross-border-pvp", function () {
       "Siam Rice Exporters cpTHB": FX3_THB,
     });
     // FX-0004: the same into BRL through Banco Ipanema.
-    expect(moved(run.steps[6]), "FX-0004").to.deep.equal({
+    expect(moved(stepById(run, "pvp-customer-hk-to-br")), "FX-0004").to.deep.equal({
       "Harbour Bank wHKD": -FX4_HKD,
       "Victoria Bank wHKD": FX4_HKD,
       "Peak Asset Management hbHKD": -FX4_HKD,
@@ -328,46 +452,66 @@ describe("scenario: cross-border-pvp", function () {
       "Banco Ipanema wBRL": FX4_BRL,
       "Rio Coffee Traders ipBRL": FX4_BRL,
     });
-    expect(run.steps[11].changes, "unpause").to.deep.equal([]);
-    expect(run.steps[2].transactions, run.steps[2].title).to.have.length(1);
+    expect(stepById(run, "wthb-unpaused").changes, "unpause").to.deep.equal([]);
+    expect(callsOf(stepById(run, "pvp-hkd-thb-interbank"))).to.deep.equal([["Harbour Bank", "settleFx", "settlement engine", "success"]]);
     // A customer's PvP: its exact approval for that payment, then the settlement.
-    for (const i of [5, 6]) {
-      expect(run.steps[i].transactions.map((t) => t.label), run.steps[i].title).to.deep.equal([
-        "Peak authorises this payment on hbHKD",
-        i === 5 ? "settleFx() customer to customer" : "settleFx() HKD deposits → BRL deposits",
+    for (const [id, amount] of [
+      ["pvp-customer-hk-to-th", FX3_HKD],
+      ["pvp-customer-hk-to-br", FX4_HKD],
+    ] as const) {
+      const step = stepById(run, id);
+      expect(callsOf(step), id).to.deep.equal([
+        ["Peak Asset Management", "approve", "hbHKD", "success"],
+        ["Peak Asset Management", "settleFx", "settlement engine", "success"],
       ]);
+      expect(step.transactions[0].args, id).to.deep.equal({ spender: engine, value: amount.toString() });
     }
   });
 
+  it("quotes each PvP to its taker with the dealer's next nonce: consumed only by a settled PvP", function () {
+    const quotes = run.steps.flatMap((s) => notesOf(s).map((values) => [s.id, values.taker, values.to, values.nonce]));
+    const text = (value: string): NoteValue => ({ type: "text", value });
+    const nonce = (sequence: bigint): NoteValue => ({ type: "number", value: (NONCE_KEY << 64n) + sequence });
+    expect(quotes).to.deep.equal([
+      ["pvp-hkd-thb-interbank", text("Harbour Bank"), text("THB"), nonce(0n)],
+      ["quote-wrong-taker", text("Harbour Bank"), text("THB"), nonce(1n)],
+      ["pvp-customer-hk-to-th", text("Peak Asset Management"), text("THB"), nonce(1n)],
+      ["pvp-customer-hk-to-br", text("Peak Asset Management"), text("BRL"), nonce(2n)],
+      ["quote-stale", text("Harbour Bank"), text("THB"), nonce(3n)],
+      ["dealer-short-of-thb", text("Harbour Bank"), text("THB"), nonce(3n)],
+      ["beneficiary-not-customer", text("Peak Asset Management"), text("THB"), nonce(3n)],
+      ["wthb-paused", text("Harbour Bank"), text("THB"), nonce(3n)],
+    ]);
+    for (const s of run.steps) for (const values of notesOf(s)) expect(values.max, s.id).to.deep.equal(QUOTE_MAX);
+  });
+
   it("emits one FxSettled per settled PvP with the hand-computed amounts, and uses up the dealer's quotes", async function () {
-    const engine = (await ledger.engine.getAddress()).toLowerCase();
-    const events: LogDescription[] = [];
-    for (const step of run.steps) {
-      for (const tx of step.transactions) {
-        const receipt = await connection.ethers.provider.getTransactionReceipt(tx.hash);
-        if (receipt === null) throw new Error(`no receipt for ${tx.label}`);
-        for (const log of receipt.logs) {
-          if (log.address.toLowerCase() !== engine) continue;
-          const parsed = ledger.engine.interface.parseLog({ topics: [...log.topics], data: log.data });
-          if (parsed !== null && parsed.name === "FxSettled") events.push(parsed);
-        }
-      }
-    }
+    const settled = run.steps.flatMap((s) => minedIn(s).flatMap((t) => t.events.filter((e) => e.name === "FxSettled").map((event) => ({ id: s.id, event }))));
     const P = ledger.participants;
     const F = ledger.foreign;
     expect(
-      events.map((e) => [
-        e.args.dealer as string,
-        e.args.payer as string,
-        e.args.beneficiary as string,
-        e.args.fromAmount as bigint,
-        e.args.toAmount as bigint,
-        decodeBytes32String(e.args.paymentRef as string),
-      ]),
+      settled.map(({ id, event }) => {
+        // The quote's EIP-712 digest identifies it; the other arguments are the hand figures.
+        const { quoteDigest, ...args } = event.args;
+        expect(quoteDigest, id).to.match(/^0x[0-9a-f]{64}$/);
+        return [id, event.contract, args];
+      }),
     ).to.deep.equal([
-      [P.victoriaBank.address, P.harbourBank.address, F.chaoPhrayaBank.address, FX1_HKD, FX1_THB, "FX-0001"],
-      [P.victoriaBank.address, P.peakAsset.address, F.siamRice.address, FX3_HKD, FX3_THB, "FX-0003"],
-      [P.victoriaBank.address, P.peakAsset.address, F.rioCoffee.address, FX4_HKD, FX4_BRL, "FX-0004"],
+      [
+        "pvp-hkd-thb-interbank",
+        { name: "settlement engine", address: engine },
+        { dealer: P.victoriaBank.address, payer: P.harbourBank.address, beneficiary: F.chaoPhrayaBank.address, fromAmount: FX1_HKD.toString(), toAmount: FX1_THB.toString(), paymentRef: encodeBytes32String("FX-0001") },
+      ],
+      [
+        "pvp-customer-hk-to-th",
+        { name: "settlement engine", address: engine },
+        { dealer: P.victoriaBank.address, payer: P.peakAsset.address, beneficiary: F.siamRice.address, fromAmount: FX3_HKD.toString(), toAmount: FX3_THB.toString(), paymentRef: encodeBytes32String("FX-0003") },
+      ],
+      [
+        "pvp-customer-hk-to-br",
+        { name: "settlement engine", address: engine },
+        { dealer: P.victoriaBank.address, payer: P.peakAsset.address, beneficiary: F.rioCoffee.address, fromAmount: FX4_HKD.toString(), toAmount: FX4_BRL.toString(), paymentRef: encodeBytes32String("FX-0004") },
+      ],
     ]);
     expect(await ledger.engine.fxQuoteNonce(P.victoriaBank.address, NONCE_KEY)).to.equal(NONCE_AT_END);
     // FX quotes have their own nonce space: the dealer's DvP order nonces were never touched.
@@ -388,10 +532,9 @@ describe("scenario: cross-border-pvp", function () {
     });
     expect(await chainSheet(ledger)).to.deep.equal(expected);
 
-    // The runner's last sheet (keyed by token address on the shared ledger) reads the same for the seven parties.
+    // The runner's last sheet (the shared ledger is chain "hk") reads the same for the seven parties.
     const P = ledger.participants;
     const F = ledger.foreign;
-    const row = (token: { target: unknown }): Readonly<Record<string, bigint>> => run.finalBalances[token.target as string];
     const parties: [string, string][] = [
       ["Harbour Bank", P.harbourBank.address],
       ["Victoria Bank", P.victoriaBank.address],
@@ -404,7 +547,9 @@ describe("scenario: cross-border-pvp", function () {
     const runnerSheet = Object.fromEntries(
       parties.map(([name, address]) => [
         name,
-        [ledger.wcbdc, ledger.deposits.harbourBank, ledger.wTHB, ledger.cpTHB, ledger.wBRL, ledger.ipBRL].map((t) => row(t)[address]),
+        [ledger.wcbdc, ledger.deposits.harbourBank, ledger.wTHB, ledger.cpTHB, ledger.wBRL, ledger.ipBRL].map((t) =>
+          balanceIn(run.finalBalances, "hk", t.target as string, address),
+        ),
       ]),
     );
     // Columns: wHKD, hbHKD, wTHB, cpTHB, wBRL, ipBRL.
@@ -453,8 +598,61 @@ describe("scenario: cross-border-pvp", function () {
   });
 
   it("leaves nothing with the settlement engine", async function () {
-    const engine = await ledger.engine.getAddress();
     const tokens = tokensOf(ledger);
     for (const t of TOKEN_KEYS) expect(await tokens[t].balanceOf(engine), t).to.equal(0n);
+  });
+
+  it("its JSON report validates against the schema and lists every participant and token once", function () {
+    const json: unknown = JSON.parse(JSON.stringify(toScenarioJson(run)));
+    expect(schemaErrors(json)).to.deep.equal([]);
+    const doc = json as ScenarioReportJson; // validated against the schema just above
+    expect(doc.schemaVersion).to.equal(1);
+    expect(doc.scenario).to.deep.equal({ name: "cross-border-pvp", description: scenario.description, chainCount: 1 });
+    expect(doc.ok).to.equal(true);
+    expect(doc.chains.map((c) => ({ key: c.key, name: c.name, chainId: c.chainId }))).to.deep.equal([
+      { key: "hk", name: "shared multi-currency ledger", chainId: 31337 },
+    ]);
+    // The Hong Kong participants, then the six foreign ones.
+    expect(doc.chains[0].participants.map((p) => [p.name, p.jurisdiction, p.address])).to.deep.equal([
+      ...PARTICIPANTS.map((p) => [p.name, "HK", ledger.participants[p.key].address]),
+      ...CROSS_BORDER_PARTICIPANTS.map((p) => [p.name, p.jurisdiction, ledger.foreign[p.key].address]),
+    ]);
+    expect(CROSS_BORDER_PARTICIPANTS.map((p) => p.name)).to.deep.equal([
+      "Bank of Thailand",
+      "Banco Central do Brasil",
+      "Chao Phraya Bank",
+      "Banco Ipanema",
+      "Siam Rice Exporters",
+      "Rio Coffee Traders",
+    ]);
+    expect(doc.chains[0].tokens.map((t) => [t.symbol, t.kind, t.currency, t.address])).to.deep.equal([
+      ["wHKD", "wCBDC", "HKD", ledger.wcbdc.target],
+      ["hbHKD", "tokenizedDeposit", "HKD", ledger.deposits.harbourBank.target],
+      ["vbHKD", "tokenizedDeposit", "HKD", ledger.deposits.victoriaBank.target],
+      ["lrHKD", "tokenizedDeposit", "HKD", ledger.deposits.lionRockBank.target],
+      ["wTHB", "wCBDC", "THB", ledger.wTHB.target],
+      ["wBRL", "wCBDC", "BRL", ledger.wBRL.target],
+      ["cpTHB", "tokenizedDeposit", "THB", ledger.cpTHB.target],
+      ["ipBRL", "tokenizedDeposit", "BRL", ledger.ipBRL.target],
+      [ledger.bondTerms.issueNumber, "governmentBond", "HKD", ledger.bond.target],
+    ]);
+    expect(doc.steps.map((s) => s.id)).to.deep.equal(run.steps.map((s) => s.id));
+
+    // Expected failures no longer have empty transactions: each refusal's attempt is there, reverted, with its decoded error.
+    const refused = doc.steps.filter((s) => s.status === "expected-failure");
+    expect(refused.map((s) => [s.id, s.failure?.kind])).to.deep.equal(REFUSALS.map((id) => [id, "refusal"]));
+    for (const s of refused) {
+      const attempts = s.transactions.flatMap((t) => (t.status === "reverted" ? [t] : []));
+      expect(attempts, s.id).to.have.length(1);
+      expect(attempts[0].error, s.id).to.deep.equal(s.failure?.kind === "refusal" ? s.failure.error : "no refusal");
+      expect(attempts[0].error, s.id).to.deep.equal(refusalOf(stepById(run, s.id)));
+      expect([attempts[0].chain, attempts[0].via, attempts[0].function, attempts[0].revertData], s.id).to.deep.equal([
+        "hk",
+        "estimateGas",
+        "settleFx",
+        s.failure?.kind === "refusal" ? s.failure.revertData : "no refusal",
+      ]);
+      expect(s.balanceChanges, s.id).to.deep.equal([]);
+    }
   });
 });

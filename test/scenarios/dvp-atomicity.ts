@@ -1,41 +1,48 @@
 import { expect } from "chai";
-import { encodeBytes32String, type LogDescription } from "ethers";
+import { encodeBytes32String } from "ethers";
 
 import { parseMoney } from "../../src/domain/money.js";
 import { deployHongKongLedger, type HongKongLedger } from "../../src/chain/deploy.js";
-import { PARTICIPANTS, type ParticipantKey } from "../../src/domain/hong-kong.js";
+import type { AbiValue, ErrorFact, EventFact, MinedTransactionFact, RevertedTransactionFact } from "../../src/chain/facts.js";
+import { PARTICIPANTS } from "../../src/domain/hong-kong.js";
 import { OPENING_DEPOSITS, OPENING_WCBDC } from "../../src/chain/opening-balances.js";
-import { runScenario, type ScenarioRun, type StepResult, type StepStatus } from "../../src/runner/run.js";
+import { toScenarioJson, type ScenarioReportJson } from "../../src/report/json.js";
+import { runScenario, stepById, type ScenarioRun, type StepResult, type StepStatus } from "../../src/runner/run.js";
+import type { Observation } from "../../src/runner/types.js";
 import { ISSUE_PRICE } from "../../src/scenarios/steps.js";
 import scenario, { PRICE } from "../../src/scenarios/dvp-atomicity.js";
 import type { Trade } from "../../src/domain/trade.js";
 import { connection } from "../helpers/ledger-fixture.js";
-import { tokensOf, chainSheet, expectedSheet, moved, engineEvents } from "../helpers/scenario-sheet.js";
+import { schemaErrors } from "../helpers/report-schema.js";
+import { tokensOf, chainSheet, expectedSheet, moved } from "../helpers/scenario-sheet.js";
 
 /**
  * Scenario `dvp-atomicity` (src/scenarios/dvp-atomicity.ts) on the in-process network: every refused
  * or failed settlement moves nothing, and the final balances are the opening balances plus the only
  * two things that settle — the issue and the baseline trade. Amounts in HKD minor units (cents).
+ * Every assertion reads the run's facts (decoded errors, events, observations), never its wording.
  *
- * Opening balances (src/ledger/opening-balances.ts):
+ * Opening balances (src/chain/opening-balances.ts):
  *   wHKD   Harbour 1,500,000,000.00   Victoria 1,200,000,000.00   Lion Rock 800,000,000.00
  *   hbHKD  Kowloon Dealer 250,000,000.00   Peak 120,000,000.00
  *   vbHKD  HKSAR Government 500,000,000.00   Tsing Yi 180,000,000.00
  *   lrHKD  Lantau 150,000,000.00
  *
- *   step  what                                                         moves
- *    4    issue 3,000 units to Harbour, 1,000 to Victoria at 49,925.00  Harbour wHKD −149,775,000.00, Victoria −49,925,000.00,
- *                                                                       HKMA +199,700,000.00; bonds +3,000 / +1,000
- *    5    ATOM-000 Harbour → Kowloon 100 units at 50,010.00             Kowloon hbHKD −5,001,000.00 (burned: its own bank, no wHKD);
- *                                                                       bond Harbour −100, Kowloon +100
- *    6    MONY: Peak buys 2,500 × 50,010.00 = 125,025,000.00, holds 120,000,000.00      refused, nothing
- *    7    LACK: Kowloon sells 150, holds 100                                             refused, nothing
- *    8    same through instructions: recorded Failed (PENF/LACK)                         nothing
- *    9    Lantau's KYC lapses, its purchase refused                                      nothing
- *   11    Kowloon frozen on the bond, its sale refused (BLOC)                            nothing
- *   13    bond paused, sale refused                                                      nothing
- *   15–16 T+1 trade matched, expires unsettled (CAND/CANS)                                nothing
- *   17    instructing an expired trade refused                                           nothing
+ *   step                     what                                                   moves
+ *   issue-by-tender          3,000 units to Harbour, 1,000 to Victoria at 49,925.00  Harbour wHKD −149,775,000.00, Victoria −49,925,000.00,
+ *                                                                                   HKMA +199,700,000.00; bonds +3,000 / +1,000
+ *   baseline-dvp             ATOM-000 Harbour → Kowloon 100 units at 50,010.00       Kowloon hbHKD −5,001,000.00 (burned: its own bank, no wHKD);
+ *                                                                                   bond Harbour −100, Kowloon +100
+ *   insufficient-cash        MONY: Peak buys 2,500 × 50,010.00 = 125,025,000.00,     refused, nothing
+ *                            holds 120,000,000.00
+ *   insufficient-securities  LACK: Kowloon sells 150, holds 100                      refused, nothing
+ *   shortfall-via-matching   same through instructions: recorded Failed (PENF/LACK)  nothing
+ *   kyc-lapsed               Lantau's KYC lapses, its purchase refused (XELG)        nothing
+ *   account-frozen           Kowloon frozen on the bond, its sale refused (BLOC)     nothing
+ *   bond-paused              bond paused, sale refused (XPAU)                        nothing
+ *   t1-trade-matched,        T+1 trade matched, expires unsettled (CAND/CANS)        nothing
+ *   expired-unsettled
+ *   instruct-expired         instructing an expired trade refused (TradeExpired)     nothing
  */
 
 // ---- opening balances ----
@@ -82,44 +89,121 @@ const LR_SUPPLY = 15_000_000_000n; // 150,000,000.00
 // All deposits: 1,200,000,000.00 − 5,001,000.00 = 1,194,999,000.00
 const DEPOSIT_SUPPLY = 119_499_900_000n;
 
-
-/** The trade whose terms the first transaction of `step` recorded. */
-async function tradeRecordedIn(ledger: HongKongLedger, step: StepResult): Promise<{ id: string; trade: Trade }> {
-  const terms = (await engineEvents(ledger, step.transactions[0].hash)).find((e) => e.name === "TradeTermsRecorded");
-  if (terms === undefined) throw new Error(`step ${step.index + 1}: no TradeTermsRecorded`);
-  const t = terms.args.trade as Trade;
-  const trade: Trade = {
-    tradeRef: t.tradeRef,
-    seller: t.seller,
-    buyer: t.buyer,
-    asset: t.asset,
-    quantity: t.quantity,
-    buyerCash: t.buyerCash,
-    sellerCash: t.sellerCash,
-    amount: t.amount,
-    settlementDate: t.settlementDate,
-    expiry: t.expiry,
-  };
-  return { id: terms.args.tradeId as string, trade };
-}
+/** `FailureReason` (contracts/settlement/Trade.sol) and `Leg` (ISettlementEngine.sol) as the decoded arguments carry them. */
+const INSUFFICIENT_SECURITIES = "1";
+const INSUFFICIENT_CASH = "2";
+const NOT_ELIGIBLE = "4";
+const ACCOUNT_FROZEN = "5";
+const PAUSED = "6";
+const ASSET_LEG = "0";
+const CASH_LEG = "1";
+/** `TradeStatus` in contracts/settlement/Trade.sol, as the engine returns it. */
+const FAILED = 3n;
+const EXPIRED = 6n;
 
 const OK: StepStatus = "ok";
 const REFUSED: StepStatus = "expected-failure";
-/** `TradeStatus` and `FailureReason` in contracts/settlement/Trade.sol. */
-const FAILED = 3n;
-const EXPIRED = 6n;
-const INSUFFICIENT_SECURITIES = 1n;
+/** The steps the chain refuses (a decoded custom error), in order. */
+const REFUSALS = ["insufficient-cash", "insufficient-securities", "kyc-lapsed", "account-frozen", "bond-paused", "instruct-expired"];
+/** The steps that complete but are recorded on chain as failed or expired, moving nothing. */
+const RECORDED_FAILURES = ["shortfall-via-matching", "expired-unsettled"];
+
+/** The decoded refusal a step ended with; throws if it ended otherwise. */
+function refusalOf(step: StepResult): ErrorFact {
+  if (step.failure?.kind !== "refusal") throw new Error(`step ${step.id}: expected a refusal, got ${JSON.stringify(step.failure)}`);
+  return step.failure.error;
+}
+
+/** The step's refused attempts. */
+function attemptsOf(step: StepResult): RevertedTransactionFact[] {
+  return step.transactions.filter((t): t is RevertedTransactionFact => t.status === "reverted");
+}
+
+/** The events named `name` that the step's mined transactions emitted. */
+function eventsOf(step: StepResult, name: string): EventFact[] {
+  return step.transactions
+    .filter((t): t is MinedTransactionFact => t.status === "success")
+    .flatMap((t) => t.events)
+    .filter((e) => e.name === name);
+}
+
+/** The step's observations of kind `kind`. */
+function observed<K extends Observation["kind"]>(step: StepResult, kind: K): Extract<Observation, { kind: K }>[] {
+  return step.observations.filter((o): o is Extract<Observation, { kind: K }> => o.kind === kind);
+}
+
+/** Each transaction of the step as [from, function, to, status]. */
+function callsOf(step: StepResult): [string | undefined, string | undefined, string | undefined, string][] {
+  return step.transactions.map((t) => [t.from.name, t.function, t.to.name, t.status]);
+}
+
+function isStruct(value: AbiValue | undefined): value is { readonly [name: string]: AbiValue } {
+  return typeof value === "object" && !Array.isArray(value);
+}
+
+/** The trade id and terms of a `TradeTermsRecorded` event. */
+function tradeOf(event: EventFact | undefined): { id: string; trade: Trade } {
+  const id = event?.args.tradeId;
+  const terms = event?.args.trade;
+  if (event?.name !== "TradeTermsRecorded" || typeof id !== "string" || !isStruct(terms)) {
+    throw new Error(`expected a TradeTermsRecorded event, got ${JSON.stringify(event)}`);
+  }
+  const text = (field: keyof Trade): string => {
+    const value = terms[field];
+    if (typeof value !== "string") throw new Error(`TradeTermsRecorded: trade.${field} is ${JSON.stringify(value)}`);
+    return value;
+  };
+  return {
+    id,
+    trade: {
+      tradeRef: text("tradeRef"),
+      seller: text("seller"),
+      buyer: text("buyer"),
+      asset: text("asset"),
+      quantity: BigInt(text("quantity")),
+      buyerCash: text("buyerCash"),
+      sellerCash: text("sellerCash"),
+      amount: BigInt(text("amount")),
+      settlementDate: BigInt(text("settlementDate")),
+      expiry: BigInt(text("expiry")),
+    },
+  };
+}
 
 describe("scenario: dvp-atomicity", function () {
   let ledger: HongKongLedger;
   let run: ScenarioRun;
-  let bondSymbol: string;
+  let bond: { name: string; address: string };
+  let engine: string;
 
   before(async function () {
     ledger = await deployHongKongLedger(connection);
     run = await runScenario(scenario, ledger);
-    bondSymbol = await ledger.bond.symbol();
+    bond = { name: await ledger.bond.symbol(), address: await ledger.bond.getAddress() };
+    engine = await ledger.engine.getAddress();
   });
+
+  /** A `SettlementLegFailed` as the run decodes it: the raw arguments, and the leg, token, reason code and token error. */
+  function legFailed(o: {
+    reason: string;
+    code: ErrorFact["reason"];
+    leg: "0" | "1";
+    token: { name: string; address: string };
+    error: string;
+    values: readonly unknown[];
+    args: Record<string, string>;
+  }): ErrorFact {
+    // Token errors are declared on the tokens and the registry; each interface encodes the ones it declares.
+    const iface = o.error === "ParticipantKycExpired" ? ledger.registry.interface : ledger.bond.interface;
+    return {
+      name: "SettlementLegFailed",
+      args: { reason: o.reason, leg: o.leg, token: o.token.address, tokenError: iface.encodeErrorResult(o.error, o.values) },
+      leg: o.leg === ASSET_LEG ? "asset" : "cash",
+      token: o.token,
+      ...(o.code === undefined ? {} : { reason: o.code }),
+      tokenError: { name: o.error, args: o.args },
+    };
+  }
 
   it("starts from the opening balances and prices the hand figures use", function () {
     expect(parseMoney(OPENING_WCBDC.harbourBank, 2)).to.equal(OPEN_WCBDC_HARBOUR);
@@ -135,88 +219,231 @@ describe("scenario: dvp-atomicity", function () {
   });
 
   it("runs every step to the end", function () {
-    expect(run.ok, run.steps.map((s) => `${s.index + 1} ${s.status} ${s.reason ?? ""}`).join("\n")).to.equal(true);
+    expect(run.ok, run.steps.map((s) => `${s.id} ${s.status} ${JSON.stringify({ problem: s.problem, failure: s.failure })}`).join("\n")).to.equal(true);
     expect(run.steps).to.have.length(17);
   });
 
   it("ends each step as designed: eight refused or failed steps, everything else settles", function () {
-    expect(run.steps.map((s) => s.status)).to.deep.equal([
-      OK, // 1 wHKD to the banks
-      OK, // 2 deposits
-      OK, // 3 authorisations
-      OK, // 4 issue
-      OK, // 5 baseline trade
-      REFUSED, // 6 MONY
-      REFUSED, // 7 LACK (signed)
-      REFUSED, // 8 LACK through instructions (recorded, no balance change)
-      REFUSED, // 9 KYC lapsed
-      OK, // 10 KYC renewed
-      REFUSED, // 11 frozen
-      OK, // 12 unfrozen
-      REFUSED, // 13 bond paused
-      OK, // 14 unpaused
-      OK, // 15 T+1 trade matched
-      REFUSED, // 16 expired unsettled (no balance change)
-      REFUSED, // 17 instructing an expired trade
+    expect(run.steps.map((s) => [s.id, s.status])).to.deep.equal([
+      ["opening-wcbdc", OK],
+      ["opening-deposits", OK],
+      ["authorise-engine", OK],
+      ["issue-by-tender", OK],
+      ["baseline-dvp", OK],
+      ["insufficient-cash", REFUSED],
+      ["insufficient-securities", REFUSED],
+      ["shortfall-via-matching", REFUSED], // recorded Failed, no balance change
+      ["kyc-lapsed", REFUSED],
+      ["kyc-renewed", OK],
+      ["account-frozen", REFUSED],
+      ["account-unfrozen", OK],
+      ["bond-paused", REFUSED],
+      ["bond-unpaused", OK],
+      ["t1-trade-matched", OK],
+      ["expired-unsettled", REFUSED], // recorded Expired, no balance change
+      ["instruct-expired", REFUSED],
     ]);
   });
 
-  it("refuses each failure for its own reason", function () {
-    const reasons = run.steps.map((s) => s.reason);
-    // 2,500 × 50,010.00 = 125,025,000.00 = 12,502,500,000 cents needed; Peak holds 12,000,000,000.
-    expect(reasons[5]).to.equal(
-      `PENF/MONY on the cash leg: hbHKD refused with ERC20InsufficientBalance(Peak Asset Management, ${OPEN_PEAK}, ${MONY_AMOUNT})`,
+  it("refuses insufficient cash on the cash leg: Peak's hbHKD, 125,025,000.00 needed against 120,000,000.00 held (PENF/MONY)", function () {
+    const peak = ledger.participants.peakAsset.address;
+    expect(refusalOf(stepById(run, "insufficient-cash"))).to.deep.equal(
+      legFailed({
+        reason: INSUFFICIENT_CASH,
+        code: "MONY",
+        leg: CASH_LEG,
+        token: { name: "hbHKD", address: ledger.deposits.harbourBank.target as string },
+        error: "ERC20InsufficientBalance",
+        values: [peak, OPEN_PEAK, MONY_AMOUNT],
+        args: { sender: peak, balance: OPEN_PEAK.toString(), needed: MONY_AMOUNT.toString() },
+      }),
     );
-    expect(reasons[6]).to.equal(
-      `PENF/LACK on the asset leg: ${bondSymbol} refused with ERC20InsufficientBalance(Kowloon Dealer, 100, 150)`,
-    );
-    expect(reasons[7]).to.equal(undefined);
-    expect(reasons[8]).to.match(
-      new RegExp(`^PENF/party not eligible on the asset leg: ${bondSymbol} refused with ParticipantKycExpired\\(Lantau Pension Fund, \\d+\\)$`),
-    );
-    expect(reasons[10]).to.equal(`PENF/BLOC on the asset leg: ${bondSymbol} refused with AccountFrozen(Kowloon Dealer)`);
-    expect(reasons[12]).to.equal(`PENF/token paused on the asset leg: ${bondSymbol} refused with EnforcedPause()`);
-    expect(reasons[15]).to.equal(undefined);
-    expect(reasons[16]).to.match(/^TradeExpired\(0x[0-9a-f]{64}, \d+\)$/);
   });
 
-  it("moves no balance in any of the eight failure steps", function () {
-    for (const i of [5, 6, 7, 8, 10, 12, 15, 16]) {
-      expect(run.steps[i].status, run.steps[i].title).to.equal(REFUSED);
-      expect(run.steps[i].changes, run.steps[i].title).to.deep.equal([]);
+  it("refuses insufficient securities on the asset leg: Kowloon Dealer holds 100 units, sells 150 (PENF/LACK)", function () {
+    const kowloon = ledger.participants.kowloonDealer.address;
+    expect(refusalOf(stepById(run, "insufficient-securities"))).to.deep.equal(
+      legFailed({
+        reason: INSUFFICIENT_SECURITIES,
+        code: "LACK",
+        leg: ASSET_LEG,
+        token: bond,
+        error: "ERC20InsufficientBalance",
+        values: [kowloon, 100n, 150n],
+        args: { sender: kowloon, balance: "100", needed: "150" },
+      }),
+    );
+  });
+
+  it("refuses the buyer whose KYC lapsed, at the expiry the registrar set a minute ahead (XELG, ParticipantKycExpired)", function () {
+    const step = stepById(run, "kyc-lapsed");
+    const lantau = ledger.participants.lantauPension.address;
+    const [shorten] = step.transactions;
+    if (shorten?.status !== "success") throw new Error("kyc-lapsed: the registrar's update should have been mined first");
+    expect(shorten.args?.account).to.equal(lantau);
+    const lapse = shorten.args?.kycExpiry;
+    if (typeof lapse !== "string") throw new Error(`kyc-lapsed: updateKycExpiry recorded no kycExpiry (${JSON.stringify(shorten.args)})`);
+    // The update was mined at a set time, one second after the step began; the KYC lapses 59 s after that.
+    expect(BigInt(lapse)).to.equal(BigInt(shorten.timestamp) + 59n);
+    expect(refusalOf(step)).to.deep.equal(
+      legFailed({
+        reason: NOT_ELIGIBLE,
+        code: "XELG",
+        leg: ASSET_LEG,
+        token: bond,
+        error: "ParticipantKycExpired",
+        values: [lantau, BigInt(lapse)],
+        args: { account: lantau, kycExpiry: lapse },
+      }),
+    );
+    // The clock was moved one second past the lapse before the settlement was tried.
+    expect(observed(step, "clock")).to.deep.equal([{ kind: "clock", chain: "hk", time: BigInt(lapse) + 1n }]);
+  });
+
+  it("refuses the frozen seller (BLOC, AccountFrozen) and the sale of a paused bond (XPAU, EnforcedPause) on the asset leg", function () {
+    const kowloon = ledger.participants.kowloonDealer.address;
+    expect(refusalOf(stepById(run, "account-frozen"))).to.deep.equal(
+      legFailed({
+        reason: ACCOUNT_FROZEN,
+        code: "BLOC",
+        leg: ASSET_LEG,
+        token: bond,
+        error: "AccountFrozen",
+        values: [kowloon],
+        args: { account: kowloon },
+      }),
+    );
+    expect(refusalOf(stepById(run, "bond-paused"))).to.deep.equal(
+      legFailed({ reason: PAUSED, code: "XPAU", leg: ASSET_LEG, token: bond, error: "EnforcedPause", values: [], args: {} }),
+    );
+  });
+
+  it("records each refused settlement as a reverted attempt, with who called what and the decoded error", function () {
+    const P = ledger.participants;
+    const submitter: Record<string, { name: string; address: string }> = {
+      "insufficient-cash": { name: "Harbour Bank", address: P.harbourBank.address },
+      "insufficient-securities": { name: "Kowloon Dealer", address: P.kowloonDealer.address },
+      "kyc-lapsed": { name: "Kowloon Dealer", address: P.kowloonDealer.address },
+      "account-frozen": { name: "Kowloon Dealer", address: P.kowloonDealer.address },
+      "bond-paused": { name: "Kowloon Dealer", address: P.kowloonDealer.address },
+      "instruct-expired": { name: "Kowloon Dealer", address: P.kowloonDealer.address },
+    };
+    expect(Object.keys(submitter)).to.deep.equal(REFUSALS);
+    for (const id of REFUSALS) {
+      const step = stepById(run, id);
+      const attempts = attemptsOf(step);
+      expect(attempts, id).to.have.length(1);
+      const failure = step.failure?.kind === "refusal" ? step.failure : undefined;
+      expect(attempts[0], id).to.deep.include({
+        status: "reverted",
+        via: "estimateGas", // refused while its gas was estimated: nothing mined
+        chain: { key: "hk", name: "Hong Kong ledger", network: "default", chainId: 31337 },
+        from: submitter[id],
+        to: { name: "settlement engine", address: engine },
+        function: id === "instruct-expired" ? "instruct" : "settleSigned",
+        revertData: failure?.revertData,
+      });
+      expect(attempts[0].error, id).to.deep.equal(refusalOf(step));
+      // The attempt is the step's last transaction: its set-up went through, the settlement was refused.
+      expect(step.transactions.at(-1), id).to.equal(attempts[0]);
     }
-    // A refused step's set-up went through (the runner records a transaction only once mined), so the
-    // refusal is the settlement's, not the set-up's.
-    expect(run.steps[5].transactions.map((t) => t.label)).to.deep.equal([]);
-    expect(run.steps[6].transactions.map((t) => t.label)).to.deep.equal([]);
-    expect(run.steps[8].transactions.map((t) => t.label)).to.deep.equal(["registrar shortens Lantau's KYC validity"]);
-    expect(run.steps[10].transactions.map((t) => t.label)).to.deep.equal(["registrar freezes Kowloon Dealer on the bond"]);
-    expect(run.steps[12].transactions.map((t) => t.label)).to.deep.equal(["registrar pauses the bond"]);
-    expect(run.steps[16].transactions.map((t) => t.label)).to.deep.equal([]);
+  });
+
+  it("moves no balance in any of the eight failure steps; only each failure's set-up was mined", function () {
+    for (const id of [...REFUSALS, ...RECORDED_FAILURES]) {
+      expect(stepById(run, id).status, id).to.equal(REFUSED);
+      expect(stepById(run, id).changes, id).to.deep.equal([]);
+    }
+    const settleSigned = (who: string): [string, string, string, string] => [who, "settleSigned", "settlement engine", "reverted"];
+    expect(callsOf(stepById(run, "insufficient-cash"))).to.deep.equal([settleSigned("Harbour Bank")]);
+    expect(callsOf(stepById(run, "insufficient-securities"))).to.deep.equal([settleSigned("Kowloon Dealer")]);
+    expect(callsOf(stepById(run, "kyc-lapsed"))).to.deep.equal([
+      ["HKMA", "updateKycExpiry", "registry", "success"],
+      settleSigned("Kowloon Dealer"),
+    ]);
+    expect(callsOf(stepById(run, "account-frozen"))).to.deep.equal([
+      ["HKMA", "setFrozen", bond.name, "success"],
+      settleSigned("Kowloon Dealer"),
+    ]);
+    expect(callsOf(stepById(run, "bond-paused"))).to.deep.equal([
+      ["HKMA", "pause", bond.name, "success"],
+      settleSigned("Kowloon Dealer"),
+    ]);
+    expect(callsOf(stepById(run, "instruct-expired"))).to.deep.equal([["Kowloon Dealer", "instruct", "settlement engine", "reverted"]]);
   });
 
   it("records the instruction-path shortfall on chain as Failed, insufficient securities (PENF/LACK)", async function () {
-    const step = run.steps[7];
-    expect(step.transactions.flatMap((t) => t.events)).to.include("settlement attempt failed, nothing moved: PENF/LACK");
-    const { id, trade } = await tradeRecordedIn(ledger, step);
+    const step = stepById(run, "shortfall-via-matching");
+    expect(callsOf(step)).to.deep.equal([
+      ["Kowloon Dealer", "instruct", "settlement engine", "success"],
+      ["Tsing Yi Insurance", "instruct", "settlement engine", "success"],
+    ]);
+    const { id, trade } = tradeOf(eventsOf(step, "TradeTermsRecorded")[0]);
     expect(trade.quantity).to.equal(150n);
+    expect(trade.seller).to.equal(ledger.participants.kowloonDealer.address);
+    const kowloon = ledger.participants.kowloonDealer.address;
+    expect(eventsOf(step, "TradeSettlementFailed")).to.deep.equal([
+      {
+        contract: { name: "settlement engine", address: engine },
+        name: "TradeSettlementFailed",
+        args: {
+          tradeId: id,
+          reason: INSUFFICIENT_SECURITIES,
+          // The engine records the leg's failure as it would have reverted: SettlementLegFailed(1, asset, bond, the token's error).
+          tokenError: ledger.engine.interface.encodeErrorResult("SettlementLegFailed", [
+            1n,
+            0n,
+            bond.address,
+            ledger.bond.interface.encodeErrorResult("ERC20InsufficientBalance", [kowloon, 100n, 150n]),
+          ]),
+        },
+      },
+    ]);
+    expect(observed(step, "tradeStatus")).to.deep.equal([
+      {
+        kind: "tradeStatus",
+        tradeRef: encodeBytes32String("ATOM-003"),
+        tradeId: id,
+        status: "Failed",
+        reason: "InsufficientSecurities",
+        iso: { status: "PENF", reason: "LACK" },
+      },
+    ]);
     const record = await ledger.engine.tradeRecord(id);
     expect(record.status).to.equal(FAILED);
-    expect(record.reason).to.equal(INSUFFICIENT_SECURITIES);
+    expect(record.reason).to.equal(BigInt(INSUFFICIENT_SECURITIES));
   });
 
-  it("records the unsettled T+1 trade Expired, and refuses instructing it again past its expiry", async function () {
-    const { id, trade } = await tradeRecordedIn(ledger, run.steps[14]);
+  it("records the unsettled T+1 trade Expired (CAND/CANS), and refuses instructing it again past its expiry", async function () {
+    const { id, trade } = tradeOf(eventsOf(stepById(run, "t1-trade-matched"), "TradeTermsRecorded")[0]);
     // Expires an hour after its settlement date, a day after it was matched.
     expect(trade.expiry - trade.settlementDate).to.equal(3_600n);
-    expect(run.steps[15].transactions.flatMap((t) => t.events)).to.include("trade expired unsettled (CAND/CANS)");
+    expect(trade.tradeRef).to.equal(encodeBytes32String("ATOM-EXP"));
+
+    const expired = stepById(run, "expired-unsettled");
+    expect(callsOf(expired)).to.deep.equal([["HKMA", "settle", "settlement engine", "success"]]);
+    expect(eventsOf(expired, "TradeExpiredUnsettled")).to.deep.equal([
+      { contract: { name: "settlement engine", address: engine }, name: "TradeExpiredUnsettled", args: { tradeId: id } },
+    ]);
+    expect(expired.observations).to.deep.equal([
+      { kind: "clock", chain: "hk", time: trade.expiry + 1n },
+      { kind: "tradeStatus", tradeRef: trade.tradeRef, tradeId: id, status: "Expired", reason: "Expired", iso: { status: "CAND", reason: "CANS" } },
+    ]);
     expect((await ledger.engine.tradeRecord(id)).status).to.equal(EXPIRED);
-    const again = await ledger.engine.tradeId({ ...trade, tradeRef: encodeBytes32String("ATOM-EXP-2") });
-    expect(run.steps[16].reason).to.equal(`TradeExpired(${again}, ${trade.expiry})`);
+
+    const again = { ...trade, tradeRef: encodeBytes32String("ATOM-EXP-2") };
+    const againId = await ledger.engine.tradeId(again);
+    const instruct = stepById(run, "instruct-expired");
+    expect(refusalOf(instruct)).to.deep.equal({ name: "TradeExpired", args: { tradeId: againId, expiry: trade.expiry.toString() } });
+    // The refused attempt carries the trade it instructed: the expired one under a new reference.
+    const [attempt] = attemptsOf(instruct);
+    const instructed = attempt?.args?.trade;
+    expect(isStruct(instructed) ? instructed.tradeRef : undefined).to.equal(again.tradeRef);
+    expect(isStruct(instructed) ? instructed.expiry : undefined).to.equal(trade.expiry.toString());
   });
 
   it("settles only the issue and the baseline trade", function () {
-    expect(moved(run.steps[3]), "issue").to.deep.equal({
+    expect(moved(stepById(run, "issue-by-tender")), "issue").to.deep.equal({
       "HKMA wHKD": ISSUE_HARBOUR + ISSUE_VICTORIA,
       "Harbour Bank wHKD": -ISSUE_HARBOUR,
       "Victoria Bank wHKD": -ISSUE_VICTORIA,
@@ -224,12 +451,14 @@ describe("scenario: dvp-atomicity", function () {
       "Victoria Bank bond": 1_000n,
     });
     // Kowloon pays its own bank in its deposits: burned, no wHKD moves.
-    expect(moved(run.steps[4]), "baseline").to.deep.equal({
+    expect(moved(stepById(run, "baseline-dvp")), "baseline").to.deep.equal({
       "Kowloon Dealer hbHKD": -BASELINE,
       "Harbour Bank bond": -100n,
       "Kowloon Dealer bond": 100n,
     });
-    for (const i of [2, 9, 11, 13, 14]) expect(run.steps[i].changes, run.steps[i].title).to.deep.equal([]);
+    for (const id of ["authorise-engine", "kyc-renewed", "account-unfrozen", "bond-unpaused", "t1-trade-matched"]) {
+      expect(stepById(run, id).changes, id).to.deep.equal([]);
+    }
   });
 
   it("leaves every participant with the hand-computed balances in every token", async function () {
@@ -261,5 +490,58 @@ describe("scenario: dvp-atomicity", function () {
     expect(await tokens.lrHKD.totalSupply()).to.equal(LR_SUPPLY);
     expect(HB_SUPPLY + VB_SUPPLY + LR_SUPPLY).to.equal(DEPOSIT_SUPPLY);
     expect(await tokens.bond.totalSupply()).to.equal(BOND_SUPPLY);
+  });
+
+  it("its JSON report validates against the schema and lists every participant and token once", function () {
+    const json: unknown = JSON.parse(JSON.stringify(toScenarioJson(run)));
+    expect(schemaErrors(json)).to.deep.equal([]);
+    const doc = json as ScenarioReportJson; // validated against the schema just above
+    expect(doc.schemaVersion).to.equal(1);
+    expect(doc.scenario).to.deep.equal({ name: "dvp-atomicity", description: scenario.description, chainCount: 1 });
+    expect(doc.ok).to.equal(true);
+    expect(doc.chains.map((c) => ({ key: c.key, name: c.name, chainId: c.chainId }))).to.deep.equal([
+      { key: "hk", name: "Hong Kong ledger", chainId: 31337 },
+    ]);
+    expect(doc.chains[0].participants.map((p) => [p.name, p.address])).to.deep.equal(
+      PARTICIPANTS.map((p) => [p.name, ledger.participants[p.key].address]),
+    );
+    expect(doc.chains[0].tokens.map((t) => [t.symbol, t.kind, t.address])).to.deep.equal([
+      ["wHKD", "wCBDC", ledger.wcbdc.target],
+      ["hbHKD", "tokenizedDeposit", ledger.deposits.harbourBank.target],
+      ["vbHKD", "tokenizedDeposit", ledger.deposits.victoriaBank.target],
+      ["lrHKD", "tokenizedDeposit", ledger.deposits.lionRockBank.target],
+      [bond.name, "governmentBond", bond.address],
+    ]);
+    expect(doc.steps.map((s) => s.id)).to.deep.equal(run.steps.map((s) => s.id));
+
+    // Expected failures no longer have empty transactions: each refusal's attempt is there, reverted, with its decoded error.
+    const refused = doc.steps.filter((s) => s.failure?.kind === "refusal");
+    expect(refused.map((s) => s.id)).to.deep.equal(REFUSALS);
+    for (const s of refused) {
+      const attempts = s.transactions.flatMap((t) => (t.status === "reverted" ? [t] : []));
+      expect(attempts, s.id).to.have.length(1);
+      expect(attempts[0].error, s.id).to.deep.equal(s.failure?.kind === "refusal" ? s.failure.error : "no refusal");
+      expect(attempts[0].error, s.id).to.deep.equal(refusalOf(stepById(run, s.id)));
+      expect([attempts[0].chain, attempts[0].via, attempts[0].function, attempts[0].revertData], s.id).to.deep.equal([
+        "hk",
+        "estimateGas",
+        s.id === "instruct-expired" ? "instruct" : "settleSigned",
+        s.failure?.kind === "refusal" ? s.failure.revertData : "no refusal",
+      ]);
+      expect(s.balanceChanges, s.id).to.deep.equal([]);
+    }
+    // The recorded failures carry their on-chain events: the shortfall's TradeSettlementFailed has reason 1, InsufficientSecurities.
+    const engineEvents = (id: string): [string, unknown][] =>
+      (doc.steps.find((s) => s.id === id)?.transactions ?? []).flatMap((t) =>
+        t.status === "success" ? t.events.filter((e) => e.contract.name === "settlement engine").map((e): [string, unknown] => [e.name, e.args.reason]) : [],
+      );
+    expect(engineEvents("shortfall-via-matching")).to.deep.equal([
+      ["TradeTermsRecorded", undefined],
+      ["TradeInstructed", undefined],
+      ["TradeInstructed", undefined],
+      ["TradeMatched", undefined],
+      ["TradeSettlementFailed", INSUFFICIENT_SECURITIES],
+    ]);
+    expect(engineEvents("expired-unsettled")).to.deep.equal([["TradeExpiredUnsettled", undefined]]);
   });
 });
