@@ -3,7 +3,7 @@ import { encodeBytes32String } from "ethers";
 import { network } from "hardhat";
 
 import type { CrossBorderLedger } from "../../src/chain/deploy-cross-border.js";
-import type { ErrorFact, MinedTransactionFact, RevertedTransactionFact } from "../../src/chain/facts.js";
+import type { ErrorFact } from "../../src/chain/facts.js";
 import { CROSS_BORDER_PARTICIPANTS, type CrossBorderKey } from "../../src/domain/cross-border.js";
 import type { LedgerConnection } from "../../src/chain/deploy.js";
 import { PARTICIPANTS, type ParticipantKey } from "../../src/domain/hong-kong.js";
@@ -15,6 +15,7 @@ import scenario, { FX } from "../../src/scenarios/cross-border-pvp.js";
 import { convert, fxRate } from "../../src/domain/fx-quote.js";
 import { schemaErrors } from "../helpers/report-schema.js";
 import { moved } from "../helpers/scenario-sheet.js";
+import { attemptsOf, minedIn, refusalOf } from "../helpers/step-facts.js";
 
 /**
  * Scenario `cross-border-pvp` (src/scenarios/cross-border-pvp.ts) on an in-process network of its own:
@@ -175,21 +176,8 @@ async function expectedSheet(ledger: CrossBorderLedger, nonZero: Record<TokenKey
   return sheet;
 }
 
-/** The decoded refusal a step ended with; throws if it ended otherwise. */
-function refusalOf(step: StepResult): ErrorFact {
-  if (step.failure?.kind !== "refusal") throw new Error(`step ${step.id}: expected a refusal, got ${JSON.stringify(step.failure)}`);
-  return step.failure.error;
-}
 
-/** The step's refused attempts. */
-function attemptsOf(step: StepResult): RevertedTransactionFact[] {
-  return step.transactions.filter((t): t is RevertedTransactionFact => t.status === "reverted");
-}
 
-/** The step's mined transactions. */
-function minedIn(step: StepResult): MinedTransactionFact[] {
-  return step.transactions.filter((t): t is MinedTransactionFact => t.status === "success");
-}
 
 /** Each transaction of the step as [from, function, to, status]. */
 function callsOf(step: StepResult): [string | undefined, string | undefined, string | undefined, string][] {

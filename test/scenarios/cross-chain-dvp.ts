@@ -3,7 +3,7 @@ import { sha256, ZeroHash } from "ethers";
 import { network } from "hardhat";
 
 import type { LedgerConnection } from "../../src/chain/deploy.js";
-import type { ErrorFact, EventFact, MinedTransactionFact, RevertedTransactionFact } from "../../src/chain/facts.js";
+import type { EventFact, MinedTransactionFact } from "../../src/chain/facts.js";
 import { PARTICIPANTS, type ParticipantKey } from "../../src/domain/hong-kong.js";
 import { OPENING_WCBDC } from "../../src/chain/opening-balances.js";
 import { parseMoney } from "../../src/domain/money.js";
@@ -15,6 +15,7 @@ import { ISSUE_PRICE } from "../../src/scenarios/steps.js";
 import scenario, { DEALS, type CrossChainLedger } from "../../src/scenarios/cross-chain-dvp.js";
 import { convert, fxRate } from "../../src/domain/fx-quote.js";
 import { schemaErrors } from "../helpers/report-schema.js";
+import { attemptsOf, minedIn, refusalOf } from "../helpers/step-facts.js";
 
 /**
  * Scenario `cross-chain-dvp` (src/scenarios/cross-chain-dvp.ts) on two in-process networks of its
@@ -156,21 +157,8 @@ function moved(step: StepResult): Record<string, bigint> {
   );
 }
 
-/** The decoded refusal a step ended with; throws if it ended otherwise. */
-function refusalOf(step: StepResult): ErrorFact {
-  if (step.failure?.kind !== "refusal") throw new Error(`step ${step.id}: expected a refusal, got ${JSON.stringify(step.failure)}`);
-  return step.failure.error;
-}
 
-/** The step's refused attempts. */
-function attemptsOf(step: StepResult): RevertedTransactionFact[] {
-  return step.transactions.filter((t): t is RevertedTransactionFact => t.status === "reverted");
-}
 
-/** The step's mined transactions. */
-function minedIn(step: StepResult): MinedTransactionFact[] {
-  return step.transactions.filter((t): t is MinedTransactionFact => t.status === "success");
-}
 
 /** Each transaction of the step as [chain, from, function, to, status]. */
 function callsOf(step: StepResult): [string, string | undefined, string | undefined, string | undefined, string][] {

@@ -3,18 +3,18 @@ import { encodeBytes32String } from "ethers";
 
 import { parseMoney } from "../../src/domain/money.js";
 import { deployHongKongLedger, type HongKongLedger } from "../../src/chain/deploy.js";
-import type { AbiValue, ErrorFact, EventFact, MinedTransactionFact, RevertedTransactionFact } from "../../src/chain/facts.js";
+import type { AbiValue, ErrorFact, EventFact, MinedTransactionFact } from "../../src/chain/facts.js";
 import { PARTICIPANTS } from "../../src/domain/hong-kong.js";
 import { OPENING_DEPOSITS, OPENING_WCBDC } from "../../src/chain/opening-balances.js";
 import { toScenarioJson, type ScenarioReportJson } from "../../src/report/json.js";
 import { runScenario, stepById, type ScenarioRun, type StepResult, type StepStatus } from "../../src/runner/run.js";
-import type { Observation } from "../../src/runner/types.js";
 import { ISSUE_PRICE } from "../../src/scenarios/steps.js";
 import scenario, { PRICE } from "../../src/scenarios/dvp-atomicity.js";
 import type { Trade } from "../../src/domain/trade.js";
 import { connection } from "../helpers/ledger-fixture.js";
 import { schemaErrors } from "../helpers/report-schema.js";
 import { tokensOf, chainSheet, expectedSheet, moved } from "../helpers/scenario-sheet.js";
+import { attemptsOf, observed, refusalOf } from "../helpers/step-facts.js";
 
 /**
  * Scenario `dvp-atomicity` (src/scenarios/dvp-atomicity.ts) on the in-process network: every refused
@@ -108,16 +108,7 @@ const REFUSALS = ["insufficient-cash", "insufficient-securities", "kyc-lapsed", 
 /** The steps that complete but are recorded on chain as failed or expired, moving nothing. */
 const RECORDED_FAILURES = ["shortfall-via-matching", "expired-unsettled"];
 
-/** The decoded refusal a step ended with; throws if it ended otherwise. */
-function refusalOf(step: StepResult): ErrorFact {
-  if (step.failure?.kind !== "refusal") throw new Error(`step ${step.id}: expected a refusal, got ${JSON.stringify(step.failure)}`);
-  return step.failure.error;
-}
 
-/** The step's refused attempts. */
-function attemptsOf(step: StepResult): RevertedTransactionFact[] {
-  return step.transactions.filter((t): t is RevertedTransactionFact => t.status === "reverted");
-}
 
 /** The events named `name` that the step's mined transactions emitted. */
 function eventsOf(step: StepResult, name: string): EventFact[] {
@@ -127,10 +118,6 @@ function eventsOf(step: StepResult, name: string): EventFact[] {
     .filter((e) => e.name === name);
 }
 
-/** The step's observations of kind `kind`. */
-function observed<K extends Observation["kind"]>(step: StepResult, kind: K): Extract<Observation, { kind: K }>[] {
-  return step.observations.filter((o): o is Extract<Observation, { kind: K }> => o.kind === kind);
-}
 
 /** Each transaction of the step as [from, function, to, status]. */
 function callsOf(step: StepResult): [string | undefined, string | undefined, string | undefined, string][] {

@@ -2,16 +2,16 @@ import { expect } from "chai";
 import { network } from "hardhat";
 
 import { deployHongKongLedger, type HongKongLedger } from "../../src/chain/deploy.js";
-import type { EventFact, TransactionFact } from "../../src/chain/facts.js";
+import type { EventFact } from "../../src/chain/facts.js";
 import { OPENING_DEPOSITS, OPENING_WCBDC } from "../../src/chain/opening-balances.js";
 import { DEPOSITS, PARTICIPANTS, WCBDC_SPEC, type ParticipantKey } from "../../src/domain/hong-kong.js";
 import { parseMoney } from "../../src/domain/money.js";
-import { toScenarioJson, type ScenarioReportJson } from "../../src/report/json.js";
+import { toScenarioJson } from "../../src/report/json.js";
 import { runScenario, stepById, type ScenarioRun, type StepResult, type StepStatus } from "../../src/runner/run.js";
 import type { NoteValue } from "../../src/runner/types.js";
 import scenario, { ALLOTMENTS, DISTRIBUTION_PRICE, FINAL_HOLDINGS, ISSUE_PRICE } from "../../src/scenarios/green-bond-issuance.js";
-import { schemaErrors } from "../helpers/report-schema.js";
 import { tokensOf, chainSheet, expectedSheet, moved } from "../helpers/scenario-sheet.js";
+import { eventsOf, hkd, noteValues, validReport } from "../helpers/step-facts.js";
 
 /**
  * Scenario `green-bond-issuance` (src/scenarios/green-bond-issuance.ts) on the in-process network,
@@ -170,13 +170,7 @@ const HOLDINGS_OF_RECORD: readonly Readonly<Partial<Record<ParticipantKey, bigin
 /** What the register of record is owed for coupon `index`: each holding's coupon, rounded down once. */
 const owedFor = (index: number): bigint => Object.values(HOLDINGS_OF_RECORD[index]).reduce((sum, units) => sum + couponOn(index, units), 0n);
 
-const hkd = (amount: bigint): NoteValue => ({ type: "money", amount, currency: "HKD", decimals: 2 });
 
-/** The events of a mined transaction. */
-function eventsOf(tx: TransactionFact): readonly EventFact[] {
-  if (tx.status !== "success") throw new Error(`"${tx.label}" was not mined`);
-  return tx.events;
-}
 
 /** A decoded argument that must be a string (an address, a uint as decimal). */
 function text(event: EventFact, name: string): string {
@@ -185,21 +179,12 @@ function text(event: EventFact, name: string): string {
   return value;
 }
 
-/** The typed values of the notes a step made, in order (their words are the report's business). */
-function noteValues(step: StepResult): Readonly<Record<string, NoteValue>>[] {
-  return step.observations.flatMap((o) => (o.kind === "note" ? [o.values] : []));
-}
 
 /** The clock times a step moved its chain to, in order. */
 function clockTimes(step: StepResult): bigint[] {
   return step.observations.flatMap((o) => (o.kind === "clock" ? [o.time] : []));
 }
 
-/** `document` as the report type, once the JSON Schema (the type's published contract) accepts it. */
-function validReport(document: unknown): ScenarioReportJson {
-  expect(schemaErrors(document)).to.deep.equal([]);
-  return document as ScenarioReportJson;
-}
 
 describe("scenario: green-bond-issuance", function () {
   let ledger: HongKongLedger;

@@ -7,14 +7,13 @@ import { OPENING_DEPOSITS, OPENING_WCBDC } from "../../src/chain/opening-balance
 import { DEPOSITS, PARTICIPANTS, WCBDC_SPEC } from "../../src/domain/hong-kong.js";
 import { parseMoney } from "../../src/domain/money.js";
 import { FAILURE_REASON, REASON_CODE, SETTLEMENT_LEGS, type ReasonCode, type SettlementLeg } from "../../src/domain/trade.js";
-import { toScenarioJson, type ScenarioReportJson } from "../../src/report/json.js";
+import { toScenarioJson } from "../../src/report/json.js";
 import { balanceIn } from "../../src/runner/balances.js";
-import { runScenario, stepById, type ScenarioRun, type StepResult, type StepStatus } from "../../src/runner/run.js";
-import type { NoteValue } from "../../src/runner/types.js";
+import { runScenario, stepById, type ScenarioRun, type StepStatus } from "../../src/runner/run.js";
 import scenario, { PAYMENTS } from "../../src/scenarios/interbank-payment.js";
 import { connection } from "../helpers/ledger-fixture.js";
-import { schemaErrors } from "../helpers/report-schema.js";
 import { tokensOf, chainSheet, expectedSheet, moved } from "../helpers/scenario-sheet.js";
+import { noteValues, validReport } from "../helpers/step-facts.js";
 
 /**
  * Scenario `interbank-payment` (src/scenarios/interbank-payment.ts) on the in-process network, its
@@ -107,10 +106,6 @@ function callOf(tx: TransactionFact): CallSummary {
   return { status: tx.status, from: tx.from.name, to: tx.to.name, function: tx.function, error: tx.status === "reverted" ? tx.error : undefined };
 }
 
-/** The typed values of the notes a step made, in order (their words are the report's business). */
-function noteValues(step: StepResult): Readonly<Record<string, NoteValue>>[] {
-  return step.observations.flatMap((o) => (o.kind === "note" ? [o.values] : []));
-}
 
 /**
  * The engine's `SettlementLegFailed` as the directory decodes it: `token` refused `leg` with
@@ -132,11 +127,6 @@ function legFailed(code: ReasonCode, leg: SettlementLeg, token: Required<PartyRe
   };
 }
 
-/** `document` as the report type, once the JSON Schema (the type's published contract) accepts it. */
-function validReport(document: unknown): ScenarioReportJson {
-  expect(schemaErrors(document)).to.deep.equal([]);
-  return document as ScenarioReportJson;
-}
 
 describe("scenario: interbank-payment", function () {
   let ledger: HongKongLedger;

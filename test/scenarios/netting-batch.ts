@@ -5,14 +5,13 @@ import type { EventFact, TransactionFact } from "../../src/chain/facts.js";
 import { OPENING_WCBDC } from "../../src/chain/opening-balances.js";
 import { DEPOSITS, PARTICIPANTS, WCBDC_SPEC, type BankKey } from "../../src/domain/hong-kong.js";
 import { parseMoney } from "../../src/domain/money.js";
-import { toScenarioJson, type ScenarioReportJson } from "../../src/report/json.js";
-import { runScenario, stepById, type ScenarioRun, type StepResult, type StepStatus } from "../../src/runner/run.js";
-import type { NoteValue } from "../../src/runner/types.js";
+import { toScenarioJson } from "../../src/report/json.js";
+import { runScenario, stepById, type ScenarioRun, type StepStatus } from "../../src/runner/run.js";
 import { ISSUE_PRICE } from "../../src/scenarios/steps.js";
 import scenario, { BANKS, TRADE_COUNT, daysTrades } from "../../src/scenarios/netting-batch.js";
 import { connection } from "../helpers/ledger-fixture.js";
-import { schemaErrors } from "../helpers/report-schema.js";
 import { tokensOf, chainSheet, expectedSheet, moved } from "../helpers/scenario-sheet.js";
+import { eventsOf, noteValues, validReport } from "../helpers/step-facts.js";
 
 /**
  * Scenario `netting-batch` (src/scenarios/netting-batch.ts) on the in-process network, its outcome
@@ -99,16 +98,7 @@ function callOf(tx: TransactionFact): CallSummary {
   return { status: tx.status, from: tx.from.name, to: tx.to.name, function: tx.function };
 }
 
-/** The events of a mined transaction. */
-function eventsOf(tx: TransactionFact): readonly EventFact[] {
-  if (tx.status !== "success") throw new Error(`"${tx.label}" was not mined`);
-  return tx.events;
-}
 
-/** The typed values of the notes a step made, in order (their words are the report's business). */
-function noteValues(step: StepResult): Readonly<Record<string, NoteValue>>[] {
-  return step.observations.flatMap((o) => (o.kind === "note" ? [o.values] : []));
-}
 
 /** A decoded argument that must be a string (an address, a uint as decimal). */
 function text(event: EventFact, name: string): string {
@@ -117,11 +107,6 @@ function text(event: EventFact, name: string): string {
   return value;
 }
 
-/** `document` as the report type, once the JSON Schema (the type's published contract) accepts it. */
-function validReport(document: unknown): ScenarioReportJson {
-  expect(schemaErrors(document)).to.deep.equal([]);
-  return document as ScenarioReportJson;
-}
 
 describe("scenario: netting-batch", function () {
   let ledger: HongKongLedger;

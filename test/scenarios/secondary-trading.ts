@@ -7,15 +7,15 @@ import { OPENING_DEPOSITS, OPENING_WCBDC } from "../../src/chain/opening-balance
 import { DEPOSITS, PARTICIPANTS, WCBDC_SPEC } from "../../src/domain/hong-kong.js";
 import { parseMoney } from "../../src/domain/money.js";
 import { TRADE_STATUS } from "../../src/domain/trade.js";
-import { toScenarioJson, type ScenarioReportJson } from "../../src/report/json.js";
+import { toScenarioJson } from "../../src/report/json.js";
 import { balanceIn } from "../../src/runner/balances.js";
 import { runScenario, stepById, type ScenarioRun, type StepResult, type StepStatus } from "../../src/runner/run.js";
-import type { NoteValue, Observation } from "../../src/runner/types.js";
+import type { Observation } from "../../src/runner/types.js";
 import { ISSUE_PRICE } from "../../src/scenarios/steps.js";
 import scenario, { PRICES } from "../../src/scenarios/secondary-trading.js";
 import { connection } from "../helpers/ledger-fixture.js";
-import { schemaErrors } from "../helpers/report-schema.js";
 import { tokensOf, chainSheet, expectedSheet, moved } from "../helpers/scenario-sheet.js";
+import { hkd, noteValues, validReport } from "../helpers/step-facts.js";
 
 /**
  * Scenario `secondary-trading` (src/scenarios/secondary-trading.ts) on the in-process network, its
@@ -129,18 +129,8 @@ function tradeStatuses(step: StepResult): Extract<Observation, { kind: "tradeSta
   return step.observations.flatMap((o) => (o.kind === "tradeStatus" ? [o] : []));
 }
 
-/** The typed values of the notes a step made, in order (their words are the report's business). */
-function noteValues(step: StepResult): Readonly<Record<string, NoteValue>>[] {
-  return step.observations.flatMap((o) => (o.kind === "note" ? [o.values] : []));
-}
 
-/** `document` as the report type, once the JSON Schema (the type's published contract) accepts it. */
-function validReport(document: unknown): ScenarioReportJson {
-  expect(schemaErrors(document)).to.deep.equal([]);
-  return document as ScenarioReportJson;
-}
 
-const hkd = (amount: bigint): NoteValue => ({ type: "money", amount, currency: "HKD", decimals: 2 });
 
 describe("scenario: secondary-trading", function () {
   let ledger: HongKongLedger;
