@@ -4,10 +4,8 @@ import { encodeBytes32String } from "ethers";
 import { deployHongKongLedger, type HongKongLedger } from "../../src/chain/deploy.js";
 import type { AbiValue, ErrorFact, EventFact, TransactionFact } from "../../src/chain/facts.js";
 import { OPENING_DEPOSITS, OPENING_WCBDC } from "../../src/chain/opening-balances.js";
-import { DEPOSITS, PARTICIPANTS, WCBDC_SPEC } from "../../src/domain/hong-kong.js";
 import { parseMoney } from "../../src/domain/money.js";
 import { TRADE_STATUS } from "../../src/domain/trade.js";
-import { toScenarioJson } from "../../src/report/json.js";
 import { balanceIn } from "../../src/runner/balances.js";
 import { runScenario, stepById, type ScenarioRun, type StepResult, type StepStatus } from "../../src/runner/run.js";
 import type { Observation } from "../../src/runner/types.js";
@@ -15,7 +13,7 @@ import { ISSUE_PRICE } from "../../src/scenarios/steps.js";
 import scenario, { PRICES } from "../../src/scenarios/secondary-trading.js";
 import { connection } from "../helpers/ledger-fixture.js";
 import { tokensOf, chainSheet, expectedSheet, moved } from "../helpers/scenario-sheet.js";
-import { hkd, noteValues, validReport } from "../helpers/step-facts.js";
+import { expectHongKongReport, expectRefusalsRecorded, hkd, noteValues, reportOf } from "../helpers/step-facts.js";
 
 /**
  * Scenario `secondary-trading` (src/scenarios/secondary-trading.ts) on the in-process network, its
@@ -336,37 +334,10 @@ describe("scenario: secondary-trading", function () {
   });
 
   it("its JSON report validates against the schema and lists every participant and token once", function () {
-    const document = validReport(JSON.parse(JSON.stringify(toScenarioJson(run))));
-    expect(document.schemaVersion).to.equal(1);
-    expect(document.scenario).to.deep.equal({ name: "secondary-trading", description: scenario.description, chainCount: 1 });
-    expect(document.chains.map((c) => c.key)).to.deep.equal(["hk"]);
-    const [hk] = document.chains;
-    expect([...hk.participants.map((p) => p.name)].sort()).to.deep.equal(PARTICIPANTS.map((p) => p.name).sort());
-    expect(hk.tokens.map((t) => ({ symbol: t.symbol, kind: t.kind }))).to.deep.equal([
-      { symbol: WCBDC_SPEC.symbol, kind: "wCBDC" },
-      ...DEPOSITS.map((d) => ({ symbol: d.symbol, kind: "tokenizedDeposit" })),
-      { symbol: ledger.bondTerms.issueNumber, kind: "governmentBond" },
-    ]);
+    const document = reportOf(run);
+    expectHongKongReport(document, scenario, ledger.bondTerms.issueNumber);
     // The refused step keeps its refused attempt, with the decoded error (no longer `txs: []`).
-    expect(document.steps.filter((s) => s.failure?.kind === "refusal").map((s) => s.id)).to.deep.equal(REFUSED_STEPS);
-    for (const id of REFUSED_STEPS) {
-      const step = document.steps.find((s) => s.id === id);
-      if (step?.failure?.kind !== "refusal") throw new Error(`${id} should be a refusal in the report`);
-      // `TransactionJson` omits `chain` from the union as a whole, so the fields of a reverted attempt are read with `in`.
-      const reverted = step.transactions
-        .filter((t) => t.status === "reverted")
-        .map((t) => ({
-          status: t.status,
-          function: t.function,
-          to: t.to.name,
-          error: "error" in t ? t.error : undefined,
-          revertData: "revertData" in t ? t.revertData : undefined,
-        }));
-      expect(reverted, id).to.deep.equal([
-        { status: "reverted", function: "settleSigned", to: "settlement engine", error: step.failure.error, revertData: step.failure.revertData },
-      ]);
-      expect(step.failure.error, id).to.deep.equal(stepById(run, id).transactions.find((t) => t.status === "reverted")?.error);
-    }
+    expectRefusalsRecorded(document, run, Object.fromEntries(REFUSED_STEPS.map((id) => [id, { chain: "hk", via: "estimateGas", function: "settleSigned" }])));
     // The mismatch ends with no balance change, as expected: its three transactions were mined, none refused.
     const mismatch = document.steps.find((s) => s.id === "unmatched-prices");
     expect(mismatch?.status).to.equal("expected-failure");
