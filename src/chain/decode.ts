@@ -109,8 +109,16 @@ export function revertDataOf(error: unknown): string | undefined {
   return undefined;
 }
 
-/** The hash of the failed transaction an error names (Hardhat mines reverting transactions), if any. */
+/**
+ * The hash of the mined transaction that reverted, if `error` names one: Hardhat's in-process
+ * network puts it on the error (`transactionHash`); anvil mines a reverting transaction sent with
+ * its own gas limit and answers with its hash, so ethers' `wait()` throws a CALL_EXCEPTION that
+ * carries the receipt (status 0, and no revert data: a receipt has none). Undefined for a
+ * refusal by estimateGas, and on `npx hardhat node`, whose error for the send has the revert data
+ * but no hash.
+ */
 export function revertedTransactionHash(error: unknown): string | undefined {
+  if (isError(error, "CALL_EXCEPTION") && error.receipt?.status === 0) return error.receipt.hash;
   if (error === null || typeof error !== "object") return undefined;
   const hash = (error as Record<string, unknown>).transactionHash;
   return typeof hash === "string" && /^0x[0-9a-fA-F]{64}$/.test(hash) ? hash : undefined;

@@ -9,6 +9,16 @@ import { parseMoney } from "../domain/money.js";
 import { FAILURE_REASON, isoTradeStatus, TRADE_STATUS, type Trade } from "../domain/trade.js";
 import type { NoteValue, Observation } from "./types.js";
 
+/** A transaction mined and reverted; `data` is its revert data, found by replaying it (the node's error had none). */
+export class MinedRevertError extends Error {
+  override readonly name = "MinedRevertError";
+  readonly data: string;
+  constructor(label: string, hash: string, data: string, cause: unknown) {
+    super(`"${label}" was mined and reverted (${hash})`, { cause });
+    this.data = data;
+  }
+}
+
 /** A `ctx.check` that did not hold. */
 export class ScenarioCheckError extends Error {
   override readonly name = "ScenarioCheckError";
@@ -61,7 +71,11 @@ export class ScenarioContext {
     return { key: chain.key, name: chain.name, network: chain.network, chainId: chain.chainId };
   }
 
-  private async callFact(label: string, method: SendMethod<unknown[]>, args: unknown[]): Promise<{ call: CallFact; provider: Provider }> {
+  private async callFact(
+    label: string,
+    method: SendMethod<unknown[]>,
+    args: unknown[],
+  ): Promise<{ call: CallFact; provider: Provider; request: { from: string; to: string; data: string } }> {
     const signer = signerOf(method);
     const chain = this.directory.chainOfProvider(signer.provider) ?? this.directory.home;
     const request = await method.populateTransaction(...args);
@@ -76,6 +90,7 @@ export class ScenarioContext {
         ...(decoded === undefined ? {} : { function: decoded.function, args: decoded.args }),
       },
       provider: chain.provider,
+      request: { from: signer.address, to, data: request.data },
     };
   }
 
@@ -86,12 +101,15 @@ export class ScenarioContext {
    * @example await ctx.send("Harbour Bank instructs (seller)", engine.connect(harbour).instruct, trade);
    */
   async send<A extends unknown[]>(label: string, method: SendMethod<A>, ...args: A): Promise<ContractTransactionReceipt> {
-    const { call, provider } = await this.callFact(label, method as unknown as SendMethod<unknown[]>, args);
+    const { call, provider, request } = await this.callFact(label, method as unknown as SendMethod<unknown[]>, args);
     let receipt: ContractTransactionReceipt | null;
     try {
       receipt = await (await method(...args)).wait();
     } catch (error) {
-      this.recordRefusal(call, error, "transaction");
+      const replayed = await this.replayedRevertData(error, request, provider);
+      const fact = this.recordRefusal(call, error, "transaction", replayed);
+      // A mined revert carries no revert data (anvil): rethrow with the replayed data, so the step is judged on the decoded error.
+      if (replayed !== undefined && fact !== undefined) throw new MinedRevertError(label, revertedTransactionHash(error) ?? "", replayed, error);
       throw error;
     }
     if (receipt === null) throw new Error(`no receipt for "${label}"`);
@@ -125,8 +143,28 @@ export class ScenarioContext {
     }
   }
 
-  private recordRefusal(call: CallFact, error: unknown, sent: "transaction" | "call"): { error?: ErrorFact } | undefined {
-    const revertData = revertDataOf(error);
+  /**
+   * The revert data of a transaction that was mined and reverted without any in the error (anvil
+   * mines a reverting transaction sent with its own gas limit; a receipt has no revert data): the
+   * same call replayed by `eth_call` on the state before its block. Undefined in every other case.
+   */
+  private async replayedRevertData(error: unknown, request: { from: string; to: string; data: string }, provider: Provider): Promise<string | undefined> {
+    const hash = revertedTransactionHash(error);
+    const data = revertDataOf(error);
+    if (hash === undefined || (data !== undefined && data !== "0x")) return undefined;
+    const receipt = await provider.getTransactionReceipt(hash);
+    if (receipt === null) return undefined;
+    try {
+      await provider.call({ ...request, blockTag: receipt.blockNumber - 1 });
+      return undefined;
+    } catch (replay) {
+      const replayed = revertDataOf(replay);
+      return replayed === undefined || replayed === "0x" ? undefined : replayed;
+    }
+  }
+
+  private recordRefusal(call: CallFact, error: unknown, sent: "transaction" | "call", replayed?: string): { error?: ErrorFact } | undefined {
+    const revertData = replayed ?? revertDataOf(error);
     const hash = sent === "transaction" ? revertedTransactionHash(error) : undefined;
     if (revertData === undefined && hash === undefined) return undefined;
     const decoded = revertData === undefined ? undefined : decodeError(revertData, this.directory, call.chain.key);

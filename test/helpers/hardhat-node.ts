@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { createServer as createHttpServer } from "node:http";
+import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import path from "node:path";
 
@@ -148,4 +149,89 @@ export async function startRpcProxy(target: string, options: RpcProxyOptions = {
     },
   };
   return proxy;
+}
+
+/** Node's names for the CPUs Foundry ships anvil for, as its npm packages name them. */
+const FOUNDRY_ARCH: Readonly<Partial<Record<string, string>>> = { x64: "amd64", arm64: "arm64" };
+const ANVIL_READY = /Listening on 127\.0\.0\.1:\d+/;
+
+/**
+ * The anvil binary of this platform's `@foundry-rs/anvil-<os>-<cpu>` package, the optional
+ * dependency of `@foundry-rs/anvil` that `npx anvil` (its bin.mjs) runs. Spawned directly, so that
+ * `stop()` signals anvil itself rather than a wrapper that exits before it.
+ */
+export function anvilBinary(): string {
+  const arch = FOUNDRY_ARCH[process.arch];
+  const name = `@foundry-rs/anvil-${process.platform}-${arch ?? process.arch}`;
+  try {
+    return createRequire(import.meta.url).resolve(`${name}/bin/anvil${process.platform === "win32" ? ".exe" : ""}`);
+  } catch (cause) {
+    throw new Error(`${name} is not installed (@foundry-rs/anvil has binaries for linux and darwin on x64 and arm64, and win32 on x64): run npm ci`, { cause });
+  }
+}
+
+/**
+ * Starts Foundry's `anvil` on a free port (or `port`) of 127.0.0.1, with `accounts` funded dev
+ * accounts (anvil's default: 10) and chain id `chainId` (default 31337), and resolves once it
+ * listens. Rejects with anvil's output if it exits or takes longer than `timeoutMs`.
+ * @example const node = await startAnvil({ accounts: 20, chainId: 31338 });
+ */
+export async function startAnvil(
+  options: { port?: number; chainId?: number; accounts?: number; timeoutMs?: number } = {},
+): Promise<RunningNode> {
+  const port = options.port ?? (await freePort());
+  const args = ["--host", "127.0.0.1", "--port", String(port)];
+  if (options.accounts !== undefined) args.push("--accounts", String(options.accounts));
+  if (options.chainId !== undefined) args.push("--chain-id", String(options.chainId));
+  return startRpcProcess(`anvil ${args.join(" ")}`, anvilBinary(), args, port, ANVIL_READY, options.timeoutMs ?? 30_000);
+}
+
+/** Spawns `command args`, resolves once its output matches `ready`, and stops it by its pid. */
+async function startRpcProcess(
+  label: string,
+  command: string,
+  args: readonly string[],
+  port: number,
+  ready: RegExp,
+  timeoutMs: number,
+): Promise<RunningNode> {
+  const child: ChildProcess = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] });
+  if (child.pid === undefined) throw new Error(`${label} did not start`);
+  const pid = child.pid;
+
+  let output = "";
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill();
+      reject(new Error(`${label} not ready after ${timeoutMs} ms:\n${output}`));
+    }, timeoutMs);
+    const onData = (chunk: Buffer): void => {
+      output += chunk.toString();
+      if (ready.test(output)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout?.on("data", onData);
+    child.stderr?.on("data", onData);
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${label} exited with code ${code} before it was ready:\n${output}`));
+    });
+  });
+  // Stop collecting, but keep draining (anvil logs every request) so the node never blocks on a full pipe.
+  child.stdout?.removeAllListeners("data").resume();
+  child.stderr?.removeAllListeners("data").resume();
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    pid,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = once(child, "exit");
+      process.kill(pid, "SIGTERM");
+      await exited;
+    },
+  };
 }

@@ -20,6 +20,13 @@ import { schemaErrors } from "../helpers/report-schema.js";
  * tests that read wording.
  */
 
+/** The step with id `id` in a report. */
+function jsonStep(doc: ScenarioReportJson, id: string): ScenarioReportJson["steps"][number] {
+  const step = doc.steps.find((s) => s.id === id);
+  if (step === undefined) throw new Error(`the report has no step "${id}"`);
+  return step;
+}
+
 describe("report", function () {
   this.timeout(60_000);
 
@@ -236,15 +243,15 @@ describe("report", function () {
 
     it("carries the failed step as facts: expectation, failure, problem and the refused attempt", function () {
       expect(doc.steps.map((s) => s.id)).to.deep.equal(["credit-harbour", "stranger-mints"]);
-      const failed = doc.steps[1];
+      const failed = jsonStep(doc, "stranger-mints");
       expect(failed).to.deep.include({ status: "failed", expect: "success", problem: { kind: "failed" } });
       expect(failed.failure).to.deep.include({ kind: "refusal" });
       expect(failed.transactions).to.have.length(1);
       expect(failed.transactions[0]).to.deep.include({ status: "reverted", chain: "hk", function: "mint", via: "estimateGas" });
-      const mined = doc.steps[0].transactions[0];
+      const mined = jsonStep(doc, "credit-harbour").transactions[0];
       expect(mined).to.deep.include({ status: "success", chain: "hk", function: "mint", args: { to: ledger.participants.harbourBank.address, amount: "100000" } });
       expect(typeof (mined as { gasUsed?: unknown }).gasUsed).to.equal("string");
-      expect(doc.steps[0].balanceChanges).to.deep.equal([
+      expect(jsonStep(doc, "credit-harbour").balanceChanges).to.deep.equal([
         {
           holder: { name: "Harbour Bank", address: ledger.participants.harbourBank.address },
           token: { chain: "hk", symbol: "wHKD", address: ledger.wcbdc.target, kind: "wCBDC", currency: "HKD", decimals: 2 },

@@ -3,7 +3,7 @@ import { id, MaxUint256, ZeroAddress } from "ethers";
 
 import type { BalanceMove, ErrorFact, MinedTransactionFact, RevertedTransactionFact, TransactionFact } from "../../src/chain/facts.js";
 import type { HongKongLedger } from "../../src/chain/deploy.js";
-import { judge, runScenario, stepById, type ScenarioRun, type StepOutcome } from "../../src/runner/run.js";
+import { judge, runScenario, stepById, type ScenarioRun, type StepOutcome, type StepResult } from "../../src/runner/run.js";
 import { defineScenario, type ExpectedRefusal, type StepFailure } from "../../src/runner/types.js";
 import { creditHarbour, HKD_1000, loadLedger, runInline, strangerMints, UNAUTHORIZED } from "../helpers/inline-scenario.js";
 
@@ -24,6 +24,12 @@ function mined(tx: TransactionFact | undefined): MinedTransactionFact {
 function reverted(tx: TransactionFact | undefined): RevertedTransactionFact {
   if (tx?.status !== "reverted") throw new Error(`expected a refused attempt, got ${JSON.stringify(tx?.status)}`);
   return tx;
+}
+
+/** The one step a run ran (an inline scenario of one step, or one that stopped at its first). */
+function onlyStep(run: ScenarioRun): StepResult {
+  expect(run.steps.map((s) => s.id)).to.have.length(1);
+  return run.steps[0];
 }
 
 function refusalOf(failure: StepFailure | undefined): ErrorFact {
@@ -182,9 +188,9 @@ describe("runScenario", function () {
       const { run: result } = await runInline(ledger, [{ ...creditHarbour, expect: UNAUTHORIZED }, { ...creditHarbour, id: "again" }]);
       expect(result.ok).to.equal(false);
       expect(result.steps).to.have.length(1);
-      expect(result.steps[0]).to.deep.include({ status: "failed", problem: { kind: "notRefused" } });
-      expect(result.steps[0].failure).to.equal(undefined);
-      expect(result.steps[0].changes).to.have.length(1);
+      expect(onlyStep(result)).to.deep.include({ status: "failed", problem: { kind: "notRefused" } });
+      expect(onlyStep(result).failure).to.equal(undefined);
+      expect(onlyStep(result).changes).to.have.length(1);
     });
 
     it("an expected refusal after which balances moved fails the run (movedDespiteRefusal), with the refusal", async function () {
@@ -213,22 +219,22 @@ describe("runScenario", function () {
       const ledger = await loadLedger();
       const { run: result } = await runInline(ledger, [{ ...creditHarbour, expect: { noBalanceChange: "Transfer" } }]);
       expect(result.ok).to.equal(false);
-      expect(result.steps[0]).to.deep.include({ status: "failed", problem: { kind: "balancesMoved" } });
+      expect(onlyStep(result)).to.deep.include({ status: "failed", problem: { kind: "balancesMoved" } });
     });
 
     it("a no-balance-change step that reverts fails the run (failed), with the refusal", async function () {
       const ledger = await loadLedger();
       const { run: result } = await runInline(ledger, [strangerMints({ noBalanceChange: "Transfer" })]);
-      expect(result.steps[0]).to.deep.include({ status: "failed", problem: { kind: "failed" } });
-      expect(refusalOf(result.steps[0].failure).name).to.equal("AccessControlUnauthorizedAccount");
+      expect(onlyStep(result)).to.deep.include({ status: "failed", problem: { kind: "failed" } });
+      expect(refusalOf(onlyStep(result).failure).name).to.equal("AccessControlUnauthorizedAccount");
     });
 
     it("an expected refusal refused with another error fails the run (otherRefusal), keeping both", async function () {
       const ledger = await loadLedger();
       const expected = { revert: "SettlementLegFailed", reason: "MONY" } as const;
       const { run: result } = await runInline(ledger, [strangerMints(expected)]);
-      expect(result.steps[0]).to.deep.include({ status: "failed", problem: { kind: "otherRefusal" }, expect: expected });
-      expect(refusalOf(result.steps[0].failure).name).to.equal("AccessControlUnauthorizedAccount");
+      expect(onlyStep(result)).to.deep.include({ status: "failed", problem: { kind: "otherRefusal" }, expect: expected });
+      expect(refusalOf(onlyStep(result).failure).name).to.equal("AccessControlUnauthorizedAccount");
     });
 
     it("an expected refusal whose step throws a bug instead (a TypeError) fails the run (notARefusal): it is not refused as expected", async function () {
@@ -244,7 +250,7 @@ describe("runScenario", function () {
         },
       ]);
       expect(result.ok).to.equal(false);
-      expect(result.steps[0]).to.deep.include({
+      expect(onlyStep(result)).to.deep.include({
         status: "failed",
         problem: { kind: "notARefusal" },
         failure: { kind: "error", name: "TypeError", message: "cannot read properties of undefined (reading 'signer')" },
@@ -264,7 +270,7 @@ describe("runScenario", function () {
           },
         },
       ]);
-      expect(result.steps[0]).to.deep.include({ status: "failed", problem: { kind: "eventMissing", seen: ["Approval"] } });
+      expect(onlyStep(result)).to.deep.include({ status: "failed", problem: { kind: "eventMissing", seen: ["Approval"] } });
     });
 
     it("a check that does not hold fails the step with its message as data", async function () {
@@ -279,7 +285,7 @@ describe("runScenario", function () {
           },
         },
       ]);
-      expect(result.steps[0]).to.deep.include({ status: "failed", problem: { kind: "failed" }, failure: { kind: "check", message: "Harbour Bank should hold wCBDC by now" } });
+      expect(onlyStep(result)).to.deep.include({ status: "failed", problem: { kind: "failed" }, failure: { kind: "check", message: "Harbour Bank should hold wCBDC by now" } });
     });
 
     it("an error that is not a revert fails the step with its name and message", async function () {
@@ -293,7 +299,7 @@ describe("runScenario", function () {
           },
         },
       ]);
-      expect(result.steps[0].failure).to.deep.equal({ kind: "error", name: "RangeError", message: "index 9 out of range\nsecond line" });
+      expect(onlyStep(result).failure).to.deep.equal({ kind: "error", name: "RangeError", message: "index 9 out of range\nsecond line" });
     });
   });
 
