@@ -1,6 +1,6 @@
 import { isError, Result, type Interface, type Log, type ParamType } from "ethers";
 
-import { FAILURE_REASON, REASON_CODE, SETTLEMENT_LEGS } from "../domain/trade.js";
+import { FAILURE_REASON, isoTradeStatus, REASON_CODE, SETTLEMENT_LEGS, TRADE_STATUS, type FailureReasonName } from "../domain/trade.js";
 import type { Directory } from "./directory.js";
 import type { AbiArgs, AbiValue, ErrorFact, EventFact } from "./facts.js";
 
@@ -42,9 +42,41 @@ export function decodeEvents(logs: readonly Log[], chain: string, directory: Dir
     if (iface === undefined) continue;
     const parsed = safely(() => iface.parseLog({ topics: [...log.topics], data: log.data }));
     if (parsed === null || parsed === undefined) continue;
-    events.push({ contract: directory.ref(chain, log.address), name: parsed.name, args: toAbiArgs(parsed.fragment.inputs, parsed.args) });
+    const args = toAbiArgs(parsed.fragment.inputs, parsed.args);
+    events.push({ contract: directory.ref(chain, log.address), name: parsed.name, args, ...tradeEventCodes(parsed.name, args, directory, chain) });
   }
   return events;
+}
+
+/** The engine's trade events' ISO 20022 codes, and the error a failed settlement's `tokenError` carries. */
+function tradeEventCodes(name: string, args: AbiArgs, directory: Directory, chain: string): Pick<EventFact, "iso" | "error"> {
+  const text = (key: string): string => {
+    const v = args[key];
+    return typeof v === "string" ? v : "";
+  };
+  const reason = (): FailureReasonName => FAILURE_REASON[Number(text("reason"))] ?? "TokenRejected";
+  switch (name) {
+    case "TradeMatched":
+      return { iso: { status: "MACH" } };
+    case "TradeSettled":
+    case "TradeSettledInBatch":
+      return { iso: { status: "SETT" } };
+    case "TradeCancelled":
+      return { iso: { status: "CAND", reason: "CANI" } };
+    case "TradeExpiredUnsettled":
+      return { iso: { status: "CAND", reason: "CANS" } };
+    case "TradeSettlementFailed": {
+      const iso = isoTradeStatus("Failed", reason());
+      const error = decodeError(text("tokenError"), directory, chain);
+      return { ...(iso === undefined ? {} : { iso }), ...(error === undefined ? {} : { error }) };
+    }
+    case "TradeSkippedInBatch": {
+      const iso = isoTradeStatus(TRADE_STATUS[Number(text("status"))] ?? "None", reason());
+      return iso === undefined ? {} : { iso };
+    }
+    default:
+      return {};
+  }
 }
 
 /** The function and arguments of call data `data` to `to` on `chain`, if the directory has its interface. */

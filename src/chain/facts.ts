@@ -1,4 +1,4 @@
-import type { ReasonCode, SettlementLeg } from "../domain/trade.js";
+import type { IsoTradeStatus, ReasonCode, SettlementLeg } from "../domain/trade.js";
 import type { TokenKind } from "./inventory.js";
 
 /**
@@ -40,11 +40,17 @@ export interface ChainRef {
   readonly chainId: number;
 }
 
-/** One event: the emitting contract, the event's name and its decoded arguments. */
+/**
+ * One event: the emitting contract, the event's name and its decoded arguments; for the engine's
+ * trade events, the trade's state as ISO 20022 codes, and for a failed settlement the decoded error
+ * its `tokenError` bytes carry.
+ */
 export interface EventFact {
   readonly contract: PartyRef;
   readonly name: string;
   readonly args: AbiArgs;
+  readonly iso?: IsoTradeStatus;
+  readonly error?: ErrorFact;
 }
 
 /** A custom error of a ledger contract, decoded. */

@@ -382,6 +382,21 @@ describe("scenario: dvp-atomicity", function () {
             ledger.bond.interface.encodeErrorResult("ERC20InsufficientBalance", [kowloon, 100n, 150n]),
           ]),
         },
+        // …and the same as facts: the ISO 20022 status and reason, and the decoded error of the leg.
+        iso: { status: "PENF", reason: "LACK" },
+        error: {
+          name: "SettlementLegFailed",
+          args: {
+            reason: INSUFFICIENT_SECURITIES,
+            leg: "0",
+            token: bond.address,
+            tokenError: ledger.bond.interface.encodeErrorResult("ERC20InsufficientBalance", [kowloon, 100n, 150n]),
+          },
+          leg: "asset",
+          token: { name: bond.name, address: bond.address },
+          reason: "LACK",
+          tokenError: { name: "ERC20InsufficientBalance", args: { sender: kowloon, balance: "100", needed: "150" } },
+        },
       },
     ]);
     expect(observed(step, "tradeStatus")).to.deep.equal([
@@ -408,7 +423,7 @@ describe("scenario: dvp-atomicity", function () {
     const expired = stepById(run, "expired-unsettled");
     expect(callsOf(expired)).to.deep.equal([["HKMA", "settle", "settlement engine", "success"]]);
     expect(eventsOf(expired, "TradeExpiredUnsettled")).to.deep.equal([
-      { contract: { name: "settlement engine", address: engine }, name: "TradeExpiredUnsettled", args: { tradeId: id } },
+      { contract: { name: "settlement engine", address: engine }, name: "TradeExpiredUnsettled", args: { tradeId: id }, iso: { status: "CAND", reason: "CANS" } },
     ]);
     expect(expired.observations).to.deep.equal([
       { kind: "clock", chain: "hk", time: trade.expiry + 1n },
