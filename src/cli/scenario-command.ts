@@ -59,7 +59,7 @@ export async function scenarioCommand(argv: readonly string[], io: Output = proc
     try {
       // A scenario with a deploy of its own runs on the cross-border ledger or the two-chain design,
       // both of which give the Thai and Brazilian institutions accounts on the first chain.
-      await checkAccounts(connection, LEDGER_ACCOUNTS[scenario.deploy === undefined ? "hong-kong" : "cross-border"]);
+      await checkAccounts(connection, LEDGER_ACCOUNTS[scenario.ledgerAccounts ?? "hong-kong"]);
       if (!args.json) say(`Scenario ${scenario.name}: ${scenario.description}\nDeploying the Hong Kong ledger on network "${networkName}"…`);
       const ledger = scenario.deploy === undefined ? await deployHongKongLedger(connection) : await scenario.deploy(connection, chains);
       const hooks: RunHooks = {

@@ -1,5 +1,6 @@
 import type { HongKongLedger, LedgerConnection } from "../chain/deploy.js";
 import type { BalanceMove, ErrorFact, TransactionFact } from "../chain/facts.js";
+import type { LedgerKind } from "../chain/preflight.js";
 import type { FailureReasonName, IsoTradeStatus, ReasonCode, TradeStatusName } from "../domain/trade.js";
 import type { ScenarioContext } from "./context.js";
 
@@ -65,6 +66,11 @@ export interface Scenario<L extends HongKongLedger = HongKongLedger> {
   readonly description: string;
   /** How many separate ledgers the scenario runs on (2 for a cross-chain scenario); 1 when absent. */
   readonly chainCount?: 1 | 2;
+  /**
+   * Whose accounts the (first) chain must have, funded, before anything is deployed (src/chain/preflight.ts):
+   * the Hong Kong ledger's nine institutions when absent, "cross-border" for the fifteen of the multi-currency ledgers.
+   */
+  readonly ledgerAccounts?: LedgerKind;
   /**
    * Deploys the ledger the scenario runs on; the Hong Kong ledger when absent. A cross-chain
    * scenario asks for its second chain with `chains.second()`.

@@ -52,6 +52,7 @@ async function quote(
 
 export default defineScenario<CrossBorderLedger>({
   name: "cross-border-pvp",
+  ledgerAccounts: "cross-border",
   description:
     "mBridge-style shared ledger: HKD, THB and BRL central-bank money side by side; payment-versus-payment at an FX dealer's signed quote, bank to bank and customer to customer, with stale, reused and short quotes refused",
   deploy: (connection) => deployCrossBorderLedger(connection),

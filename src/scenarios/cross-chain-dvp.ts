@@ -36,6 +36,7 @@ async function travelBoth(ctx: ScenarioContext, ledger: CrossChainLedger, second
 export default defineScenario<CrossChainLedger>({
   name: "cross-chain-dvp",
   chainCount: 2,
+  ledgerAccounts: "cross-border",
   description:
     "Two separate ledgers (Hong Kong and Thai chains) linked by hashed time locks (Jasper–Ubin): a bond against THB and an HKD/THB PvP, driven by a restartable coordinator; a counterparty that never locks, a wrong secret, a too-short lock and a coordinator that dies mid-way all lose nothing",
   deploy: async (connection, chains) => {
