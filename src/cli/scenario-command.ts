@@ -1,14 +1,16 @@
 import { deployHongKongLedger, type LedgerConnection } from "../chain/deploy.js";
+import type { Directory } from "../chain/directory.js";
 import { readLedgerState } from "../chain/ledger-state.js";
 import { renderLedgerState } from "../report/ledger-tables.js";
 import { checkSeparateChains, connectTo, explainFailure } from "../chain/connect.js";
 import { checkAccounts, LEDGER_ACCOUNTS } from "../chain/preflight.js";
 import { toScenarioJson } from "../report/json.js";
-import { createStepPacer, trackSteps, type RunProgress } from "./step-mode.js";
+import { createStepPacer, trackSteps, waitToGoOn, type RunProgress } from "./step-mode.js";
 import { describeProblem } from "../report/refusal-text.js";
-import { renderStepHeading, renderStepPreview, renderStepResult, renderSummary } from "../report/terminal.js";
+import { styleFor } from "../report/style.js";
+import { renderIntro, renderPrompt, renderStepEvents, renderStepHeading, renderStepPreview, renderStepResult, renderSummary } from "../report/terminal.js";
 import { runScenario, type RunHooks } from "../runner/run.js";
-import type { SecondChain } from "../runner/types.js";
+import type { SecondChain, StepResult } from "../runner/types.js";
 import { findScenario, SCENARIO_NAMES } from "../scenarios/index.js";
 import { checkNpmSwallowedFlags, networksFor, parseScenarioArgs, SCENARIO_HELP } from "./args.js";
 import { exitCodeOf, renderCliError, StepFailedError } from "./errors.js";
@@ -54,30 +56,58 @@ export async function scenarioCommand(argv: readonly string[], io: Output = proc
       },
     };
     const say = args.json ? io.err : io.out;
+    // Colour and width are decided once, for the stream the presenter's text goes to.
+    const style = styleFor(args.json ? process.stderr : process.stdout, process.env, args.json);
     const pacer = args.step ? createStepPacer() : undefined;
     const progress: RunProgress = { phase: { kind: "deploying" } };
     try {
       // A scenario with a deploy of its own runs on the cross-border ledger or the two-chain design,
       // both of which give the Thai and Brazilian institutions accounts on the first chain.
       await checkAccounts(connection, LEDGER_ACCOUNTS[scenario.ledgerAccounts ?? "hong-kong"]);
-      if (!args.json) say(`Scenario ${scenario.name}: ${scenario.description}\nDeploying the Hong Kong ledger on network "${networkName}"…`);
+      if (!args.json) say(renderIntro(scenario.name, scenario.description, networkName, style));
       const ledger = scenario.deploy === undefined ? await deployHongKongLedger(connection) : await scenario.deploy(connection, chains);
+      // Presenter mode shows a step's events only when asked ("e" + Enter) or with --verbose, so that
+      // a step's title, outcome and balances fit one screen.
+      const events = pacer === undefined || args.verbose ? "capped" : "hidden";
+      let lastStep: { result: StepResult; directory: Directory; total: number } | undefined;
+      /** Waits for Enter; "e" + Enter lists the last step's events, then shows `again` and waits again. */
+      const goOn = async (again: string): Promise<void> => {
+        if (pacer === undefined) return;
+        const shown = lastStep;
+        await waitToGoOn(
+          pacer,
+          shown === undefined || events !== "hidden" || args.json
+            ? undefined
+            : () => say(`${renderStepEvents(shown.result, shown.directory, shown.total, style)}\n${again}`),
+        );
+      };
       const hooks: RunHooks = {
         async beforeStep(step, index, total) {
           if (pacer !== undefined) {
-            say(`${renderStepPreview(step, index, total)}\n  [Enter] to run this step`);
-            await pacer.waitForEnter();
+            const prompt = renderPrompt("[Enter] to run this step", style);
+            say(`${renderStepPreview(step, index, total, style)}\n${prompt}`);
+            await goOn(`${renderStepHeading(step, index, total, style)}\n${prompt}`);
           } else if (!args.json) {
-            say(renderStepHeading(step, index, total));
+            say(renderStepHeading(step, index, total, style));
           }
         },
-        async afterStep(result, directory) {
-          if (!args.json) say(renderStepResult(result, directory));
+        async afterStep(result, directory, total) {
+          lastStep = { result, directory, total };
+          if (!args.json) say(renderStepResult(result, directory, style, events));
         },
       };
       const result = await runScenario(scenario, ledger, trackSteps(hooks, progress));
-      if (args.json) io.out(JSON.stringify(toScenarioJson(result), null, 2));
-      else say(`${renderSummary(result)}\n\n${renderLedgerState(await readLedgerState(result.directory))}`);
+      if (args.json) {
+        io.out(JSON.stringify(toScenarioJson(result), null, 2));
+      } else {
+        if (pacer !== undefined) {
+          // The closing summary and tables wait, so the last step's result stays on screen.
+          const prompt = renderPrompt("[Enter] to show the final ledger", style);
+          say(`\n${prompt}`);
+          await goOn(prompt);
+        }
+        say(`${renderSummary(result, style)}\n\n${renderLedgerState(await readLedgerState(result.directory), style)}`);
+      }
       if (!result.ok) {
         const last = result.steps[result.steps.length - 1];
         throw new StepFailedError(last.index + 1, last.title, describeProblem(last, result.directory));

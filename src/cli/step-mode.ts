@@ -7,6 +7,8 @@ import type { RunPhase } from "./errors.js";
 export interface StepPacer {
   /** Resolves on the next line of input; at once when input has ended (or was closed). */
   waitForEnter(): Promise<void>;
+  /** The next line of input (without its line break); `undefined` at once when input has ended (or was closed). */
+  nextLine(): Promise<string | undefined>;
   /** Stops reading input; any later `waitForEnter()` resolves at once. */
   close(): void;
 }
@@ -26,10 +28,32 @@ export function createStepPacer(input: NodeJS.ReadableStream = process.stdin): S
     async waitForEnter() {
       await lines.next();
     },
+    async nextLine() {
+      const line = await lines.next();
+      return line.done === true ? undefined : line.value;
+    },
     close() {
       rl.close();
     },
   };
+}
+
+/** Whether a presenter's line asks for the last step's events: "e" or "v" (any case, spaces around allowed). */
+export function asksForEvents(line: string): boolean {
+  return /^\s*[ev]\s*$/i.test(line);
+}
+
+/**
+ * Waits for the presenter to go on: returns on an empty line (Enter), any other line, or the end of
+ * input; on "e" or "v" calls `showEvents` (if there is something to show) and waits again.
+ * @example await waitToGoOn(pacer, () => say(renderStepEvents(last, directory, total, style)));
+ */
+export async function waitToGoOn(pacer: StepPacer, showEvents?: () => void): Promise<void> {
+  for (;;) {
+    const line = await pacer.nextLine();
+    if (line === undefined || showEvents === undefined || !asksForEvents(line)) return;
+    showEvents();
+  }
 }
 
 /** Where a run is, for an error that must say when it happened ("during step 3"). */

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { stripVTControlCharacters } from "node:util";
 
 import { isRefusal } from "../../src/runner/types.js";
 import hre, { network } from "hardhat";
@@ -22,8 +23,11 @@ import { freePort } from "../helpers/hardhat-node.js";
  * checks its exit code, its stdout and its one-line stderr.
  */
 
-/** A line of a JavaScript stack trace. */
 const FLAGSHIP = "green-bond-issuance";
+/** Presenter text compared whole: wide enough that nothing wraps, and never in colour (even if the test's own environment sets FORCE_COLOR). */
+const WIDE = { COLUMNS: "400", FORCE_COLOR: "0" };
+/** How an ANSI colour code starts. */
+const ESC = "\u001b[";
 
 
 /** Asserts a run ended with `code` and exactly the one line `message` on stderr, nothing on stdout. */
@@ -328,8 +332,8 @@ describe("npm run scenario (scripts/scenario.ts)", function () {
 
     before(async function () {
       steps = await flagshipSteps();
-      // N lines for N steps, then the input ends.
-      run = await scenarioCli([FLAGSHIP, "--step"], { input: "\n".repeat(steps.length) });
+      // N lines for N steps, then the input ends; wide and without colour, so that lines compare whole.
+      run = await scenarioCli([FLAGSHIP, "--step"], { input: "\n".repeat(steps.length), env: WIDE });
     });
 
     it("advances one step per line through every step and exits 0", function () {
@@ -356,13 +360,23 @@ describe("npm run scenario (scripts/scenario.ts)", function () {
       expect(run.stdout).to.match(/^ {2}Holder +Token +Before +After$/m);
     });
 
-    it("waits for each line before running the step, as for a presenter pressing Enter", async function () {
+    it("waits for each line before running the step, and for one more before the closing summary and tables", async function () {
+      const FINAL = "  [Enter] to show the final ledger";
       const resultsWhenAnswered: number[] = [];
+      let summaryBeforeEnter: boolean | undefined;
       let latest = "";
       let answered = 0;
       const paced = await scenarioCli([FLAGSHIP, "--step"], {
+        env: WIDE,
         onStdout: (stdout, stdin) => {
           latest = stdout;
+          if (summaryBeforeEnter === undefined && stdout.includes(`${FINAL}\n`)) {
+            setTimeout(() => {
+              summaryBeforeEnter = latest.includes(`✔ ${FLAGSHIP}:`) || latest.includes("Participants —");
+              stdin.end("\n");
+            }, 250);
+            return;
+          }
           const prompts = stdout.split(`${PROMPT}\n`).length - 1;
           if (prompts <= answered) return;
           answered = prompts;
@@ -370,26 +384,87 @@ describe("npm run scenario (scripts/scenario.ts)", function () {
           setTimeout(() => {
             resultsWhenAnswered.push(events(latest).filter((e) => e === "ok" || e === "FAILED").length);
             stdin.write("\n");
-            if (answered === steps.length) stdin.end();
           }, 250);
         },
       });
       expect(paced.code, `exit code; stderr: ${paced.stderr}`).to.equal(0);
       expect(resultsWhenAnswered).to.deep.equal(steps.map((_, i) => i));
       expect(events(paced.stdout)).to.deep.equal(expectedEvents());
+      expect(summaryBeforeEnter).to.equal(false);
+      const [, after] = paced.stdout.split(`${FINAL}\n`);
+      expect(after).to.match(new RegExp(`^\\n✔ ${FLAGSHIP}: ${steps.length} steps\\b`));
+      expect(after).to.include("\nParticipants — Hong Kong ledger");
+    });
+
+    it("shows no event list per step unless asked: e + Enter lists the last step's events, then shows the prompt again", async function () {
+      // Enter runs step 1; "e" lists its events; Enter runs each further step.
+      const asked = await scenarioCli([FLAGSHIP, "--step"], { input: `\ne\n${"\n".repeat(steps.length)}`, env: WIDE });
+      expect(asked.code, `exit code; stderr: ${asked.stderr}`).to.equal(0);
+      const lines = asked.stdout.split("\n");
+      const listed = lines.findIndex((l) => l === `Events of step 1/${steps.length}  ${steps[0].title}`);
+      expect(listed, asked.stdout).to.be.greaterThan(0);
+      // The events appear once, in the list asked for, and nowhere else.
+      expect(lines.filter((l) => l.startsWith("     • "))).to.deep.equal([
+        "     • HKD 1,500,000,000.00 wHKD issued to Harbour Bank",
+        "     • HKD 1,200,000,000.00 wHKD issued to Victoria Bank",
+        "     • HKD 800,000,000.00 wHKD issued to Lion Rock Bank",
+      ]);
+      expect(lines[listed + 1]).to.match(/^ {2}tx 0x[0-9a-f]{8}… {2}mint 1,500,000,000\.00 wHKD to Harbour Bank/);
+      // ...then step 2's heading and prompt again, once more than without the request.
+      expect(lines.filter((l) => l === `Step 2/${steps.length}  ${steps[1].title}`)).to.have.length(2);
+      expect(lines.filter((l) => l === PROMPT)).to.have.length(steps.length + 1);
+      expect(asked.stdout).to.include("  3 events not shown: [e] [Enter] lists them (or run with --verbose)\n");
+    });
+
+    it("with --verbose, every step shows its events as without --step", async function () {
+      const verbose = await scenarioCli([FLAGSHIP, "--step", "--verbose"], { input: "", env: WIDE });
+      expect(verbose.code, `exit code; stderr: ${verbose.stderr}`).to.equal(0);
+      expect(verbose.stdout).to.include("\n     • HKD 1,500,000,000.00 wHKD issued to Harbour Bank\n");
+      expect(verbose.stdout).to.not.include("not shown: [e] [Enter]");
+    });
+
+    it("at COLUMNS=80 with FORCE_COLOR: colour, no line wider than 80, and each step from its title to the next prompt fits 50 rows", async function () {
+      const coloured = await scenarioCli([FLAGSHIP, "--step"], { input: "", env: { COLUMNS: "80", FORCE_COLOR: "1" } });
+      expect(coloured.code, `exit code; stderr: ${coloured.stderr}`).to.equal(0);
+      expect(coloured.stdout).to.include(`  ${ESC}32m✔ done${ESC}39m\n`);
+      const lines = stripVTControlCharacters(coloured.stdout).split("\n");
+      expect(lines.filter((l) => l.length > 80)).to.deep.equal([]);
+      const headings = lines.flatMap((l, i) => (/^Step \d+\/\d+ {2}/.test(l) ? [i] : []));
+      const prompts = lines.flatMap((l, i) => (l.startsWith("  [Enter] to ") ? [i] : []));
+      expect(headings).to.have.length(steps.length);
+      const rows = headings.map((h) => {
+        // This step's own prompt, then the next one: all of it on screen at once.
+        const next = prompts.filter((p) => p > h)[1];
+        return next - h + 1;
+      });
+      for (const [i, n] of rows.entries()) expect(n, `step ${i + 1}: ${n} rows`).to.be.at.most(49);
+    });
+
+    it("without --step at COLUMNS=120 and FORCE_COLOR=0: today's full output, no colour, lines within 120, addresses short in the tables", async function () {
+      const plain = await scenarioCli([FLAGSHIP], { env: { COLUMNS: "120", FORCE_COLOR: "0" } });
+      expect(plain.code, `exit code; stderr: ${plain.stderr}`).to.equal(0);
+      expect(plain.stdout).to.not.include(ESC);
+      const lines = plain.stdout.split("\n");
+      expect(lines.filter((l) => [...l].length > 120)).to.deep.equal([]);
+      expect(plain.stdout).to.include("\n     • HKD 1,500,000,000.00 wHKD issued to Harbour Bank\n");
+      expect(plain.stdout).to.match(/more events \(all of them in --json\)/);
+      const participants = lines.slice(lines.findIndex((l) => l.startsWith("Participants — ")));
+      expect(participants[3]).to.match(/^HKMA +central bank +HK +0x[0-9a-fA-F]{4}…[0-9a-fA-F]{4} +\d{2} \w{3} \d{4}/);
     });
 
     it("does not hang when standard input is closed at once (no input at all): runs every step", async function () {
-      const closed = await scenarioCli([FLAGSHIP, "--step"], { input: "" });
+      const closed = await scenarioCli([FLAGSHIP, "--step"], { input: "", env: WIDE });
       expect(closed.code, `exit code; stderr: ${closed.stderr}`).to.equal(0);
       expect(events(closed.stdout)).to.deep.equal(expectedEvents());
     });
 
     it("with --json, keeps stdout for the JSON and shows the presenter's text on stderr", async function () {
-      const both = await scenarioCli([FLAGSHIP, "--step", "--json"], { input: "" });
+      const both = await scenarioCli([FLAGSHIP, "--step", "--json"], { input: "", env: { ...WIDE, FORCE_COLOR: "1" } });
       expect(both.code, `exit code; stderr: ${both.stderr}`).to.equal(0);
       const report = JSON.parse(both.stdout) as ScenarioReportJson;
       expect(report.steps).to.have.length(steps.length);
+      // --json never colours, not even the presenter's text on stderr.
+      expect(both.stdout + both.stderr).to.not.include(ESC);
       expect(events(both.stderr)).to.deep.equal(steps.flatMap((s, i) => [`Step ${i + 1}/${steps.length}  ${withoutDates(s.title)}`, "prompt"]));
     });
   });

@@ -9,6 +9,7 @@ import { SCHEMA_VERSION, toScenarioJson, type ScenarioReportJson } from "../../s
 import { renderLedgerState } from "../../src/report/ledger-tables.js";
 import { describeProblem } from "../../src/report/refusal-text.js";
 import { renderObservation, renderStepResult, renderSummary } from "../../src/report/terminal.js";
+import { plainStyle } from "../../src/report/style.js";
 import { fillNote, isoStatusText, plainAmount, tokenAmount } from "../../src/report/words.js";
 import { stepById, type ScenarioRun } from "../../src/runner/run.js";
 import { creditHarbour, HKD_1000, loadLedger, runInline, strangerMints, UNAUTHORIZED } from "../helpers/inline-scenario.js";
@@ -26,6 +27,9 @@ function jsonStep(doc: ScenarioReportJson, id: string): ScenarioReportJson["step
   if (step === undefined) throw new Error(`the report has no step "${id}"`);
   return step;
 }
+
+/** No colour, and wide enough that nothing here wraps (test/report/Terminal.ts tests widths). */
+const PLAIN = plainStyle(200);
 
 describe("report", function () {
   this.timeout(60_000);
@@ -61,7 +65,7 @@ describe("report", function () {
 
   describe("terminal", function () {
     it("a failed step reads FAILED with the decoded reason naming the account and role, then the refused attempt", function () {
-      expect(renderStepResult(stepById(failedRun, "stranger-mints"), failedRun.directory).split("\n")).to.deep.equal([
+      expect(renderStepResult(stepById(failedRun, "stranger-mints"), failedRun.directory, PLAIN).split("\n")).to.deep.equal([
         "  ✖ FAILED: AccessControlUnauthorizedAccount(Kowloon Dealer, CENTRAL_BANK_ROLE)",
         "  not sent  Kowloon Dealer mints 1.00 wHKD  — refused",
         "  no balance moved — atomicity held",
@@ -69,7 +73,7 @@ describe("report", function () {
     });
 
     it("the summary names the step and why; the CLI's one line has the step number, title and reason", function () {
-      expect(renderSummary(failedRun)).to.equal("\n✖ inline stopped at step 2: AccessControlUnauthorizedAccount(Kowloon Dealer, CENTRAL_BANK_ROLE)");
+      expect(renderSummary(failedRun, PLAIN)).to.equal("\n✖ inline stopped at step 2: AccessControlUnauthorizedAccount(Kowloon Dealer, CENTRAL_BANK_ROLE)");
       const last = stepById(failedRun, "stranger-mints");
       const error = new StepFailedError(last.index + 1, last.title, describeProblem(last, failedRun.directory));
       expect(renderCliError(error, false)).to.equal(
@@ -81,7 +85,7 @@ describe("report", function () {
       const step = stepById(failedRun, "credit-harbour");
       const tx = step.transactions[0];
       if (tx.status !== "success") throw new Error("expected a mined transaction");
-      expect(renderStepResult(step, failedRun.directory).split("\n")).to.deep.equal([
+      expect(renderStepResult(step, failedRun.directory, PLAIN).split("\n")).to.deep.equal([
         "  ✔ done",
         `  tx ${tx.hash.slice(0, 10)}…  mint 1,000.00 wHKD to Harbour Bank  (gas ${Number(tx.gasUsed).toLocaleString("en-US")})`,
         "     • HKD 1,000.00 wHKD issued to Harbour Bank",
@@ -92,18 +96,18 @@ describe("report", function () {
     });
 
     it("expected failures read as refused or recorded as expected; notes are filled from their values; the summary counts them", function () {
-      expect(renderStepResult(stepById(okRun, "stranger-mints"), okRun.directory).split("\n")[0]).to.equal(
+      expect(renderStepResult(stepById(okRun, "stranger-mints"), okRun.directory, PLAIN).split("\n")[0]).to.equal(
         "  ✔ refused as expected: AccessControlUnauthorizedAccount(Kowloon Dealer, CENTRAL_BANK_ROLE)",
       );
-      expect(renderStepResult(stepById(okRun, "authorise"), okRun.directory).split("\n")[0]).to.equal(
+      expect(renderStepResult(stepById(okRun, "authorise"), okRun.directory, PLAIN).split("\n")[0]).to.equal(
         "  ✔ as expected: the attempt is recorded on chain and no balance moved",
       );
-      expect(renderStepResult(stepById(okRun, "note"), okRun.directory).split("\n")).to.deep.equal([
+      expect(renderStepResult(stepById(okRun, "note"), okRun.directory, PLAIN).split("\n")).to.deep.equal([
         "  ✔ done",
         "  Harbour Bank holds HKD 1,000.00",
         "  no balance moved",
       ]);
-      expect(renderSummary(okRun)).to.match(
+      expect(renderSummary(okRun, PLAIN)).to.match(
         /^\n✔ inline: 4 steps, Hong Kong ledger on network "default" \(chain 31337\), 2 refused as designed, [\d,]+ gas in all$/,
       );
     });
@@ -193,7 +197,7 @@ describe("report", function () {
     });
 
     it("the end-of-run tables list the chain's participants, tokens (with the bond's ISIN) and non-zero balances", async function () {
-      const text = renderLedgerState(await readLedgerState(okRun.directory));
+      const text = renderLedgerState(await readLedgerState(okRun.directory), PLAIN);
       expect(text).to.match(/^Participants — Hong Kong ledger \(chain 31337, \d{2} \w{3} \d{4}\)/);
       for (const name of ["HKMA", "Harbour Bank", "Lantau Pension Fund"]) expect(text).to.include(name);
       expect(text).to.include(ledger.bondTerms.isin);
