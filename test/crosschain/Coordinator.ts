@@ -840,6 +840,9 @@ describe("HtlcCoordinator (cross-chain HTLC settlement, two in-process chains)",
 
         expect((await co.step())?.name).to.equal("initiator locks");
         const locked = defined((await co.state()).initiatorLock, "the initiator's lock");
+        // The Hong Kong chain's clock at least at the Thai lock's time: after a fixture restore it can lag by
+        // minutes, and the responder judges "now" by its own chain's latest block.
+        await travelTo(hk, locked.timelock - timeout);
         const hkNow = BigInt(await hk.networkHelpers.time.latest());
         const error = await rejectionOf(co.step(), UnsafeTimelockError);
         const timelock = locked.timelock - MARGIN;
