@@ -1,9 +1,10 @@
 import { existsSync } from "node:fs";
 
-/** Where Debian's Chromium is (`apt-get install chromium`); `CHROMIUM_PATH` names another. */
+/** Where Debian's Chromium is (`apt-get install chromium`); `CHROMIUM_PATH`, when set, names the one binary to use. */
 export function chromiumPath(): string | undefined {
-  const candidates = [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser"];
-  return candidates.find((path): path is string => path !== undefined && path !== "" && existsSync(path));
+  const given = process.env.CHROMIUM_PATH;
+  const candidates = given !== undefined && given !== "" ? [given] : ["/usr/bin/chromium", "/usr/bin/chromium-browser"];
+  return candidates.find((path) => existsSync(path));
 }
 
 /** The one line a run without Chromium prints (and, under CI=true, fails with). */
