@@ -1,0 +1,6 @@
+/** npm run present -- <scenario> [--network <name>] [--port <n>]: the presenter page. */
+import { presentCommand } from "../src/present/command.js";
+
+process.exitCode = await presentCommand(process.argv.slice(2));
+// Hardhat's in-process network keeps handles open; the presentation is over.
+process.exit();

@@ -1,0 +1,124 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { readFile } from "node:fs/promises";
+import { extname, join, normalize, sep } from "node:path";
+
+import type { PresentCommand, PresentSession } from "./session.js";
+import { RPC_PATH } from "./session.js";
+
+const CONTENT_TYPES: Readonly<Record<string, string>> = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".json": "application/json",
+};
+
+const COMMANDS: Readonly<Record<string, PresentCommand>> = {
+  "/api/next": "next",
+  "/api/run-to-end": "run-to-end",
+  "/api/restart": "restart",
+};
+
+/** What the presenter server serves. */
+export interface PresentServerOptions {
+  readonly session: PresentSession;
+  /** The built page (Vite's output folder). */
+  readonly pageDir: string;
+  /** The node's JSON-RPC URL, which `/rpc` forwards to. */
+  readonly rpcUrl: string;
+  /** 0: a free port. */
+  readonly port: number;
+}
+
+/** A running presenter server. */
+export interface PresentServer {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+async function body(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function json(res: ServerResponse, status: number, value: unknown): void {
+  res.writeHead(status, { "content-type": "application/json", "cache-control": "no-store" });
+  res.end(JSON.stringify(value));
+}
+
+/**
+ * Serves the presenter page on 127.0.0.1: the built page, the state of the presentation
+ * (`GET /api/state`, and `GET /api/events`, a server-sent event stream of it), the presenter's
+ * commands (`POST /api/next`, `/api/run-to-end`, `/api/restart`, with a JSON content type, which a
+ * page of another origin cannot send without a preflight this server never answers), and `POST /rpc`,
+ * which forwards JSON-RPC to the node, so the page reads the chain from its own origin.
+ * @example const server = await servePresenter({ session, pageDir, rpcUrl: host.rpcUrl, port: 0 });
+ */
+export async function servePresenter(options: PresentServerOptions): Promise<PresentServer> {
+  const { session, pageDir, rpcUrl } = options;
+  const streams = new Set<ServerResponse>();
+  const unsubscribe = session.subscribe((state) => {
+    for (const res of streams) res.write(`data: ${JSON.stringify(state)}\n\n`);
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = new URL(req.url ?? "/", "http://127.0.0.1").pathname;
+    if (req.method === "POST") {
+      if (!(req.headers["content-type"] ?? "").startsWith("application/json")) return json(res, 415, { error: "send a JSON content type" });
+      if (path === RPC_PATH) {
+        const answer = await fetch(rpcUrl, { method: "POST", headers: { "content-type": "application/json" }, body: await body(req) });
+        res.writeHead(answer.status, { "content-type": "application/json", "cache-control": "no-store" });
+        res.end(await answer.text());
+        return;
+      }
+      const command = COMMANDS[path];
+      if (command === undefined) return json(res, 404, { error: `no command ${path}` });
+      await body(req);
+      if (command === "next") session.next();
+      else if (command === "run-to-end") session.runToEnd();
+      else void session.restart();
+      return json(res, 202, { version: session.current.version });
+    }
+    if (req.method !== "GET") return json(res, 405, { error: `${req.method ?? "?"} is not served` });
+    if (path === "/api/state") return json(res, 200, session.current);
+    if (path === "/api/events") {
+      res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-store", connection: "keep-alive" });
+      res.write(`data: ${JSON.stringify(session.current)}\n\n`);
+      streams.add(res);
+      req.on("close", () => streams.delete(res));
+      return;
+    }
+    const file = normalize(join(pageDir, path === "/" ? "index.html" : decodeURIComponent(path)));
+    if (!file.startsWith(pageDir + sep)) return json(res, 404, { error: "not found" });
+    try {
+      const content = await readFile(file);
+      res.writeHead(200, { "content-type": CONTENT_TYPES[extname(file)] ?? "application/octet-stream" });
+      res.end(content);
+    } catch {
+      json(res, 404, { error: `not found: ${path}` });
+    }
+  }
+
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      if (!res.headersSent) json(res, 502, { error: error instanceof Error ? error.message : String(error) });
+      else res.end();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, "127.0.0.1", () => resolve());
+  });
+  const address = server.address();
+  if (address === null || typeof address === "string") throw new Error("the presenter server has no TCP address");
+  return {
+    url: `http://127.0.0.1:${address.port}/`,
+    async close() {
+      unsubscribe();
+      for (const res of streams) res.end();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
