@@ -72,6 +72,36 @@ export function renderObservation(o: Observation, directory: Directory): string 
   }
 }
 
+/** Runs this long of trades observed in the same state read as one line. */
+const FOLD_TRADE_STATUSES = 3;
+
+/**
+ * Observations in words, a run of `FOLD_TRADE_STATUSES` or more trades observed in the same state
+ * folded into one line ("60 trades on chain: MACH/FUTU (…) — NB-001 … NB-060").
+ */
+export function renderObservations(observations: readonly Observation[], directory: Directory): string[] {
+  const lines: string[] = [];
+  for (let i = 0; i < observations.length; ) {
+    const o = observations[i];
+    let j = i + 1;
+    if (o.kind === "tradeStatus") {
+      const same = (x: Observation): boolean =>
+        x.kind === "tradeStatus" && x.status === o.status && x.reason === o.reason && x.iso.status === o.iso.status && x.iso.reason === o.iso.reason;
+      while (j < observations.length && same(observations[j])) j++;
+      const last = observations[j - 1];
+      if (j - i >= FOLD_TRADE_STATUSES && last.kind === "tradeStatus") {
+        lines.push(`${j - i} trades on chain: ${isoStatusText(o.iso)} — ${formatRef(o.tradeRef)} … ${formatRef(last.tradeRef)}`);
+        i = j;
+        continue;
+      }
+      j = i + 1;
+    }
+    lines.push(renderObservation(o, directory));
+    i = j;
+  }
+  return lines;
+}
+
 /** A transaction: hash, label and gas, then its events; a refused one with why, unless `said` already says it. */
 function renderTransaction(tx: TransactionFact, directory: Directory, style: Style, events: EventDetail, said?: string): string[] {
   if (tx.status === "reverted") {
@@ -147,10 +177,11 @@ export function renderStepResult(result: StepResult, directory: Directory, style
     const rest = result.transactions.slice(cap);
     lines.push(...prose(`  … and ${rest.length} more transactions (gas ${gas(gasOf(rest))}; all of them in --json)`, style, "dim"));
   }
-  const observations = events === "hidden" ? result.observations.slice(0, MAX_OBSERVATIONS_COMPACT) : result.observations;
-  for (const o of observations) lines.push(...prose(`  ${renderObservation(o, directory)}`, style));
+  const folded = renderObservations(result.observations, directory);
+  const observations = events === "hidden" ? folded.slice(0, MAX_OBSERVATIONS_COMPACT) : folded;
+  for (const line of observations) lines.push(...prose(`  ${line}`, style));
   const hiddenEvents = events === "hidden" ? eventCount(result, directory) : 0;
-  const hiddenObservations = result.observations.length - observations.length;
+  const hiddenObservations = folded.length - observations.length;
   if (hiddenEvents > 0 || hiddenObservations > 0) {
     const what = [
       hiddenEvents === 0 ? "" : `${hiddenEvents} ${hiddenEvents === 1 ? "event" : "events"}`,

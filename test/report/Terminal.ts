@@ -1,15 +1,17 @@
 import { expect } from "chai";
 import { stripVTControlCharacters } from "node:util";
 
+import { encodeBytes32String } from "ethers";
+
 import type { HongKongLedger } from "../../src/chain/deploy.js";
 import { readLedgerState, type ChainState } from "../../src/chain/ledger-state.js";
 import { asksForEvents } from "../../src/cli/step-mode.js";
 import { renderLedgerState } from "../../src/report/ledger-tables.js";
 import { colorWanted, createStyle, plainStyle, shortHex, styleFor, terminalWidth, visibleWidth, wrapLine, type Style } from "../../src/report/style.js";
 import { renderTable } from "../../src/report/table.js";
-import { renderStepEvents, renderStepPreview, renderStepResult, renderSummary } from "../../src/report/terminal.js";
+import { renderObservations, renderStepEvents, renderStepPreview, renderStepResult, renderSummary } from "../../src/report/terminal.js";
 import { stepById, type ScenarioRun } from "../../src/runner/run.js";
-import type { Step } from "../../src/runner/types.js";
+import type { Observation, Step } from "../../src/runner/types.js";
 import { creditHarbour, loadLedger, runInline, strangerMints, UNAUTHORIZED } from "../helpers/inline-scenario.js";
 
 /**
@@ -113,6 +115,34 @@ describe("terminal: colour and width", function () {
       // Past its last reduction, a line is cut at the width.
       expect(at(30).map(visibleWidth)).to.deep.equal([30, 30, 29]);
       expect(at(30)[2]).to.equal("Peak Asse…  0x976E…0aa9  HKD…");
+    });
+  });
+
+  describe("observations", function () {
+    this.timeout(60_000);
+    const trade = (ref: string, status: "Matched" | "Settled"): Observation => ({
+      kind: "tradeStatus",
+      tradeRef: encodeBytes32String(ref),
+      tradeId: `0x${"1".repeat(64)}`,
+      status,
+      reason: "None",
+      iso: status === "Matched" ? { status: "MACH", reason: "FUTU" } : { status: "SETT" },
+    });
+
+    it("folds a run of three or more trades in the same state into one line, and keeps shorter runs and other observations as they are", async function () {
+      const { run } = await runInline(await loadLedger(), [creditHarbour]);
+      const observations: Observation[] = [
+        ...["NB-001", "NB-002", "NB-003", "NB-004"].map((r) => trade(r, "Matched")),
+        trade("NB-005", "Settled"),
+        trade("NB-006", "Settled"),
+        { kind: "note", text: "a note", values: {} },
+      ];
+      expect(renderObservations(observations, run.directory)).to.deep.equal([
+        "4 trades on chain: MACH/FUTU (matched: awaiting the settlement date) — NB-001 … NB-004",
+        "trade NB-005 on chain: SETT (settled) — engine status Settled",
+        "trade NB-006 on chain: SETT (settled) — engine status Settled",
+        "a note",
+      ]);
     });
   });
 
