@@ -23,19 +23,34 @@ const OPTIONS = {
 
 const FLAGS = ["--step", "--json", "--verbose", "--network <name>", "--help"] as const;
 
-const isOption = (name: string): name is keyof typeof OPTIONS => Object.hasOwn(OPTIONS, name);
+/** The options a command takes, as `node:util`'s `parseArgs` describes them. */
+export type CommandOptions = Readonly<Record<string, { readonly type: "string" | "boolean"; readonly short?: string }>>;
+
+/** A command line once its tokens are checked: at most one scenario name, each string option's value, each flag given. */
+export interface CommandLine {
+  readonly scenario?: string;
+  readonly values: ReadonlyMap<string, string>;
+  readonly flags: ReadonlySet<string>;
+}
 
 /**
- * Parses the command line (without node and script) with `node:util`'s `parseArgs`, then checks
- * what it found: known options only, a value for `--network`, one scenario name out of `valid`.
- * @example parseScenarioArgs(["green-bond-issuance", "--json"], ["green-bond-issuance"])
+ * Reads `argv` with `node:util`'s `parseArgs` and checks each token, so a mistake is one line naming
+ * it and the fix: an unknown option (listing `usage`), a string option without a value (suggesting
+ * `examples[name]`), a flag given a value, a second scenario name. `checkValue` sees each string
+ * option's value as it is read (e.g. to refuse a port that is no number).
  */
-export function parseScenarioArgs(argv: readonly string[], valid: readonly string[], requireScenario = true): ScenarioArgs {
+export function readCommandLine(
+  argv: readonly string[],
+  options: CommandOptions,
+  usage: readonly string[],
+  examples: Readonly<Record<string, string>>,
+  checkValue: (name: string, value: string) => void = () => undefined,
+): CommandLine {
   // Not strict: parseArgs then reports every token, and the errors below name the option and the fix.
-  const { tokens } = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: false, tokens: true });
+  const { tokens } = parseArgs({ args: [...argv], options, allowPositionals: true, strict: false, tokens: true });
   let scenario: string | undefined;
-  let network: string | undefined;
-  const flags = { step: false, json: false, verbose: false, help: false };
+  const values = new Map<string, string>();
+  const flags = new Set<string>();
   for (const token of tokens) {
     if (token.kind === "option-terminator") continue;
     if (token.kind === "positional") {
@@ -43,25 +58,39 @@ export function parseScenarioArgs(argv: readonly string[], valid: readonly strin
       scenario = token.value;
       continue;
     }
-    if (!isOption(token.name)) throw new UnknownOptionError(token.rawName, FLAGS);
-    if (token.name === "network") {
+    const option = Object.hasOwn(options, token.name) ? options[token.name] : undefined;
+    if (option === undefined) throw new UnknownOptionError(token.rawName, usage);
+    if (option.type === "string") {
       // Without `=`, parseArgs takes the next word even if it is a flag (`--network --json`).
       const value = token.value;
       if (value === undefined || value === "" || (token.inlineValue !== true && value.startsWith("-"))) {
-        throw new MissingOptionValueError("--network", "localhost");
+        throw new MissingOptionValueError(`--${token.name}`, examples[token.name] ?? "<value>");
       }
-      network = value;
+      checkValue(token.name, value);
+      values.set(token.name, value);
     } else if (token.value !== undefined) {
       throw new UsageError(`${token.rawName} takes no value: write ${token.rawName}, not ${token.rawName}=${token.value}`);
     } else {
-      flags[token.name] = true;
+      flags.add(token.name);
     }
   }
-  if (!flags.help) {
+  return { ...(scenario === undefined ? {} : { scenario }), values, flags };
+}
+
+/**
+ * Parses the command line (without node and script) with `node:util`'s `parseArgs`, then checks
+ * what it found: known options only, a value for `--network`, one scenario name out of `valid`.
+ * @example parseScenarioArgs(["green-bond-issuance", "--json"], ["green-bond-issuance"])
+ */
+export function parseScenarioArgs(argv: readonly string[], valid: readonly string[], requireScenario = true): ScenarioArgs {
+  const { scenario, values, flags } = readCommandLine(argv, OPTIONS, FLAGS, { network: "localhost" });
+  const network = values.get("network");
+  const help = flags.has("help");
+  if (!help) {
     if (scenario === undefined && requireScenario) throw new MissingScenarioError(valid);
     if (scenario !== undefined && !valid.includes(scenario)) throw new UnknownScenarioError(scenario, valid);
   }
-  return { help: flags.help, scenario, step: flags.step, json: flags.json, verbose: flags.verbose, network };
+  return { help, scenario, step: flags.has("step"), json: flags.has("json"), verbose: flags.has("verbose"), network };
 }
 
 /**

@@ -1,6 +1,5 @@
-import { parseArgs } from "node:util";
-
-import { MissingOptionValueError, UnknownOptionError, UnknownScenarioError, UsageError } from "../cli/errors.js";
+import { readCommandLine } from "../cli/args.js";
+import { UnknownScenarioError, UsageError } from "../cli/errors.js";
 
 /** The options of `npm run present -- <scenario> [--network <name>] [--port <n>]`. */
 export interface PresentArgs {
@@ -22,49 +21,26 @@ const OPTIONS = {
 
 const FLAGS = ["--network <name>", "--port <n>", "--verbose", "--help"] as const;
 
-const isOption = (name: string): name is keyof typeof OPTIONS => Object.hasOwn(OPTIONS, name);
-
 /**
  * Parses `present`'s command line (without node and script): one scenario out of `valid`, and the
  * options above, each checked so that a mistake is one line naming it and the fix.
  * @example parsePresentArgs(["green-bond-issuance", "--port", "8080"], ["green-bond-issuance"])
  */
 export function parsePresentArgs(argv: readonly string[], valid: readonly string[]): PresentArgs {
-  const { tokens } = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: false, tokens: true });
-  let scenario: string | undefined;
-  let network: string | undefined;
-  let port = 0;
-  const flags = { verbose: false, help: false };
-  for (const token of tokens) {
-    if (token.kind === "option-terminator") continue;
-    if (token.kind === "positional") {
-      if (scenario !== undefined) throw new UsageError(`one scenario at a time: got "${scenario}" and "${token.value}"`);
-      scenario = token.value;
-      continue;
+  const { scenario, values, flags } = readCommandLine(argv, OPTIONS, FLAGS, { network: "localhost", port: "8080" }, (name, value) => {
+    if (name === "port" && (!/^\d+$/.test(value) || Number(value) > 65_535)) {
+      throw new UsageError(`--port ${value} is not a port number; give one from 1 to 65535, or leave it out for a free one`);
     }
-    if (!isOption(token.name)) throw new UnknownOptionError(token.rawName, FLAGS);
-    if (token.name === "network" || token.name === "port") {
-      const value = token.value;
-      if (value === undefined || value === "" || (token.inlineValue !== true && value.startsWith("-"))) {
-        throw new MissingOptionValueError(`--${token.name}`, token.name === "network" ? "localhost" : "8080");
-      }
-      if (token.name === "network") network = value;
-      else {
-        if (!/^\d+$/.test(value) || Number(value) > 65_535) throw new UsageError(`--port ${value} is not a port number; give one from 1 to 65535, or leave it out for a free one`);
-        port = Number(value);
-      }
-    } else if (token.value !== undefined) {
-      throw new UsageError(`${token.rawName} takes no value: write ${token.rawName}, not ${token.rawName}=${token.value}`);
-    } else {
-      flags[token.name] = true;
-    }
-  }
-  if (!flags.help) {
+  });
+  const network = values.get("network");
+  const port = Number(values.get("port") ?? "0");
+  const help = flags.has("help");
+  if (!help) {
     if (scenario === undefined) throw new UsageError(`name a scenario: npm run present -- <name> (one of: ${valid.join(", ")})`);
     if (!valid.includes(scenario)) throw new UnknownScenarioError(scenario, valid);
   }
   if (network?.includes(",") === true) throw new UsageError(`--network "${network}" names two networks; the presenter page shows one-chain scenarios: give one, e.g. --network localhost`);
-  return { help: flags.help, scenario, network, port, verbose: flags.verbose };
+  return { help, scenario, network, port, verbose: flags.has("verbose") };
 }
 
 export const PRESENT_HELP = `Serves the presenter page: a live view of a scenario's ledger, stepped from the browser.
