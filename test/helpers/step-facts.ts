@@ -25,6 +25,19 @@ export function minedIn(step: StepResult): MinedTransactionFact[] {
   return step.transactions.filter((t): t is MinedTransactionFact => t.status === "success");
 }
 
+/** A transaction as these tests compare it: how it ended, who called which function of which contract, and the decoded error of a refusal. */
+export interface CallSummary {
+  readonly status: TransactionFact["status"];
+  readonly from: string | undefined;
+  readonly to: string | undefined;
+  readonly function: string | undefined;
+  readonly error: ErrorFact | undefined;
+}
+
+export function callOf(tx: TransactionFact): CallSummary {
+  return { status: tx.status, from: tx.from.name, to: tx.to.name, function: tx.function, error: tx.status === "reverted" ? tx.error : undefined };
+}
+
 /** A transaction's events (none for a refused attempt). */
 export function eventsOf(tx: TransactionFact): readonly EventFact[] {
   return tx.status === "success" ? tx.events : [];

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { encodeBytes32String } from "ethers";
 
 import { deployHongKongLedger, type HongKongLedger } from "../../src/chain/deploy.js";
-import type { AbiArgs, ErrorFact, PartyRef, TransactionFact } from "../../src/chain/facts.js";
+import type { AbiArgs, ErrorFact, PartyRef } from "../../src/chain/facts.js";
 import { OPENING_DEPOSITS, OPENING_WCBDC } from "../../src/chain/opening-balances.js";
 import { parseMoney } from "../../src/domain/money.js";
 import { FAILURE_REASON, REASON_CODE, SETTLEMENT_LEGS, type ReasonCode, type SettlementLeg } from "../../src/domain/trade.js";
@@ -11,7 +11,7 @@ import { runScenario, stepById, type ScenarioRun, type StepStatus } from "../../
 import scenario, { PAYMENTS } from "../../src/scenarios/interbank-payment.js";
 import { connection } from "../helpers/ledger-fixture.js";
 import { tokensOf, chainSheet, expectedSheet, moved } from "../helpers/scenario-sheet.js";
-import { expectHongKongReport, expectRefusalsRecorded, noteValues, reportOf } from "../helpers/step-facts.js";
+import { type CallSummary, callOf, expectHongKongReport, expectRefusalsRecorded, noteValues, reportOf } from "../helpers/step-facts.js";
 
 /**
  * Scenario `interbank-payment` (src/scenarios/interbank-payment.ts) on the in-process network, its
@@ -91,18 +91,6 @@ const REFUSED: StepStatus = "expected-failure";
 /** The steps the chain refuses, as the scenario means it to. */
 const REFUSED_STEPS = ["payment-wrong-deposit-token", "payment-bank-short-of-wcbdc", "wcbdc-paused"];
 
-/** A transaction as these tests compare it: how it ended, who called which function of which contract, and the decoded error of a refusal. */
-interface CallSummary {
-  readonly status: TransactionFact["status"];
-  readonly from: string | undefined;
-  readonly to: string | undefined;
-  readonly function: string | undefined;
-  readonly error: ErrorFact | undefined;
-}
-
-function callOf(tx: TransactionFact): CallSummary {
-  return { status: tx.status, from: tx.from.name, to: tx.to.name, function: tx.function, error: tx.status === "reverted" ? tx.error : undefined };
-}
 
 
 /**

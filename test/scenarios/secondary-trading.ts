@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { encodeBytes32String } from "ethers";
 
 import { deployHongKongLedger, type HongKongLedger } from "../../src/chain/deploy.js";
-import type { AbiValue, ErrorFact, EventFact, TransactionFact } from "../../src/chain/facts.js";
+import type { AbiValue, EventFact, TransactionFact } from "../../src/chain/facts.js";
 import { OPENING_DEPOSITS, OPENING_WCBDC } from "../../src/chain/opening-balances.js";
 import { parseMoney } from "../../src/domain/money.js";
 import { TRADE_STATUS } from "../../src/domain/trade.js";
@@ -13,7 +13,7 @@ import { ISSUE_PRICE } from "../../src/scenarios/steps.js";
 import scenario, { PRICES } from "../../src/scenarios/secondary-trading.js";
 import { connection } from "../helpers/ledger-fixture.js";
 import { tokensOf, chainSheet, expectedSheet, moved } from "../helpers/scenario-sheet.js";
-import { expectHongKongReport, expectRefusalsRecorded, hkd, noteValues, reportOf } from "../helpers/step-facts.js";
+import { callOf, expectHongKongReport, expectRefusalsRecorded, hkd, noteValues, reportOf } from "../helpers/step-facts.js";
 
 /**
  * Scenario `secondary-trading` (src/scenarios/secondary-trading.ts) on the in-process network, its
@@ -103,18 +103,6 @@ const REFUSED: StepStatus = "expected-failure";
 /** The steps the chain refuses, as the scenario means it to. */
 const REFUSED_STEPS = ["signed-orders-replayed"];
 
-/** A transaction as these tests compare it: how it ended, who called which function of which contract, and the decoded error of a refusal. */
-interface CallSummary {
-  readonly status: TransactionFact["status"];
-  readonly from: string | undefined;
-  readonly to: string | undefined;
-  readonly function: string | undefined;
-  readonly error: ErrorFact | undefined;
-}
-
-function callOf(tx: TransactionFact): CallSummary {
-  return { status: tx.status, from: tx.from.name, to: tx.to.name, function: tx.function, error: tx.status === "reverted" ? tx.error : undefined };
-}
 
 /** The settlement engine's events in a mined transaction, as name and arguments. */
 function engineEventsOf(tx: TransactionFact): Pick<EventFact, "name" | "args">[] {
