@@ -3,7 +3,7 @@ import type { ContractTransaction, ContractTransactionReceipt, ContractTransacti
 import type { HongKongLedger } from "../chain/deploy.js";
 import { decodeCall, decodeError, decodeEvents, revertDataOf, revertedTransactionHash } from "../chain/decode.js";
 import type { Directory, DirectoryChain } from "../chain/directory.js";
-import type { CallFact, ChainRef, ErrorFact, TransactionFact } from "../chain/facts.js";
+import type { CallFact, ChainRef, ErrorFact, RevertedTransactionFact, TransactionFact } from "../chain/facts.js";
 import { HKD } from "../domain/hong-kong.js";
 import { parseMoney } from "../domain/money.js";
 import { FAILURE_REASON, isoTradeStatus, TRADE_STATUS, type Trade } from "../domain/trade.js";
@@ -106,10 +106,12 @@ export class ScenarioContext {
     try {
       receipt = await (await method(...args)).wait();
     } catch (error) {
-      const replayed = await this.replayedRevertData(error, request, provider);
-      const fact = this.recordRefusal(call, error, "transaction", replayed);
-      // A mined revert carries no revert data (anvil): rethrow with the replayed data, so the step is judged on the decoded error.
-      if (replayed !== undefined && fact !== undefined) throw new MinedRevertError(label, revertedTransactionHash(error) ?? "", replayed, error);
+      const hash = revertedTransactionHash(error);
+      const data = revertDataOf(error);
+      // A mined revert carries no revert data (anvil): replay it, and rethrow with that data, so the step is judged on the decoded error.
+      const replayed = hash !== undefined && (data === undefined || data === "0x") ? await this.replayedRevertData(hash, request, provider) : undefined;
+      this.recordRefusal(call, replayed ?? data, hash, hash === undefined ? "estimateGas" : "transaction");
+      if (replayed !== undefined && hash !== undefined) throw new MinedRevertError(label, hash, replayed, error);
       throw error;
     }
     if (receipt === null) throw new Error(`no receipt for "${label}"`);
@@ -137,21 +139,18 @@ export class ScenarioContext {
       await method.staticCall(...args);
       return undefined;
     } catch (error) {
-      const fact = this.recordRefusal(call, error, "call");
+      const fact = this.recordRefusal(call, revertDataOf(error), undefined, "call");
       if (fact === undefined) throw error;
       return fact.error;
     }
   }
 
   /**
-   * The revert data of a transaction that was mined and reverted without any in the error (anvil
+   * The revert data of transaction `hash`, mined and reverted without any in the node's error (anvil
    * mines a reverting transaction sent with its own gas limit; a receipt has no revert data): the
-   * same call replayed by `eth_call` on the state before its block. Undefined in every other case.
+   * same call replayed by `eth_call` on the state before its block; undefined if that does not revert with data.
    */
-  private async replayedRevertData(error: unknown, request: { from: string; to: string; data: string }, provider: Provider): Promise<string | undefined> {
-    const hash = revertedTransactionHash(error);
-    const data = revertDataOf(error);
-    if (hash === undefined || (data !== undefined && data !== "0x")) return undefined;
+  private async replayedRevertData(hash: string, request: { from: string; to: string; data: string }, provider: Provider): Promise<string | undefined> {
     const receipt = await provider.getTransactionReceipt(hash);
     if (receipt === null) return undefined;
     try {
@@ -163,15 +162,19 @@ export class ScenarioContext {
     }
   }
 
-  private recordRefusal(call: CallFact, error: unknown, sent: "transaction" | "call", replayed?: string): { error?: ErrorFact } | undefined {
-    const revertData = replayed ?? revertDataOf(error);
-    const hash = sent === "transaction" ? revertedTransactionHash(error) : undefined;
+  /** Records a refused attempt (nothing when the error was no refusal: no revert data and no mined transaction). */
+  private recordRefusal(
+    call: CallFact,
+    revertData: string | undefined,
+    hash: string | undefined,
+    via: RevertedTransactionFact["via"],
+  ): RevertedTransactionFact | undefined {
     if (revertData === undefined && hash === undefined) return undefined;
     const decoded = revertData === undefined ? undefined : decodeError(revertData, this.directory, call.chain.key);
-    const fact = {
+    const fact: RevertedTransactionFact = {
       ...call,
-      status: "reverted" as const,
-      via: sent === "call" ? ("call" as const) : hash === undefined ? ("estimateGas" as const) : ("transaction" as const),
+      status: "reverted",
+      via,
       ...(hash === undefined ? {} : { hash }),
       revertData: revertData ?? "0x",
       ...(decoded === undefined ? {} : { error: decoded }),
