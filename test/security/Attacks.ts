@@ -1264,15 +1264,17 @@ describe("Security: attacks on the hardened contracts (issue #9, after the fixes
       expect(await f.bond.balanceOf(harbour.address)).to.equal(before);
     });
 
-    it("finding S13 (informational): a forced transfer into the escrow strands the units: no lock covers them and no forced transfer can take them out", async function () {
-      // EXPLOIT (informational): GovernmentBond.forcedTransfer (~L174-188) refuses infrastructure as
-      // `from` but accepts it as `to`; the escrow (and the engine, the paying agent) has no sweep.
+    it("finding S13 (closed): a forced transfer into the escrow, which no lock would cover and nothing could take out, is refused", async function () {
+      // Was: GovernmentBond.forcedTransfer refused infrastructure as `from` but accepted it as `to`, and
+      // the escrow (like the engine and the paying agent) has no sweep. Now neither side may be infrastructure.
       const f = await loadSettlementLedger();
       const { htlcAddress } = await withEscrow(f);
       const hkma = f.participants.hkma.signer;
       const before = await snapshotWith(f, { escrow: htlcAddress });
 
-      await succeeds(() => f.bond.connect(hkma).forcedTransfer(f.participants.harbourBank.address, htlcAddress, 10n, "HCMP 2/2026"));
+      await expect(f.bond.connect(hkma).forcedTransfer(f.participants.harbourBank.address, htlcAddress, 10n, "HCMP 2/2026"))
+        .to.be.revertedWithCustomError(f.bond, "BondForcedTransferFromInfrastructure")
+        .withArgs(htlcAddress);
 
       expect(changes(before, await snapshotWith(f, { escrow: htlcAddress }))).to.deep.equal({});
     });
