@@ -141,7 +141,8 @@ export const SCENARIO_HELP = `Runs a settlement scenario on a fresh ledger and e
 Usage: npm run scenario -- <name> [--step] [--json] [--network <name>[,<name>]] [--verbose]
 
   <name>            a scenario from \`npm run scenarios\`
-  --step            presenter mode: show each step, wait for Enter, then show what happened
+  --step            presenter mode: show each step, wait for Enter, then show what happened;
+                    e (or v) + Enter lists the last step's events, which --verbose always shows
   --json            print one JSON report on stdout and nothing else (use \`npm run -s\` to hide npm's banner)
   --network <name>  a network from hardhat.config.ts; default: the in-process network.
                     localhost: \`npx hardhat node\` or \`anvil --accounts 20\`, chain 31337, at

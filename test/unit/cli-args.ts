@@ -177,6 +177,7 @@ describe("parseScenarioArgs", function () {
     expect(SCENARIO_HELP).to.include("Usage: npm run scenario -- <name> [--step] [--json] [--network <name>[,<name>]] [--verbose]");
     // The remote network's variables as hardhat.config.ts reads them, and the two-chain form.
     expect(SCENARIO_HELP).to.include("(SANDBOX_RPC_URL, SANDBOX_MNEMONIC)");
+    expect(SCENARIO_HELP, "step mode's event key").to.include("e (or v) + Enter lists the last step's events");
     expect(SCENARIO_HELP).to.not.include("SANDBOX_PRIVATE_KEY");
     expect(SCENARIO_HELP).to.include("--network localhost,thaiLocalhost");
     for (const option of ["<name>", "--step", "--json", "--network <name>", "--verbose", "--help"]) {
