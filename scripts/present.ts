@@ -1,4 +1,4 @@
-/** npm run present -- <scenario> [--network <name>] [--port <n>]: the presenter page. */
+/** npm run present -- <scenario> [--network <name>[,<name>]] [--port <n>]: the presenter page, stepped from the browser or this terminal. */
 import { presentCommand } from "../src/present/command.js";
 
 process.exitCode = await presentCommand(process.argv.slice(2));

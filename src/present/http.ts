@@ -25,8 +25,6 @@ export interface PresentServerOptions {
   readonly session: PresentSession;
   /** The built page (Vite's output folder). */
   readonly pageDir: string;
-  /** The node's JSON-RPC URL, which `/rpc` forwards to. */
-  readonly rpcUrl: string;
   /** 0: a free port. */
   readonly port: number;
 }
@@ -52,12 +50,12 @@ function json(res: ServerResponse, status: number, value: unknown): void {
  * Serves the presenter page on 127.0.0.1: the built page, the state of the presentation
  * (`GET /api/state`, and `GET /api/events`, a server-sent event stream of it), the presenter's
  * commands (`POST /api/next`, `/api/run-to-end`, `/api/restart`, with a JSON content type, which a
- * page of another origin cannot send without a preflight this server never answers), and `POST /rpc`,
- * which forwards JSON-RPC to the node, so the page reads the chain from its own origin.
- * @example const server = await servePresenter({ session, pageDir, rpcUrl: host.rpcUrl, port: 0 });
+ * page of another origin cannot send without a preflight this server never answers), and `POST /rpc/<chain key>`,
+ * which forwards JSON-RPC to that chain's node, so the page reads each chain from its own origin.
+ * @example const server = await servePresenter({ session, pageDir, port: 0 });
  */
 export async function servePresenter(options: PresentServerOptions): Promise<PresentServer> {
-  const { session, pageDir, rpcUrl } = options;
+  const { session, pageDir } = options;
   const streams = new Set<ServerResponse>();
   const unsubscribe = session.subscribe((state) => {
     for (const res of streams) res.write(`data: ${JSON.stringify(state)}\n\n`);
@@ -67,8 +65,10 @@ export async function servePresenter(options: PresentServerOptions): Promise<Pre
     const path = new URL(req.url ?? "/", "http://127.0.0.1").pathname;
     if (req.method === "POST") {
       if (!(req.headers["content-type"] ?? "").startsWith("application/json")) return json(res, 415, { error: "send a JSON content type" });
-      if (path === RPC_PATH) {
-        const answer = await fetch(rpcUrl, { method: "POST", headers: { "content-type": "application/json" }, body: await body(req) });
+      if (path.startsWith(`${RPC_PATH}/`)) {
+        const nodeUrl = session.current.chains.find((c) => c.rpcPath === path)?.nodeUrl;
+        if (nodeUrl === undefined) return json(res, 404, { error: `no chain is served at ${path}` });
+        const answer = await fetch(nodeUrl, { method: "POST", headers: { "content-type": "application/json" }, body: await body(req) });
         res.writeHead(answer.status, { "content-type": "application/json", "cache-control": "no-store" });
         res.end(await answer.text());
         return;

@@ -1,3 +1,4 @@
+import { checkSeparateChains } from "../chain/connect.js";
 import { deployHongKongLedger } from "../chain/deploy.js";
 import { Directory } from "../chain/directory.js";
 import { checkAccounts, LEDGER_ACCOUNTS } from "../chain/preflight.js";
@@ -7,7 +8,7 @@ import { toScenarioJson } from "../report/json.js";
 import { describeFailure, describeProblem } from "../report/refusal-text.js";
 import { renderObservation } from "../report/terminal.js";
 import { runScenario, type ScenarioRun } from "../runner/run.js";
-import type { Scenario, StepResult } from "../runner/types.js";
+import type { Scenario, SecondChain, StepResult } from "../runner/types.js";
 import type { ChainHost } from "./chain-host.js";
 import type { PresentChain, PresentState, PresentStep, UpcomingStep } from "./state.js";
 
@@ -16,16 +17,16 @@ class RestartRequested extends Error {
   override readonly name = "RestartRequested";
 }
 
-/** The path, on the page's own server, that forwards JSON-RPC to the node. */
+/** The path, on the page's own server, under which `/<chain key>` forwards JSON-RPC to that chain's node. */
 export const RPC_PATH = "/rpc";
 
 /** What the presenter can ask of a presentation. */
 export type PresentCommand = "next" | "run-to-end" | "restart";
 
 /**
- * One presentation of a scenario: deploys the ledger on the host's chain and runs the scenario's
+ * One presentation of a scenario: deploys the ledger on the host's chains and runs the scenario's
  * steps one at a time, each when the presenter asks (`next`), or all that remain (`runToEnd`);
- * `restart` returns the chain to its opening state and deploys afresh. It keeps the state the page
+ * `restart` returns every chain to its opening state and deploys afresh. It keeps the state the page
  * renders (facts of finished steps, the upcoming step) and tells listeners of every change.
  */
 export class PresentSession {
@@ -47,8 +48,6 @@ export class PresentSession {
       phase: "deploying",
       scenario: { name: scenario.name, description: scenario.description },
       network: host.description,
-      nodeUrl: host.rpcUrl,
-      rpcPath: RPC_PATH,
       chains: [],
       total: 0,
       steps: [],
@@ -83,7 +82,7 @@ export class PresentSession {
     this.release?.();
   }
 
-  /** Stops the run at the next step boundary, returns the chain to its opening state and deploys afresh. */
+  /** Stops the run at the next step boundary, returns every chain to its opening state and deploys afresh. */
   async restart(): Promise<void> {
     if (this.restarting) return;
     this.restarting = true;
@@ -106,6 +105,14 @@ export class PresentSession {
     await this.running;
   }
 
+  /** The URL of the node chain `key` of the ledger runs on (the host's chain with the ledger chain's connection). */
+  private nodeUrlOf(directory: Directory, key: string): string {
+    const connection = directory.chain(key).inventory.connection;
+    const hosted = this.host.chains.find((c) => c.connection === connection);
+    if (hosted === undefined) throw new Error(`unreachable: the ledger's chain ${key} runs on a connection the presentation did not start`);
+    return hosted.rpcUrl;
+  }
+
   private update(change: Partial<PresentState>): void {
     // An optional field set to undefined is left out of the JSON the page reads.
     this.state = { ...this.state, ...change, version: this.state.version + 1 };
@@ -116,16 +123,21 @@ export class PresentSession {
     const scenario = this.scenario;
     const results: StepResult[] = [];
     try {
-      const connection = this.host.connection;
-      await checkAccounts(connection, LEDGER_ACCOUNTS[scenario.ledgerAccounts ?? "hong-kong"]);
-      const ledger =
-        scenario.deploy === undefined
-          ? await deployHongKongLedger(connection)
-          : await scenario.deploy(connection, {
-              second: () => Promise.reject(new Error(`${scenario.name} runs on two chains; the presenter page shows one-chain scenarios`)),
-            });
-      // The page shows the opening state before the first step: who holds what, from the chain.
-      this.update({ chains: chainsOf(await Directory.read(ledger.chains), scenario, ledger) });
+      const [first, second] = this.host.chains;
+      await checkAccounts(first.connection, LEDGER_ACCOUNTS[scenario.ledgerAccounts ?? "hong-kong"]);
+      // The second chain as `npm run scenario` checks it: a chain of its own, with the Thai chain's institutions funded.
+      const chains: SecondChain = {
+        async second() {
+          if (second === undefined) throw new Error(`unreachable: ${scenario.name} asked for a second chain the presentation did not start`);
+          await checkSeparateChains(first.connection, second.connection);
+          await checkAccounts(second.connection, LEDGER_ACCOUNTS["thai-chain"]);
+          return second.connection;
+        },
+      };
+      const ledger = scenario.deploy === undefined ? await deployHongKongLedger(first.connection) : await scenario.deploy(first.connection, chains);
+      const directory = await Directory.read(ledger.chains);
+      // The page shows the opening state before the first step: who holds what, from each chain.
+      this.update({ chains: chainsOf(directory, scenario, ledger, (key) => this.nodeUrlOf(directory, key)) });
       const run = await runScenario(scenario, ledger, {
         beforeStep: async (step, index, total) => {
           if (this.restarting) throw new RestartRequested();
@@ -163,10 +175,13 @@ function reportOf(directory: Directory, scenario: Scenario, ledger: ScenarioRun[
   return toScenarioJson({ scenario, ledger, directory, steps, ok: true, finalBalances: new Map() });
 }
 
-function chainsOf(directory: Directory, scenario: Scenario, ledger: ScenarioRun["ledger"]): PresentChain[] {
+/** The ledger's chains as the page reads them: each with its holders, its node's URL and its path on the page's server. */
+function chainsOf(directory: Directory, scenario: Scenario, ledger: ScenarioRun["ledger"], nodeUrlOf: (key: string) => string): PresentChain[] {
   return reportOf(directory, scenario, ledger, []).chains.map((chain) => ({
     ...chain,
     holders: directory.chain(chain.key).holders.map((h) => ({ name: h.name, address: h.address })),
+    nodeUrl: nodeUrlOf(chain.key),
+    rpcPath: `${RPC_PATH}/${chain.key}`,
   }));
 }
 

@@ -3,8 +3,8 @@ import type { StepExpectation } from "../runner/types.js";
 
 /**
  * What the presenter page asks the presenter server for: which step is current and the facts the
- * runner recorded. Balances and transaction receipts the page reads from the chain itself, through
- * `rpcPath` (a same-origin proxy to the ledger's JSON-RPC node).
+ * runner recorded. Balances, trade records and receipts the page reads from each chain itself, through
+ * the chain's `rpcPath` (a same-origin proxy to that chain's JSON-RPC node).
  */
 
 /** Where a presentation is: deploying its ledger, waiting for Next, running a step, done, or stopped by an error. */
@@ -14,6 +14,10 @@ export type PresentPhase = "deploying" | "waiting" | "running" | "finished" | "e
 export type PresentChain = ScenarioReportJson["chains"][number] & {
   /** Participants first, then contracts that hold tokens (escrow, paying agent), as the runner tracks them. */
   readonly holders: readonly { readonly name: string; readonly address: string }[];
+  /** The node's own JSON-RPC URL, for tools other than the page (a test, a developer's terminal). */
+  readonly nodeUrl: string;
+  /** The page's JSON-RPC endpoint for this chain: a path on the page's own server that forwards to the node. */
+  readonly rpcPath: string;
 };
 
 /** The report's words for a step's facts (the page shows facts, and these sentences computed from them). */
@@ -51,10 +55,6 @@ export interface PresentState {
   readonly scenario: { readonly name: string; readonly description: string };
   /** Where the ledger runs, in words, e.g. "in-process (Hardhat), served at http://127.0.0.1:40123". */
   readonly network: string;
-  /** The node's own JSON-RPC URL, for tools other than the page (a test, a developer's terminal). */
-  readonly nodeUrl: string;
-  /** The page's JSON-RPC endpoint: a path on the page's own server that forwards to the node. */
-  readonly rpcPath: string;
   /** Empty while deploying. */
   readonly chains: readonly PresentChain[];
   /** Number of steps of the scenario (0 until the first is known). */

@@ -1,89 +1,90 @@
-import { mkdir } from "node:fs/promises";
-import path from "node:path";
-
 import { expect } from "chai";
-import { chromium, type Browser, type Page } from "playwright-core";
-import { createPublicClient, erc20Abi, getAddress, http, isHex } from "viem";
+import type { Browser, Page } from "playwright-core";
+import { createWalletClient, erc20Abi, getAddress, http, isHex, parseAbi } from "viem";
 
-import { formatUnits } from "../../src/domain/money.js";
+import { FAILURE_REASON, isoTradeStatus, TRADE_STATUS } from "../../src/domain/trade.js";
 import type { PresentState } from "../../src/present/state.js";
-import { chromiumPath, NO_CHROMIUM } from "../helpers/browser.js";
-import { ROOT } from "../helpers/cli.js";
+import {
+  chainOf,
+  ChainClients,
+  expectLedgerIsTheChain,
+  expectTimelineIsTheChain,
+  launchChromium,
+  openPresenterPage,
+  shotPath,
+  waitForSteps,
+  type ShownElement,
+} from "../helpers/presenter-page.js";
 import { startPresenter, type Presenter } from "../helpers/presenter.js";
 
 /**
- * The presenter page in Debian's Chromium (playwright-core, no browser download): each test starts
- * `npm run present -- <scenario>` as a child process, opens the page at 1280×720 and steps it, and
- * after every step checks the page against the chain itself (read here with viem from the node):
- * every balance shown, and every transaction's event count against its receipt. A screenshot of
- * each step goes to test-results/presenter/ (gitignored). Without Chromium the tests are skipped
- * with one line saying how to install it; under CI=true that is a failure.
+ * The presenter page of the flagship in Debian's Chromium (playwright-core, no browser download),
+ * checked after every step against the chain itself (read here with viem from the node): the
+ * balance matrix, the timeline's event counts, the settlement instructions' ISO 20022 codes (the
+ * engine's record), the bond card's clock (the latest block) and calendar, and the flow picture
+ * (drawn when tokens moved, "no tokens moved" when none did); an expected failure shows its reason
+ * and "Nothing moved"; a transaction sent from outside the scenario shows without a step; Restart
+ * returns to the opening state. Screenshots go to test-results/presenter/ (gitignored).
  */
 
-const SHOTS = path.join(ROOT, "test-results", "presenter");
+const ENGINE_ABI = parseAbi([
+  "struct TradeRecord { uint8 status; uint8 reason; bool sellerInstructed; bool buyerInstructed; bool sellerCancelRequested; bool buyerCancelRequested; }",
+  "function tradeRecord(bytes32 id) view returns (TradeRecord)",
+]);
 
-/** One balance cell of the matrix as the page shows it. */
-interface Cell {
-  readonly token: string;
-  readonly holder: string;
-  readonly amount: string;
-  readonly text: string;
-}
-
-/** What the tests read of a page element (the tests' TypeScript has no DOM types). */
-interface ShownElement {
-  getAttribute(name: string): string | null;
-  querySelector(selector: string): { readonly textContent: string | null } | null;
-  querySelectorAll(selector: string): { readonly length: number };
-  readonly textContent: string | null;
-}
-
-async function cells(page: Page): Promise<Cell[]> {
-  return page.$$eval("#matrix td[data-token]", (tds: readonly ShownElement[]) =>
-    tds.map((td) => ({
-      token: td.getAttribute("data-token") ?? "",
-      holder: td.getAttribute("data-holder") ?? "",
-      amount: td.getAttribute("data-amount") ?? "",
-      text: td.querySelector(".after")?.textContent ?? td.textContent ?? "",
-    })),
+/** Every settlement instruction shown carries the ISO 20022 status and reason of the engine's record on the chain now. */
+async function expectInstructionsAreTheChain(page: Page, state: PresentState, clients: ChainClients): Promise<number> {
+  const rows = await page.$$eval("#instructions tr[data-trade-id]", (trs: readonly ShownElement[]) =>
+    trs.map((tr) => ({ id: tr.getAttribute("data-trade-id") ?? "", status: tr.getAttribute("data-status") ?? "", reason: tr.getAttribute("data-reason") ?? "" })),
   );
-}
-
-/** Every balance cell shown equals the chain's balance, in minor units and as major units; returns the cells. */
-async function expectMatrixIsTheChain(page: Page, state: PresentState): Promise<Cell[]> {
   const chain = state.chains[0];
-  const client = createPublicClient({ transport: http(state.nodeUrl) });
-  const shown = await cells(page);
-  const holders = new Set(shown.map((c) => c.holder));
-  expect(shown.length, "cells").to.equal(holders.size * chain.tokens.length);
-  expect([...holders], "every participant has a row").to.include.members(chain.participants.map((p) => p.name));
-  for (const cell of shown) {
-    const token = chain.tokens.find((t) => t.symbol === cell.token);
-    const holder = chain.holders.find((h) => h.name === cell.holder);
-    if (token === undefined || holder === undefined) throw new Error(`the page shows ${cell.holder} × ${cell.token}, which the ledger does not list`);
-    const balance = await client.readContract({ address: getAddress(token.address), abi: erc20Abi, functionName: "balanceOf", args: [getAddress(holder.address)] });
-    expect(cell.amount, `${cell.holder} ${cell.token}`).to.equal(balance.toString());
-    expect(cell.text, `${cell.holder} ${cell.token} in major units`).to.equal(formatUnits(balance, token.kind === "governmentBond" ? 0 : token.decimals));
-  }
-  return shown;
-}
-
-/** Every mined transaction shown lists as many events as its receipt has logs, read from the chain here. */
-async function expectEventsAreTheChain(page: Page, state: PresentState): Promise<void> {
-  const client = createPublicClient({ transport: http(state.nodeUrl) });
-  const rows = await page.$$eval("#timeline [data-hash]", (lis: readonly ShownElement[]) => lis.map((li) => ({ hash: li.getAttribute("data-hash") ?? "", events: li.querySelectorAll("[data-testid=event]").length })));
-  const mined = state.steps[state.steps.length - 1]?.step.transactions.filter((tx) => tx.status === "success") ?? [];
-  expect(rows.map((r) => r.hash), "one timeline row per mined transaction").to.deep.equal(mined.map((tx) => tx.hash));
+  const engine = chain.contracts.find((c) => c.key === "engine");
+  if (engine === undefined) throw new Error("the ledger lists no settlement engine");
   for (const row of rows) {
-    if (!isHex(row.hash)) throw new Error(`"${row.hash}" is not a transaction hash`);
-    const receipt = await client.getTransactionReceipt({ hash: row.hash });
-    expect(row.events, `events of ${row.hash}`).to.equal(receipt.logs.length);
+    if (!isHex(row.id)) throw new Error(`"${row.id}" is not a trade id`);
+    const record = await clients.of(state, chain.key).readContract({ address: getAddress(engine.address), abi: ENGINE_ABI, functionName: "tradeRecord", args: [row.id] });
+    const iso = isoTradeStatus(TRADE_STATUS[record.status], FAILURE_REASON[record.reason]);
+    expect({ status: row.status, reason: row.reason }, `trade ${row.id}`).to.deep.equal({ status: iso?.status ?? "", reason: iso?.reason ?? "" });
+  }
+  return rows.length;
+}
+
+/** The bond card's clock is the latest block's time, and its "next" date is the first calendar date after it. */
+async function expectBondClockIsTheChain(page: Page, state: PresentState, clients: ChainClients): Promise<void> {
+  const block = await clients.of(state, state.chains[0].key).getBlock({ blockTag: "latest" });
+  expect(await page.getAttribute("#bond [data-clock]", "data-clock"), "the bond card's clock").to.equal(block.timestamp.toString());
+  const marks = await page.$$eval("#bond [data-kind]", (gs: readonly ShownElement[]) => gs.map((g) => ({ date: BigInt(g.getAttribute("data-date") ?? "0"), state: g.getAttribute("data-state") ?? "" })));
+  const after = marks.filter((m) => m.date > block.timestamp).map((m) => m.date);
+  const next = marks.filter((m) => m.state === "next");
+  if (after.length === 0) expect(next, "no next date after maturity").to.deep.equal([]);
+  else expect(next.map((m) => m.date), "the next date").to.deep.equal([after.reduce((a, b) => (b < a ? b : a))]);
+  expect(marks.filter((m) => m.state === "past").every((m) => m.date <= block.timestamp), "dates shown as past have passed").to.equal(true);
+}
+
+/** Arrows in the flow picture exactly when the step moved tokens; each arrow names a token of the chain. */
+async function expectFlowsMatchTheStep(page: Page, state: PresentState): Promise<void> {
+  const { step } = state.steps[state.steps.length - 1];
+  const arrows = await page.$$eval("#flow [data-flow]", (gs: readonly ShownElement[]) => gs.map((g) => ({ token: g.getAttribute("data-token") ?? "", amount: g.getAttribute("data-amount") ?? "" })));
+  if (step.balanceChanges.length === 0) {
+    expect(arrows, `no arrows in step ${step.id}`).to.deep.equal([]);
+    expect(await page.locator("[data-testid=no-flow]").count(), "the no-flow line").to.equal(1);
+    return;
+  }
+  expect(arrows.length, `arrows in step ${step.id}`).to.be.greaterThan(0);
+  const symbols = new Set(step.balanceChanges.map((m) => m.token.symbol));
+  for (const arrow of arrows) {
+    expect([...symbols], `arrow of ${arrow.token}`).to.include(arrow.token);
+    expect(BigInt(arrow.amount) > 0n, "a positive amount").to.equal(true);
   }
 }
 
-/** Waits until the page has rendered `steps` finished steps of run `runId` and waits for Next (or has finished). */
-async function waitForSteps(page: Page, steps: number, runId = 0): Promise<void> {
-  await page.waitForSelector(`body[data-steps="${steps}"][data-run-id="${runId}"]:is([data-phase="waiting"], [data-phase="finished"])`, { state: "attached" });
+/** Nothing on the page needs scrolling: no panel's content is taller than its box (the fold keeps the rest one click away). */
+async function expectNothingScrolls(page: Page, label: string): Promise<void> {
+  const over = await page.evaluate(() => {
+    const doc = (globalThis as unknown as { document: { querySelectorAll(s: string): readonly { id: string; scrollHeight: number; clientHeight: number }[] } }).document;
+    return [...doc.querySelectorAll("#story, #flow, #ledger, #side > section, #timeline")].filter((e) => e.scrollHeight > e.clientHeight + 1).map((e) => `${e.id} by ${e.scrollHeight - e.clientHeight}px`);
+  });
+  expect(over, `panels that would scroll in ${label}`).to.deep.equal([]);
 }
 
 describe("Presenter page in Chromium", function () {
@@ -92,14 +93,7 @@ describe("Presenter page in Chromium", function () {
   let presenter: Presenter | undefined;
 
   before(async function () {
-    const executablePath = chromiumPath();
-    if (executablePath === undefined) {
-      if (process.env.CI === "true") throw new Error(NO_CHROMIUM);
-      console.log(`    skipped: ${NO_CHROMIUM}`);
-      this.skip();
-    }
-    browser = await chromium.launch({ executablePath });
-    await mkdir(SHOTS, { recursive: true });
+    browser = await launchChromium(this);
   });
 
   after(async () => {
@@ -114,19 +108,18 @@ describe("Presenter page in Chromium", function () {
   async function open(scenario: string): Promise<{ page: Page; presenter: Presenter }> {
     if (browser === undefined) throw new Error("no browser");
     presenter = await startPresenter([scenario]);
-    const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
-    await page.goto(presenter.url);
-    await waitForSteps(page, 0);
-    return { page, presenter };
+    return { page: await openPresenterPage(browser, presenter), presenter };
   }
 
-  it("steps through green-bond-issuance showing the chain's balances and events after every step, then Restart returns to the opening state", async () => {
+  it("steps through green-bond-issuance showing the chain's balances, instructions, bond clock, flows and events after every step, nothing scrolling; then Restart returns to the opening state", async () => {
     const { page, presenter } = await open("green-bond-issuance");
+    const clients = new ChainClients();
     let state = await presenter.state();
-    const opening = await expectMatrixIsTheChain(page, state);
-    await page.screenshot({ path: path.join(SHOTS, "green-bond-issuance-00-opening.png") });
+    const opening = await expectLedgerIsTheChain(page, state, clients);
+    await page.screenshot({ path: shotPath("green-bond-issuance", 0, "opening") });
     expect(state.total, "steps").to.be.greaterThan(5);
 
+    let instructionsSeen = 0;
     for (let k = 1; k <= state.total; k++) {
       // The keyboard for the first step, the button for the others: both are Next.
       if (k === 1) await page.keyboard.press("ArrowRight");
@@ -136,30 +129,57 @@ describe("Presenter page in Chromium", function () {
       const { step } = state.steps[k - 1];
       expect(step.status, `step ${k} ${step.id}`).to.equal("ok");
       expect(await page.textContent("[data-testid=step-title]"), `title of step ${k}`).to.equal(step.title);
-      await expectMatrixIsTheChain(page, state);
-      await expectEventsAreTheChain(page, state);
-      expect(await page.locator("#matrix td.moved").count(), `cells highlighted in step ${k}`).to.equal(step.balanceChanges.length);
-      await page.screenshot({ path: path.join(SHOTS, `green-bond-issuance-${String(k).padStart(2, "0")}-${step.id}.png`) });
+      await expectLedgerIsTheChain(page, state, clients);
+      await expectTimelineIsTheChain(page, state, clients);
+      expect(await page.locator("#ledger td.moved").count(), `cells highlighted in step ${k}`).to.equal(step.balanceChanges.length);
+      instructionsSeen = Math.max(instructionsSeen, await expectInstructionsAreTheChain(page, state, clients));
+      await expectBondClockIsTheChain(page, state, clients);
+      await expectFlowsMatchTheStep(page, state);
+      await expectNothingScrolls(page, `step ${k} ${step.id}`);
+      await page.screenshot({ path: shotPath("green-bond-issuance", k, step.id) });
     }
     expect(state.phase).to.equal("finished");
     expect(state.ok).to.equal(true);
+    expect(instructionsSeen, "settlement instructions shown").to.be.greaterThan(2);
+    expect(await page.getAttribute("#instructions tr[data-trade-id]", "data-status"), "a settled trade").to.equal("SETT");
 
     await page.click("#restart");
     await waitForSteps(page, 0, 1);
     state = await presenter.state();
     expect(state.steps, "steps after Restart").to.deep.equal([]);
-    const reopened = await expectMatrixIsTheChain(page, state);
+    const reopened = await expectLedgerIsTheChain(page, state, clients);
     expect(reopened, "the opening state again").to.deep.equal(opening);
-    await page.screenshot({ path: path.join(SHOTS, "green-bond-issuance-99-restarted.png") });
+    await page.screenshot({ path: shotPath("green-bond-issuance", 99, "restarted") });
+  });
+
+  it("shows a transfer sent from another terminal at once, marked as made outside the scenario, without a step", async () => {
+    const { page, presenter } = await open("green-bond-issuance");
+    await page.keyboard.press("ArrowRight");
+    await waitForSteps(page, 1);
+    const state = await presenter.state();
+    const chain = chainOf(state, state.chains[0].key);
+    const wcbdc = chain.tokens.find((t) => t.kind === "wCBDC");
+    const [harbour, victoria] = chain.participants.filter((p) => p.kind === "CommercialBank");
+    if (wcbdc === undefined || harbour === undefined || victoria === undefined) throw new Error("the flagship has a wCBDC and two commercial banks");
+    const cell = `#ledger td[data-token="${wcbdc.symbol}"][data-holder="${victoria.name}"]`;
+    const before = BigInt((await page.getAttribute(cell, "data-amount")) ?? "0");
+    // The node's accounts are unlocked: a developer's terminal sends from Harbour Bank's account.
+    const wallet = createWalletClient({ account: getAddress(harbour.address), transport: http(chain.nodeUrl) });
+    await wallet.writeContract({ chain: null, address: getAddress(wcbdc.address), abi: erc20Abi, functionName: "transfer", args: [getAddress(victoria.address), 100n] });
+    await page.waitForSelector(`${cell}[data-amount="${before + 100n}"][data-outside="true"]`, { state: "attached", timeout: 10_000 });
+    expect(await page.getAttribute("body", "data-steps"), "no step ran").to.equal("1");
+    expect((await presenter.state()).steps.length, "the runner ran no step").to.equal(1);
+    await expectLedgerIsTheChain(page, await presenter.state());
+    await page.screenshot({ path: shotPath("green-bond-issuance", 1, "outside-transfer") });
   });
 
   it("shows an expected failure of dvp-atomicity with its decoded reason and nothing moved, then runs to the end", async () => {
     const { page, presenter } = await open("dvp-atomicity");
     let state: PresentState;
     const failing = "insufficient-cash";
-    let before: Cell[];
+    let before;
     for (let k = 1; ; k++) {
-      before = await cells(page);
+      before = await expectLedgerIsTheChain(page, await presenter.state());
       await page.keyboard.press(" ");
       await waitForSteps(page, k);
       state = await presenter.state();
@@ -172,16 +192,17 @@ describe("Presenter page in Chromium", function () {
     expect(words.failure, "the decoded reason").to.match(/^PENF\/MONY on the cash leg: /);
     expect(await page.textContent("[data-testid=reason]")).to.equal(words.failure);
     expect(await page.textContent("[data-testid=nothing-moved]")).to.equal("Nothing moved.");
-    expect(await page.locator("#matrix td.moved").count(), "cells highlighted").to.equal(0);
-    expect(await expectMatrixIsTheChain(page, state), "balances unchanged").to.deep.equal(before);
-    await page.screenshot({ path: path.join(SHOTS, `dvp-atomicity-${failing}.png`) });
+    expect(await page.locator("#ledger td.moved").count(), "cells highlighted").to.equal(0);
+    await expectFlowsMatchTheStep(page, state);
+    expect(await expectLedgerIsTheChain(page, state), "balances unchanged").to.deep.equal(before);
+    await page.screenshot({ path: shotPath("dvp-atomicity", state.steps.length, failing) });
 
     await page.click("#run-to-end");
     await page.waitForSelector('body[data-phase="finished"]', { state: "attached" });
     state = await presenter.state();
     expect(state.steps.length, "every step ran").to.equal(state.total);
     expect(state.ok).to.equal(true);
-    await expectMatrixIsTheChain(page, state);
-    await page.screenshot({ path: path.join(SHOTS, "dvp-atomicity-end.png") });
+    await expectLedgerIsTheChain(page, state);
+    await page.screenshot({ path: shotPath("dvp-atomicity", 99, "end") });
   });
 });

@@ -1,0 +1,20 @@
+/** Plain JSON-RPC to a node, for checks that must see exactly what the node answers (e.g. `null` for a transaction it does not have). */
+
+/** A JSON-RPC reply: a result, or an error. */
+interface RpcReply {
+  readonly result?: unknown;
+  readonly error?: { readonly code: number; readonly message: string };
+}
+
+/** Calls `method` with `params` on the node at `url` and returns its result; throws its error. */
+export async function rpc(url: string, method: string, params: readonly unknown[] = []): Promise<unknown> {
+  const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) });
+  const reply = (await response.json()) as RpcReply;
+  if (reply.error !== undefined) throw new Error(`${method} on ${url}: ${reply.error.message} (${reply.error.code})`);
+  return reply.result;
+}
+
+/** The receipt of transaction `hash` on the node at `url` (its status as the node gives it, "0x1" or "0x0"), or null if the node has no such transaction. */
+export async function receiptOf(url: string, hash: string): Promise<{ readonly status: string } | null> {
+  return (await rpc(url, "eth_getTransactionReceipt", [hash])) as { readonly status: string } | null;
+}
