@@ -1,10 +1,11 @@
 import { partiesOf, type Flow } from "../src/report/flows.js";
 import { formatMoney, formatUnits } from "../src/domain/money.js";
+import { isMoney } from "../src/report/words.js";
 import { el, svg } from "./dom.js";
 
 /**
  * The flow picture of a step: the parties in a row, and for each flow an arrow from payer to payee,
- * coloured by money tier (central-bank money, tokenized deposits, bonds) and labelled with the
+ * coloured by tier (central-bank money, tokenized deposits, securities) and labelled with the
  * amount; flows to the right arc above the row, flows to the left below it, so a DvP reads as the
  * asset going one way and the cash the other. A mint is drawn dashed from the issuer, a burn dashed
  * back to it.
@@ -15,13 +16,13 @@ const MAX_ARROWS = 8;
 const NODE_H = 46;
 const LINE = 14;
 
-/** The money tier of a token kind, as the page's colours and legend name it. */
-export function tierOf(kind: string): "cbdc" | "deposit" | "bond" | "other" {
-  return kind === "wCBDC" ? "cbdc" : kind === "tokenizedDeposit" ? "deposit" : kind === "governmentBond" ? "bond" : "other";
+/** The tier of a token kind, as the page's colours and legend name it: the two kinds of money, and securities. */
+export function tierOf(kind: string): "cbdc" | "deposit" | "bond" {
+  return kind === "wCBDC" ? "cbdc" : kind === "tokenizedDeposit" ? "deposit" : "bond";
 }
 
 /** The legend of the tiers a picture uses. */
-const TIER_LABEL = { cbdc: "central-bank money (wCBDC)", deposit: "tokenized deposits", bond: "bonds", other: "other tokens" } as const;
+const TIER_LABEL = { cbdc: "central-bank money (wCBDC)", deposit: "tokenized deposits", bond: "securities" } as const;
 
 /** A name broken into at most two lines of about `width` characters. */
 function nameLines(name: string, width: number): string[] {
@@ -38,7 +39,7 @@ function nameLines(name: string, width: number): string[] {
 
 /** The amount a flow carries, as its label says it: "HKD 4,000,800.00 vbHKD", "80 units 03GB2912". */
 function flowLabel(flow: Flow): string {
-  const amount = flow.token.kind === "governmentBond" ? `${formatUnits(flow.amount, 0)} ${flow.amount === 1n ? "unit" : "units"}` : formatMoney(flow.amount, flow.token.currency, flow.token.decimals);
+  const amount = isMoney(flow.token.kind) ? formatMoney(flow.amount, flow.token.currency, flow.token.decimals) : `${formatUnits(flow.amount, 0)} ${flow.amount === 1n ? "unit" : "units"}`;
   const verb = flow.kind === "mint" ? (flow.token.kind === "tokenizedDeposit" ? "credits " : "issues ") : flow.kind === "burn" ? (flow.token.kind === "tokenizedDeposit" ? "debits " : "redeems ") : "";
   return `${verb}${amount} ${flow.token.symbol}${flow.count > 1 ? ` (×${flow.count})` : ""}`;
 }
@@ -114,7 +115,7 @@ function flowRows(flows: readonly Flow[], width: number): SVGElement {
 }
 
 function markers(): SVGElement[] {
-  return (["cbdc", "deposit", "bond", "other"] as const).map((tier) =>
+  return (["cbdc", "deposit", "bond"] as const).map((tier) =>
     svg("marker", { id: `head-${tier}`, viewBox: "0 0 10 10", refX: 9, refY: 5, markerUnits: "userSpaceOnUse", markerWidth: 13, markerHeight: 13, orient: "auto-start-reverse" }, svg("path", { d: "M0,0 L10,5 L0,10 z", class: `head ${tier}` })),
   );
 }

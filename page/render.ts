@@ -2,16 +2,17 @@ import { formatUnits } from "../src/domain/money.js";
 import type { BondTermSheet } from "../src/report/bond-calendar.js";
 import type { FlowParty } from "../src/report/flows.js";
 import type { TransactionJson } from "../src/report/json.js";
-import { formatTime } from "../src/report/words.js";
+import { formatTime, isMoney } from "../src/report/words.js";
 import type { PresentChain, PresentState, PresentStep } from "../src/present/state.js";
 import { balanceKey, type Balances, type BlockFacts, type ReceiptFacts, type TradeRecordFacts } from "./chain.js";
 import { button, byId, el, nodes, shortHash } from "./dom.js";
+import { tierOf } from "./flow.js";
 
 const grouped = (n: bigint | number): string => formatUnits(BigInt(n), 0);
 
-/** A token's amount in major units (bonds in whole units), without its currency (the column names it). */
+/** A token's amount in major units (securities in whole units), without its currency (the column names it). */
 function amountText(token: PresentChain["tokens"][number], amount: bigint): string {
-  return formatUnits(amount, token.kind === "governmentBond" ? 0 : token.decimals);
+  return formatUnits(amount, isMoney(token.kind) ? token.decimals : 0);
 }
 
 /** What the page read from one chain for the state it renders. */
@@ -129,7 +130,7 @@ function matrix(view: ChainView, moves: PresentStep["step"]["balanceChanges"], c
     "tr",
     {},
     el("th", { class: "holder" }, captioned ? chain.name : ""),
-    ...chain.tokens.map((t) => el("th", { scope: "col", class: `tier-${t.kind}` }, t.symbol, el("small", {}, t.kind === "governmentBond" ? "units" : t.currency))),
+    ...chain.tokens.map((t) => el("th", { scope: "col", class: `tier-${tierOf(t.kind)}` }, t.symbol, el("small", {}, isMoney(t.kind) ? t.currency : "units"))),
   );
   const body = rows.map((h) =>
     el(

@@ -68,15 +68,20 @@ export function partyLabel(ref: PartyRef): string {
   return `${ref.address.slice(0, 6)}…${ref.address.slice(-4)}`;
 }
 
+/** Whether a token kind is money (central-bank money or a deposit); any other kind is a security, counted in whole units. */
+export function isMoney(kind: string): boolean {
+  return kind === "wCBDC" || kind === "tokenizedDeposit";
+}
+
 /** An amount of `token` as people read it: "HKD 1,000.00 hbHKD", "600 units of 03GB2911". */
 export function tokenAmount(token: Pick<TokenRef, "kind" | "symbol" | "currency" | "decimals">, amount: bigint): string {
-  if (token.kind === "governmentBond") return `${formatUnits(amount, 0)} ${amount === 1n ? "unit" : "units"} of ${token.symbol}`;
+  if (!isMoney(token.kind)) return `${formatUnits(amount, 0)} ${amount === 1n ? "unit" : "units"} of ${token.symbol}`;
   return `${formatMoney(amount, token.currency, token.decimals)} ${token.symbol}`;
 }
 
 /** The same without the token's name, for tables with a token column: "HKD 1,000.00", "600 units". */
 export function plainAmount(token: Pick<TokenRef, "kind" | "currency" | "decimals">, amount: bigint): string {
-  if (token.kind === "governmentBond") return `${formatUnits(amount, 0)} ${amount === 1n ? "unit" : "units"}`;
+  if (!isMoney(token.kind)) return `${formatUnits(amount, 0)} ${amount === 1n ? "unit" : "units"}`;
   return formatMoney(amount, token.currency, token.decimals);
 }
 
