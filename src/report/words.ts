@@ -11,6 +11,7 @@ export const TOKEN_KIND_LABEL: Record<TokenKind, string> = {
   wCBDC: "wCBDC",
   tokenizedDeposit: "tokenized deposit",
   governmentBond: "government bond",
+  exchangeFundBill: "Exchange Fund Bill",
 };
 
 /** How reports name a participant kind. */
@@ -70,13 +71,13 @@ export function partyLabel(ref: PartyRef): string {
 
 /** An amount of `token` as people read it: "HKD 1,000.00 hbHKD", "600 units of 03GB2911". */
 export function tokenAmount(token: Pick<TokenRef, "kind" | "symbol" | "currency" | "decimals">, amount: bigint): string {
-  if (token.kind === "governmentBond") return `${formatUnits(amount, 0)} ${amount === 1n ? "unit" : "units"} of ${token.symbol}`;
+  if (token.kind === "governmentBond" || token.kind === "exchangeFundBill") return `${formatUnits(amount, 0)} ${amount === 1n ? "unit" : "units"} of ${token.symbol}`;
   return `${formatMoney(amount, token.currency, token.decimals)} ${token.symbol}`;
 }
 
 /** The same without the token's name, for tables with a token column: "HKD 1,000.00", "600 units". */
 export function plainAmount(token: Pick<TokenRef, "kind" | "currency" | "decimals">, amount: bigint): string {
-  if (token.kind === "governmentBond") return `${formatUnits(amount, 0)} ${amount === 1n ? "unit" : "units"}`;
+  if (token.kind === "governmentBond" || token.kind === "exchangeFundBill") return `${formatUnits(amount, 0)} ${amount === 1n ? "unit" : "units"}`;
   return formatMoney(amount, token.currency, token.decimals);
 }
 
