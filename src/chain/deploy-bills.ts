@@ -30,8 +30,25 @@ export interface BillLedger extends HongKongLedger {
  */
 export async function deployBillLedger(connection: LedgerConnection): Promise<BillLedger> {
   const ledger = await deployHongKongLedger(connection);
+  const { bill, billTender, billTerms, chain } = await deployBillIssue(ledger);
+  return { ...ledger, bill, billTender, billTerms, chains: [chain, ...ledger.chains.slice(1)] };
+}
+
+/** What `deployBillIssue` adds to a Hong Kong ledger, and the ledger's home chain inventory with it. */
+export interface BillIssue {
+  readonly bill: ExchangeFundBill;
+  readonly billTerms: BillIssueTerms;
+  readonly billTender: BillTender;
+  readonly chain: ChainInventory;
+}
+
+/**
+ * Deploys and wires a 91-day bill (dated from the chain's clock) and a bill tender on `ledger`, as
+ * `deployBillLedger` does, and returns them with `ledger.chains[0]` extended by them.
+ */
+export async function deployBillIssue(ledger: HongKongLedger): Promise<BillIssue> {
   const hkma = ledger.participants.hkma.signer;
-  const latest = await connection.ethers.provider.getBlock("latest");
+  const latest = await ledger.connection.ethers.provider.getBlock("latest");
   if (latest === null) throw new Error("the network returned no latest block");
   const now = Number(latest.timestamp);
   const terms = ninetyOneDayBill(now);
@@ -61,14 +78,16 @@ export async function deployBillLedger(connection: LedgerConnection): Promise<Bi
   await (await ledger.wcbdc.setSettlementContract(await bill.getAddress(), true)).wait();
   await (await bill.grantRole(await bill.ISSUER_ROLE(), await billTender.getAddress())).wait();
 
-  const [home, ...others] = ledger.chains;
+  const [home] = ledger.chains;
   const chain: ChainInventory = {
     ...home,
     tokens: [...home.tokens, { kind: "exchangeFundBill", contract: bill, iface: ExchangeFundBill__factory.createInterface() }],
     contracts: [
       ...home.contracts,
+      // The bill holds its redemption funding in wCBDC between funding and maturity: tracked as a holder.
+      { key: "bill", name: terms.issueNumber, address: await bill.getAddress(), iface: ExchangeFundBill__factory.createInterface(), holdsTokens: true },
       { key: "billTender", name: "bill tender", address: await billTender.getAddress(), iface: BillTender__factory.createInterface(), holdsTokens: false },
     ],
   };
-  return { ...ledger, bill, billTerms: terms, billTender, chains: [chain, ...others] };
+  return { bill, billTerms: terms, billTender, chain };
 }
