@@ -11,7 +11,7 @@ const grouped = (n: bigint | number): string => formatUnits(BigInt(n), 0);
 
 /** A token's amount in major units (bonds in whole units), without its currency (the column names it). */
 function amountText(token: PresentChain["tokens"][number], amount: bigint): string {
-  return formatUnits(amount, token.kind === "governmentBond" ? 0 : token.decimals);
+  return formatUnits(amount, token.kind === "governmentBond" || token.kind === "exchangeFundBill" ? 0 : token.decimals);
 }
 
 /** What the page read from one chain for the state it renders. */
@@ -129,7 +129,7 @@ function matrix(view: ChainView, moves: PresentStep["step"]["balanceChanges"], c
     "tr",
     {},
     el("th", { class: "holder" }, captioned ? chain.name : ""),
-    ...chain.tokens.map((t) => el("th", { scope: "col", class: `tier-${t.kind}` }, t.symbol, el("small", {}, t.kind === "governmentBond" ? "units" : t.currency))),
+    ...chain.tokens.map((t) => el("th", { scope: "col", class: `tier-${t.kind}` }, t.symbol, el("small", {}, t.kind === "governmentBond" || t.kind === "exchangeFundBill" ? "units" : t.currency))),
   );
   const body = rows.map((h) =>
     el(
