@@ -5,8 +5,10 @@
 import { encodeBytes32String, MaxUint256, type ContractTransactionResponse } from "ethers";
 import { network } from "hardhat";
 
+import { deployBillIssue } from "../src/chain/deploy-bills.js";
 import { deployHongKongLedger } from "../src/chain/deploy.js";
 import { fundOpeningBalances } from "../src/chain/opening-balances.js";
+import { BILL_DENOMINATION, billPrice } from "../src/domain/exchange-fund-bills.js";
 import { ParticipantKind } from "../src/domain/participants.js";
 import { signSettlementOrder } from "../src/chain/signing.js";
 import type { Trade } from "../src/domain/trade.js";
@@ -59,6 +61,22 @@ for (const [i, bank] of banks.entries()) {
 }
 await networkHelpers.time.increaseTo(ledger.bondTerms.issueDate);
 const issueGas = await gasOf(ledger.issuance.allotTender(tenderRef));
+
+// Exchange Fund Bill tender: ten banks bid twice each (20 bids of 1,000 units), two yield levels,
+// pro rata at the cut-off: 19,500 units on offer, 10,000 at 3.40% in full, 9,500 of 10,000 at 3.50%.
+const { billTender, bill: efBill, billTerms } = await deployBillIssue(ledger);
+const billTenderRef = nextRef();
+const billClosesAt = (await now()) + 3_600n;
+await gasOf(billTender.openTender(billTenderRef, { bill: await efBill.getAddress(), faceOffered: 19_500n * BILL_DENOMINATION, closesAt: billClosesAt }));
+const billBidGas: bigint[] = [];
+for (const [i, bank] of banks.entries()) {
+  const yields = i < 5 ? [340n, 350n] : [350n, 340n];
+  const cost = yields.reduce((sum, y) => sum + 1_000n * billPrice(BILL_DENOMINATION, y, billTerms.tenorDays), 0n);
+  await gasOf(wcbdc.connect(bank).approve(await billTender.getAddress(), cost));
+  for (const y of yields) billBidGas.push(await gasOf(billTender.connect(bank).submitBid(billTenderRef, 1_000n * BILL_DENOMINATION, y)));
+}
+await networkHelpers.time.increaseTo(billClosesAt);
+const billAllotGas = await gasOf(billTender.allotTender(billTenderRef));
 
 const bondAddress = await bond.getAddress();
 const wcbdcAddress = await wcbdc.getAddress();
@@ -212,6 +230,15 @@ const rows: string[][] = [
   [
     `Tender allotment to 10 bidders, price priority and pro rata at the cut-off, every allotment DvP (total ${fmt(issueGas)})`,
     `${fmt(issueGas / 10n)} / allottee`,
+    "",
+    "",
+    "",
+    "",
+  ],
+  [`Exchange Fund Bill tender bid (face and yield; its price fixed at the bid; both tokens' rules checked)`, `${fmt(billBidGas[billBidGas.length - 1])} / bid`, "", "", "", ""],
+  [
+    `Exchange Fund Bill tender of 20 bids from 10 banks: allotment (lowest yield first, pro rata at the cut-off) and settlement, every allotment DvP against wCBDC (total ${fmt(billAllotGas)})`,
+    `${fmt(billAllotGas / 20n)} / allotted bid`,
     "",
     "",
     "",

@@ -4,7 +4,7 @@ import type { ParticipantKindName } from "../domain/participants.js";
 import type { LedgerConnection } from "./connection.js";
 
 /** The kinds of token a ledger holds; stable identifiers (reports word them). */
-export type TokenKind = "wCBDC" | "tokenizedDeposit" | "governmentBond";
+export type TokenKind = "wCBDC" | "tokenizedDeposit" | "governmentBond" | "exchangeFundBill";
 
 /** What the directory reads of a token contract (every ledger token has it). */
 export interface TokenContract {

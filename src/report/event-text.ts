@@ -3,6 +3,7 @@ import { decodeBytes32String, MaxUint256 } from "ethers";
 import type { Directory } from "../chain/directory.js";
 import type { AbiArgs, AbiValue, EventFact } from "../chain/facts.js";
 import { FAILURE_REASON, isoTradeStatus, TRADE_STATUS } from "../domain/trade.js";
+import { formatRatio, formatScaledYield, formatYieldBps } from "../domain/exchange-fund-bills.js";
 import { formatMoney } from "../domain/money.js";
 import { formatTime, isoStatusCodes, partyLabel, tokenAmount } from "./words.js";
 
@@ -119,6 +120,21 @@ const FORMATTERS: Record<string, Formatter> = {
     return `tender ${formatRef(a.s("tenderRef"))} result: applied ${r.s("unitsApplied")} units, allotted ${r.s("unitsAllotted")}, cut-off price ${a.money(r.n("cutoffPrice"))}, pro rata at the cut-off ${(Number(r.n("proRataRatio")) / 10_000).toFixed(2)}%, average price ${a.money(r.n("averagePrice"))}, proceeds ${a.money(r.n("proceeds"))}`;
   },
   TenderCancelled: (a) => `tender ${formatRef(a.s("tenderRef"))} cancelled`,
+  // Exchange Fund Bills (BillTender, ExchangeFundBill): yields in basis points, averages in hundredths of one.
+  BillTenderOpened: (a) =>
+    `bill tender ${formatRef(a.s("tenderRef"))} opened by ${a.who("centralBank")}: ${a.money(a.struct("terms").n("faceOffered"))} of ${a.who("bill")} on offer`,
+  BillBidSubmitted: (a) => `${a.who("bidder")} bid for ${a.money(a.n("face"))} of face at ${formatYieldBps(a.n("yieldBps"))} (${a.money(a.n("pricePerUnit"))} a unit)`,
+  BillBidWithdrawn: (a) => `${a.who("bidder")} withdrew bill bid ${a.s("index")}`,
+  BillBidRejected: (a) => `the central bank rejected bill bid ${a.s("index")} of ${a.who("bidder")}`,
+  BillAllotted: (a) =>
+    `${a.who("allottee")} allotted ${a.s("units")} units of ${a.who("bill")} at ${formatYieldBps(a.n("yieldBps"))} for ${a.money(a.n("amount"))} (the price at its own yield)`,
+  BillTenderAllotted: (a) => {
+    const r = a.struct("result");
+    return `bill tender ${formatRef(a.s("tenderRef"))} result: applied ${a.money(r.n("amountApplied"))}, allotted ${a.money(r.n("amountAllotted"))}, average yield accepted ${formatScaledYield(r.n("averageYieldAccepted"))}, highest yield accepted ${formatYieldBps(r.n("highestYieldAccepted"))}, pro rata ratio ${formatRatio(r.n("proRataRatio"))}, average tender yield ${formatScaledYield(r.n("averageTenderYield"))}, proceeds ${a.money(r.n("proceeds"))}`;
+  },
+  BillTenderCancelled: (a) => `bill tender ${formatRef(a.s("tenderRef"))} cancelled`,
+  BillRedeemed: (a) => `${a.who("holder")} redeemed ${a.s("units")} units at par for ${a.money(a.n("amount"))}`,
+  RedemptionParked: (a) => `redemption of ${a.who("holder")} (${a.s("units")} units) parked: it keeps its bills until redeemed`,
   CouponPaid: (a) =>
     `coupon ${Number(a.n("index")) + 1} paid to ${a.who("holder")} on ${a.s("units")} units of record: ${a.money(a.n("amount"))} in ${a.who("cashAccount")}`,
   Redeemed: (a) => `${a.who("holder")} redeemed ${a.s("units")} units for ${a.money(a.n("amount"))} in ${a.who("cashAccount")}`,

@@ -11,6 +11,7 @@ export const TOKEN_KIND_LABEL: Record<TokenKind, string> = {
   wCBDC: "wCBDC",
   tokenizedDeposit: "tokenized deposit",
   governmentBond: "government bond",
+  exchangeFundBill: "Exchange Fund Bill",
 };
 
 /** How reports name a participant kind. */

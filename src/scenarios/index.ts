@@ -3,6 +3,7 @@ import type { Scenario } from "../runner/types.js";
 import crossBorderPvp from "./cross-border-pvp.js";
 import crossChainDvp from "./cross-chain-dvp.js";
 import dvpAtomicity from "./dvp-atomicity.js";
+import exchangeFundBillsTender from "./exchange-fund-bills-tender.js";
 import greenBondIssuance from "./green-bond-issuance.js";
 import interbankPayment from "./interbank-payment.js";
 import nettingBatch from "./netting-batch.js";
@@ -17,6 +18,7 @@ export const SCENARIOS: readonly Scenario<HongKongLedger>[] = [
   nettingBatch,
   crossBorderPvp,
   crossChainDvp,
+  exchangeFundBillsTender,
 ];
 
 export const SCENARIO_NAMES: readonly string[] = SCENARIOS.map((s) => s.name);
