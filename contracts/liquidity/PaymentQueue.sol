@@ -82,7 +82,7 @@ contract PaymentQueue is ReentrancyGuardTransient, ITokenErrors {
     error PaymentNotPayer(uint256 paymentId, address payer, address caller);
 
     /// @notice `payer` submitted payment `paymentId` of `amount` to `payee`.
-    event PaymentSubmitted(
+    event PaymentInstructionSubmitted(
         uint256 indexed paymentId,
         address indexed payer,
         address indexed payee,
@@ -91,13 +91,13 @@ contract PaymentQueue is ReentrancyGuardTransient, ITokenErrors {
     );
 
     /// @notice Payment `paymentId` could not settle (the payer had `available` of `amount`) and waits at `position` (0 = head).
-    event PaymentQueued(uint256 indexed paymentId, address indexed payer, uint256 position, uint256 available, uint256 amount);
+    event PaymentInstructionQueued(uint256 indexed paymentId, address indexed payer, uint256 position, uint256 available, uint256 amount);
 
     /// @notice Payment `paymentId` settled: `amount` moved from `payer` to `payee`.
-    event PaymentSettled(uint256 indexed paymentId, address indexed payer, address indexed payee, uint256 amount);
+    event PaymentInstructionSettled(uint256 indexed paymentId, address indexed payer, address indexed payee, uint256 amount);
 
     /// @notice The payer cancelled queued payment `paymentId`.
-    event PaymentCancelled(uint256 indexed paymentId, address indexed payer);
+    event PaymentInstructionCancelled(uint256 indexed paymentId, address indexed payer);
 
     /// @param cash_ the wCBDC paid.
     /// @param registry_ the participant registry.
@@ -110,8 +110,8 @@ contract PaymentQueue is ReentrancyGuardTransient, ITokenErrors {
     /// @notice Pays `amount` of wCBDC to `payee` now if the caller can fund it and has nothing waiting;
     /// otherwise queues it behind the caller's earlier payments.
     /// @dev Requirements: caller and payee are eligible commercial banks, distinct; `amount` above zero;
-    /// fewer than `MAX_QUEUED` payments waiting when it must queue. Emits `PaymentSubmitted`, then
-    /// `PaymentSettled` or `PaymentQueued`.
+    /// fewer than `MAX_QUEUED` payments waiting when it must queue. Emits `PaymentInstructionSubmitted`, then
+    /// `PaymentInstructionSettled` or `PaymentInstructionQueued`.
     /// @param payee the receiving bank.
     /// @param amount in minor units.
     /// @param paymentReference the payer's reference.
@@ -133,7 +133,7 @@ contract PaymentQueue is ReentrancyGuardTransient, ITokenErrors {
             amount: amount,
             paymentReference: paymentReference
         });
-        emit PaymentSubmitted(paymentId, msg.sender, payee, amount, paymentReference);
+        emit PaymentInstructionSubmitted(paymentId, msg.sender, payee, amount, paymentReference);
 
         uint256[] storage queue = _queue[msg.sender];
         if (queue.length == 0 && _canFund(msg.sender, amount)) {
@@ -142,7 +142,7 @@ contract PaymentQueue is ReentrancyGuardTransient, ITokenErrors {
         }
         if (queue.length >= MAX_QUEUED) revert PaymentQueueFull(msg.sender, MAX_QUEUED);
         queue.push(paymentId);
-        emit PaymentQueued(paymentId, msg.sender, queue.length - 1, _available(msg.sender), amount);
+        emit PaymentInstructionQueued(paymentId, msg.sender, queue.length - 1, _available(msg.sender), amount);
     }
 
     /// @notice Settles `payer`'s waiting payments from the head, in order, while it can fund the head one.
@@ -163,7 +163,7 @@ contract PaymentQueue is ReentrancyGuardTransient, ITokenErrors {
     }
 
     /// @notice Cancels the caller's queued payment `paymentId`; the payments behind it move up.
-    /// @dev Requirements: the caller is its payer; it is queued. Emits `PaymentCancelled`.
+    /// @dev Requirements: the caller is its payer; it is queued. Emits `PaymentInstructionCancelled`.
     /// @param paymentId the payment.
     function cancel(uint256 paymentId) external {
         PaymentInstruction storage p = _payments[paymentId];
@@ -177,7 +177,7 @@ contract PaymentQueue is ReentrancyGuardTransient, ITokenErrors {
         while (queue[at] != paymentId) ++at; // queued payments are in their payer's queue
         for (uint256 i = at + 1; i < n; ++i) queue[i - 1] = queue[i];
         queue.pop();
-        emit PaymentCancelled(paymentId, msg.sender);
+        emit PaymentInstructionCancelled(paymentId, msg.sender);
     }
 
     /// @notice Payment `paymentId` (status `None` when unknown).
@@ -203,7 +203,7 @@ contract PaymentQueue is ReentrancyGuardTransient, ITokenErrors {
     function _settle(uint256 paymentId) private {
         PaymentInstruction storage p = _payments[paymentId];
         p.status = PaymentStatus.Settled;
-        emit PaymentSettled(paymentId, p.payer, p.payee, p.amount);
+        emit PaymentInstructionSettled(paymentId, p.payer, p.payee, p.amount);
         IERC20(address(_cash)).safeTransferFrom(p.payer, p.payee, p.amount);
     }
 

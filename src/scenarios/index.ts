@@ -5,6 +5,7 @@ import crossChainDvp from "./cross-chain-dvp.js";
 import dvpAtomicity from "./dvp-atomicity.js";
 import greenBondIssuance from "./green-bond-issuance.js";
 import interbankPayment from "./interbank-payment.js";
+import intradayLiquidity from "./intraday-liquidity.js";
 import nettingBatch from "./netting-batch.js";
 import secondaryTrading from "./secondary-trading.js";
 
@@ -17,6 +18,7 @@ export const SCENARIOS: readonly Scenario<HongKongLedger>[] = [
   nettingBatch,
   crossBorderPvp,
   crossChainDvp,
+  intradayLiquidity,
 ];
 
 export const SCENARIO_NAMES: readonly string[] = SCENARIOS.map((s) => s.name);
