@@ -91,7 +91,13 @@ contract PaymentQueue is ReentrancyGuardTransient, ITokenErrors {
     );
 
     /// @notice Payment `paymentId` could not settle (the payer had `available` of `amount`) and waits at `position` (0 = head).
-    event PaymentInstructionQueued(uint256 indexed paymentId, address indexed payer, uint256 position, uint256 available, uint256 amount);
+    event PaymentInstructionQueued(
+        uint256 indexed paymentId,
+        address indexed payer,
+        uint256 position,
+        uint256 available,
+        uint256 amount
+    );
 
     /// @notice Payment `paymentId` settled: `amount` moved from `payer` to `payee`.
     event PaymentInstructionSettled(uint256 indexed paymentId, address indexed payer, address indexed payee, uint256 amount);
