@@ -29,7 +29,15 @@ export async function deployLiquidityLedger(
   connection: LedgerConnection,
   options: DeployLedgerOptions = {},
 ): Promise<LiquidityLedger> {
-  const ledger = await deployHongKongLedger(connection, options);
+  return wireLiquidity(await deployHongKongLedger(connection, options));
+}
+
+/**
+ * Deploys the intraday liquidity facility and the payment queue on an already deployed Hong Kong
+ * ledger and wires them as `deployLiquidityLedger` says (used by `npm run bench` on its own ledger).
+ * @example const liquidity = await wireLiquidity(await deployHongKongLedger(connection));
+ */
+export async function wireLiquidity(ledger: HongKongLedger): Promise<LiquidityLedger> {
   const hkma = ledger.participants.hkma;
   const facility = await new IntradayLiquidityFacility__factory(hkma.signer).deploy(
     ledger.wcbdc.target,
