@@ -4,6 +4,7 @@ pragma solidity ^0.8.28;
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
 import {IParticipantRegistry, ParticipantKind} from "../interfaces/IParticipantRegistry.sol";
@@ -20,24 +21,24 @@ enum RepoStatus {
     Reversed
 }
 
-/// @notice One repo with the central bank.
+/// @notice One repo with the central bank, packed into three storage slots.
 /// @param bank the commercial bank that borrowed (the only one that may reverse).
-/// @param collateral the paper in custody.
 /// @param status intraday, overnight (in the Discount Window) or reversed.
 /// @param openedAt when the repo opened (the start of any overnight interest).
-/// @param cutOffAt the cut-off of the day it opened: intraday reversal before it; roll-over from it.
 /// @param overnightRateBps the Discount Window rate fixed when it rolled (zero while intraday).
+/// @param collateral the paper in custody.
+/// @param cutOffAt the cut-off of the day it opened: intraday reversal before it; roll-over from it.
 /// @param units paper in custody.
 /// @param principal cash lent, in the cash token's minor units.
 struct Repo {
     address bank;
-    address collateral;
     RepoStatus status;
     uint64 openedAt;
-    uint64 cutOffAt;
     uint16 overnightRateBps;
-    uint256 units;
-    uint256 principal;
+    address collateral;
+    uint64 cutOffAt;
+    uint128 units;
+    uint128 principal;
 }
 
 /// @title Intraday liquidity by repo with the central bank, and the Discount Window
@@ -168,12 +169,14 @@ contract IntradayLiquidityFacility is
     // ------------------------------------------------------------ central bank
 
     /// @notice Lists `token` as eligible collateral (or changes its price and haircut).
-    /// @dev Requirements: caller has `CENTRAL_BANK_ROLE`; `token` asks this ledger's registry;
-    /// haircut below 10,000 bps; price above zero. Open repos keep their principal.
+    /// @dev Requirements: caller has `CENTRAL_BANK_ROLE`; `token` asks this ledger's registry and is
+    /// not the cash lent (wCBDC against wCBDC is no collateral); haircut below 10,000 bps; price above
+    /// zero. Open repos keep their principal.
     /// @param token the paper, e.g. the government bond or an Exchange Fund Bill.
     /// @param pricePerUnit value of one unit in the cash token's minor units.
     /// @param haircutBps the haircut in basis points.
     function listCollateral(address token, uint256 pricePerUnit, uint16 haircutBps) external onlyRole(CENTRAL_BANK_ROLE) {
+        if (token == address(_cash)) revert CollateralNotOnLedger(token);
         _list(token, pricePerUnit, haircutBps);
     }
 
@@ -225,13 +228,13 @@ contract IntradayLiquidityFacility is
         repoId = ++_repoCount;
         _repos[repoId] = Repo({
             bank: msg.sender,
-            collateral: collateral,
             status: RepoStatus.Intraday,
             openedAt: uint64(block.timestamp),
-            cutOffAt: uint64(cutOffAt),
             overnightRateBps: 0,
-            units: units,
-            principal: amount
+            collateral: collateral,
+            cutOffAt: uint64(cutOffAt),
+            units: SafeCast.toUint128(units),
+            principal: SafeCast.toUint128(amount)
         });
         _custody[collateral] += units;
         emit IntradayRepoOpened(repoId, msg.sender, collateral, units, amount, cutOffAt);

@@ -350,7 +350,7 @@ describe("IntradayLiquidityFacility", () => {
       }
     });
 
-    it("refuses a haircut of 100% or more, a zero price, and a contract that is not a token of this ledger", async () => {
+    it("refuses a haircut of 100% or more, a zero price, a contract that is not a token of this ledger, and the wCBDC lent", async () => {
       const f = await load();
       const { facility } = f.ledger;
       await expect(facility.listCollateral(f.bond, FACE, 10_000))
@@ -359,6 +359,8 @@ describe("IntradayLiquidityFacility", () => {
       await expect(facility.listCollateral(f.bond, 0n, 100)).to.be.revertedWithCustomError(facility, "CollateralInvalidTerms").withArgs(f.bond, 100n, 0n);
       const registry = await f.ledger.registry.getAddress();
       await expect(facility.listCollateral(registry, FACE, 100)).to.be.revertedWithCustomError(facility, "CollateralNotOnLedger").withArgs(registry);
+      const cash = await f.ledger.wcbdc.getAddress();
+      await expect(facility.listCollateral(cash, 100n, 0)).to.be.revertedWithCustomError(facility, "CollateralNotOnLedger").withArgs(cash);
       const eoa = f.ledger.participants.harbourBank.address;
       await expect(facility.listCollateral(eoa, FACE, 100)).to.be.revertedWithCustomError(facility, "CollateralNotOnLedger").withArgs(eoa);
     });

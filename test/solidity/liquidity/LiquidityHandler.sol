@@ -91,7 +91,7 @@ contract LiquidityHandler {
         uint256 startDay = (uint256(r.openedAt) + HKT) / 1 days;
         uint256 endDay = (block.timestamp + HKT) / 1 days;
         uint256 days_ = endDay > startDay ? endDay - startDay : 1;
-        uint256 numerator = r.principal * r.overnightRateBps * days_;
+        uint256 numerator = uint256(r.principal) * r.overnightRateBps * days_;
         return (numerator + 3_650_000 - 1) / 3_650_000;
     }
 
