@@ -7,6 +7,7 @@ import { network } from "hardhat";
 
 import { deployBillIssue } from "../src/chain/deploy-bills.js";
 import { deployHongKongLedger } from "../src/chain/deploy.js";
+import { wireLiquidity } from "../src/chain/deploy-liquidity.js";
 import { fundOpeningBalances } from "../src/chain/opening-balances.js";
 import { BILL_DENOMINATION, billPrice } from "../src/domain/exchange-fund-bills.js";
 import { ParticipantKind } from "../src/domain/participants.js";
@@ -165,6 +166,27 @@ const pay = (): Promise<bigint> =>
 await pay();
 const payGas = await pay();
 
+// ---------------------------------------------------------------- intraday repo round trip
+// Harbour Bank repos 100 of its bonds to the HKMA before the cut-off (the clock is early in the HKT
+// day here) and reverses the same day; each leg is preceded by the bank's exact approval, its consent.
+const liquidity = await wireLiquidity(ledger);
+const facilityAddress = await liquidity.facility.getAddress();
+const repoUnits = 100n;
+const repoCash = await liquidity.facility.lendingValue(bondAddress, repoUnits);
+async function repoRoundTrip(): Promise<[bigint, bigint, bigint, bigint]> {
+  const approveBonds = await gasOf(bond.connect(banks[0]).approve(facilityAddress, repoUnits));
+  const repo = await gasOf(liquidity.facility.connect(banks[0]).repo(bondAddress, repoUnits, repoCash));
+  const id = await liquidity.facility.repoCount();
+  const approveCash = await gasOf(wcbdc.connect(banks[0]).approve(facilityAddress, repoCash));
+  const reverse = await gasOf(liquidity.facility.connect(banks[0]).reverse(id));
+  return [approveBonds, repo, approveCash, reverse];
+}
+await repoRoundTrip();
+const [repoApproveGas, repoGas, reverseApproveGas, reverseGas] = await repoRoundTrip();
+// Restore the engine's standing allowances the repo approvals replaced (the batches below use them).
+await gasOf(wcbdc.connect(banks[0]).approve(engineAddress, MaxUint256));
+await gasOf(bond.connect(banks[0]).approve(engineAddress, MaxUint256));
+
 // ---------------------------------------------------------------- netting batches among ten banks
 async function batch(size: number): Promise<bigint> {
   const settlementDate = (await now()) + 86_400n;
@@ -226,6 +248,14 @@ const rows: string[][] = [
       size === 100 ? met(perTrade <= 25_000n) : "",
     ];
   }),
+  [
+    `Intraday repo round trip with the HKMA: repo ${fmt(repoGas)} (paper into custody, wCBDC to the bank) + same-day reversal ${fmt(reverseGas)} (cash back, paper back); the bank's two exact approvals add ${fmt(repoApproveGas + reverseApproveGas)}`,
+    fmt(repoGas + reverseGas),
+    times(repoGas + reverseGas, floorGas),
+    times(repoGas + reverseGas, ledgerFloorGas),
+    "",
+    "",
+  ],
   [`Tender bid (one bidder's on-chain bid, its consent to pay)`, `${fmt(bidGas[bidGas.length - 1])} / bid`, "", "", "", ""],
   [
     `Tender allotment to 10 bidders, price priority and pro rata at the cut-off, every allotment DvP (total ${fmt(issueGas)})`,

@@ -20,6 +20,11 @@ export function formatRef(ref: string): string {
 
 const ZERO = "0x0000000000000000000000000000000000000000";
 
+/** A rate in basis points as a percentage: 500 → "5.00%". */
+function formatBps(bps: bigint): string {
+  return `${bps / 100n}.${String(bps % 100n).padStart(2, "0")}%`;
+}
+
 /** What a formatter reads an event with: its arguments, and names and amounts on the event's chain. */
 interface Reading {
   /** An argument as text ("" if absent or not text). */
@@ -137,6 +142,20 @@ const FORMATTERS: Record<string, Formatter> = {
   RedemptionParked: (a) => `redemption of ${a.who("holder")} (${a.s("units")} units) parked: it keeps its bills until redeemed`,
   CouponPaid: (a) =>
     `coupon ${Number(a.n("index")) + 1} paid to ${a.who("holder")} on ${a.s("units")} units of record: ${a.money(a.n("amount"))} in ${a.who("cashAccount")}`,
+  // The HKMA's intraday liquidity facility and the CHATS-style payment queue (contracts/liquidity).
+  CollateralListed: (a) => `${a.who("token")} listed as eligible collateral at ${a.money(a.n("pricePerUnit"))} a unit, haircut ${formatBps(a.n("haircutBps"))}`,
+  CollateralDelisted: (a) => `${a.who("token")} taken off the eligible-collateral list`,
+  IntradayRepoOpened: (a) =>
+    `intraday repo #${a.s("repoId")}: ${a.who("bank")} delivered ${a.amount(a.s("collateral"), a.n("units"))} into the HKMA's custody for ${a.money(a.n("principal"))}, to reverse before ${formatTime(a.n("cutOffAt"))}`,
+  RepoRolledToDiscountWindow: (a) =>
+    `repo #${a.s("repoId")} not reversed by the cut-off: ${a.who("bank")} borrows ${a.money(a.n("principal"))} overnight in the Discount Window at ${formatBps(a.n("rateBps"))}`,
+  RepoReversed: (a) =>
+    `repo #${a.s("repoId")} reversed: ${a.who("bank")} repaid ${a.money(a.n("principal"))}${a.n("interest") > 0n ? ` + ${a.money(a.n("interest"))} interest` : ""} and got back ${a.amount(a.s("collateral"), a.n("units"))}`,
+  PaymentInstructionSubmitted: (a) => `${a.who("payer")} instructs payment #${a.s("paymentId")} (${formatRef(a.s("paymentReference"))}) of ${a.money(a.n("amount"))} to ${a.who("payee")}`,
+  PaymentInstructionQueued: (a) =>
+    `payment #${a.s("paymentId")} waits in ${a.who("payer")}'s queue at position ${a.s("position")}: ${a.money(a.n("available"))} available of ${a.money(a.n("amount"))} (no overdraft)`,
+  PaymentInstructionSettled: (a) => `payment #${a.s("paymentId")} settled: ${a.who("payer")} → ${a.who("payee")}, ${a.money(a.n("amount"))}`,
+  PaymentInstructionCancelled: (a) => `${a.who("payer")} cancelled queued payment #${a.s("paymentId")}`,
   Redeemed: (a) => `${a.who("holder")} redeemed ${a.s("units")} units for ${a.money(a.n("amount"))} in ${a.who("cashAccount")}`,
   PaymentParked: (a) => `payment to ${a.who("holder")} parked for a later claim`,
   StandingInstructionSet: (a) => `${a.who("holder")} will be paid in ${a.s("depositToken") === ZERO ? "wCBDC" : a.who("depositToken")}`,

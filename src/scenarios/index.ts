@@ -6,6 +6,7 @@ import dvpAtomicity from "./dvp-atomicity.js";
 import exchangeFundBillsTender from "./exchange-fund-bills-tender.js";
 import greenBondIssuance from "./green-bond-issuance.js";
 import interbankPayment from "./interbank-payment.js";
+import intradayLiquidity from "./intraday-liquidity.js";
 import nettingBatch from "./netting-batch.js";
 import secondaryTrading from "./secondary-trading.js";
 
@@ -19,6 +20,7 @@ export const SCENARIOS: readonly Scenario<HongKongLedger>[] = [
   crossBorderPvp,
   crossChainDvp,
   exchangeFundBillsTender,
+  intradayLiquidity,
 ];
 
 export const SCENARIO_NAMES: readonly string[] = SCENARIOS.map((s) => s.name);
