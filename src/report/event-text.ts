@@ -2,10 +2,10 @@ import { decodeBytes32String, MaxUint256 } from "ethers";
 
 import type { Directory } from "../chain/directory.js";
 import type { AbiArgs, AbiValue, EventFact } from "../chain/facts.js";
-import { FAILURE_REASON, isoTradeStatus, TRADE_STATUS } from "../domain/trade.js";
+import { FAILURE_REASON, isoTradeStatus, REASON_CODE, TRADE_STATUS } from "../domain/trade.js";
 import { formatRatio, formatScaledYield, formatYieldBps } from "../domain/exchange-fund-bills.js";
 import { formatMoney } from "../domain/money.js";
-import { formatTime, isoStatusCodes, partyLabel, tokenAmount } from "./words.js";
+import { formatTime, isoCode, isoStatusCodes, partyLabel, tokenAmount } from "./words.js";
 
 /** A trade or payment reference as text: the bytes32 string if it is one, else a short hash. */
 export function formatRef(ref: string): string {
@@ -156,6 +156,9 @@ const FORMATTERS: Record<string, Formatter> = {
     `payment #${a.s("paymentId")} waits in ${a.who("payer")}'s queue at position ${a.s("position")}: ${a.money(a.n("available"))} available of ${a.money(a.n("amount"))} (no overdraft)`,
   PaymentInstructionSettled: (a) => `payment #${a.s("paymentId")} settled: ${a.who("payer")} → ${a.who("payee")}, ${a.money(a.n("amount"))}`,
   PaymentInstructionCancelled: (a) => `${a.who("payer")} cancelled queued payment #${a.s("paymentId")}`,
+  // The token's own error (tokenError) is the evidence; its classified reason reads as the settlement engine's codes.
+  PaymentInstructionRejected: (a) =>
+    `payment #${a.s("paymentId")} of ${a.money(a.n("amount"))} to ${a.who("payee")} rejected and taken out of ${a.who("payer")}'s queue, nothing moved: the wCBDC refused the transfer, ${isoCode(REASON_CODE[FAILURE_REASON[Number(a.n("reason"))] ?? "TokenRejected"] || REASON_CODE.TokenRejected)}`,
   Redeemed: (a) => `${a.who("holder")} redeemed ${a.s("units")} units for ${a.money(a.n("amount"))} in ${a.who("cashAccount")}`,
   PaymentParked: (a) => `payment to ${a.who("holder")} parked for a later claim`,
   StandingInstructionSet: (a) => `${a.who("holder")} will be paid in ${a.s("depositToken") === ZERO ? "wCBDC" : a.who("depositToken")}`,

@@ -19,7 +19,8 @@ const LARGE = 5_000_000_000n; // HKD 50,000,000.00
 const SMALL = 100_000_000n; // HKD 1,000,000.00
 const REPO_UNITS = 1_000n;
 const REPO_CASH = 4_900_000_000n; // HKD 49,000,000.00
-const STATUS = { None: 0n, Queued: 1n, Settled: 2n, Cancelled: 3n } as const;
+const STATUS = { None: 0n, Queued: 1n, Settled: 2n, Cancelled: 3n, Rejected: 4n } as const;
+const REASON_ACCOUNT_FROZEN = 5n; // FailureReason.AccountFrozen (ISO 20022 BLOC)
 const ref = (text: string): string => encodeBytes32String(text);
 
 async function mined(tx: Promise<ContractTransactionResponse>): Promise<void> {
@@ -133,6 +134,76 @@ describe("PaymentQueue", () => {
     const before = await cash(ledger);
     await expect(pay(ledger, SMALL, "CHATS-0009")).to.emit(ledger.queue, "PaymentInstructionQueued").withArgs(1n, p.harbourBank.address, 0n, SMALL - 1n, SMALL);
     expect(await cash(ledger)).to.deep.equal(before);
+  });
+
+  describe("a payment the token refuses", () => {
+    it("is rejected at the head with the token's error, and the release goes on: first settles, second rejected, third settles", async () => {
+      const ledger = await load();
+      const p = ledger.participants;
+      await mined(pay(ledger, LARGE, "CHATS-0020")); // waits: Harbour holds HKD 10,000,000.00
+      await mined(pay(ledger, SMALL, "CHATS-0021", p.lionRockBank.address));
+      await mined(pay(ledger, SMALL, "CHATS-0022"));
+      expect(await ledger.queue.queueOf(p.harbourBank.address)).to.deep.equal([1n, 2n, 3n]);
+      // The registrar freezes Lion Rock Bank after its payment was queued.
+      await mined(ledger.registry.setFrozen(p.lionRockBank.address, true));
+      await mined(ledger.wcbdc.mint(p.harbourBank.address, LARGE));
+      const [harbour, victoria, lionRock] = await cash(ledger);
+      const tokenError = ledger.registry.interface.encodeErrorResult("ParticipantFrozen", [p.lionRockBank.address]);
+
+      const tx = await ledger.queue.connect(p.victoriaBank.signer).release(p.harbourBank.address);
+      await expect(tx).to.emit(ledger.queue, "PaymentInstructionSettled").withArgs(1n, p.harbourBank.address, p.victoriaBank.address, LARGE);
+      await expect(tx)
+        .to.emit(ledger.queue, "PaymentInstructionRejected")
+        .withArgs(2n, p.harbourBank.address, p.lionRockBank.address, SMALL, REASON_ACCOUNT_FROZEN, tokenError);
+      await expect(tx).to.emit(ledger.queue, "PaymentInstructionSettled").withArgs(3n, p.harbourBank.address, p.victoriaBank.address, SMALL);
+      // Lion Rock receives nothing; Harbour is debited only the two settled payments.
+      expect(await cash(ledger)).to.deep.equal([harbour - LARGE - SMALL, victoria + LARGE + SMALL, lionRock]);
+      expect(await ledger.queue.queueOf(p.harbourBank.address)).to.deep.equal([]);
+      expect((await ledger.queue.paymentOf(2n)).status).to.equal(STATUS.Rejected);
+      expect((await ledger.queue.paymentOf(1n)).status).to.equal(STATUS.Settled);
+      expect((await ledger.queue.paymentOf(3n)).status).to.equal(STATUS.Settled);
+
+      // Terminal: it cannot be cancelled, and a later release (Lion Rock unfrozen) does not settle it.
+      await mined(ledger.registry.setFrozen(p.lionRockBank.address, false));
+      await expect(ledger.queue.connect(p.harbourBank.signer).cancel(2n))
+        .to.be.revertedWithCustomError(ledger.queue, "PaymentNotQueued")
+        .withArgs(2n, STATUS.Rejected);
+      const after = await cash(ledger);
+      const again = await ledger.queue.release(p.harbourBank.address);
+      await expect(again).not.to.emit(ledger.queue, "PaymentInstructionSettled");
+      await expect(again).not.to.emit(ledger.queue, "PaymentInstructionRejected");
+      expect(await cash(ledger)).to.deep.equal(after);
+      expect((await ledger.queue.paymentOf(2n)).status).to.equal(STATUS.Rejected);
+    });
+
+    it("a liquidity shortfall at the head still stops the release: nothing is rejected, not even a refused payment behind it", async () => {
+      const ledger = await load();
+      const p = ledger.participants;
+      await mined(pay(ledger, LARGE, "CHATS-0023")); // Harbour cannot fund it
+      await mined(pay(ledger, SMALL, "CHATS-0024", p.lionRockBank.address));
+      await mined(ledger.registry.setFrozen(p.lionRockBank.address, true));
+      const before = await cash(ledger);
+      const tx = await ledger.queue.release(p.harbourBank.address);
+      await expect(tx).not.to.emit(ledger.queue, "PaymentInstructionSettled");
+      await expect(tx).not.to.emit(ledger.queue, "PaymentInstructionRejected");
+      expect(await cash(ledger)).to.deep.equal(before);
+      expect(await ledger.queue.queueOf(p.harbourBank.address)).to.deep.equal([1n, 2n]);
+      expect((await ledger.queue.paymentOf(1n)).status).to.equal(STATUS.Queued);
+      expect((await ledger.queue.paymentOf(2n)).status).to.equal(STATUS.Queued);
+    });
+
+    it("a paused token stops the release with its own error; every payment stays queued", async () => {
+      const ledger = await load();
+      const p = ledger.participants;
+      await mined(pay(ledger, LARGE, "CHATS-0025"));
+      await mined(ledger.wcbdc.mint(p.harbourBank.address, LARGE));
+      await mined(ledger.wcbdc.pause());
+      const before = await cash(ledger);
+      await expect(ledger.queue.release(p.harbourBank.address)).to.be.revertedWithCustomError(ledger.wcbdc, "EnforcedPause");
+      expect(await cash(ledger)).to.deep.equal(before);
+      expect(await ledger.queue.queueOf(p.harbourBank.address)).to.deep.equal([1n]);
+      expect((await ledger.queue.paymentOf(1n)).status).to.equal(STATUS.Queued);
+    });
   });
 
   describe("cancel", () => {
