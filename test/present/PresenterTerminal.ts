@@ -109,7 +109,7 @@ describe("npm run present from its terminal", function () {
     presenter.type("r");
     const end = await presenter.waitForState(finished());
     expect(end.phase, end.error).to.equal("finished");
-    expect(end.ok).to.equal(true);
+    expect(end.ok, end.error).to.equal(true);
     expect(end.steps.map((s) => s.step.status)).to.deep.equal([
       ...Array<string>(10).fill("ok"),
       "expected-failure",
