@@ -44,8 +44,8 @@ function flowLabel(flow: Flow): string {
   return `${verb}${amount} ${flow.token.symbol}${flow.count > 1 ? ` (×${flow.count})` : ""}`;
 }
 
-/** Up to this many parties the picture draws arcs between them in a row; more, and each flow gets a row of its own. */
-const MAX_ARC_PARTIES = 4;
+/** Up to this many parties the picture draws arcs between them in a row; more, and each flow gets a row of its own (four parties' arcs crowd their labels). */
+const MAX_ARC_PARTIES = 3;
 const ROW_H = 26;
 
 /**

@@ -9,6 +9,7 @@
  */
 import { flowsOf } from "../src/report/flows.js";
 import { instructionsOf } from "../src/report/instructions.js";
+import { isMoney } from "../src/report/words.js";
 import type { PresentChain, PresentState } from "../src/present/state.js";
 import { bondCard } from "./bond.js";
 import { ChainReader, type Balances } from "./chain.js";
@@ -37,11 +38,15 @@ function readerOf(state: PresentState, chain: PresentChain): ChainReader {
   return reader;
 }
 
-/** The bond a step is about on `chain`: one whose units it moved or traded, else the chain's first bond. */
+/**
+ * The bond a step is about on `chain`: one whose units it moved, else the chain's first bond — unless
+ * the step moved another security (an Exchange Fund Bill), whose step a bond's card would misdescribe.
+ */
 function bondOf(state: PresentState, chain: PresentChain): PresentChain["tokens"][number] | undefined {
   const bonds = chain.tokens.filter((t) => t.kind === "governmentBond");
-  const step = lastStep(state)?.step;
-  const touched = step?.balanceChanges.find((m) => m.token.chain === chain.key && m.token.kind === "governmentBond");
+  const moved = (lastStep(state)?.step.balanceChanges ?? []).filter((m) => m.token.chain === chain.key && !isMoney(m.token.kind));
+  const touched = moved.find((m) => m.token.kind === "governmentBond");
+  if (touched === undefined && moved.length > 0) return undefined;
   return bonds.find((b) => b.address.toLowerCase() === touched?.token.address.toLowerCase()) ?? bonds[0];
 }
 
@@ -151,6 +156,10 @@ async function render(): Promise<void> {
       renderBar(state, chainViews);
       renderStory(state);
       renderMatrix(state, chainViews);
+      // A ledger with many tokens gets narrower columns rather than a sideways scroll.
+      const ledger = byId("ledger");
+      ledger.classList.remove("narrow");
+      if (ledger.scrollWidth > ledger.clientWidth + 1) ledger.classList.add("narrow");
       renderFlow(state, chainViews);
       renderCards(state, chainViews);
       // The fullest timeline that fits its panel (the rest folds into "more" lines, one click away).
