@@ -78,6 +78,18 @@ abstract contract DiscountWindowTerms {
         return businessDayOf(timestamp) * 1 days - HKT_OFFSET + _cutOff;
     }
 
+    /// @notice When an overnight Discount Window repo rolled at `cutOffAt` falls due: the same cut-off on
+    /// the next weekday (Friday's falls due on Monday). There is no holiday calendar: a public holiday
+    /// on a weekday counts as a business day.
+    /// @param cutOffAt the cut-off the repo rolled at.
+    /// @return the instant the overnight repo is due; from it, unpaid, it may be closed out.
+    function overnightDueAt(uint256 cutOffAt) public pure returns (uint256) {
+        // 1 Jan 1970 was a Thursday: (day + 3) % 7 is 0 on a Monday, 4 on a Friday.
+        uint256 weekday = (businessDayOf(cutOffAt) + 3) % 7;
+        uint256 days_ = weekday == 4 ? 3 : weekday == 5 ? 2 : 1;
+        return cutOffAt + days_ * 1 days;
+    }
+
     /// @notice Discount Window interest on `principal` at `rateBps` from `openedAt`'s day to `repaidAt`'s.
     /// @param principal the cash lent, in minor units.
     /// @param rateBps the overnight rate.

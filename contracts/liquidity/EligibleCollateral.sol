@@ -4,14 +4,24 @@ pragma solidity ^0.8.28;
 import {IParticipantRegistry} from "../interfaces/IParticipantRegistry.sol";
 import {ERC20Eligibility} from "../tokens/extensions/ERC20Eligibility.sol";
 
+/// @notice Paper with a maturity date (the government bond, an Exchange Fund Bill).
+interface IMaturingPaper {
+    /// @notice The maturity date (unix time).
+    /// @return the maturity date.
+    function maturityDate() external view returns (uint64);
+}
+
 /// @notice How the central bank values one listed collateral token.
 /// @param listed true while new repos may use it.
 /// @param haircutBps the haircut in basis points (1,000 = 10%); below 10,000.
+/// @param maturesAt the paper's maturity (unix time), read from the token when listed; the largest
+/// uint64 for paper that states none. A repo must end, close-out included, before it (see the facility).
 /// @param pricePerUnit the value of one unit of the paper in the cash token's minor units, as the
 /// central bank sets it (for the government bond: its face, `denomination()`, or a lower mark).
 struct CollateralTerms {
     bool listed;
     uint16 haircutBps;
+    uint64 maturesAt;
     uint256 pricePerUnit;
 }
 
@@ -40,8 +50,13 @@ abstract contract EligibleCollateral {
     /// @param pricePerUnit the rejected price.
     error CollateralInvalidTerms(address token, uint16 haircutBps, uint256 pricePerUnit);
 
-    /// @notice The central bank listed (or re-priced) `token` as eligible collateral.
-    event CollateralListed(address indexed token, uint256 pricePerUnit, uint16 haircutBps);
+    /// @notice `token` matured at `maturesAt`: matured paper no longer moves, so it is no collateral.
+    /// @param token the rejected paper.
+    /// @param maturesAt its maturity date.
+    error CollateralMatured(address token, uint64 maturesAt);
+
+    /// @notice The central bank listed (or re-priced) `token` as eligible collateral, maturing at `maturesAt`.
+    event CollateralListed(address indexed token, uint256 pricePerUnit, uint16 haircutBps, uint64 maturesAt);
 
     /// @notice The central bank took `token` off the list: no new repos on it.
     event CollateralDelisted(address indexed token);
@@ -74,8 +89,25 @@ abstract contract EligibleCollateral {
             revert CollateralNotOnLedger(token);
         }
         if (haircutBps >= BPS || pricePerUnit == 0) revert CollateralInvalidTerms(token, haircutBps, pricePerUnit);
-        _collateral[token] = CollateralTerms({listed: true, haircutBps: haircutBps, pricePerUnit: pricePerUnit});
-        emit CollateralListed(token, pricePerUnit, haircutBps);
+        uint64 maturesAt = _maturityOf(token);
+        if (block.timestamp >= maturesAt) revert CollateralMatured(token, maturesAt);
+        _collateral[token] = CollateralTerms({
+            listed: true,
+            haircutBps: haircutBps,
+            maturesAt: maturesAt,
+            pricePerUnit: pricePerUnit
+        });
+        emit CollateralListed(token, pricePerUnit, haircutBps, maturesAt);
+    }
+
+    /// @dev The token's own `maturityDate()`, or "never" for paper without one. Read once, when the
+    /// central bank lists it (listing is the central bank's own due diligence on the paper).
+    function _maturityOf(address token) private view returns (uint64) {
+        try IMaturingPaper(token).maturityDate() returns (uint64 maturesAt) {
+            return maturesAt;
+        } catch {
+            return type(uint64).max;
+        }
     }
 
     function _delist(address token) internal {

@@ -18,12 +18,14 @@ enum RepoStatus {
     None,
     Intraday,
     Overnight,
-    Reversed
+    Reversed,
+    ClosedOut
 }
 
 /// @notice One repo with the central bank, packed into three storage slots.
 /// @param bank the commercial bank that borrowed (the only one that may reverse).
-/// @param status intraday, overnight (in the Discount Window) or reversed.
+/// @param status intraday, overnight (in the Discount Window), reversed, or closed out (not repaid when due:
+/// the central bank kept the paper).
 /// @param openedAt when the repo opened (the start of any overnight interest).
 /// @param overnightRateBps the Discount Window rate fixed when it rolled (zero while intraday).
 /// @param collateral the paper in custody.
@@ -47,7 +49,12 @@ struct Repo {
 /// contract's custody and wCBDC moves to the bank; the bank reverses the same day by repaying exactly
 /// the cash, and gets its paper back in the same transaction. A repo not reversed by the day's cut-off
 /// rolls (anyone may roll it) into overnight Discount Window borrowing at Base Rate + spread; reversing
-/// it then costs principal + ACT/365 interest (see `DiscountWindowTerms`).
+/// it then costs principal + ACT/365 interest (see `DiscountWindowTerms`). An overnight repo falls due
+/// at the next weekday's cut-off; still unpaid then, anyone may close it out: the central bank keeps
+/// the paper (title passed to it at the repo) and the bank keeps the cash, the default on record.
+/// Matured paper no longer moves, so a repo's paper must outlive the repo: it must mature at least
+/// `CLOSE_OUT_WINDOW` after the day's overnight repo would fall due, or the repo is refused. That window
+/// is the time anyone has to close an unpaid repo out before the paper would be stuck in custody.
 /// @dev Funding: the cash comes from the central bank's own wCBDC account (`fundingAccount`, fixed at
 /// deployment), which approves THIS contract for the facility's size; repayments (and interest) go back
 /// to that account. The contract never mints and never holds wCBDC. Consent: the bank's paper and cash
@@ -65,6 +72,10 @@ contract IntradayLiquidityFacility is
 
     /// @notice Role of the central bank: lists collateral, sets the rates and the cut-off.
     bytes32 public constant CENTRAL_BANK_ROLE = keccak256("CENTRAL_BANK_ROLE");
+
+    /// @notice How long after an overnight repo falls due its paper must still be alive (not matured):
+    /// the time there is to reverse late or close it out while the paper can still move.
+    uint256 public constant CLOSE_OUT_WINDOW = 1 days;
 
     WholesaleCBDC private immutable _cash;
     IParticipantRegistry private immutable _registry;
@@ -117,6 +128,13 @@ contract IntradayLiquidityFacility is
     /// @notice An intraday repo rolls into the Discount Window only from its day's cut-off.
     error RepoBeforeCutOff(uint256 repoId, uint256 cutOffAt, uint256 now_);
 
+    /// @notice The paper matures at `maturesAt`, before `mustOutlive`: the end of the close-out window of
+    /// an overnight repo that rolls today. Matured paper cannot move, so it could never come back.
+    error RepoCollateralMaturesTooSoon(address collateral, uint256 maturesAt, uint256 mustOutlive);
+
+    /// @notice An overnight repo may be closed out only once due (`dueAt`) and unpaid.
+    error RepoNotDue(uint256 repoId, uint256 dueAt, uint256 now_);
+
     /// @notice The bank holds `balance` of the cash token, less than the `owed` to reverse.
     error RepoInsufficientCash(uint256 repoId, address bank, uint256 balance, uint256 owed);
 
@@ -132,6 +150,18 @@ contract IntradayLiquidityFacility is
 
     /// @notice An intraday repo not reversed by the cut-off rolled into overnight Discount Window borrowing at `rateBps`.
     event RepoRolledToDiscountWindow(uint256 indexed repoId, address indexed bank, uint256 principal, uint16 rateBps);
+
+    /// @notice `bank` did not repay overnight repo `repoId` by `dueAt`: the central bank's funding account
+    /// kept its `units` of `collateral`, the bank the `principal`; `owed` is what repaying would have cost.
+    event RepoClosedOut(
+        uint256 indexed repoId,
+        address indexed bank,
+        address indexed collateral,
+        uint256 units,
+        uint256 principal,
+        uint256 owed,
+        uint256 dueAt
+    );
 
     /// @notice `bank` repaid `principal` + `interest` and got its `units` of `collateral` back.
     event RepoReversed(
@@ -208,8 +238,9 @@ contract IntradayLiquidityFacility is
     /// from the caller into custody and the cash from the central bank to the caller, in this call.
     /// @dev Requirements: the caller is an eligible commercial bank; `collateral` listed; `units` and
     /// `amount` above zero; the caller holds `units` and approved this contract for them; `amount` at
-    /// most `lendingValue(collateral, units)`; before today's cut-off; the central bank's funding
-    /// allowance covers `amount`. Emits `IntradayRepoOpened`.
+    /// most `lendingValue(collateral, units)`; before today's cut-off; the paper matures no earlier than
+    /// `overnightDueAt(cut-off) + CLOSE_OUT_WINDOW`; the central bank's funding allowance covers `amount`.
+    /// Emits `IntradayRepoOpened`.
     /// @param collateral the paper.
     /// @param units how many units to deliver.
     /// @param amount the cash to borrow, in minor units.
@@ -224,6 +255,9 @@ contract IntradayLiquidityFacility is
         if (amount > value) revert RepoAmountOverLendingValue(collateral, units, amount, value);
         uint256 cutOffAt = cutOffOf(block.timestamp);
         if (block.timestamp >= cutOffAt) revert RepoAfterCutOff(cutOffAt, block.timestamp);
+        uint256 mustOutlive = overnightDueAt(cutOffAt) + CLOSE_OUT_WINDOW;
+        uint256 maturesAt = collateralTerms(collateral).maturesAt;
+        if (maturesAt < mustOutlive) revert RepoCollateralMaturesTooSoon(collateral, maturesAt, mustOutlive);
 
         repoId = ++_repoCount;
         _repos[repoId] = Repo({
@@ -287,6 +321,26 @@ contract IntradayLiquidityFacility is
         r.status = RepoStatus.Overnight;
         r.overnightRateBps = rate;
         emit RepoRolledToDiscountWindow(repoId, r.bank, r.principal, rate);
+    }
+
+    /// @notice Closes out overnight repo `repoId`, due and unpaid: the paper in custody goes to the
+    /// central bank's funding account (it keeps it in lieu of the cash), the bank keeps the principal.
+    /// Anyone may call (the central bank's default procedure, or a keeper).
+    /// @dev Requirements: the repo is overnight; at or after `overnightDueAt(cutOffAt)`. Emits `RepoClosedOut`.
+    /// @param repoId the repo.
+    function closeOut(uint256 repoId) external nonReentrant {
+        Repo storage r = _requireRepo(repoId);
+        if (r.status != RepoStatus.Overnight) revert RepoWrongStatus(repoId, r.status);
+        uint256 dueAt = overnightDueAt(r.cutOffAt);
+        if (block.timestamp < dueAt) revert RepoNotDue(repoId, dueAt, block.timestamp);
+        uint256 owed = amountOwed(repoId);
+        address collateral = r.collateral;
+        uint256 units = r.units;
+        r.status = RepoStatus.ClosedOut;
+        _custody[collateral] -= units;
+        emit RepoClosedOut(repoId, r.bank, collateral, units, r.principal, owed, dueAt);
+
+        IERC20(collateral).safeTransfer(_fundingAccount, units);
     }
 
     // ------------------------------------------------------------------- views

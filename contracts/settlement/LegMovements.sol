@@ -6,6 +6,7 @@ import {IERC20Errors} from "@openzeppelin/contracts/interfaces/draft-IERC6093.so
 import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 
 import {IGovernmentBond} from "../interfaces/IGovernmentBond.sol";
+import {ExchangeFundBill} from "../tokens/ExchangeFundBill.sol";
 import {IParticipantRegistryErrors} from "../interfaces/IParticipantRegistry.sol";
 import {ITokenErrors} from "../interfaces/ITokenErrors.sol";
 import {ISettlementErrors} from "./ISettlementEngine.sol";
@@ -69,7 +70,10 @@ abstract contract LegMovements is ISettlementErrors {
             selector == ITokenErrors.AccountFrozen.selector
         ) return FailureReason.AccountFrozen;
         if (selector == Pausable.EnforcedPause.selector) return FailureReason.Paused;
-        if (selector == IGovernmentBond.BondMatured.selector) return FailureReason.Matured;
+        if (
+            selector == IGovernmentBond.BondMatured.selector ||
+            selector == ExchangeFundBill.BillMatured.selector
+        ) return FailureReason.Matured;
         return FailureReason.TokenRejected;
     }
 }

@@ -149,6 +149,8 @@ const FORMATTERS: Record<string, Formatter> = {
     `intraday repo #${a.s("repoId")}: ${a.who("bank")} delivered ${a.amount(a.s("collateral"), a.n("units"))} into the HKMA's custody for ${a.money(a.n("principal"))}, to reverse before ${formatTime(a.n("cutOffAt"))}`,
   RepoRolledToDiscountWindow: (a) =>
     `repo #${a.s("repoId")} not reversed by the cut-off: ${a.who("bank")} borrows ${a.money(a.n("principal"))} overnight in the Discount Window at ${formatBps(a.n("rateBps"))}`,
+  RepoClosedOut: (a) =>
+    `repo #${a.s("repoId")} closed out, unpaid when due at ${formatTime(a.n("dueAt"))}: the HKMA keeps ${a.amount(a.s("collateral"), a.n("units"))}, ${a.who("bank")} keeps the ${a.money(a.n("principal"))} (repaying would have cost ${a.money(a.n("owed"))})`,
   RepoReversed: (a) =>
     `repo #${a.s("repoId")} reversed: ${a.who("bank")} repaid ${a.money(a.n("principal"))}${a.n("interest") > 0n ? ` + ${a.money(a.n("interest"))} interest` : ""} and got back ${a.amount(a.s("collateral"), a.n("units"))}`,
   PaymentInstructionSubmitted: (a) => `${a.who("payer")} instructs payment #${a.s("paymentId")} (${formatRef(a.s("paymentReference"))}) of ${a.money(a.n("amount"))} to ${a.who("payee")}`,

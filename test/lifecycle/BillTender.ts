@@ -386,6 +386,18 @@ describe("BillTender (Exchange Fund Bills by bid-yield tender)", function () {
       expect(await f.bill.balanceOf(lionRock.address)).to.equal(0n);
     });
 
+    it("an allotment left until the bill has matured fails with Matured (the bill can no longer be issued), nothing moved", async function () {
+      const f = await load();
+      await bookOfBids(f);
+      await time.increaseTo(f.billTerms.maturityDate);
+      const before = await billBook(f);
+      await expect(f.billTender.allotTender(REF))
+        .to.be.revertedWithCustomError(f.billTender, "SettlementLegFailed")
+        .withArgs(BigInt(FAILURE_REASON.indexOf("Matured")), LEG.Asset, f.billAddress, (data: string) => data.length > 2);
+      expect(changes(before, await billBook(f))).to.deep.equal({});
+      expect((await f.billTender.tenderOf(REF)).state).to.equal(STATE.Open);
+    });
+
     it("a missing allowance fails the allotment with MissingApproval, nothing moved", async function () {
       const f = await load();
       await open(f);

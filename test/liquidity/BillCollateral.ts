@@ -90,4 +90,70 @@ describe("Exchange Fund Bills as intraday repo collateral", function () {
     expect(await f.wcbdc.balanceOf(harbour.address), "no cash lent").to.equal(cashBefore);
     expect(await liquidity.facility.custodyOf(bill)).to.equal(0n);
   });
+
+  describe("paper that must outlive the repo (matured bills no longer move)", () => {
+    /** Moves the clock to 09:00 HKT of the Hong Kong day `days` before the bill's maturity day. */
+    async function daysBeforeMaturity(f: BillLedger, days: bigint): Promise<void> {
+      const maturityDay = businessDayOf(BigInt(f.billTerms.maturityDate));
+      await time.increaseTo((maturityDay - days) * DAY - BigInt(HKT_OFFSET_SECONDS) + 9n * 3600n);
+    }
+
+    it("refuses a repo of bills maturing before an unpaid overnight repo could be closed out, and nothing moves", async () => {
+      const { f, liquidity } = await networkHelpers.loadFixture(billsInHand);
+      const harbour = f.participants.harbourBank;
+      const facility = await liquidity.facility.getAddress();
+      const bill = await f.bill.getAddress();
+      await daysBeforeMaturity(f, 1n);
+      await mined(f.bill.connect(harbour.signer).approve(facility, UNITS));
+      const cutOff = await liquidity.facility.cutOffOf(BigInt(await time.latest()) + 1n);
+      const mustOutlive = (await liquidity.facility.overnightDueAt(cutOff)) + (await liquidity.facility.CLOSE_OUT_WINDOW());
+      const cashBefore = await f.wcbdc.balanceOf(harbour.address);
+      await expect(liquidity.facility.connect(harbour.signer).repo(bill, UNITS, 1n))
+        .to.be.revertedWithCustomError(liquidity.facility, "RepoCollateralMaturesTooSoon")
+        .withArgs(bill, f.billTerms.maturityDate, mustOutlive);
+      expect(await f.bill.balanceOf(harbour.address), "bills stay").to.equal(UNITS);
+      expect(await f.wcbdc.balanceOf(harbour.address), "no cash lent").to.equal(cashBefore);
+      expect(await liquidity.facility.repoCount()).to.equal(0n);
+    });
+
+    it("a repo it accepts can always end before maturity: rolled, unpaid and closed out when due, the HKMA holds the bills while they still move", async () => {
+      const { f, liquidity } = await networkHelpers.loadFixture(billsInHand);
+      const harbour = f.participants.harbourBank;
+      const hkma = f.participants.hkma.address;
+      const facility = await liquidity.facility.getAddress();
+      const bill = await f.bill.getAddress();
+      // The latest weekday the facility accepts the bill: its repo, unpaid, is due the day after and
+      // the close-out window ends no later than maturity.
+      let days = 2n;
+      for (;; days += 1n) {
+        const at = (businessDayOf(BigInt(f.billTerms.maturityDate)) - days) * DAY - BigInt(HKT_OFFSET_SECONDS) + 9n * 3600n;
+        const due = await liquidity.facility.overnightDueAt(await liquidity.facility.cutOffOf(at));
+        if (due + (await liquidity.facility.CLOSE_OUT_WINDOW()) <= BigInt(f.billTerms.maturityDate)) break;
+      }
+      await daysBeforeMaturity(f, days);
+      const value = await liquidity.facility.lendingValue(bill, UNITS);
+      await mined(f.bill.connect(harbour.signer).approve(facility, UNITS));
+      await mined(liquidity.facility.connect(harbour.signer).repo(bill, UNITS, value));
+      const repoId = await liquidity.facility.repoCount();
+      const repo = await liquidity.facility.repoOf(repoId);
+      await time.increaseTo(repo.cutOffAt);
+      await mined(liquidity.facility.rollToDiscountWindow(repoId));
+      const due = await liquidity.facility.overnightDueAt(repo.cutOffAt);
+      await time.increaseTo(due);
+      expect(due, "due before the bill matures").to.be.lessThan(BigInt(f.billTerms.maturityDate));
+      await mined(liquidity.facility.closeOut(repoId));
+      expect(await f.bill.balanceOf(hkma), "the HKMA kept the bills").to.equal(UNITS);
+      expect(await f.bill.balanceOf(facility), "custody empty").to.equal(0n);
+      expect((await liquidity.facility.repoOf(repoId)).status, "closed out").to.equal(4n);
+    });
+
+    it("refuses to list a bill that has matured", async () => {
+      const { f, liquidity } = await networkHelpers.loadFixture(billsInHand);
+      await time.increaseTo(f.billTerms.maturityDate);
+      const bill = await f.bill.getAddress();
+      await expect(liquidity.facility.listCollateral(bill, await f.bill.denomination(), 100))
+        .to.be.revertedWithCustomError(liquidity.facility, "CollateralMatured")
+        .withArgs(bill, f.billTerms.maturityDate);
+    });
+  });
 });

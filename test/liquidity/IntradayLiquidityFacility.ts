@@ -38,10 +38,12 @@ const LENDING_VALUE = 980_000_000n;
 const ONE_NIGHT = 134_247n;
 const WEEKEND = 402_740n;
 
+const DAY = 86_400n;
 const HARBOUR_BONDS = 1_000n;
 const LION_ROCK_BONDS = 400n;
 const HARBOUR_CASH = 10_000_000_00n; // HKD 10,000,000.00
-const STATUS = { None: 0n, Intraday: 1n, Overnight: 2n, Reversed: 3n } as const;
+const STATUS = { None: 0n, Intraday: 1n, Overnight: 2n, Reversed: 3n, ClosedOut: 4n } as const;
+const NEVER = 2n ** 64n - 1n;
 
 async function mined(tx: Promise<ContractTransactionResponse>): Promise<void> {
   await (await tx).wait();
@@ -100,6 +102,7 @@ describe("IntradayLiquidityFacility", () => {
       const { facility, participants: p } = f.ledger;
       const terms = await facility.collateralTerms(f.bond);
       expect([terms.listed, terms.pricePerUnit, terms.haircutBps]).to.deep.equal([true, FACE, 200n]);
+      expect(terms.maturesAt, "the bond's maturity, read when listed").to.equal(await f.ledger.bond.maturityDate());
       expect(await facility.lendingValue(f.bond, UNITS)).to.equal(LENDING_VALUE);
       expect(await facility.discountWindowRate()).to.equal(500n);
       expect(await facility.cutOff()).to.equal(BigInt(LIQUIDITY_TERMS.cutOffSeconds));
@@ -334,6 +337,85 @@ describe("IntradayLiquidityFacility", () => {
     });
   });
 
+  describe("close-out: an overnight repo not repaid when due", () => {
+    /** Harbour repos, the repo rolls at the cut-off; the clock is then left at the cut-off. */
+    async function rolled(f: Fixture, cutOff: bigint | number = CUT_OFF): Promise<void> {
+      await mined(harbourRepos(f));
+      await time.setNextBlockTimestamp(cutOff);
+      await mined(f.ledger.facility.rollToDiscountWindow(1n));
+    }
+
+    it("falls due at the next weekday's cut-off: Monday's on Tuesday, Friday's (and Saturday's) on Monday", async () => {
+      const f = await load();
+      const { facility } = f.ledger;
+      expect(await facility.overnightDueAt(CUT_OFF)).to.equal(CUT_OFF + DAY);
+      expect(await facility.overnightDueAt(FRIDAY_CUT_OFF)).to.equal(BigInt(FRIDAY_CUT_OFF) + 3n * DAY);
+      expect(await facility.overnightDueAt(BigInt(FRIDAY_CUT_OFF) + DAY)).to.equal(BigInt(FRIDAY_CUT_OFF) + 3n * DAY);
+      expect(await facility.overnightDueAt(BigInt(FRIDAY_CUT_OFF) - DAY), "Thursday's").to.equal(BigInt(FRIDAY_CUT_OFF));
+    });
+
+    it("refuses a close-out before the repo is due, and of an intraday repo; nothing moves", async () => {
+      const f = await load();
+      await mined(harbourRepos(f));
+      await expect(f.ledger.facility.closeOut(1n)).to.be.revertedWithCustomError(f.ledger.facility, "RepoWrongStatus").withArgs(1n, STATUS.Intraday);
+      await time.setNextBlockTimestamp(CUT_OFF);
+      await mined(f.ledger.facility.rollToDiscountWindow(1n));
+      const before = await snapshot(f);
+      await time.setNextBlockTimestamp(CUT_OFF + DAY - 1n);
+      await expect(f.ledger.facility.closeOut(1n))
+        .to.be.revertedWithCustomError(f.ledger.facility, "RepoNotDue")
+        .withArgs(1n, CUT_OFF + DAY, CUT_OFF + DAY - 1n);
+      expect(await snapshot(f)).to.deep.equal(before);
+      await expect(f.ledger.facility.closeOut(8n)).to.be.revertedWithCustomError(f.ledger.facility, "RepoUnknown").withArgs(8n);
+    });
+
+    it("when due and unpaid, anyone closes it out: the HKMA keeps the paper, the bank the cash, and it can no longer be reversed", async () => {
+      const f = await load();
+      const p = f.ledger.participants;
+      await rolled(f);
+      const due = CUT_OFF + DAY;
+      await time.setNextBlockTimestamp(due);
+      const tx = await f.ledger.facility.connect(p.victoriaBank.signer).closeOut(1n);
+      // Repaying at the due time would have cost one night's interest (Monday to Tuesday).
+      await expect(tx)
+        .to.emit(f.ledger.facility, "RepoClosedOut")
+        .withArgs(1n, p.harbourBank.address, f.bond, UNITS, LENDING_VALUE, LENDING_VALUE + ONE_NIGHT, due);
+      await expect(tx).to.changeTokenBalances(ethers, f.ledger.bond, [f.facility, p.hkma.address, p.harbourBank.address], [-UNITS, UNITS, 0n]);
+      await expect(tx).to.changeTokenBalances(ethers, f.ledger.wcbdc, [p.hkma.address, p.harbourBank.address], [0n, 0n]);
+      const r = await f.ledger.facility.repoOf(1n);
+      expect(r.status).to.equal(STATUS.ClosedOut);
+      expect(await f.ledger.facility.custodyOf(f.bond)).to.equal(0n);
+      expect(await f.ledger.facility.amountOwed(1n)).to.equal(0n);
+      const before = await snapshot(f);
+      await expect(reverseAs(f, "harbourBank", 1n, LENDING_VALUE * 2n))
+        .to.be.revertedWithCustomError(f.ledger.facility, "RepoWrongStatus")
+        .withArgs(1n, STATUS.ClosedOut);
+      await expect(f.ledger.facility.closeOut(1n)).to.be.revertedWithCustomError(f.ledger.facility, "RepoWrongStatus").withArgs(1n, STATUS.ClosedOut);
+      expect(await snapshot(f)).to.deep.equal(before);
+    });
+
+    it("a Friday repo is not closed out over the weekend: it is due on Monday's cut-off, and repaid on Monday morning", async () => {
+      const f = await load();
+      await time.increaseTo(FRIDAY);
+      await rolled(f, FRIDAY_CUT_OFF);
+      await time.setNextBlockTimestamp(MONDAY);
+      await expect(f.ledger.facility.closeOut(1n))
+        .to.be.revertedWithCustomError(f.ledger.facility, "RepoNotDue")
+        .withArgs(1n, BigInt(FRIDAY_CUT_OFF) + 3n * DAY, MONDAY);
+      await mined(reverseAs(f, "harbourBank", 1n, LENDING_VALUE + WEEKEND));
+      expect((await f.ledger.facility.repoOf(1n)).status).to.equal(STATUS.Reversed);
+    });
+
+    it("a bank that is late but not yet closed out may still repay, at the interest of the days it kept the cash", async () => {
+      const f = await load();
+      await rolled(f);
+      await time.increaseTo(NEXT_MORNING + 86_400);
+      // Wednesday morning: two nights, 980,000,000 × 500 × 2 / 3,650,000 = 268,493.15… → 268,494.
+      await mined(reverseAs(f, "harbourBank", 1n, LENDING_VALUE + 268_494n));
+      expect((await f.ledger.facility.repoOf(1n)).status).to.equal(STATUS.Reversed);
+    });
+  });
+
   describe("the central bank's list and terms", () => {
     it("only the central bank lists, delists and sets rates and the cut-off", async () => {
       const f = await load();
@@ -369,7 +451,9 @@ describe("IntradayLiquidityFacility", () => {
       const f = await load();
       const { facility } = f.ledger;
       const deposit = await f.ledger.deposits.victoriaBank.getAddress();
-      await expect(facility.listCollateral(deposit, 1n, 500)).to.emit(facility, "CollateralListed").withArgs(deposit, 1n, 500n);
+      // A deposit states no maturity: it is recorded as never maturing.
+      await expect(facility.listCollateral(deposit, 1n, 500)).to.emit(facility, "CollateralListed").withArgs(deposit, 1n, 500n, NEVER);
+      expect((await facility.collateralTerms(deposit)).maturesAt).to.equal(NEVER);
       await mined(facility.listCollateral(f.bond, 4_900_000n, 300));
       expect(await facility.lendingValue(f.bond, 100n)).to.equal((100n * 4_900_000n * 9_700n) / 10_000n);
     });

@@ -21,7 +21,7 @@ struct LiquiditySetup {
 /// @notice The invariant fuzzer calls only this contract. Moves: banks repo some of their bonds for up
 /// to the lending value; reverse (their own repos; another bank's, which must be refused; with too
 /// little cash, refused); anyone rolls repos past their cut-off into the Discount Window (before it,
-/// refused); the HKMA re-prices the bond and changes the rate; the clock moves (hours to days); banks
+/// refused); anyone closes out overnight repos unpaid when due (before, refused); the HKMA re-prices the bond and changes the rate; the clock moves (hours to days); banks
 /// submit payments to each other (some larger than they hold, so they queue), release queues and
 /// cancel queued payments.
 /// @dev Every successful call is checked when it happens: exactly the units and cash it should move
@@ -59,6 +59,8 @@ contract LiquidityHandler {
     uint256 public reversalsIntraday;
     uint256 public reversalsOvernight;
     uint256 public rolls;
+    uint256 public closeOuts;
+    uint256 public refusedEarlyCloseOut;
     uint256 public refusedOtherBank;
     uint256 public refusedShortCash;
     uint256 public refusedEarlyRoll;
@@ -141,6 +143,10 @@ contract LiquidityHandler {
         Repo memory r = facility.repoOf(id);
         if (r.status != RepoStatus.Intraday && r.status != RepoStatus.Overnight) return;
         if (r.status == RepoStatus.Intraday && block.timestamp >= r.cutOffAt) return;
+        // Half the banks late on an overnight repo do not pay at all (they default and are closed out).
+        if (r.status == RepoStatus.Overnight && block.timestamp >= facility.overnightDueAt(r.cutOffAt) && spendSeed % 2 == 1) {
+            return;
+        }
         uint256 owed = facility.amountOwed(id);
         if (owed != r.principal + expectedInterest(id)) ++ghostBadMoves;
         uint256 bankCash = cash.balanceOf(r.bank);
@@ -184,7 +190,7 @@ contract LiquidityHandler {
         if (n == 0) return;
         uint256 id = 1 + (idSeed % n);
         Repo memory r = facility.repoOf(id);
-        if (r.status == RepoStatus.Reversed) return;
+        if (r.status == RepoStatus.Reversed || r.status == RepoStatus.ClosedOut) return;
         address other = _otherBank(r.bank, bankSeed);
         vm.prank(other);
         cash.approve(address(facility), type(uint256).max);
@@ -224,6 +230,48 @@ contract LiquidityHandler {
         ) ++ghostBadMoves;
         ++rolls;
         ++successfulCalls;
+        // A keeper that closes out at once, before the overnight repo is due, is refused.
+        if (block.timestamp < facility.overnightDueAt(rolled.cutOffAt)) _closeOutRefused(id);
+    }
+
+    /// @notice Anyone closes out an overnight repo unpaid when due: the paper goes to the HKMA, the
+    /// bank keeps the cash (refused before it is due).
+    function closeOut(uint256 idSeed) external {
+        uint256 n = facility.repoCount();
+        if (n == 0) return;
+        // The first overnight repo from the seed on (most repos are reversed: a random id rarely is one).
+        uint256 id;
+        Repo memory r;
+        for (uint256 k = 0; k < n && k < 32; ++k) {
+            id = 1 + ((idSeed + k) % n);
+            r = facility.repoOf(id);
+            if (r.status == RepoStatus.Overnight) break;
+        }
+        if (r.status != RepoStatus.Overnight) return;
+        if (block.timestamp < facility.overnightDueAt(r.cutOffAt)) return _closeOutRefused(id);
+        uint256 custody = bond.balanceOf(address(facility));
+        uint256 hkmaBonds = bond.balanceOf(centralBank);
+        uint256 bankCash = cash.balanceOf(r.bank);
+        uint256 hkmaCash = cash.balanceOf(centralBank);
+        facility.closeOut(id);
+        if (
+            bond.balanceOf(address(facility)) != custody - r.units || bond.balanceOf(centralBank) != hkmaBonds + r.units
+                || cash.balanceOf(r.bank) != bankCash || cash.balanceOf(centralBank) != hkmaCash
+                || facility.repoOf(id).status != RepoStatus.ClosedOut
+        ) ++ghostBadMoves;
+        ghostOpenUnits -= r.units;
+        ghostOpenPrincipal -= r.principal;
+        ++closeOuts;
+        ++successfulCalls;
+    }
+
+    function _closeOutRefused(uint256 id) private {
+        try facility.closeOut(id) {
+            ++ghostMissedRefusals;
+        } catch (bytes memory reason) {
+            if (bytes4(reason) == IntradayLiquidityFacility.RepoNotDue.selector) ++refusedEarlyCloseOut;
+            else ++ghostBadMoves;
+        }
     }
 
     /// @notice The HKMA re-prices the bond (price 95–100% of face, haircut 0–10%) or changes the Discount Window rate.

@@ -66,13 +66,14 @@ contract LiquidityInvariantsTest is SettlementFixture {
     }
 
     /// @dev The cash owed on each open repo is its principal intraday, and principal + the interest
-    /// recomputed here (ACT/365, HKT days, at least one, rounded up) overnight; zero once reversed.
+    /// recomputed here (ACT/365, HKT days, at least one, rounded up) overnight; zero once reversed or closed out.
     /// What the HKMA's account lacks is the principal still out less the interest already received.
     function invariant_cashOwedIsPrincipalPlusInterest() public view {
         uint256 n = facility.repoCount();
         for (uint256 id = 1; id <= n; ++id) {
             Repo memory r = facility.repoOf(id);
-            uint256 expected = r.status == RepoStatus.Reversed ? 0 : r.principal + handler.expectedInterest(id);
+            bool open = r.status == RepoStatus.Intraday || r.status == RepoStatus.Overnight;
+            uint256 expected = open ? r.principal + handler.expectedInterest(id) : 0;
             assertEq(facility.amountOwed(id), expected, "amount owed != principal (+ interest overnight)");
         }
         assertEq(handler.ghostBadMoves(), 0, "a repo, reversal or roll moved other than it should");
@@ -92,6 +93,9 @@ contract LiquidityInvariantsTest is SettlementFixture {
         assertTrue(handler.repos() > 0, "no repo");
         assertTrue(handler.reversalsIntraday() > 0, "no same-day reversal");
         assertTrue(handler.rolls() > 0 && handler.reversalsOvernight() > 0, "no Discount Window round trip");
+        
+        assertTrue(handler.closeOuts() > 0, "no close-out");
+        assertTrue(handler.refusedEarlyCloseOut() > 0, "no close-out refused before due");
         assertTrue(handler.refusedOtherBank() > 0 && handler.refusedShortCash() > 0, "no reversal refused");
         assertTrue(handler.refusedEarlyRoll() > 0 && handler.refusedOverValue() > 0, "no early roll or over-value repo refused");
         assertTrue(handler.paymentsSettledAtOnce() > 0 && handler.paymentsQueued() > 0, "no payment settled or queued");
@@ -142,7 +146,7 @@ contract LiquidityInvariantsTest is SettlementFixture {
         uint256 a = uint256(keccak256(abi.encode(r, 1)));
         uint256 b = uint256(keccak256(abi.encode(r, 2)));
         uint256 c = uint256(keccak256(abi.encode(r, 3)));
-        uint256 pick = r % 12;
+        uint256 pick = r % 13;
         if (pick < 2) handler.repo(a, b, c);
         else if (pick < 4) handler.reverse(a, b);
         else if (pick == 4) handler.reverseByOtherBank(a, b);
@@ -152,6 +156,7 @@ contract LiquidityInvariantsTest is SettlementFixture {
         else if (pick == 8) handler.submit(a, b, c);
         else if (pick == 9) handler.release(a);
         else if (pick == 10) handler.cancel(a, b);
-        else handler.submit(a, b, c % 1_000_000_00);
+        else if (pick == 11) handler.submit(a, b, c % 1_000_000_00);
+        else handler.closeOut(a);
     }
 }
