@@ -88,11 +88,15 @@ contract ExchangeFundBill is ERC20, ERC20Freezable, ERC20Eligibility, Pausable, 
     error BillPageSizeOutOfRange(uint256 count, uint256 max);
     /// @notice Only this contract may call the one-holder redemption unit.
     error BillOnlySelf(address caller);
+    /// @notice The bill holds `balance` of wCBDC, no more than the `liability` its redemption still owes: no surplus to return.
+    error BillNoSurplus(uint256 balance, uint256 liability);
 
     /// @notice `holder` was redeemed: `units` burned and `amount` (par) paid in the cash token.
     event BillRedeemed(address indexed holder, uint256 units, uint256 amount);
     /// @notice `holder`'s redemption could not be made; it keeps its `units` until redeemed later.
     event RedemptionParked(address indexed holder, uint256 units, bytes reason);
+    /// @notice The central bank took back `amount` of wCBDC funding above what redemption still owes (`liability`).
+    event RedemptionSurplusReturned(address indexed centralBank, uint256 amount, uint256 liability);
 
     /// @param terms the bill's terms; validated here.
     /// @param name_ e.g. "Exchange Fund Bill Q2612 (91-day)".
@@ -192,6 +196,29 @@ contract ExchangeFundBill is ERC20, ERC20Freezable, ERC20Eligibility, Pausable, 
                 emit RedemptionParked(holder, units, reason);
             }
         }
+    }
+
+    /// @notice Returns to the central bank the wCBDC this bill holds above what its redemption still
+    /// owes (`redemptionLiability()`): over-funding, or what is left once every holder is redeemed.
+    /// Funding for holders still to be redeemed (parked ones included) always stays.
+    /// @dev Requirements: caller has `CENTRAL_BANK_ROLE`; a surplus above zero. Emits `RedemptionSurplusReturned`.
+    /// @return surplus the wCBDC returned, in minor units.
+    function returnSurplus() external nonReentrant onlyRole(CENTRAL_BANK_ROLE) returns (uint256 surplus) {
+        uint256 balance = IERC20(_cashToken).balanceOf(address(this));
+        uint256 liability = totalSupply() * _denomination;
+        if (balance <= liability) revert BillNoSurplus(balance, liability);
+        surplus = balance - liability;
+        emit RedemptionSurplusReturned(_centralBank, surplus, liability);
+        IERC20(_cashToken).safeTransfer(_centralBank, surplus);
+    }
+
+    /// @notice Face value the redemption funding lacks: `redemptionLiability()` less the wCBDC this
+    /// bill holds, zero when fully funded. The central bank funds the bill by paying it this amount.
+    /// @return amount in minor units.
+    function redemptionShortfall() external view returns (uint256) {
+        uint256 balance = IERC20(_cashToken).balanceOf(address(this));
+        uint256 liability = totalSupply() * _denomination;
+        return liability > balance ? liability - balance : 0;
     }
 
     /// @notice One holder's redemption as a unit that rolls back whole; callable only by this contract.

@@ -5,6 +5,7 @@ import type { AbiArgs, AbiValue, EventFact } from "../chain/facts.js";
 import { FAILURE_REASON, isoTradeStatus, REASON_CODE, TRADE_STATUS } from "../domain/trade.js";
 import { formatRatio, formatScaledYield, formatYieldBps } from "../domain/exchange-fund-bills.js";
 import { formatMoney } from "../domain/money.js";
+import { participantKindName } from "../domain/participants.js";
 import { formatTime, isoCode, isoStatusCodes, partyLabel, tokenAmount } from "./words.js";
 
 /** A trade or payment reference as text: the bytes32 string if it is one, else a short hash. */
@@ -21,6 +22,17 @@ export function formatRef(ref: string): string {
 const ZERO = "0x0000000000000000000000000000000000000000";
 
 /** A rate in basis points as a percentage: 500 → "5.00%". */
+/** A registry `bytes2` jurisdiction as its ISO 3166-1 code ("0x484b" → "HK"). */
+function jurisdictionOf(bytes2: string): string {
+  return Buffer.from(bytes2.replace(/^0x/, ""), "hex").toString("ascii").replace(/\0/g, "") || bytes2;
+}
+
+/** Seconds after midnight as HH:MM. */
+function formatTimeOfDay(seconds: bigint): string {
+  const minutes = Number(seconds / 60n);
+  return `${String(Math.floor(minutes / 60)).padStart(2, "0")}:${String(minutes % 60).padStart(2, "0")}`;
+}
+
 function formatBps(bps: bigint): string {
   return `${bps / 100n}.${String(bps % 100n).padStart(2, "0")}%`;
 }
@@ -139,6 +151,8 @@ const FORMATTERS: Record<string, Formatter> = {
   },
   BillTenderCancelled: (a) => `bill tender ${formatRef(a.s("tenderRef"))} cancelled`,
   BillRedeemed: (a) => `${a.who("holder")} redeemed ${a.s("units")} units at par for ${a.money(a.n("amount"))}`,
+  RedemptionSurplusReturned: (a) =>
+    `${a.who("centralBank")} took back ${a.money(a.n("amount"))} of redemption funding above the ${a.money(a.n("liability"))} still owed`,
   RedemptionParked: (a) => `redemption of ${a.who("holder")} (${a.s("units")} units) parked: it keeps its bills until redeemed`,
   CouponPaid: (a) =>
     `coupon ${Number(a.n("index")) + 1} paid to ${a.who("holder")} on ${a.s("units")} units of record: ${a.money(a.n("amount"))} in ${a.who("cashAccount")}`,
@@ -173,6 +187,23 @@ const FORMATTERS: Record<string, Formatter> = {
     `${a.emitter}: ${a.who("sender")} locked ${a.amount(a.s("token"), a.n("amount"))} for ${a.who("receiver")} under hash ${a.s("hashlock").slice(0, 10)}… until ${formatTime(a.n("timelock"))}`,
   Claimed: (a) => `${a.emitter}: lock claimed, secret ${a.s("preimage").slice(0, 10)}… now public`,
   Refunded: (a) => `${a.emitter}: lock refunded to its sender after its time lock`,
+  ParticipantRegistered: (a) =>
+    `registrar admitted ${a.who("account")} as ${participantKindName(a.n("kind"))} of ${jurisdictionOf(a.s("jurisdiction"))}, KYC valid until ${formatTime(a.n("kycExpiry"))}`,
+  ParticipantRemoved: (a) => `registrar removed ${a.who("account")} from the ledger`,
+  KycExpiryUpdated: (a) => `registrar renewed ${a.who("account")}'s KYC until ${formatTime(a.n("kycExpiry"))}`,
+  CustomerUpdated: (a) => `${a.emitter}: ${a.who("account")} ${a.s("isCustomer") === "true" ? "onboarded as a customer" : "no longer a customer"}`,
+  SettlementContractApprovalUpdated: (a) =>
+    `${a.emitter}: ${a.who("settlementContract")} ${a.s("approved") === "true" ? "approved" : "no longer approved"} as a settlement contract`,
+  WholesaleCbdcRegistered: (a) => `settlement engine registered ${a.who("wcbdc")} as the ${a.s("currency")} wCBDC`,
+  ForcedTransfer: (a) => `${a.emitter}: forced transfer of ${a.s("amount")} units ${a.who("from")} → ${a.who("to")} (${a.s("reason")})`,
+  FxQuoteNonceInvalidated: (a) => `${a.who("dealer")} voided its FX quotes up to key nonce ${a.s("keyNonce")}`,
+  BidRejected: (a) => `the issuer rejected bid ${a.s("index")} of ${a.who("bidder")}`,
+  DiscountWindowRateSet: (a) =>
+    `Discount Window rate set: Base Rate ${formatBps(a.n("baseRateBps"))} + ${formatBps(a.n("penaltySpreadBps"))}`,
+  CutOffSet: (a) => `intraday repo cut-off set to ${formatTimeOfDay(a.n("cutOff"))} HKT`,
+  RoleRevoked: () => null,
+  RoleAdminChanged: () => null,
+  EIP712DomainChanged: () => null,
   DepositTokenRegistered: () => null,
   DepositLineConsented: () => null,
   AssetRegistered: () => null,

@@ -216,6 +216,32 @@ describe("ExchangeFundBill", function () {
       expect(changes(before, await billBook(f))).to.deep.equal({});
     });
 
+    it("the HKMA takes back only funding above what redemption still owes: over-funding before maturity, what is left after", async function () {
+      const f = await load();
+      const hkma = f.participants.hkma.address;
+      await issued(f, 100n); // funded exactly: 300 units
+      expect(await f.bill.redemptionShortfall()).to.equal(0n);
+      await expect(f.bill.returnSurplus()).to.be.revertedWithCustomError(f.bill, "BillNoSurplus").withArgs(300n * BILL_DENOMINATION, 300n * BILL_DENOMINATION);
+      await mined(f.bill.mint(f.participants.harbourBank.address, 10n)); // issued, not yet funded
+      expect(await f.bill.redemptionShortfall()).to.equal(10n * BILL_DENOMINATION);
+      await mined(f.wcbdc.mint(f.billAddress, 25n * BILL_DENOMINATION)); // funded 15 units too many
+      expect(await f.bill.redemptionShortfall()).to.equal(0n);
+      const tx = f.bill.returnSurplus();
+      await expect(tx).to.emit(f.bill, "RedemptionSurplusReturned").withArgs(hkma, 15n * BILL_DENOMINATION, 310n * BILL_DENOMINATION);
+      await expect(tx).to.changeTokenBalances(ethers, f.wcbdc, [f.billAddress, hkma], [-15n * BILL_DENOMINATION, 15n * BILL_DENOMINATION]);
+      expect(await f.wcbdc.balanceOf(f.billAddress)).to.equal(await f.bill.redemptionLiability());
+      // A parked holder's funding stays; once all are redeemed nothing is left to return.
+      await time.increaseTo(f.billTerms.maturityDate);
+      await mined(f.bill.setFrozen(f.participants.victoriaBank.address, true));
+      const holders = (["harbourBank", "victoriaBank", "lionRockBank"] as const).map((b) => f.participants[b].address);
+      await mined(f.bill.redeemHolders(holders));
+      await expect(f.bill.returnSurplus()).to.be.revertedWithCustomError(f.bill, "BillNoSurplus").withArgs(100n * BILL_DENOMINATION, 100n * BILL_DENOMINATION);
+      const harbour = f.participants.harbourBank;
+      await expect(f.bill.connect(harbour.signer).returnSurplus())
+        .to.be.revertedWithCustomError(f.bill, "AccessControlUnauthorizedAccount")
+        .withArgs(harbour.address, await f.bill.CENTRAL_BANK_ROLE());
+    });
+
     it("pages are bounded, paged redemption is the central bank's, the one-holder unit only the bill's", async function () {
       const f = await load();
       await issued(f, 10n);
