@@ -5,6 +5,7 @@ import { expect } from "chai";
 import { ZeroAddress, ZeroHash } from "ethers";
 
 import { Directory } from "../../src/chain/directory.js";
+import type { AbiValue } from "../../src/chain/facts.js";
 import { describeEvent } from "../../src/report/event-text.js";
 import { loadLedger } from "../helpers/inline-scenario.js";
 
@@ -48,11 +49,11 @@ function declaredEvents(): Map<string, { readonly contract: string; readonly eve
 }
 
 /** A plausible decoded value of an ABI type, as the runner's event facts carry it (strings, nested objects). */
-function sample(param: AbiParam): unknown {
+function sample(param: AbiParam): AbiValue {
   if (param.type === "tuple") return Object.fromEntries((param.components ?? []).map((c) => [c.name, sample(c)]));
   if (param.type.endsWith("[]")) return [];
   if (param.type === "address") return ZeroAddress;
-  if (param.type === "bool") return "true";
+  if (param.type === "bool") return true;
   if (param.type === "bytes32") return ZeroHash;
   if (param.type.startsWith("bytes")) return "0x";
   if (param.type === "string") return "Q2004";
