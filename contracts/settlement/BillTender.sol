@@ -5,6 +5,7 @@ import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol"
 import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
+import {IParticipantRegistry, ParticipantKind} from "../interfaces/IParticipantRegistry.sol";
 import {ITokenErrors} from "../interfaces/ITokenErrors.sol";
 import {ITransferCompliance} from "../interfaces/ITransferCompliance.sol";
 import {DiscountYield} from "../libraries/DiscountYield.sol";
@@ -216,8 +217,10 @@ contract BillTender is LegMovements, ITokenErrors, ReentrancyGuardTransient {
     /// @notice Opens tender `tenderRef` for `terms.faceOffered` of face value of `terms.bill`.
     /// @dev Requirements: not paused; the caller is the central bank of the engine's wCBDC and of the
     /// bill, eligible in the participant registry; the bill is issued in that wCBDC and this contract
-    /// holds its `ISSUER_ROLE`; the reference is new; the face offered is a non-zero multiple of the
-    /// denomination; the close is in the future and before the bill's maturity.
+    /// holds its `ISSUER_ROLE`; the bill is one the ledger registered (an eligible participant of the
+    /// engine's registry, as infrastructure, asking that same registry); the reference is new; the face
+    /// offered is a non-zero multiple of the denomination; the close is in the future and before the
+    /// bill's maturity.
     /// @param tenderRef the tender's reference.
     /// @param terms the tender's terms.
     function openTender(bytes32 tenderRef, TenderTerms calldata terms) external whenNotPaused {
@@ -227,6 +230,10 @@ contract BillTender is LegMovements, ITokenErrors, ReentrancyGuardTransient {
         if (bill.cashToken() != cash) revert BillTenderInvalidTerm("bill");
         if (!bill.hasRole(CENTRAL_BANK_ROLE, msg.sender)) revert BillTenderNotCentralBank(msg.sender, terms.bill);
         if (!bill.hasRole(ISSUER_ROLE, address(this))) revert BillTenderInvalidTerm("issuerRole");
+        IParticipantRegistry registry = _engine.participantRegistry();
+        if (registry.requireEligible(terms.bill) != ParticipantKind.Infrastructure || bill.registry() != registry) {
+            revert BillTenderInvalidTerm("registration");
+        }
         if (_tenders[tenderRef].state != TenderState.None) revert BillTenderAlreadyExists(tenderRef);
         uint256 denomination = bill.denomination();
         if (terms.faceOffered == 0 || terms.faceOffered % denomination != 0) revert BillTenderInvalidTerm("faceOffered");

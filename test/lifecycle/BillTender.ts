@@ -9,6 +9,7 @@ import {
   billPrice,
   type BillBid,
 } from "../../src/domain/exchange-fund-bills.js";
+import { jurisdictionBytes2, ParticipantKind } from "../../src/domain/participants.js";
 import { FAILURE_REASON } from "../../src/domain/trade.js";
 import { ExchangeFundBill__factory } from "../../typechain-types/index.js";
 import { BILL_TENDER_REF as REF, DAY, billBook, changes, ethers, loadBillLedger, mined, networkHelpers } from "../helpers/bill-fixture.js";
@@ -148,11 +149,21 @@ describe("BillTender (Exchange Fund Bills by bid-yield tender)", function () {
         await f.registry.getAddress(),
         f.participants.hkma.address,
       );
-      await expect(
-        f.billTender.openTender(REF, { bill: await other.getAddress(), faceOffered: FACE_OFFERED, closesAt: f.closesAt }),
-      )
+      const otherTerms = { bill: await other.getAddress(), faceOffered: FACE_OFFERED, closesAt: f.closesAt };
+      await expect(f.billTender.openTender(REF, otherTerms))
         .to.be.revertedWithCustomError(f.billTender, "BillTenderInvalidTerm")
         .withArgs("issuerRole");
+      // Appointed as issuer but not registered on the ledger: no tender, whatever the bill says of itself.
+      await mined(other.grantRole(await other.ISSUER_ROLE(), await f.billTender.getAddress()));
+      await expect(f.billTender.openTender(REF, otherTerms))
+        .to.be.revertedWithCustomError(f.registry, "ParticipantNotRegistered")
+        .withArgs(otherTerms.bill);
+      // Registered, but as a dealer rather than as ledger infrastructure: refused too.
+      const kyc = BigInt(await time.latest()) + 365n * 86_400n;
+      await mined(f.registry.registerParticipant(otherTerms.bill, ParticipantKind.Dealer, jurisdictionBytes2("HK"), kyc));
+      await expect(f.billTender.openTender(REF, otherTerms))
+        .to.be.revertedWithCustomError(f.billTender, "BillTenderInvalidTerm")
+        .withArgs("registration");
     });
 
     it("stops while the settlement engine is paused", async function () {
