@@ -55,7 +55,8 @@ async function readChain(state: PresentState, chain: PresentChain): Promise<Omit
   const last = lastStep(state);
   const hashes = (last?.step.transactions ?? []).flatMap((tx) => (tx.status === "success" && tx.chain === chain.key ? [tx.hash] : []));
   const engine = chain.contracts.find((c) => c.key === "engine");
-  const tradeIds = engine === undefined ? [] : instructionsOf(state.steps.map((s) => s.step), chain.key).map((i) => i.tradeId);
+  const instructions = instructionsOf(state.steps.map((s) => s.step), chain.key);
+  const tradeIds = engine === undefined ? [] : instructions.map((i) => i.tradeId);
   const bond = bondOf(state, chain);
   const [block, balances, receipts, trades, issuers, terms] = await Promise.all([
     reader.block(),
@@ -65,7 +66,7 @@ async function readChain(state: PresentState, chain: PresentChain): Promise<Omit
     reader.issuersOf(chain),
     bond === undefined ? Promise.resolve(undefined) : reader.bondTerms(bond.address, bond.symbol),
   ]);
-  return { chain, block, balances, receipts, trades, issuers, ...(terms === undefined ? {} : { bond: terms }) };
+  return { chain, block, balances, receipts, trades, instructions, issuers, ...(terms === undefined ? {} : { bond: terms }) };
 }
 
 /** Each chain as it is now; balances compared with those first read for the current step (none while a step runs). */
@@ -129,8 +130,7 @@ function renderCards(state: PresentState, chainViews: readonly ChainView[]): voi
 
   const box = byId("instructions");
   const tables = chainViews.flatMap((v) => {
-    const instructions = instructionsOf(state.steps.map((s) => s.step), v.chain.key);
-    return instructions.length === 0 ? [] : [instructionsTable(instructions, v.trades, v.chain, last?.step.index ?? -1)];
+    return v.instructions.length === 0 ? [] : [instructionsTable(v.instructions, v.trades, v.chain, last?.step.index ?? -1)];
   });
   box.replaceChildren(...tables);
   box.hidden = tables.length === 0;

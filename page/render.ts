@@ -1,6 +1,7 @@
 import { formatUnits } from "../src/domain/money.js";
 import type { BondTermSheet } from "../src/report/bond-calendar.js";
 import type { FlowParty } from "../src/report/flows.js";
+import type { Instruction } from "../src/report/instructions.js";
 import type { TransactionJson } from "../src/report/json.js";
 import { formatTime, isMoney } from "../src/report/words.js";
 import type { PresentChain, PresentState, PresentStep } from "../src/present/state.js";
@@ -24,6 +25,8 @@ export interface ChainView {
   readonly baseline: Balances;
   readonly receipts: ReadonlyMap<string, ReceiptFacts>;
   readonly trades: ReadonlyMap<string, TradeRecordFacts>;
+  /** The settlement instructions the steps so far recorded on this chain (read once per render). */
+  readonly instructions: readonly Instruction[];
   readonly issuers: ReadonlyMap<string, FlowParty>;
   /** The bond the step is about (the one it moved or traded, else the chain's first), if the chain has one. */
   readonly bond?: BondTermSheet;
