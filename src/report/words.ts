@@ -12,6 +12,7 @@ export const TOKEN_KIND_LABEL: Record<TokenKind, string> = {
   tokenizedDeposit: "tokenized deposit",
   governmentBond: "government bond",
   exchangeFundBill: "Exchange Fund Bill",
+  fundUnits: "money-market fund units",
 };
 
 /** How reports name a participant kind. */
