@@ -163,3 +163,27 @@ export function fundChainInventory(home: ChainInventory, funds: readonly FundDep
     ],
   };
 }
+
+/** The Hong Kong ledger with the fund deployed once per interbank mode, side by side (scenario `mmf-dealing`). */
+export interface TwoModeFundLedger extends HongKongLedger {
+  /** The share class dealt with the interbank leg in wCBDC (`HSMMF-A`). */
+  readonly cbm: FundDeployment;
+  /** The same class dealt through the RTGS bridge (`HSMMF-A-R`). */
+  readonly rtgs: FundDeployment;
+  /** The chain's time when it was deployed. */
+  readonly deployedAt: number;
+}
+
+/**
+ * Deploys the default Hong Kong ledger and the fund twice on it, one deployment per interbank mode
+ * (`wireFund`), with the same parties, so a scenario can show the two modes side by side.
+ * @example const ledger = await deployTwoModeFundLedger(await network.create());
+ */
+export async function deployTwoModeFundLedger(connection: LedgerConnection, options: DeployLedgerOptions = {}): Promise<TwoModeFundLedger> {
+  const ledger = await deployHongKongLedger(connection, options);
+  const cbm = await wireFund(ledger, "CentralBankMoney");
+  const rtgs = await wireFund(ledger, "Rtgs");
+  const latest = await ledger.connection.ethers.provider.getBlock("latest");
+  if (latest === null) throw new Error("the network returned no latest block");
+  return { ...ledger, cbm, rtgs, deployedAt: latest.timestamp, chains: [fundChainInventory(ledger.chains[0], [cbm, rtgs]), ...ledger.chains.slice(1)] };
+}
