@@ -192,6 +192,7 @@ contract FundDealing is FundNav, RtgsBridge, LegMovements, ITokenErrors, Reentra
     uint256 private _lastOrderId;
     mapping(uint256 orderId => Order) private _orders;
     mapping(uint256 orderId => Earmark) private _earmarks;
+    mapping(uint256 dealingDay => uint256) private _lastOrderAtOf;
 
     /// @notice An order of zero cash or zero units.
     error FundOrderZero();
@@ -588,6 +589,10 @@ contract FundDealing is FundNav, RtgsBridge, LegMovements, ITokenErrors, Reentra
         return address(_units);
     }
 
+    function _lastOrderAt(uint256 dealingDay) internal view override returns (uint256) {
+        return _lastOrderAtOf[dealingDay];
+    }
+
     function _cutOffOf(uint256) internal view override returns (uint256) {
         return _cutOff;
     }
@@ -600,6 +605,7 @@ contract FundDealing is FundNav, RtgsBridge, LegMovements, ITokenErrors, Reentra
         uint256 units
     ) private returns (uint256 orderId) {
         orderId = ++_lastOrderId;
+        _lastOrderAtOf[day] = block.timestamp;
         _orders[orderId] = Order({
             investor: msg.sender,
             kind: kind,

@@ -24,8 +24,9 @@ struct NavStrike {
 /// @title The dealing day's NAV per unit, as the fund administrator signed it
 /// @notice Anyone may publish a NAV (the administrator itself, or the transfer agent relaying it); it
 /// counts only if signed by an account holding `FUND_ADMINISTRATOR_ROLE`, names this fund's units,
-/// is for a dealing day (a weekday), was struck at or after that day's cut-off (forward pricing:
-/// orders are taken before the price is known) and no later than now, and is not yet stale. One NAV
+/// is for a dealing day (a weekday), was struck at or after that day's cut-off and after the day's
+/// last order (forward pricing: orders are taken before the price is known, even if the manager
+/// moved the cut-off) and no later than now, and is not yet stale. One NAV
 /// per dealing day, never replaced. A dealing refuses a day whose NAV is not published
 /// (`FundNavNotPublished`) or has gone stale (`FundNavStale`); a NAV signed by anyone else is refused
 /// when published (`FundNavWrongSigner`), so it can never price a dealing.
@@ -42,7 +43,8 @@ abstract contract FundNav is AccessControl, EIP712 {
     error FundNavWrongFund(address fund, address expected);
     /// @notice `dealingDay` is not a dealing day (a weekend day).
     error FundNavNotDealingDay(uint256 dealingDay);
-    /// @notice The NAV for `dealingDay` was struck at `struckAt`, before the cut-off `cutOffAt` or after `now_`.
+    /// @notice The NAV for `dealingDay` was struck at `struckAt`: before the cut-off `cutOffAt`, not after
+    /// the day's last order, or after `now_`.
     error FundNavStruckOutsideWindow(uint256 dealingDay, uint64 struckAt, uint256 cutOffAt, uint256 now_);
     /// @notice The NAV for `dealingDay` was valid until `validUntil`; it is `now_`.
     error FundNavStale(uint256 dealingDay, uint64 validUntil, uint256 now_);
@@ -66,7 +68,7 @@ abstract contract FundNav is AccessControl, EIP712 {
 
     /// @notice Publishes `nav`, signed by the fund administrator.
     /// @dev Requirements: `nav.fund` is this fund's units; the day is a weekday; struck at or after that
-    /// day's cut-off and not after now; now is not after `validUntil`; NAV non-zero; `signature` by a
+    /// day's cut-off, after its last order and not after now; now is not after `validUntil`; NAV non-zero; `signature` by a
     /// holder of `FUND_ADMINISTRATOR_ROLE`; no NAV for that day yet.
     /// @param nav the signed NAV.
     /// @param signature the administrator's EIP-712 signature.
@@ -75,7 +77,8 @@ abstract contract FundNav is AccessControl, EIP712 {
         if (nav.fund != _navFund()) revert FundNavWrongFund(nav.fund, _navFund());
         if (!HktCalendar.isWeekday(day)) revert FundNavNotDealingDay(day);
         uint256 cutOffAt = HktCalendar.at(day, _cutOffOf(day));
-        if (nav.struckAt < cutOffAt || nav.struckAt > block.timestamp) {
+        // Forward pricing holds even if the cut-off moved after orders were taken: struck after the last order.
+        if (nav.struckAt < cutOffAt || nav.struckAt <= _lastOrderAt(day) || nav.struckAt > block.timestamp) {
             revert FundNavStruckOutsideWindow(day, nav.struckAt, cutOffAt, block.timestamp);
         }
         if (block.timestamp > nav.validUntil) revert FundNavStale(day, nav.validUntil, block.timestamp);
@@ -123,6 +126,9 @@ abstract contract FundNav is AccessControl, EIP712 {
     /// @dev The units token NAVs must name.
     function _navFund() internal view virtual returns (address);
 
-    /// @dev The cut-off (seconds after HKT midnight) that applied to `dealingDay`.
+    /// @dev When the last order for `dealingDay` was placed (zero if none).
+    function _lastOrderAt(uint256 dealingDay) internal view virtual returns (uint256);
+
+    /// @dev The cut-off (seconds after HKT midnight) that applies to `dealingDay`.
     function _cutOffOf(uint256 dealingDay) internal view virtual returns (uint256);
 }

@@ -91,3 +91,21 @@ describe("FundDealing — edges", function () {
     await expect(lantau.cancelOrder(id)).to.be.revertedWithCustomError(f.cbm.dealing, "FundOrderInWrongStatus").withArgs(id, OrderStatus.Cancelled);
   });
 });
+
+describe("FundDealing — forward pricing when the cut-off moves", function () {
+  it("a NAV struck before the day's last order is refused even after the manager moved the cut-off earlier", async function () {
+    const f = await loadFund();
+    const at = await nextAt(11 * HOUR);
+    await time.increaseTo(at);
+    const day = hktDay(at);
+    await time.setNextBlockTimestamp(hktAt(day, 11 * HOUR + 15 * 60));
+    await subscribe(f, f.cbm, "peakAsset", "harbourBank", CASH);
+    await mined(f.cbm.dealing.setCutOff(11 * HOUR));
+    await time.increaseTo(hktAt(day, 12 * HOUR));
+    await expect(publishNav(f.cbm, day, NAV, { struckAt: hktAt(day, 11 * HOUR + 10 * 60) })).to.be.revertedWithCustomError(
+      f.cbm.dealing,
+      "FundNavStruckOutsideWindow",
+    );
+    await expect(publishNav(f.cbm, day, NAV, { struckAt: hktAt(day, 11 * HOUR + 20 * 60) })).to.emit(f.cbm.dealing, "NavPublished");
+  });
+});

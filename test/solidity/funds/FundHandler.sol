@@ -50,6 +50,8 @@ contract FundHandler {
     uint256 public slack;
     uint256 public ghostCustody;
     uint256[] private _open;
+    /// @dev Cash of each investor's open subscriptions.
+    mapping(address investor => uint256) public committed;
 
     /// @dev Must stay zero: a refusal with the wrong error, or one that did not happen, or a wrong move.
     uint256 public ghostWrongOutcomes;
@@ -85,11 +87,18 @@ contract FundHandler {
     function subscribe(uint256 who, uint256 amount) external {
         if (_afterCutOff() || _open.length >= 20) return;
         uint256 i = who % _investors.length;
-        amount = 1 + (amount % 5_000_000_00); // up to HK$5m
-        vm.startPrank(_investors[i]);
-        IERC20(_investorCash[i]).approve(address(dealing), amount);
-        _open.push(dealing.subscribe(_investorCash[i], amount));
+        address investor = _investors[i];
+        IERC20 cash = IERC20(_investorCash[i]);
+        // Never more than the investor holds beyond its open orders: a dealing must not fail for cash.
+        uint256 free = cash.balanceOf(investor) - committed[investor];
+        if (free == 0) return;
+        amount = 1 + (amount % (free < 5_000_000_00 ? free : 5_000_000_00)); // up to HK$5m
+        uint256 allowance = cash.allowance(investor, address(dealing));
+        vm.startPrank(investor);
+        cash.approve(address(dealing), allowance + amount); // this order's amount on top of the open ones
+        _open.push(dealing.subscribe(address(cash), amount));
         vm.stopPrank();
+        committed[investor] += amount;
         ++subscriptions;
         ++successfulCalls;
     }
@@ -185,6 +194,7 @@ contract FundHandler {
             Order memory dealt = dealing.orderOf(id);
             if (subscription) {
                 if (fundCash.balanceOf(_trustee) != cashBefore + dealt.cash - dealt.fee) _wrong(msg.sig);
+                committed[order.investor] -= order.cash;
                 slack += navToday;
                 ++subscriptionsSettled;
             } else {
@@ -196,7 +206,10 @@ contract FundHandler {
             ++successfulCalls;
         } catch (bytes memory reason) {
             // A subscription too small for one unit at a high NAV is the only refusal expected here.
-            if (bytes4(reason) != FundDealing.FundSubscriptionBelowOneUnit.selector) _wrong(bytes4(reason));
+            if (bytes4(reason) != FundDealing.FundSubscriptionBelowOneUnit.selector) {
+                _wrong(bytes4(reason));
+                lastWrongDetail = reason;
+            }
             return;
         }
         _open[k] = _open[_open.length - 1];
@@ -215,6 +228,7 @@ contract FundHandler {
             vm.prank(order.investor);
             dealing.cancelOrder(_open[k]);
             if (order.kind == OrderKind.Redemption) ghostCustody -= order.units;
+            else committed[order.investor] -= order.cash;
             ++cancellations;
         }
         delete _open;
