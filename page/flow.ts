@@ -39,7 +39,7 @@ function nameLines(name: string, width: number): string[] {
 
 /** The amount a flow carries, as its label says it: "HKD 4,000,800.00 vbHKD", "80 units 03GB2912". */
 function flowLabel(flow: Flow): string {
-  const amount = isMoney(flow.token.kind) ? formatMoney(flow.amount, flow.token.currency, flow.token.decimals) : `${formatUnits(flow.amount, 0)} ${flow.amount === 1n ? "unit" : "units"}`;
+  const amount = isMoney(flow.token.kind) ? formatMoney(flow.amount, flow.token.currency, flow.token.decimals) : `${formatUnits(flow.amount, flow.token.decimals)} ${flow.amount === 10n ** BigInt(flow.token.decimals) ? "unit" : "units"}`;
   const verb = flow.kind === "mint" ? (flow.token.kind === "tokenizedDeposit" ? "credits " : "issues ") : flow.kind === "burn" ? (flow.token.kind === "tokenizedDeposit" ? "debits " : "redeems ") : "";
   return `${verb}${amount} ${flow.token.symbol}${flow.count > 1 ? ` (×${flow.count})` : ""}`;
 }

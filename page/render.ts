@@ -13,7 +13,7 @@ const grouped = (n: bigint | number): string => formatUnits(BigInt(n), 0);
 
 /** A token's amount in major units (securities in whole units), without its currency (the column names it). */
 function amountText(token: PresentChain["tokens"][number], amount: bigint): string {
-  return formatUnits(amount, isMoney(token.kind) ? token.decimals : 0);
+  return formatUnits(amount, token.decimals);
 }
 
 /** What the page read from one chain for the state it renders. */

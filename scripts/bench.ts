@@ -7,7 +7,11 @@ import { network } from "hardhat";
 
 import { deployBillIssue } from "../src/chain/deploy-bills.js";
 import { deployHongKongLedger } from "../src/chain/deploy.js";
+import { deployTwoModeFundLedger, type FundDeployment } from "../src/chain/deploy-funds.js";
 import { wireLiquidity } from "../src/chain/deploy-liquidity.js";
+import { signNav } from "../src/chain/fund-signing.js";
+import { hktAt, hktDay, nextWeekday, redemptionCash } from "../src/domain/money-market-fund.js";
+import { rtgsDecisions } from "../src/rtgs/operator.js";
 import { fundOpeningBalances } from "../src/chain/opening-balances.js";
 import { BILL_DENOMINATION, billPrice } from "../src/domain/exchange-fund-bills.js";
 import { ParticipantKind } from "../src/domain/participants.js";
@@ -205,6 +209,66 @@ async function batch(size: number): Promise<bigint> {
 const batches: [number, bigint][] = [];
 for (const size of [1, 10, 100]) batches.push([size, await batch(size)]);
 
+// ---------------------------------------------------------------- the money-market fund, both modes
+// On a ledger of its own (the fund's parties are accounts 9–13, which the ten banks above use):
+// Peak Asset Management (Harbour Bank) subscribes HKD 10,000,000.00 and, the next dealing day,
+// redeems half its units, paid at Harbour Bank; the fund's cash is at Victoria Bank, so every
+// dealing crosses banks. Subscription gas is the settlement (the order and approval excluded); in
+// RTGS mode it is the dealing that earmarks plus the RTGS operator's confirmation.
+const fundConnection = await network.create();
+const fl = await deployTwoModeFundLedger(fundConnection);
+await fundOpeningBalances(fl);
+const fundTime = fundConnection.networkHelpers.time;
+const peak = fl.participants.peakAsset.signer;
+const FUND_CASH = 10_000_000_00n;
+let fundDay = nextWeekday(hktDay(await fundTime.latest()));
+async function publishFundNav(fund: FundDeployment, day: number): Promise<void> {
+  const nav = { fund: fund.units.target as string, dealingDay: day, navPerUnit: 100_012n, struckAt: hktAt(day, 12 * 3_600), validUntil: hktAt(day, 23 * 3_600) };
+  await gasOf(fund.dealing.publishNav(nav, await signNav(fund.parties.fundAdministrator.signer, fund.dealing, nav)));
+}
+async function rtgsConfirmGas(fund: FundDeployment): Promise<bigint> {
+  let total = 0n;
+  for (const d of await rtgsDecisions({ dealing: fund.dealing, operator: fund.parties.rtgsOperator.signer })) {
+    if (d.kind === "confirm") total += await gasOf(fund.dealing.connect(fund.parties.rtgsOperator.signer).confirmRtgs(d.orderId, d.confirmation, d.signature));
+  }
+  return total;
+}
+const fundGas: Record<"cbm" | "rtgs", { sub: bigint; red: bigint; subEarmark: bigint; redEarmark: bigint }> = {
+  cbm: { sub: 0n, red: 0n, subEarmark: 0n, redEarmark: 0n },
+  rtgs: { sub: 0n, red: 0n, subEarmark: 0n, redEarmark: 0n },
+};
+await fundTime.increaseTo(hktAt(fundDay, 10 * 3_600));
+for (const fund of [fl.cbm, fl.rtgs]) {
+  await gasOf(fl.deposits.harbourBank.connect(peak).approve(fund.dealing.target, FUND_CASH));
+  await gasOf(fund.dealing.connect(peak).subscribe(fl.deposits.harbourBank.target, FUND_CASH));
+}
+await fundTime.increaseTo(hktAt(fundDay, 13 * 3_600));
+for (const [key, fund] of [["cbm", fl.cbm], ["rtgs", fl.rtgs]] as const) {
+  await publishFundNav(fund, fundDay);
+  const settled = await gasOf(fund.dealing.connect(fund.parties.transferAgent.signer).settle(await fund.dealing.lastOrderId()));
+  const confirmed = key === "rtgs" ? await rtgsConfirmGas(fund) : 0n;
+  fundGas[key].sub = settled + confirmed;
+  fundGas[key].subEarmark = settled;
+}
+fundDay = nextWeekday(fundDay);
+await fundTime.increaseTo(hktAt(fundDay, 10 * 3_600));
+for (const fund of [fl.cbm, fl.rtgs]) {
+  await gasOf(fund.dealing.connect(peak).redeem(fl.deposits.harbourBank.target, (await fund.units.balanceOf(fl.participants.peakAsset.address)) / 2n));
+}
+await fundTime.increaseTo(hktAt(fundDay, 13 * 3_600));
+for (const [key, fund] of [["cbm", fl.cbm], ["rtgs", fl.rtgs]] as const) {
+  await publishFundNav(fund, fundDay);
+  const id = await fund.dealing.lastOrderId();
+  const trustee = fund.parties.trustee.signer;
+  const cash = redemptionCash((await fund.dealing.orderOf(id)).units, 100_012n);
+  await gasOf(fl.deposits.victoriaBank.connect(trustee).approve(fund.dealing.target, cash));
+  const settled = await gasOf(fund.dealing.connect(trustee).settle(id));
+  const confirmed = key === "rtgs" ? await rtgsConfirmGas(fund) : 0n;
+  fundGas[key].red = settled + confirmed;
+  fundGas[key].redEarmark = settled;
+}
+await fundConnection.close();
+
 // ---------------------------------------------------------------- the table
 const fmt = (n: bigint | number): string => Number(n).toLocaleString("en-US");
 const times = (n: bigint, floor: bigint): string => `${(Number(n) / Number(floor)).toFixed(2)}×`;
@@ -271,6 +335,38 @@ const rows: string[][] = [
     `${fmt(billAllotGas / 20n)} / allotted bid`,
     "",
     "",
+    "",
+    "",
+  ],
+  [
+    "Fund subscription, interbank leg in wCBDC: deposit burned at Harbour Bank, wCBDC Harbour → Victoria, deposit minted to the trustee and the fee to the manager, units issued, one transaction",
+    fmt(fundGas.cbm.sub),
+    times(fundGas.cbm.sub, floorGas),
+    times(fundGas.cbm.sub, ledgerFloorGas),
+    "",
+    "",
+  ],
+  [
+    "Fund redemption, interbank leg in wCBDC: units in custody cancelled, the trustee's deposit burned at Victoria Bank, wCBDC Victoria → Harbour, deposit minted to the investor",
+    fmt(fundGas.cbm.red),
+    times(fundGas.cbm.red, floorGas),
+    times(fundGas.cbm.red, ledgerFloorGas),
+    "",
+    "",
+  ],
+  [
+    `Fund subscription through the RTGS bridge: dealing and earmark ${fmt(fundGas.rtgs.subEarmark)} + the RTGS operator's confirmation ${fmt(fundGas.rtgs.sub - fundGas.rtgs.subEarmark)} (earmark burned, deposits minted, units issued)`,
+    fmt(fundGas.rtgs.sub),
+    times(fundGas.rtgs.sub, floorGas),
+    times(fundGas.rtgs.sub, ledgerFloorGas),
+    "",
+    "",
+  ],
+  [
+    `Fund redemption through the RTGS bridge: dealing and earmark of the trustee's deposit ${fmt(fundGas.rtgs.redEarmark)} + the RTGS operator's confirmation ${fmt(fundGas.rtgs.red - fundGas.rtgs.redEarmark)}`,
+    fmt(fundGas.rtgs.red),
+    times(fundGas.rtgs.red, floorGas),
+    times(fundGas.rtgs.red, ledgerFloorGas),
     "",
     "",
   ],

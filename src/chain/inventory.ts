@@ -4,7 +4,7 @@ import type { ParticipantKindName } from "../domain/participants.js";
 import type { LedgerConnection } from "./connection.js";
 
 /** The kinds of token a ledger holds; stable identifiers (reports word them). */
-export type TokenKind = "wCBDC" | "tokenizedDeposit" | "governmentBond" | "exchangeFundBill";
+export type TokenKind = "wCBDC" | "tokenizedDeposit" | "governmentBond" | "exchangeFundBill" | "fundUnits";
 
 /** What the directory reads of a token contract (every ledger token has it). */
 export interface TokenContract {

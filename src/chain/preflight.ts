@@ -1,6 +1,7 @@
 import { TooFewAccountsError, UnfundedAccountsError, type UnfundedAccount } from "./errors.js";
 import { CROSS_BORDER_PARTICIPANTS } from "../domain/cross-border.js";
 import { PARTICIPANTS } from "../domain/hong-kong.js";
+import { FUND_PARTIES } from "../domain/money-market-fund.js";
 import type { LedgerConnection } from "./connection.js";
 
 /** An institution and the index of its account among the network's accounts. */
@@ -14,11 +15,13 @@ export interface LedgerAccount {
  * `hong-kong` the nine of the Hong Kong ledger (src/chain/deploy.ts); `cross-border` those plus
  * the six Thai and Brazilian ones (src/chain/deploy-cross-border.ts, and the Hong Kong chain of
  * the two-chain design, src/crosschain/two-chains.ts); `thai-chain` those that act on the Thai
- * chain of the two-chain design (ignition/modules/ThaiChain.ts).
+ * chain of the two-chain design (ignition/modules/ThaiChain.ts); `money-market-fund` the nine plus
+ * the fund's five parties (src/chain/deploy-funds.ts).
  */
 export const LEDGER_ACCOUNTS = {
   "hong-kong": PARTICIPANTS,
   "cross-border": [...PARTICIPANTS, ...CROSS_BORDER_PARTICIPANTS],
+  "money-market-fund": [...PARTICIPANTS, ...FUND_PARTIES],
   "thai-chain": [
     ...CROSS_BORDER_PARTICIPANTS.filter((p) => p.key === "bankOfThailand" || p.key === "chaoPhrayaBank"),
     ...PARTICIPANTS.filter((p) => p.key === "harbourBank"),

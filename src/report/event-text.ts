@@ -4,7 +4,8 @@ import type { Directory } from "../chain/directory.js";
 import type { AbiArgs, AbiValue, EventFact } from "../chain/facts.js";
 import { FAILURE_REASON, isoTradeStatus, REASON_CODE, TRADE_STATUS } from "../domain/trade.js";
 import { formatRatio, formatScaledYield, formatYieldBps } from "../domain/exchange-fund-bills.js";
-import { formatMoney } from "../domain/money.js";
+import { formatMoney, formatUnits } from "../domain/money.js";
+import { NAV_DECIMALS, UNIT_DECIMALS, formatHktDay } from "../domain/money-market-fund.js";
 import { participantKindName } from "../domain/participants.js";
 import { formatTime, isoCode, isoStatusCodes, partyLabel, tokenAmount } from "./words.js";
 
@@ -36,6 +37,11 @@ function formatTimeOfDay(seconds: bigint): string {
 function formatBps(bps: bigint): string {
   return `${bps / 100n}.${String(bps % 100n).padStart(2, "0")}%`;
 }
+
+/** Fund units (4 decimals) and a NAV per unit (HKD to 4 decimals). */
+const fundUnits = (n: bigint): string => `${formatUnits(n, UNIT_DECIMALS)} units`;
+const nav = (n: bigint): string => `HKD ${formatUnits(n, NAV_DECIMALS)}`;
+const hms = (seconds: bigint): string => `${String(seconds / 3600n).padStart(2, "0")}:${String((seconds % 3600n) / 60n).padStart(2, "0")} HKT`;
 
 /** What a formatter reads an event with: its arguments, and names and amounts on the event's chain. */
 interface Reading {
@@ -204,6 +210,29 @@ const FORMATTERS: Record<string, Formatter> = {
   RoleRevoked: () => null,
   RoleAdminChanged: () => null,
   EIP712DomainChanged: () => null,
+  // The money-market fund (contracts/funds): orders, NAV, DvP settlement, the RTGS bridge.
+  SubscriptionPlaced: (a) =>
+    `${a.who("investor")} subscribes ${a.money(a.n("cash"))} from its ${a.who("investorCash")} deposit (order #${a.s("orderId")}), dealing ${formatHktDay(Number(a.n("dealingDay")))}, fee ${formatBps(a.n("feeBps"))}`,
+  RedemptionPlaced: (a) =>
+    `${a.who("investor")} redeems ${fundUnits(a.n("units"))} into its ${a.who("investorCash")} deposit (order #${a.s("orderId")}), dealing ${formatHktDay(Number(a.n("dealingDay")))}; the units are held in custody until then`,
+  NavPublished: (a) =>
+    `NAV for ${formatHktDay(Number(a.n("dealingDay")))} published, signed by ${a.who("administrator")}: ${nav(a.n("navPerUnit"))} a unit, struck ${formatTime(a.n("struckAt"))}, valid until ${formatTime(a.n("validUntil"))}`,
+  SubscriptionSettled: (a) =>
+    `order #${a.s("orderId")} settled: ${a.who("investor")} paid ${a.money(a.n("cash"))} (fee ${a.money(a.n("fee"))}) and was issued ${fundUnits(a.n("units"))} at ${nav(a.n("navPerUnit"))}`,
+  RedemptionSettled: (a) =>
+    `order #${a.s("orderId")} settled: ${fundUnits(a.n("units"))} of ${a.who("investor")} cancelled at ${nav(a.n("navPerUnit"))}, ${a.money(a.n("cash"))} paid`,
+  FundInterbankSettled: (a) => `interbank leg in wCBDC, on chain: ${a.who("payerBank")} paid ${a.who("payeeBank")} ${a.money(a.n("amount"))}`,
+  InterbankEarmarked: (a) =>
+    `${a.money(a.n("amount"))} of ${a.who("payer")}'s ${a.who("token")} deposit earmarked for ${a.who("payerBank")}'s RTGS payment to ${a.who("payeeBank")} (order #${a.s("orderId")}); confirmation due by ${formatTime(a.n("deadline"))}`,
+  RtgsPaymentConfirmed: (a) =>
+    `RTGS operator confirmed payment ${formatRef(a.s("paymentRef"))} of ${a.money(a.n("amount"))} for order #${a.s("orderId")}, settled in CHATS ${formatTime(a.n("settledAt"))}`,
+  EarmarkReleased: (a) => `earmark of order #${a.s("orderId")} released: ${a.money(a.n("amount"))} back to ${a.who("payer")}`,
+  OrderFailed: (a) => `order #${a.s("orderId")} failed, nothing moved: ${a.n("failure") === 1n ? isoCode("XRTO") : "unknown reason"}`,
+  OrderCancelled: (a) => `${a.who("investor")} cancelled order #${a.s("orderId")}, nothing moved`,
+  CutOffSet: (a) => `dealing cut-off set to ${hms(a.n("cutOff"))}`,
+  SubscriptionFeeSet: (a) => `subscription fee set to ${formatBps(a.n("feeBps"))}`,
+  RtgsHoursSet: (a) =>
+    `RTGS hours set to ${hms(a.n("opensAt"))}–${hms(a.n("closesAt"))}, confirmation timeout ${a.n("confirmationTimeout") / 60n} minutes`,
   DepositTokenRegistered: () => null,
   DepositLineConsented: () => null,
   AssetRegistered: () => null,

@@ -12,6 +12,7 @@ export const TOKEN_KIND_LABEL: Record<TokenKind, string> = {
   tokenizedDeposit: "tokenized deposit",
   governmentBond: "government bond",
   exchangeFundBill: "Exchange Fund Bill",
+  fundUnits: "money-market fund units",
 };
 
 /** How reports name a participant kind. */
@@ -43,6 +44,7 @@ const ISO_MEANING: Record<string, string> = {
   XPAU: "token paused",
   XREJ: "token rejected",
   XMAT: "asset matured",
+  XRTO: "RTGS confirmation timed out",
 };
 
 /** A code with its meaning: "LACK (insufficient securities)". */
@@ -76,13 +78,14 @@ export function isMoney(kind: string): boolean {
 
 /** An amount of `token` as people read it: "HKD 1,000.00 hbHKD", "600 units of 03GB2911". */
 export function tokenAmount(token: Pick<TokenRef, "kind" | "symbol" | "currency" | "decimals">, amount: bigint): string {
-  if (!isMoney(token.kind)) return `${formatUnits(amount, 0)} ${amount === 1n ? "unit" : "units"} of ${token.symbol}`;
+  // Securities count in units at the token's own decimals: 0 for bonds and bills, 4 for fund units.
+  if (!isMoney(token.kind)) return `${formatUnits(amount, token.decimals)} ${amount === 10n ** BigInt(token.decimals) ? "unit" : "units"} of ${token.symbol}`;
   return `${formatMoney(amount, token.currency, token.decimals)} ${token.symbol}`;
 }
 
 /** The same without the token's name, for tables with a token column: "HKD 1,000.00", "600 units". */
 export function plainAmount(token: Pick<TokenRef, "kind" | "currency" | "decimals">, amount: bigint): string {
-  if (!isMoney(token.kind)) return `${formatUnits(amount, 0)} ${amount === 1n ? "unit" : "units"}`;
+  if (!isMoney(token.kind)) return `${formatUnits(amount, token.decimals)} ${amount === 10n ** BigInt(token.decimals) ? "unit" : "units"}`;
   return formatMoney(amount, token.currency, token.decimals);
 }
 

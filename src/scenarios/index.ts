@@ -7,6 +7,7 @@ import exchangeFundBillsTender from "./exchange-fund-bills-tender.js";
 import greenBondIssuance from "./green-bond-issuance.js";
 import interbankPayment from "./interbank-payment.js";
 import intradayLiquidity from "./intraday-liquidity.js";
+import mmfDealing from "./mmf-dealing.js";
 import nettingBatch from "./netting-batch.js";
 import secondaryTrading from "./secondary-trading.js";
 
@@ -21,6 +22,7 @@ export const SCENARIOS: readonly Scenario<HongKongLedger>[] = [
   crossChainDvp,
   exchangeFundBillsTender,
   intradayLiquidity,
+  mmfDealing,
 ];
 
 export const SCENARIO_NAMES: readonly string[] = SCENARIOS.map((s) => s.name);

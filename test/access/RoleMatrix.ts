@@ -12,6 +12,16 @@ import {
 } from "../../src/domain/hong-kong.js";
 import { ParticipantKind } from "../../src/domain/participants.js";
 import type { Trade } from "../../src/domain/trade.js";
+import { FUND_PARTIES, hktAt, hktDay, nextWeekday, type FundPartyKey } from "../../src/domain/money-market-fund.js";
+import {
+  loadFund,
+  nextAt as fundNextAt,
+  publishNav as fundPublishNav,
+  redeem as fundRedeem,
+  settle as fundSettle,
+  subscribe as fundSubscribe,
+  type FundFixture,
+} from "../helpers/fund-fixture.js";
 import { ethers, networkHelpers, loadFundedLedger } from "../helpers/ledger-fixture.js";
 
 /**
@@ -1034,6 +1044,145 @@ describe("Role matrix", function () {
         const receipt = await (await send(c, ctx, c.holder)).wait();
         expect(receipt?.status).to.equal(1);
         expect(await c.observe(ctx)).to.not.deep.equal(before);
+      });
+    });
+  }
+});
+
+// ------------------------------------------------------------------------- the fund's roles (issue 12)
+
+/**
+ * The money-market fund's privileged functions (contracts/funds/), on the fund fixture (both
+ * deployments, test/helpers/fund-fixture.ts): each refused, with its exact error and its state
+ * untouched, to every participant of the ledger and every other fund party, and let through for
+ * the one that holds the role — the transfer agent keeps the register, the fund manager sets fee,
+ * cut-off and appointments, the RTGS operator its hours and signers, the trustee its own role; a
+ * subscription is settled only by the transfer agent, a redemption only by the trustee.
+ */
+type FundHolder = FundPartyKey | "dealingItself";
+interface FundCase {
+  readonly label: string;
+  readonly target: (f: FundFixture) => BaseContract;
+  readonly fn: string;
+  readonly args: (f: FundFixture, made: { orderId?: bigint }) => readonly unknown[];
+  readonly role: string | { readonly rule: "FundNotAuthorisedToSettle" };
+  readonly holder: FundHolder;
+  readonly observe: (f: FundFixture, made: { orderId?: bigint }) => Promise<unknown>;
+  readonly given?: (f: FundFixture, made: { orderId?: bigint }) => Promise<void>;
+}
+
+const FUND_ROLES = {
+  TRANSFER_AGENT_ROLE: ethers.id("TRANSFER_AGENT_ROLE"),
+  DEALING_ROLE: ethers.id("DEALING_ROLE"),
+  FUND_MANAGER_ROLE: ethers.id("FUND_MANAGER_ROLE"),
+  TRUSTEE_ROLE: ethers.id("TRUSTEE_ROLE"),
+  RTGS_OPERATOR_ROLE: ethers.id("RTGS_OPERATOR_ROLE"),
+  DISTRIBUTOR_ROLE: ethers.id("DISTRIBUTOR_ROLE"),
+  FUND_ADMINISTRATOR_ROLE: ethers.id("FUND_ADMINISTRATOR_ROLE"),
+} as const;
+
+const OUTSIDER_INDEX = 15;
+async function fundOutsider(): Promise<string> {
+  return (await ethers.getSigners())[OUTSIDER_INDEX].address;
+}
+const hasFundRole = (target: (f: FundFixture) => BaseContract, role: string) => async (f: FundFixture): Promise<unknown> =>
+  target(f).getFunction("hasRole").staticCall(role, await fundOutsider());
+
+/** Peak's subscription (or Lantau's redemption) placed this morning, the day's NAV published after the cut-off. */
+async function dealtOrder(f: FundFixture, made: { orderId?: bigint }, kind: "subscription" | "redemption"): Promise<void> {
+  const morning = await fundNextAt(10 * 3_600);
+  await time.increaseTo(morning);
+  const day = hktDay(morning);
+  if (kind === "subscription") {
+    made.orderId = await fundSubscribe(f, f.cbm, "peakAsset", "harbourBank", 1_000_000_00n);
+  } else {
+    const sub = await fundSubscribe(f, f.cbm, "lantauPension", "lionRockBank", 1_000_000_00n);
+    await time.increaseTo(hktAt(day, 13 * 3_600));
+    await fundPublishNav(f.cbm, day, 100_000n);
+    await fundSettle(f.cbm, sub, f);
+    const next = nextWeekday(day);
+    await time.increaseTo(hktAt(next, 10 * 3_600));
+    made.orderId = await fundRedeem(f, f.cbm, "lantauPension", "lionRockBank", 10_000n);
+    await time.increaseTo(hktAt(next, 13 * 3_600));
+    await fundPublishNav(f.cbm, next, 100_000n);
+    const trustee = f.cbm.parties.trustee.signer;
+    await (await f.deposits.victoriaBank.connect(trustee).approve(f.cbm.dealing.target, 10_000_000n)).wait();
+    return;
+  }
+  await time.increaseTo(hktAt(day, 13 * 3_600));
+  await fundPublishNav(f.cbm, day, 100_000n);
+}
+
+const units = (f: FundFixture): BaseContract => f.cbm.units;
+const dealing = (f: FundFixture): BaseContract => f.cbm.dealing;
+const rtgsDealing = (f: FundFixture): BaseContract => f.rtgs.dealing;
+const orderStatus = (f: FundFixture, made: { orderId?: bigint }): Promise<unknown> => f.cbm.dealing.orderOf(need(made.orderId, "order")).then((o) => o.status);
+
+const FUND_CASES: readonly FundCase[] = [
+  { label: "MoneyMarketFundUnits.setFrozen", target: units, fn: "setFrozen", args: (f) => [f.participants.peakAsset.address, true], role: "TRANSFER_AGENT_ROLE", holder: "transferAgent", observe: (f) => f.cbm.units.isFrozen(f.participants.peakAsset.address) },
+  { label: "MoneyMarketFundUnits.pause", target: units, fn: "pause", args: () => [], role: "TRANSFER_AGENT_ROLE", holder: "transferAgent", observe: (f) => f.cbm.units.paused() },
+  { label: "MoneyMarketFundUnits.grantRole(DEALING_ROLE)", target: units, fn: "grantRole", args: () => [FUND_ROLES.DEALING_ROLE, OUTSIDER_PLACEHOLDER], role: "TRANSFER_AGENT_ROLE", holder: "transferAgent", observe: hasFundRole(units, FUND_ROLES.DEALING_ROLE) },
+  { label: "MoneyMarketFundUnits.mintForDealing", target: units, fn: "mintForDealing", args: (f) => [f.participants.peakAsset.address, 1n], role: "DEALING_ROLE", holder: "dealingItself", observe: (f) => f.cbm.units.totalSupply() },
+  { label: "FundDealing.setCutOff", target: dealing, fn: "setCutOff", args: () => [11 * 3_600], role: "FUND_MANAGER_ROLE", holder: "fundManager", observe: (f) => f.cbm.dealing.cutOff() },
+  { label: "FundDealing.setSubscriptionFee", target: dealing, fn: "setSubscriptionFee", args: () => [25], role: "FUND_MANAGER_ROLE", holder: "fundManager", observe: (f) => f.cbm.dealing.subscriptionFeeBps() },
+  { label: "FundDealing.grantRole(DISTRIBUTOR_ROLE)", target: dealing, fn: "grantRole", args: () => [FUND_ROLES.DISTRIBUTOR_ROLE, OUTSIDER_PLACEHOLDER], role: "FUND_MANAGER_ROLE", holder: "fundManager", observe: hasFundRole(dealing, FUND_ROLES.DISTRIBUTOR_ROLE) },
+  { label: "FundDealing.grantRole(FUND_ADMINISTRATOR_ROLE)", target: dealing, fn: "grantRole", args: () => [FUND_ROLES.FUND_ADMINISTRATOR_ROLE, OUTSIDER_PLACEHOLDER], role: "FUND_MANAGER_ROLE", holder: "fundManager", observe: hasFundRole(dealing, FUND_ROLES.FUND_ADMINISTRATOR_ROLE) },
+  { label: "FundDealing.grantRole(TRUSTEE_ROLE)", target: dealing, fn: "grantRole", args: () => [FUND_ROLES.TRUSTEE_ROLE, OUTSIDER_PLACEHOLDER], role: "TRUSTEE_ROLE", holder: "trustee", observe: hasFundRole(dealing, FUND_ROLES.TRUSTEE_ROLE) },
+  { label: "FundDealing (RTGS).setRtgsHours", target: rtgsDealing, fn: "setRtgsHours", args: () => [8 * 3_600, 18 * 3_600, 3_600], role: "RTGS_OPERATOR_ROLE", holder: "rtgsOperator", observe: (f) => f.rtgs.dealing.rtgsHours() },
+  { label: "FundDealing (RTGS).grantRole(RTGS_OPERATOR_ROLE)", target: rtgsDealing, fn: "grantRole", args: () => [FUND_ROLES.RTGS_OPERATOR_ROLE, OUTSIDER_PLACEHOLDER], role: "RTGS_OPERATOR_ROLE", holder: "rtgsOperator", observe: hasFundRole(rtgsDealing, FUND_ROLES.RTGS_OPERATOR_ROLE) },
+  { label: "FundDealing.settle (a subscription)", target: dealing, fn: "settle", args: (_f, m) => [need(m.orderId, "order")], role: { rule: "FundNotAuthorisedToSettle" }, holder: "transferAgent", observe: orderStatus, given: (f, m) => dealtOrder(f, m, "subscription") },
+  { label: "FundDealing.settle (a redemption)", target: dealing, fn: "settle", args: (_f, m) => [need(m.orderId, "order")], role: { rule: "FundNotAuthorisedToSettle" }, holder: "trustee", observe: orderStatus, given: (f, m) => dealtOrder(f, m, "redemption") },
+];
+
+/** Stands for the outsider's address in `args` (resolved when the case runs). */
+const OUTSIDER_PLACEHOLDER = "outsider";
+
+async function fundSigner(f: FundFixture, who: FundHolder | ParticipantKey): Promise<HardhatEthersSigner> {
+  if (who === "dealingItself") {
+    await networkHelpers.setBalance(f.cbm.dealing.target as string, 10n ** 18n);
+    return ethers.getImpersonatedSigner(f.cbm.dealing.target as string);
+  }
+  if (who in f.cbm.parties) return f.cbm.parties[who as FundPartyKey].signer;
+  return f.participants[who as ParticipantKey].signer;
+}
+
+async function fundSend(c: FundCase, f: FundFixture, made: { orderId?: bigint }, who: FundHolder | ParticipantKey): Promise<ContractTransactionResponse> {
+  const outsider = await fundOutsider();
+  const args = c.args(f, made).map((a) => (a === OUTSIDER_PLACEHOLDER ? outsider : a));
+  return c.target(f).connect(await fundSigner(f, who)).getFunction(c.fn).send(...args);
+}
+
+const FUND_CALLERS: readonly (FundPartyKey | ParticipantKey)[] = [...PARTICIPANTS.map((p) => p.key), ...FUND_PARTIES.map((p) => p.key)];
+const fundCallerName = (k: FundPartyKey | ParticipantKey | "dealingItself"): string =>
+  k === "dealingItself" ? "the dealing contract itself" : (FUND_PARTIES.find((p) => p.key === k)?.name ?? NAME[k as ParticipantKey]);
+
+describe("Role matrix — the money-market fund", function () {
+  for (const c of FUND_CASES) {
+    const needs = typeof c.role === "string" ? c.role : `${fundCallerName(c.holder)} (${c.role.rule})`;
+    describe(`${c.label} — needs ${needs} (${fundCallerName(c.holder)})`, function () {
+      for (const caller of FUND_CALLERS.filter((k) => k !== c.holder)) {
+        it(`refuses ${fundCallerName(caller)}`, async function () {
+          const f = await loadFund();
+          const made: { orderId?: bigint } = {};
+          await c.given?.(f, made);
+          const before = await c.observe(f, made);
+          const signer = await fundSigner(f, caller);
+          const refusal =
+            typeof c.role === "string"
+              ? expect(fundSend(c, f, made, caller)).to.be.revertedWithCustomError(c.target(f), "AccessControlUnauthorizedAccount").withArgs(signer.address, FUND_ROLES[c.role as keyof typeof FUND_ROLES])
+              : expect(fundSend(c, f, made, caller)).to.be.revertedWithCustomError(c.target(f), c.role.rule).withArgs(signer.address, need(made.orderId, "order"));
+          await refusal;
+          expect(await c.observe(f, made)).to.deep.equal(before);
+        });
+      }
+      it(`lets ${fundCallerName(c.holder)} through, and the call takes effect`, async function () {
+        const f = await loadFund();
+        const made: { orderId?: bigint } = {};
+        await c.given?.(f, made);
+        const before = await c.observe(f, made);
+        const receipt = await (await fundSend(c, f, made, c.holder)).wait();
+        expect(receipt?.status).to.equal(1);
+        expect(await c.observe(f, made)).to.not.deep.equal(before);
       });
     });
   }
