@@ -28,12 +28,6 @@ function jurisdictionOf(bytes2: string): string {
   return Buffer.from(bytes2.replace(/^0x/, ""), "hex").toString("ascii").replace(/\0/g, "") || bytes2;
 }
 
-/** Seconds after midnight as HH:MM. */
-function formatTimeOfDay(seconds: bigint): string {
-  const minutes = Number(seconds / 60n);
-  return `${String(Math.floor(minutes / 60)).padStart(2, "0")}:${String(minutes % 60).padStart(2, "0")}`;
-}
-
 function formatBps(bps: bigint): string {
   return `${bps / 100n}.${String(bps % 100n).padStart(2, "0")}%`;
 }
@@ -206,7 +200,6 @@ const FORMATTERS: Record<string, Formatter> = {
   BidRejected: (a) => `the issuer rejected bid ${a.s("index")} of ${a.who("bidder")}`,
   DiscountWindowRateSet: (a) =>
     `Discount Window rate set: Base Rate ${formatBps(a.n("baseRateBps"))} + ${formatBps(a.n("penaltySpreadBps"))}`,
-  CutOffSet: (a) => `intraday repo cut-off set to ${formatTimeOfDay(a.n("cutOff"))} HKT`,
   RoleRevoked: () => null,
   RoleAdminChanged: () => null,
   EIP712DomainChanged: () => null,
@@ -229,7 +222,8 @@ const FORMATTERS: Record<string, Formatter> = {
   EarmarkReleased: (a) => `earmark of order #${a.s("orderId")} released: ${a.money(a.n("amount"))} back to ${a.who("payer")}`,
   OrderFailed: (a) => `order #${a.s("orderId")} failed, nothing moved: ${a.n("failure") === 1n ? isoCode("XRTO") : "unknown reason"}`,
   OrderCancelled: (a) => `${a.who("investor")} cancelled order #${a.s("orderId")}, nothing moved`,
-  CutOffSet: (a) => `dealing cut-off set to ${hms(a.n("cutOff"))}`,
+  // Both the intraday liquidity facility and the fund's dealing contract have a daily cut-off.
+  CutOffSet: (a) => `${a.emitter}: cut-off set to ${hms(a.n("cutOff"))}`,
   SubscriptionFeeSet: (a) => `subscription fee set to ${formatBps(a.n("feeBps"))}`,
   RtgsHoursSet: (a) =>
     `RTGS hours set to ${hms(a.n("opensAt"))}–${hms(a.n("closesAt"))}, confirmation timeout ${a.n("confirmationTimeout") / 60n} minutes`,
