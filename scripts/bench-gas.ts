@@ -1,5 +1,5 @@
 /**
- * npm run bench — gas per settled trade on the in-process network, measured in one run, against
+ * npm run bench (without --day) — gas per settled trade on the in-process network, measured in one run, against
  * the floor of two bare ERC-20 transferFroms. Prints a markdown table; targets are checked, not timed.
  */
 import { encodeBytes32String, MaxUint256, type ContractTransactionResponse } from "ethers";
