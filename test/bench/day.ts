@@ -119,12 +119,12 @@ describe("bench day (pure parts)", function () {
         "| 1,000 | netted | 1.00 s | 0.50 s (50,000 gas/trade) | 0.50 s (50,000 gas/trade) |  | 2.00 s | 20 | 100,000 | 512 MiB |",
       );
       expect(lines[3]).to.equal("| 1,000 | gross | 1.00 s |  |  | 3.00 s (174,000 gas/trade) | 4.00 s | 1,000 | 174,000 | 600 MiB |");
-      expect(lines[7]).to.equal("| 1,000 | 0.50 | 0.57 | yes | **no** (100,000) | yes |");
+      expect(lines[7]).to.equal("| 1,000 | 0.50 | 0.33 | 0.57 | yes | **no** (100,000) | yes |");
     });
 
     it("says when a target is met, and words the balance check and the flatness of the cost", function () {
       const cheap = dayResult(10_000, 240_000_000n);
-      expect(formatDayTables([cheap]).split("\n").at(-1)).to.equal("| 10,000 | 0.50 | 0.14 | yes | yes (24,000) | yes |");
+      expect(formatDayTables([cheap]).split("\n").at(-1)).to.equal("| 10,000 | 0.50 | 0.33 | 0.14 | yes | yes (24,000) | yes |");
       expect(gasPerTrade(cheap.netted, 10_000)).to.equal(24_000n);
       expect(balanceLine(cheap)).to.equal(
         "10,000 trades: every balance after the netted day equals the balance after the gross day (100 positions, and the engine holds nothing after either).",
