@@ -1,8 +1,12 @@
 import { expect } from "chai";
 
+import { hexlify, toBeHex, zeroPadValue } from "ethers";
+
+import { encodeMatchSignedBatch, encodeSettleBatch, encodeSettleSigned, type SignedTradeArgs } from "../../src/bench/day/chain.js";
 import { MAX_DAY_TRADES, parseDaySizes } from "../../src/bench/day/cli.js";
 import { DAY_SHAPE, chunks, expectedChanges, generateDay, mulberry32 } from "../../src/bench/day/generate.js";
 import type { PhaseResult } from "../../src/bench/day/phases.js";
+import { SettlementEngine__factory } from "../../typechain-types/index.js";
 import { balanceLine, compareBalances, flatnessLine, formatDayTables, gasPerTrade, type DayResult } from "../../src/bench/day/table.js";
 
 /** The pure parts of `npm run bench -- --day N` (src/bench/day/): no chain. */
@@ -151,6 +155,43 @@ describe("bench day (pure parts)", function () {
       for (const bad of ["0", "-5", "1.5", "abc", String(MAX_DAY_TRADES + 1), "1000,,2000"]) {
         expect(() => parseDaySizes(bad), bad).to.throw(RangeError);
       }
+    });
+  });
+
+  describe("calldata encoded by hand", function () {
+    const iface = SettlementEngine__factory.createInterface();
+    const address = (n: number): string => zeroPadValue(toBeHex(0xabc000 + n), 20);
+    const signature = (n: number): string => hexlify(new Uint8Array(65).map((_, i) => (n * 31 + i * 7 + 1) % 256));
+    const signed: SignedTradeArgs[] = [0, 1, 2].map((i) => ({
+      trade: {
+        tradeRef: zeroPadValue(toBeHex(i + 1), 32),
+        seller: address(1 + i),
+        buyer: address(2 + i),
+        asset: address(3),
+        quantity: BigInt(5 + i),
+        buyerCash: address(4),
+        sellerCash: address(4),
+        amount: 249_550_000n * BigInt(i + 1),
+        settlementDate: 1_800_000_000n,
+        expiry: 1_800_604_800n,
+      },
+      sellerNonce: BigInt(i),
+      sellerSignature: signature(2 * i),
+      buyerNonce: (7n << 64n) | BigInt(i),
+      buyerSignature: signature(2 * i + 1),
+    }));
+
+    it("is ethers' own ABI encoding of settleSigned, matchSignedBatch and settleBatch", function () {
+      const s = signed[1];
+      expect(encodeSettleSigned(iface.getFunction("settleSigned").selector, s)).to.equal(
+        iface.encodeFunctionData("settleSigned", [s.trade, s.sellerNonce, s.sellerSignature, s.buyerNonce, s.buyerSignature]),
+      );
+      expect(encodeMatchSignedBatch(iface.getFunction("matchSignedBatch").selector, signed)).to.equal(
+        iface.encodeFunctionData("matchSignedBatch", [signed]),
+      );
+      expect(encodeSettleBatch(iface.getFunction("settleBatch").selector, signed.map((x) => x.trade))).to.equal(
+        iface.encodeFunctionData("settleBatch", [signed.map((x) => x.trade)]),
+      );
     });
   });
 });

@@ -3,7 +3,7 @@
  * signed orders (`settleSigned`, submitted by the settlement agent), on a fresh ledger.
  */
 import type { DayTrade } from "./generate.js";
-import { TxSender } from "./chain.js";
+import { TxSender, encodeSettleSigned } from "./chain.js";
 import type { DayLedger } from "./ledger.js";
 import { signDay, type SignedDayTrade } from "./orders.js";
 import { phase, type PhaseResult } from "./phases.js";
@@ -16,7 +16,7 @@ const RECEIPTS_EVERY = 2_000;
 /** Runs the gross day on `day`'s ledger; returns its phases. */
 export async function runGrossDay(day: DayLedger, trades: readonly DayTrade[], settlementDate: bigint): Promise<PhaseResult[]> {
   const engine = day.ledger.engine;
-  const iface = engine.interface;
+  const selector = engine.interface.getFunction("settleSigned").selector;
   const sender = TxSender.open(day.connection, day.agent);
   let signed: SignedDayTrade[] = [];
   const sign = await phase("sign", async () => {
@@ -26,8 +26,7 @@ export async function runGrossDay(day: DayLedger, trades: readonly DayTrade[], s
   const settle = await phase("settle gross", async () => {
     let gasUsed = 0n;
     for (const [i, s] of signed.entries()) {
-      const data = iface.encodeFunctionData("settleSigned", [s.trade, s.sellerNonce, s.sellerSignature, s.buyerNonce, s.buyerSignature]);
-      await sender.send(day.engineAddress, data, DVP_GAS);
+      await sender.send(day.engineAddress, encodeSettleSigned(selector, s), DVP_GAS);
       if ((i + 1) % RECEIPTS_EVERY === 0) gasUsed += await sender.mine();
     }
     gasUsed += await sender.mine();

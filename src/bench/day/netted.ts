@@ -6,7 +6,7 @@
  */
 import type { DayTrade } from "./generate.js";
 import { chunks } from "./generate.js";
-import { TxSender } from "./chain.js";
+import { TxSender, encodeMatchSignedBatch, encodeSettleBatch } from "./chain.js";
 import type { DayLedger } from "./ledger.js";
 import { signDay } from "./orders.js";
 import { phase, type PhaseResult } from "./phases.js";
@@ -17,7 +17,8 @@ const BATCH_GAS = 16_000_000n;
 /** Runs the netted day on `day`'s ledger; returns its phases. */
 export async function runNettedDay(day: DayLedger, trades: readonly DayTrade[], settlementDate: bigint): Promise<PhaseResult[]> {
   const engine = day.ledger.engine;
-  const iface = engine.interface;
+  const matchSelector = engine.interface.getFunction("matchSignedBatch").selector;
+  const batchSelector = engine.interface.getFunction("settleBatch").selector;
   const matchMax = Number(await engine.MAX_SIGNED_MATCH_BATCH());
   const batchMax = Number(await engine.MAX_BATCH_TRADES());
   const firstBatch = (await engine.batchCount()) + 1n;
@@ -30,7 +31,7 @@ export async function runNettedDay(day: DayLedger, trades: readonly DayTrade[], 
   const match = await phase("submit & match", async () => {
     const before = sender.totals.transactions;
     for (const batch of chunks(signed, matchMax)) {
-      await sender.send(day.engineAddress, iface.encodeFunctionData("matchSignedBatch", [batch]), BATCH_GAS);
+      await sender.send(day.engineAddress, encodeMatchSignedBatch(matchSelector, batch), BATCH_GAS);
     }
     const gasUsed = await sender.mine();
     return { transactions: sender.totals.transactions - before, gasUsed };
@@ -38,7 +39,7 @@ export async function runNettedDay(day: DayLedger, trades: readonly DayTrade[], 
   const settle = await phase("net & settle", async () => {
     const before = sender.totals.transactions;
     for (const batch of chunks(signed, batchMax)) {
-      await sender.send(day.engineAddress, iface.encodeFunctionData("settleBatch", [batch.map((s) => s.trade)]), BATCH_GAS);
+      await sender.send(day.engineAddress, encodeSettleBatch(batchSelector, batch.map((s) => s.trade)), BATCH_GAS);
     }
     const gasUsed = await sender.mine();
     return { transactions: sender.totals.transactions - before, gasUsed };
