@@ -40,6 +40,13 @@ export default defineConfig({
     outDir: "typechain-types",
   },
   networks: {
+    // `npm run bench -- --day N`: the in-process network with accounts for a trading day — the
+    // ledger's nine institutions, twenty trading banks and a second central bank.
+    bench: {
+      type: "edr-simulated",
+      chainType: "l1",
+      accounts: { count: 40 },
+    },
     // `localhost` is `npx hardhat node` or `anvil --accounts 20` (chain id 31337); SANDBOX_LOCALHOST_URL
     // points it elsewhere (the tests start their node on a free port). The URLs are configuration
     // variables, read only when their network is used: a bad one cannot break the other networks.

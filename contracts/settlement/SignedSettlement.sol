@@ -9,6 +9,20 @@ import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/Reentrancy
 import {FailureReason, Trade, TradeHash, TradeStatus} from "./Trade.sol";
 import {TradeRecords} from "./TradeRecords.sol";
 
+/// @notice One trade with both parties' signed orders, as `matchSignedBatch` takes it.
+/// @param trade the terms both parties signed.
+/// @param sellerNonce the seller's keyed nonce (key << 64 | sequence).
+/// @param sellerSignature the seller's signature over its `SettlementOrder`.
+/// @param buyerNonce the buyer's keyed nonce.
+/// @param buyerSignature the buyer's signature over its `SettlementOrder`.
+struct SignedTrade {
+    Trade trade;
+    uint256 sellerNonce;
+    bytes sellerSignature;
+    uint256 buyerNonce;
+    bytes buyerSignature;
+}
+
 /// @title One-transaction DvP from both parties' EIP-712 signed orders
 /// @notice Seller and buyer each sign a `SettlementOrder` — the trade plus a nonce of their own — and
 /// either party or a settlement agent submits them; both legs move in that transaction. Each party's
@@ -26,6 +40,9 @@ abstract contract SignedSettlement is TradeRecords, EIP712, NoncesKeyed, Reentra
         "SettlementOrder(Trade trade,uint256 nonce)Trade(bytes32 tradeRef,address seller,address buyer,address asset,"
         "uint256 quantity,address buyerCash,address sellerCash,uint256 amount,uint64 settlementDate,uint64 expiry)"
     );
+
+    /// @notice Most trades one `matchSignedBatch` call may hold (as many as one netting batch).
+    uint256 public constant MAX_SIGNED_MATCH_BATCH = 100;
 
     /// @notice Emitted when `owner` voids a nonce so that an order signed with it can never settle.
     event NonceInvalidated(address indexed owner, uint256 keyNonce);
@@ -70,6 +87,48 @@ abstract contract SignedSettlement is TradeRecords, EIP712, NoncesKeyed, Reentra
         record.reason = FailureReason.None;
         _deliverAndPay(trade, id);
         emit TradeSettled(id, trade.seller, trade.buyer, trade.quantity, trade.amount, true);
+    }
+
+    /// @notice Matches many trades at once from both parties' signed orders, without settling them:
+    /// each becomes `Matched`, as if both parties had instructed it, to settle later by `settle` or in
+    /// a netting batch (`settleBatch`), where every gross leg is still checked against its token's rules.
+    /// @dev The signed order is the same `SettlementOrder` `settleSigned` takes: each party's consent to
+    /// settle that trade, bound to this contract and chain, void after the trade's expiry and usable
+    /// once (its nonce is consumed here, so the same orders cannot also settle by `settleSigned`).
+    /// All or nothing: one member that cannot match reverts the whole call, consuming no nonce.
+    /// Requirements: caller has `SETTLEMENT_AGENT_ROLE`; 1 to `MAX_SIGNED_MATCH_BATCH` members; each
+    /// member's terms are valid (`InvalidTradeTerm`, registered tokens), unexpired (`TradeExpired`) and
+    /// unmatched — no record yet or `Pending` (`TradeInWrongStatus`; so a trade given twice reverts);
+    /// each party's nonce is its current one for its key (`InvalidAccountNonce`) and its signature
+    /// verifies over its order (`InvalidSignature`), unless the party is the caller.
+    /// Emits `TradeTermsRecorded` (for a trade not seen before) and `TradeMatched` per member.
+    /// @param orders the trades, each with both parties' nonces and signatures.
+    /// @return matched the number of trades matched (`orders.length`).
+    function matchSignedBatch(
+        SignedTrade[] calldata orders
+    ) external nonReentrant whenNotPaused onlyRole(SETTLEMENT_AGENT_ROLE) returns (uint256 matched) {
+        uint256 n = orders.length;
+        if (n == 0 || n > MAX_SIGNED_MATCH_BATCH) revert BatchSizeOutOfRange(n, MAX_SIGNED_MATCH_BATCH);
+        for (uint256 i = 0; i < n; ++i) {
+            SignedTrade calldata order = orders[i];
+            Trade calldata trade = order.trade;
+            _requireValidTerms(trade);
+            bytes32 id = TradeHash.hash(trade);
+            if (block.timestamp > trade.expiry) revert TradeExpired(id, trade.expiry);
+            TradeRecord storage record = _trades[id];
+            TradeStatus status = record.status;
+            if (status != TradeStatus.None && status != TradeStatus.Pending) revert TradeInWrongStatus(id, status);
+
+            _useOrder(trade.seller, id, order.sellerNonce, order.sellerSignature);
+            _useOrder(trade.buyer, id, order.buyerNonce, order.buyerSignature);
+
+            if (status == TradeStatus.None) emit TradeTermsRecorded(id, trade);
+            record.status = TradeStatus.Matched;
+            record.sellerInstructed = true;
+            record.buyerInstructed = true;
+            emit TradeMatched(id);
+        }
+        return n;
     }
 
     /// @notice The EIP-712 digest a party signs for `trade` with `nonce`.
