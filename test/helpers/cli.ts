@@ -2,9 +2,10 @@ import { spawn } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-/** The project root, and the tsx entry `npm run scenario` uses. */
+/** The project root. */
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-export const TSX = path.join(ROOT, "node_modules/tsx/dist/cli.mjs");
+/** How the npm scripts start a TypeScript script: `node --import tsx` (tsx's loader, in this process, no second one). */
+export const TSX_NODE_ARGS: readonly string[] = ["--import", "tsx"];
 /** A line of a stack trace, which the CLI must print only with --verbose. */
 export const STACK_LINE = /^\s+at\s/m;
 
@@ -23,11 +24,11 @@ export interface CliOptions {
   readonly timeoutMs?: number;
 }
 
-/** Runs `scripts/<script>` with `args` under tsx, as `npm run` does, and collects what it printed. */
+/** Runs `scripts/<script>` with `args` under `node --import tsx`, as `npm run` does, and collects what it printed. */
 export function runScript(script: string, args: readonly string[], options: CliOptions = {}): Promise<CliRun> {
   const timeoutMs = options.timeoutMs ?? 120_000;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [TSX, path.join("scripts", script), ...args], {
+    const child = spawn(process.execPath, [...TSX_NODE_ARGS, path.join("scripts", script), ...args], {
       cwd: ROOT,
       env: { ...process.env, ...options.env },
       stdio: ["pipe", "pipe", "pipe"],
