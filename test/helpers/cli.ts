@@ -61,3 +61,25 @@ export function runScript(script: string, args: readonly string[], options: CliO
 
 /** `scripts/scenario.ts` with `args`, as `npm run scenario -- …` runs it. */
 export const scenarioCli = (args: readonly string[], options?: CliOptions): Promise<CliRun> => runScript("scenario.ts", args, options);
+
+/**
+ * `scenarioCommand(args)` called in this process, its output collected as a child's would be (one
+ * `\n`-ended line per write; `code` its return value, which scripts/scenario.ts makes the exit code).
+ * For the cases decided before any network is used (bad arguments, unknown names): what the user
+ * sees is this function's, and a child process would add only its start-up. The tests that must see
+ * a process (exit code, environment, streams, signals) use `scenarioCli`.
+ */
+export async function scenarioInProcess(args: readonly string[]): Promise<CliRun> {
+  const { scenarioCommand } = await import("../../src/cli/scenario-command.js");
+  let stdout = "";
+  let stderr = "";
+  const code = await scenarioCommand(args, {
+    out: (text) => {
+      stdout += `${text}\n`;
+    },
+    err: (text) => {
+      stderr += `${text}\n`;
+    },
+  });
+  return { code, stdout, stderr };
+}
