@@ -83,6 +83,27 @@ export async function deployedAddress(deployed: DeployedContracts, moduleId: str
   return contract.getAddress();
 }
 
+/** How often Ignition polls an automining node for its next block (its default, 1 s, suits a chain with block times). */
+const AUTOMINE_POLLING_MS = 50;
+
+/**
+ * Ignition's deploy config for `connection`: on a node that mines each transaction at once (the
+ * in-process network, `hardhat node`, anvil), poll every 50 ms instead of every second. Ignition
+ * waits for a new block between its batches of transactions; at 1 s a poll, a ledger took seconds
+ * of waiting on a local node. Any other network keeps Ignition's defaults.
+ */
+export async function ignitionDeployConfig(connection: LedgerConnection): Promise<{ blockPollingInterval?: number }> {
+  if (connection.networkConfig.type === "edr-simulated") return { blockPollingInterval: AUTOMINE_POLLING_MS };
+  for (const method of ["hardhat_getAutomine", "anvil_getAutomine"]) {
+    try {
+      if ((await connection.provider.request({ method })) === true) return { blockPollingInterval: AUTOMINE_POLLING_MS };
+    } catch {
+      // Not this kind of node: try the next name, then keep the defaults.
+    }
+  }
+  return {};
+}
+
 /** A module that contains the Hong Kong ledger (its results include the ledger's contracts). */
 type LedgerModule = Parameters<LedgerConnection["ignition"]["deploy"]>[0];
 
@@ -125,6 +146,7 @@ export async function deployLedgerModule(
 
   const kycExpiry = now + KYC_VALIDITY_SECONDS;
   const deployed = (await connection.ignition.deploy(module, {
+    config: await ignitionDeployConfig(connection),
     parameters: {
       Settlement: { kycExpiry },
       GreenBondLifecycle: { kycExpiry },

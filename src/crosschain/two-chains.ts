@@ -13,7 +13,7 @@ import {
 } from "../../typechain-types/index.js";
 import { CROSS_BORDER_PARTICIPANTS, type CrossBorderKey } from "../domain/cross-border.js";
 import { KYC_VALIDITY_SECONDS } from "../domain/hong-kong.js";
-import { deployedAddress, deployLedgerModule, type HongKongLedger, type LedgerConnection } from "../chain/deploy.js";
+import { deployedAddress, deployLedgerModule, ignitionDeployConfig, type HongKongLedger, type LedgerConnection } from "../chain/deploy.js";
 import type { ChainSide } from "./coordinator.js";
 
 /** The Thai chain's contracts, connected as the Bank of Thailand. */
@@ -59,6 +59,7 @@ export async function deployTwoChains(hkConnection: LedgerConnection, thConnecti
   const bot = signerOf(thSigners, "bankOfThailand", "Thai chain");
   const chaoPhraya = signerOf(thSigners, "chaoPhrayaBank", "Thai chain");
   const th = await thConnection.ignition.deploy(ThaiChainModule, {
+    config: await ignitionDeployConfig(thConnection),
     parameters: { ThaiChain: { kycExpiry: Number(latest.timestamp) + KYC_VALIDITY_SECONDS } },
     deploymentId: thConnection.networkConfig.type === "edr-simulated" ? undefined : `thai-chain-${Date.now()}`,
   });

@@ -1,8 +1,8 @@
 import { sha256, ZeroHash, type Provider } from "ethers";
 import type { Address } from "viem";
 
-import { HtlcCoordinator, LockSpansEntitlementDateError, type Deal } from "../crosschain/coordinator.js";
-import { chainSide, deployTwoChains, type TwoChains } from "../crosschain/two-chains.js";
+import type { ChainSide, Deal, HtlcCoordinator } from "../crosschain/coordinator.js";
+import type { TwoChains } from "../crosschain/two-chains.js";
 import type { HongKongLedger } from "../chain/deploy.js";
 import type { ScenarioContext } from "../runner/context.js";
 import { defineScenario, type Step } from "../runner/types.js";
@@ -25,6 +25,24 @@ export interface CrossChainLedger extends HongKongLedger {
   readonly twoChains: TwoChains;
 }
 
+type CrossChainModules = typeof import("../crosschain/coordinator.js") & typeof import("../crosschain/two-chains.js");
+let crossChainModules: CrossChainModules | undefined;
+
+/**
+ * The coordinator and the two-chain deploy, and viem under them, loaded by this scenario's deploy
+ * (its steps run on the ledger it deployed): every other scenario, and a CLI that only lists or
+ * refuses, never pays viem's ~0.6 s import.
+ */
+async function loadCrossChain(): Promise<CrossChainModules> {
+  crossChainModules ??= { ...(await import("../crosschain/coordinator.js")), ...(await import("../crosschain/two-chains.js")) };
+  return crossChainModules;
+}
+
+function crossChain(): CrossChainModules {
+  if (crossChainModules === undefined) throw new Error("cross-chain-dvp's steps run on a ledger its deploy made");
+  return crossChainModules;
+}
+
 /** Both chains' clocks forward by `seconds`. */
 async function travelBoth(ctx: ScenarioContext, ledger: CrossChainLedger, seconds: bigint): Promise<void> {
   await ledger.connection.networkHelpers.time.increase(seconds);
@@ -40,6 +58,7 @@ export default defineScenario<CrossChainLedger>({
   description:
     "Two separate ledgers (Hong Kong and Thai chains) linked by hashed time locks (Jasper–Ubin): a bond against THB and an HKD/THB PvP, driven by a restartable coordinator; a counterparty that never locks, a wrong secret, a too-short lock and a coordinator that dies mid-way all lose nothing",
   deploy: async (connection, chains) => {
+    const { deployTwoChains } = await loadCrossChain();
     const two = await deployTwoChains(connection, await chains.second());
     const htlcIface = HashedTimelock__factory.createInterface();
     const chaoPhraya = CROSS_BORDER_PARTICIPANTS.find((p) => p.key === "chaoPhrayaBank");
@@ -78,14 +97,15 @@ export default defineScenario<CrossChainLedger>({
     };
   },
   steps: (ledger) => {
+    const { HtlcCoordinator, LockSpansEntitlementDateError, chainSide } = crossChain();
     const { twoChains: chains, participants: P } = ledger;
     const { th } = chains;
     const harbour = P.harbourBank.address as Address;
     const chaoPhraya = chains.chaoPhrayaBank;
     const thaiProvider: Provider = th.connection.ethers.provider;
     const hkProvider: Provider = ledger.connection.ethers.provider;
-    let thaiSide: ReturnType<typeof chainSide>;
-    let hkSide: ReturnType<typeof chainSide>;
+    let thaiSide: ChainSide;
+    let hkSide: ChainSide;
     const sides = async (): Promise<void> => {
       thaiSide = chainSide("Thai chain", th.connection, await th.htlc.getAddress(), [chaoPhraya, harbour]);
       hkSide = chainSide("Hong Kong chain", ledger.connection, await chains.hk.htlc.getAddress(), [chaoPhraya, harbour]);

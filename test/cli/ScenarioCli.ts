@@ -14,13 +14,16 @@ import type { Step } from "../../src/runner/types.js";
 import { nameOf } from "../../src/scenarios/steps.js";
 import { findScenario, SCENARIO_NAMES, SCENARIOS } from "../../src/scenarios/index.js";
 import greenBondIssuance, { ALLOTMENTS, DISTRIBUTION_PRICE, FINAL_HOLDINGS, ISSUE_PRICE } from "../../src/scenarios/green-bond-issuance.js";
-import { runScript, scenarioCli, STACK_LINE, type CliRun } from "../helpers/cli.js";
+import { runScript, scenarioCli, scenarioInProcess, STACK_LINE, type CliRun } from "../helpers/cli.js";
 import { freePort } from "../helpers/hardhat-node.js";
 
 /**
  * `npm run scenario` and `npm run scenarios` as a user runs them: each test starts the script as a
- * child process (tsx, as the npm scripts do; the contracts are built by `npm test` beforehand) and
- * checks its exit code, its stdout and its one-line stderr.
+ * child process (`node --import tsx`, as the npm scripts do; the contracts are built by `npm test`
+ * beforehand) and checks its exit code, its stdout and its one-line stderr. Arguments refused before
+ * any network is used are checked in this process (`scenarioInProcess`: the same command, its
+ * return value the exit code), each child costing a few seconds of start-up for a one-line answer;
+ * an unknown scenario, an argument npm swallowed and --help still go through a child process.
  */
 
 const FLAGSHIP = "green-bond-issuance";
@@ -66,12 +69,12 @@ describe("npm run scenario (scripts/scenario.ts)", function () {
     });
 
     it("a missing scenario name exits 2 and lists the valid names", async function () {
-      const run = await scenarioCli(["--json"]);
+      const run = await scenarioInProcess(["--json"]);
       expectOneLineError(run, 2, `error: name a scenario: npm run scenario -- <name> (one of: ${SCENARIO_NAMES.join(", ")})`);
     });
 
     it("an unknown flag exits 2 and names the flag", async function () {
-      const run = await scenarioCli([FLAGSHIP, "--jsno"]);
+      const run = await scenarioInProcess([FLAGSHIP, "--jsno"]);
       expectOneLineError(
         run,
         2,
@@ -81,12 +84,12 @@ describe("npm run scenario (scripts/scenario.ts)", function () {
 
     it("--network without a value exits 2", async function () {
       const message = "error: --network needs a value, e.g. --network localhost";
-      expectOneLineError(await scenarioCli([FLAGSHIP, "--network"]), 2, message);
-      expectOneLineError(await scenarioCli([FLAGSHIP, "--network", "--json"]), 2, message);
+      expectOneLineError(await scenarioInProcess([FLAGSHIP, "--network"]), 2, message);
+      expectOneLineError(await scenarioInProcess([FLAGSHIP, "--network", "--json"]), 2, message);
     });
 
     it("the same network twice for a two-chain scenario exits 2 before connecting, naming the fix", async function () {
-      const run = await scenarioCli(["cross-chain-dvp", "--network", "localhost,localhost"]);
+      const run = await scenarioInProcess(["cross-chain-dvp", "--network", "localhost,localhost"]);
       expectOneLineError(
         run,
         2,
@@ -95,7 +98,7 @@ describe("npm run scenario (scripts/scenario.ts)", function () {
     });
 
     it("a second network for a one-chain scenario exits 2 instead of being ignored", async function () {
-      const run = await scenarioCli([FLAGSHIP, "--network", "localhost,thaiLocalhost"]);
+      const run = await scenarioInProcess([FLAGSHIP, "--network", "localhost,thaiLocalhost"]);
       expectOneLineError(run, 2, `error: ${FLAGSHIP} runs on one chain: give one network, e.g. --network localhost`);
     });
 
@@ -111,7 +114,7 @@ describe("npm run scenario (scripts/scenario.ts)", function () {
     it("an unknown network name exits 2 and lists the configured networks", async function () {
       const configured = Object.keys(hre.config.networks);
       expect(configured).to.include.members(["localhost", "remote"]);
-      const run = await scenarioCli([FLAGSHIP, "--network", "mainnet"]);
+      const run = await scenarioInProcess([FLAGSHIP, "--network", "mainnet"]);
       expectOneLineError(run, 2, `error: unknown network "mainnet"; configured in hardhat.config.ts: ${configured.join(", ")}`);
     });
 
@@ -152,24 +155,24 @@ describe("npm run scenario (scripts/scenario.ts)", function () {
 
     it("--network with a third network, an empty name, or one network for a two-chain scenario exits 2 before connecting", async function () {
       expectOneLineError(
-        await scenarioCli(["cross-chain-dvp", "--network", "localhost,thaiLocalhost,remote"]),
+        await scenarioInProcess(["cross-chain-dvp", "--network", "localhost,thaiLocalhost,remote"]),
         2,
         "error: --network names 3 networks; a scenario runs on one or two chains",
       );
       expectOneLineError(
-        await scenarioCli(["cross-chain-dvp", "--network", "localhost,"]),
+        await scenarioInProcess(["cross-chain-dvp", "--network", "localhost,"]),
         2,
         'error: --network "localhost," has an empty name; write e.g. --network localhost,thaiLocalhost',
       );
       expectOneLineError(
-        await scenarioCli(["cross-chain-dvp", "--network", "localhost"]),
+        await scenarioInProcess(["cross-chain-dvp", "--network", "localhost"]),
         2,
         "error: cross-chain-dvp runs on two chains: name both, e.g. --network localhost,thaiLocalhost",
       );
     });
 
     it("a value given to a flag that takes none exits 2", async function () {
-      expectOneLineError(await scenarioCli([FLAGSHIP, "--json=yes"]), 2, "error: --json takes no value: write --json, not --json=yes");
+      expectOneLineError(await scenarioInProcess([FLAGSHIP, "--json=yes"]), 2, "error: --json takes no value: write --json, not --json=yes");
     });
   });
 

@@ -2,9 +2,10 @@ import { spawn } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-/** The project root, and the tsx entry `npm run scenario` uses. */
+/** The project root. */
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-export const TSX = path.join(ROOT, "node_modules/tsx/dist/cli.mjs");
+/** How the npm scripts start a TypeScript script: `node --import tsx` (tsx's loader, in this process, no second one). */
+export const TSX_NODE_ARGS: readonly string[] = ["--import", "tsx"];
 /** A line of a stack trace, which the CLI must print only with --verbose. */
 export const STACK_LINE = /^\s+at\s/m;
 
@@ -23,11 +24,11 @@ export interface CliOptions {
   readonly timeoutMs?: number;
 }
 
-/** Runs `scripts/<script>` with `args` under tsx, as `npm run` does, and collects what it printed. */
+/** Runs `scripts/<script>` with `args` under `node --import tsx`, as `npm run` does, and collects what it printed. */
 export function runScript(script: string, args: readonly string[], options: CliOptions = {}): Promise<CliRun> {
   const timeoutMs = options.timeoutMs ?? 120_000;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [TSX, path.join("scripts", script), ...args], {
+    const child = spawn(process.execPath, [...TSX_NODE_ARGS, path.join("scripts", script), ...args], {
       cwd: ROOT,
       env: { ...process.env, ...options.env },
       stdio: ["pipe", "pipe", "pipe"],
@@ -60,3 +61,25 @@ export function runScript(script: string, args: readonly string[], options: CliO
 
 /** `scripts/scenario.ts` with `args`, as `npm run scenario -- …` runs it. */
 export const scenarioCli = (args: readonly string[], options?: CliOptions): Promise<CliRun> => runScript("scenario.ts", args, options);
+
+/**
+ * `scenarioCommand(args)` called in this process, its output collected as a child's would be (one
+ * `\n`-ended line per write; `code` its return value, which scripts/scenario.ts makes the exit code).
+ * For the cases decided before any network is used (bad arguments, unknown names): what the user
+ * sees is this function's, and a child process would add only its start-up. The tests that must see
+ * a process (exit code, environment, streams, signals) use `scenarioCli`.
+ */
+export async function scenarioInProcess(args: readonly string[]): Promise<CliRun> {
+  const { scenarioCommand } = await import("../../src/cli/scenario-command.js");
+  let stdout = "";
+  let stderr = "";
+  const code = await scenarioCommand(args, {
+    out: (text) => {
+      stdout += `${text}\n`;
+    },
+    err: (text) => {
+      stderr += `${text}\n`;
+    },
+  });
+  return { code, stdout, stderr };
+}

@@ -3,7 +3,7 @@ import { get } from "node:http";
 import path from "node:path";
 
 import type { PresentState } from "../../src/present/state.js";
-import { ROOT, TSX } from "./cli.js";
+import { ROOT, TSX_NODE_ARGS } from "./cli.js";
 
 /**
  * A running `npm run present -- …` (its child process): the page's URL, its state on request or as
@@ -62,11 +62,11 @@ function waitForEvent(url: string, done: (state: PresentState) => boolean): Prom
 }
 
 /**
- * Starts `scripts/present.ts` with `args` under tsx, as `npm run present` does, its standard input a
+ * Starts `scripts/present.ts` with `args` under `node --import tsx`, as `npm run present` does, its standard input a
  * pipe (nothing typed until `type`), and waits for the URL it prints.
  */
 export function startPresenter(args: readonly string[], options: PresenterOptions = {}): Promise<Presenter> {
-  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [TSX, path.join("scripts", "present.ts"), ...args], {
+  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [...TSX_NODE_ARGS, path.join("scripts", "present.ts"), ...args], {
     cwd: ROOT,
     env: { ...process.env, ...options.env },
     stdio: ["pipe", "pipe", "pipe"],
