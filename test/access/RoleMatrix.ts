@@ -22,7 +22,8 @@ import {
   subscribe as fundSubscribe,
   type FundFixture,
 } from "../helpers/fund-fixture.js";
-import { ethers, networkHelpers, loadFundedLedger } from "../helpers/ledger-fixture.js";
+import { connection, ethers, networkHelpers, loadFundedLedger } from "../helpers/ledger-fixture.js";
+import { deployLiquidityLedger, type LiquidityLedger } from "../../src/chain/deploy-liquidity.js";
 
 /**
  * Role matrix: every privileged function of the registry, the tokens, the settlement engine, the
@@ -1183,6 +1184,61 @@ describe("Role matrix — the money-market fund", function () {
         const receipt = await (await fundSend(c, f, made, c.holder)).wait();
         expect(receipt?.status).to.equal(1);
         expect(await c.observe(f, made)).to.not.deep.equal(before);
+      });
+    });
+  }
+});
+
+// ----------------------------------------------------------- the HKMA's intraday liquidity facility (issue 13)
+
+/**
+ * The intraday liquidity facility's privileged functions (contracts/liquidity/), on the liquidity
+ * ledger (src/chain/deploy-liquidity.ts): each refused to every participant but the HKMA, with
+ * `AccessControlUnauthorizedAccount(caller, CENTRAL_BANK_ROLE)` and the terms it would change
+ * untouched, and let through for the HKMA, the terms changed. (The payment queue has no privileged
+ * function: each payer acts on its own payments, tested in test/liquidity/PaymentQueue.ts.)
+ */
+const liquidityLedger = (): Promise<LiquidityLedger> => deployLiquidityLedger(connection);
+const loadLiquidity = (): Promise<LiquidityLedger> => networkHelpers.loadFixture(liquidityLedger);
+
+interface LiquidityCase {
+  readonly fn: "listCollateral" | "delistCollateral" | "setDiscountWindowRate" | "setCutOff";
+  readonly args: (l: LiquidityLedger) => Promise<readonly unknown[]>;
+  readonly observe: (l: LiquidityLedger) => Promise<unknown>;
+}
+
+const bondTerms = async (l: LiquidityLedger): Promise<unknown> => {
+  const t = await l.facility.collateralTerms(await l.bond.getAddress());
+  return [t.listed, t.haircutBps, t.pricePerUnit];
+};
+
+const LIQUIDITY_CASES: readonly LiquidityCase[] = [
+  { fn: "listCollateral", args: async (l) => [await l.bond.getAddress(), 4_900_000n, 500], observe: bondTerms },
+  { fn: "delistCollateral", args: async (l) => [await l.bond.getAddress()], observe: bondTerms },
+  { fn: "setDiscountWindowRate", args: async () => [350, 150], observe: async (l) => [await l.facility.baseRate(), await l.facility.penaltySpread()] },
+  { fn: "setCutOff", args: async () => [16 * 3_600], observe: (l) => l.facility.cutOff() },
+];
+
+describe("Role matrix — the HKMA's intraday liquidity facility", function () {
+  for (const c of LIQUIDITY_CASES) {
+    describe(`IntradayLiquidityFacility.${c.fn} — needs CENTRAL_BANK_ROLE (${NAME.hkma})`, function () {
+      for (const caller of PARTICIPANTS.filter((p) => p.key !== "hkma")) {
+        it(`refuses ${caller.name}`, async function () {
+          const l = await loadLiquidity();
+          const before = await c.observe(l);
+          const signer = l.participants[caller.key].signer;
+          await expect(l.facility.connect(signer).getFunction(c.fn).send(...(await c.args(l))))
+            .to.be.revertedWithCustomError(l.facility, "AccessControlUnauthorizedAccount")
+            .withArgs(signer.address, ROLES.CENTRAL_BANK_ROLE);
+          expect(await c.observe(l)).to.deep.equal(before);
+        });
+      }
+      it(`lets ${NAME.hkma} through, and the call takes effect`, async function () {
+        const l = await loadLiquidity();
+        const before = await c.observe(l);
+        const receipt = await (await l.facility.connect(l.participants.hkma.signer).getFunction(c.fn).send(...(await c.args(l)))).wait();
+        expect(receipt?.status).to.equal(1);
+        expect(await c.observe(l)).to.not.deep.equal(before);
       });
     });
   }
