@@ -16,6 +16,8 @@ export interface ParticipantState {
   readonly jurisdiction: string;
   readonly address: string;
   readonly kycExpiry: bigint;
+  /** False for an account the registry has no record of (e.g. a party that only signs, such as a fund administrator). */
+  readonly registered: boolean;
   readonly eligible: boolean;
   /** Balance per token address (lower case), in the token's smallest unit. */
   readonly balances: ReadonlyMap<string, bigint>;
@@ -64,6 +66,7 @@ export async function readLedgerState(directory: Directory): Promise<ChainState[
             jurisdiction: record.kind === 0n ? p.jurisdiction : Buffer.from(record.jurisdiction.slice(2), "hex").toString("ascii"),
             address: p.address,
             kycExpiry: record.kycExpiry,
+            registered: record.kind !== 0n,
             eligible: await chain.inventory.registry.isEligible(p.address),
             balances,
           };

@@ -29,7 +29,7 @@ const BALANCE_REDUCTIONS: readonly Reduction[] = [{ truncate: "Holder", min: 14 
 export function renderChainState(state: ChainState, style: Style): string {
   const participants = renderTable(
     ["Participant", "Kind", "Jurisdiction", "Address", "KYC valid until", "Eligible"],
-    state.participants.map((p) => [p.name, PARTICIPANT_KIND_LABEL[p.kind], p.jurisdiction, p.address, formatDate(p.kycExpiry), p.eligible ? "yes" : "no"]),
+    state.participants.map((p) => [p.name, PARTICIPANT_KIND_LABEL[p.kind], p.jurisdiction, p.address, p.registered ? formatDate(p.kycExpiry) : "not registered", p.eligible ? "yes" : "no"]),
     { style, reductions: PARTICIPANT_REDUCTIONS },
   );
   const tokens = renderTable(

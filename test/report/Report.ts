@@ -203,6 +203,14 @@ describe("report", function () {
       expect(text).to.include(ledger.bondTerms.isin);
       expect(text).to.match(/Harbour Bank\s+wHKD\s+HKD 1,000\.00/);
     });
+
+    it("a party the registry has no record of (one that only signs) reads 'not registered', not a KYC date of 1970", async function () {
+      const [chain, ...rest] = await readLedgerState(okRun.directory);
+      const signer = { ...chain.participants[0], name: "Star Ferry Fund Services", registered: false, eligible: false, kycExpiry: 0n };
+      const text = renderLedgerState([{ ...chain, participants: [signer] }, ...rest], PLAIN);
+      expect(text).to.match(/Star Ferry Fund Services .*not registered\s+no/);
+      expect(text).to.not.include("1970");
+    });
   });
 
   describe("JSON", function () {
