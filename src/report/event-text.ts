@@ -100,8 +100,11 @@ const FORMATTERS: Record<string, Formatter> = {
     if (a.s("to") === ZERO) return `${what} ${deposit ? "debited (burned)" : "redeemed"} from ${a.who("from")}`;
     return `${what}: ${a.who("from")} → ${a.who("to")}`;
   },
+  // A contract approving itself (the fund's dealing contract before it burns a deposit it holds) is mechanics, not consent.
   Approval: (a) =>
-    `${a.who("owner")} authorised ${a.who("spender")} on ${a.emitter}${a.n("value") === MaxUint256 ? "" : ` for ${a.amount(a.emitterAddress, a.n("value"))}`}`,
+    a.s("owner").toLowerCase() === a.s("spender").toLowerCase()
+      ? null
+      : `${a.who("owner")} authorised ${a.who("spender")} on ${a.emitter}${a.n("value") === MaxUint256 ? "" : ` for ${a.amount(a.emitterAddress, a.n("value"))}`}`,
   TradeTermsRecorded: (a) => {
     const t = a.struct("trade");
     return `trade ${formatRef(t.s("tradeRef"))}: ${t.who("seller")} sells ${a.amount(t.s("asset"), t.n("quantity"))} to ${t.who("buyer")} for ${a.amount(t.s("buyerCash"), t.n("amount"))}`;

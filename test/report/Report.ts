@@ -183,6 +183,10 @@ describe("report", function () {
         "settlement attempt failed, nothing moved: PENF/MONY",
       );
       expect(describeEvent({ contract: { name: "registry", address: ledger.registry.target as string }, name: "RoleGranted", args: {} }, "hk", d)).to.equal(null);
+      const harbour = ledger.participants.harbourBank.address;
+      const approval = (spender: string) => ({ contract: { name: "wHKD", address: wcbdc.address }, name: "Approval", args: { owner: harbour, spender, value: "150" } });
+      expect(describeEvent(approval(ledger.participants.victoriaBank.address), "hk", d)).to.equal("Harbour Bank authorised Victoria Bank on wHKD for HKD 1.50 wHKD");
+      expect(describeEvent(approval(harbour), "hk", d), "an account approving itself is not shown").to.equal(null);
       expect(isoStatusText({ status: "PENF", reason: "LACK" })).to.equal("PENF/LACK (pending, failing: insufficient securities)");
       expect(isoStatusText({ status: "MACH", reason: "FUTU" })).to.equal("MACH/FUTU (matched: awaiting the settlement date)");
       expect(isoStatusText({ status: "SETT" })).to.equal("SETT (settled)");
