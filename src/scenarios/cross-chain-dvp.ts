@@ -43,10 +43,23 @@ function crossChain(): CrossChainModules {
   return crossChainModules;
 }
 
-/** Both chains' clocks forward by `seconds`. */
+/**
+ * Both chains' clocks forward by `seconds` from the later of the two, to the same instant: each
+ * chain's clock also runs on with its own blocks, so moving each by `seconds` could leave one a
+ * second or two behind the other — and a lock timed from the Thai clock not yet expired on the
+ * Hong Kong one after exactly its margin.
+ */
 async function travelBoth(ctx: ScenarioContext, ledger: CrossChainLedger, seconds: bigint): Promise<void> {
-  await ledger.connection.networkHelpers.time.increase(seconds);
-  await ledger.twoChains.th.connection.networkHelpers.time.increase(seconds);
+  const hk = ledger.connection.networkHelpers.time;
+  const th = ledger.twoChains.th.connection.networkHelpers.time;
+  const [hkNow, thNow] = await Promise.all([hk.latest(), th.latest()]);
+  await travelBothTo(ctx, ledger, BigInt(Math.max(hkNow, thNow)) + seconds);
+}
+
+/** Both chains' clocks to the instant `at` (later than either chain's last block). */
+async function travelBothTo(ctx: ScenarioContext, ledger: CrossChainLedger, at: bigint): Promise<void> {
+  await ledger.connection.networkHelpers.time.increaseTo(at);
+  await ledger.twoChains.th.connection.networkHelpers.time.increaseTo(at);
   await ctx.clock("hk");
   await ctx.clock("th");
 }
@@ -284,8 +297,7 @@ export default defineScenario<CrossChainLedger>({
         expect: { revert: "LockSpansEntitlementDate" },
         action: async (ctx) => {
           const recordDate = await ledger.bond.recordDate(0);
-          const now = BigInt((await hkProvider.getBlock("latest"))?.timestamp ?? 0);
-          await travelBoth(ctx, ledger, recordDate - 1_800n - now);
+          await travelBothTo(ctx, ledger, recordDate - 1_800n);
           const exDeal: Deal = {
             ...deal("DVP-03GB-0003", { token: ledger.bond.target as Address, amount: 10n }, { token: th.wTHB.target as Address, amount: 228_060_000n }),
             initiator: harbour,
