@@ -87,7 +87,11 @@ export async function deployTwoChains(hkConnection: LedgerConnection, thConnecti
  * const thai = chainSide("Thai chain", thConnection, await chains.th.htlc.getAddress(), [chaoPhraya, harbour]);
  */
 export function chainSide(name: string, connection: LedgerConnection, htlc: string, parties: readonly string[]): ChainSide {
-  const transport = custom(connection.provider);
+  // No retries by viem: it retries an "internal error" (-32603) three times, 150 + 300 + 600 ms,
+  // and a call the contract refuses without data is one (e.g. reading nextEntitlementDate of a
+  // token that has none, once per lock): ~1 s of waiting for the same answer. Hardhat's provider
+  // under it already handles its transport; a node that fails, fails at once.
+  const transport = custom(connection.provider, { retryCount: 0 });
   const publicClient: PublicClient = createPublicClient({ transport });
   const wallets = new Map<Address, WalletClient>(
     parties.map((p) => {
