@@ -1,4 +1,4 @@
-import { participantKindName, type ParticipantKindName } from "../domain/participants.js";
+import { jurisdictionFromBytes2, participantKindName, type ParticipantKindName } from "../domain/participants.js";
 import type { Directory, DirectoryToken } from "./directory.js";
 
 /** One token and its total supply. */
@@ -63,7 +63,7 @@ export async function readLedgerState(directory: Directory): Promise<ChainState[
             name: p.name,
             // An account the chain's registry does not know keeps the kind the ledger definition gives it.
             kind: record.kind === 0n ? p.kind : participantKindName(record.kind),
-            jurisdiction: record.kind === 0n ? p.jurisdiction : Buffer.from(record.jurisdiction.slice(2), "hex").toString("ascii"),
+            jurisdiction: record.kind === 0n ? p.jurisdiction : jurisdictionFromBytes2(record.jurisdiction),
             address: p.address,
             kycExpiry: record.kycExpiry,
             registered: record.kind !== 0n,

@@ -35,3 +35,8 @@ export function participantKindName(kind: bigint | number): ParticipantKindName 
 export function jurisdictionBytes2(code: string): string {
   return `0x${Buffer.from(code, "ascii").toString("hex")}`;
 }
+
+/** The registry's `bytes2` as ISO 3166-1 alpha-2, e.g. "0x484b" → "HK" (the reverse of `jurisdictionBytes2`). */
+export function jurisdictionFromBytes2(bytes2: string): string {
+  return Buffer.from(bytes2.replace(/^0x/, ""), "hex").toString("ascii");
+}

@@ -6,7 +6,7 @@ import { FAILURE_REASON, isoTradeStatus, REASON_CODE, TRADE_STATUS } from "../do
 import { formatRatio, formatScaledYield, formatYieldBps } from "../domain/exchange-fund-bills.js";
 import { formatMoney, formatUnits } from "../domain/money.js";
 import { NAV_DECIMALS, UNIT_DECIMALS, formatHktDay } from "../domain/money-market-fund.js";
-import { participantKindName } from "../domain/participants.js";
+import { jurisdictionFromBytes2, participantKindName } from "../domain/participants.js";
 import { formatTime, isoCode, isoStatusCodes, partyLabel, tokenAmount } from "./words.js";
 
 /** A trade or payment reference as text: the bytes32 string if it is one, else a short hash. */
@@ -25,7 +25,7 @@ const ZERO = "0x0000000000000000000000000000000000000000";
 /** A rate in basis points as a percentage: 500 → "5.00%". */
 /** A registry `bytes2` jurisdiction as its ISO 3166-1 code ("0x484b" → "HK"). */
 function jurisdictionOf(bytes2: string): string {
-  return Buffer.from(bytes2.replace(/^0x/, ""), "hex").toString("ascii").replace(/\0/g, "") || bytes2;
+  return jurisdictionFromBytes2(bytes2).replace(/\0/g, "") || bytes2;
 }
 
 function formatBps(bps: bigint): string {
