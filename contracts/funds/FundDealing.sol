@@ -193,6 +193,7 @@ contract FundDealing is FundNav, RtgsBridge, LegMovements, ITokenErrors, Reentra
     mapping(uint256 orderId => Order) private _orders;
     mapping(uint256 orderId => Earmark) private _earmarks;
     mapping(uint256 dealingDay => uint256) private _lastOrderAtOf;
+    mapping(uint256 orderId => uint256) private _heldUnits;
 
     /// @notice An order of zero cash or zero units.
     error FundOrderZero();
@@ -210,6 +211,8 @@ contract FundDealing is FundNav, RtgsBridge, LegMovements, ITokenErrors, Reentra
     error FundSubscriptionBelowOneUnit(uint256 orderId, uint256 net, uint256 navPerUnit);
     /// @notice The earmark of order `orderId` waits for its confirmation until `deadline`.
     error RtgsConfirmationStillDue(uint256 orderId, uint64 deadline);
+    /// @notice Order `orderId` has no redeemed units held in custody.
+    error FundNoHeldUnits(uint256 orderId);
     /// @notice A term of the setup is unusable; `term` names it.
     error FundInvalidSetup(string term);
 
@@ -259,6 +262,12 @@ contract FundDealing is FundNav, RtgsBridge, LegMovements, ITokenErrors, Reentra
     event RtgsPaymentConfirmed(uint256 indexed orderId, bytes32 indexed paymentRef, uint256 amount, uint64 settledAt);
     /// @notice The earmark of order `orderId` was released to `payer`: no confirmation by the deadline.
     event EarmarkReleased(uint256 indexed orderId, address indexed token, address indexed payer, uint256 amount);
+    /// @notice The redeemed `units` of failed order `orderId` stay in custody: the register refused
+    /// them back to `investor` (frozen, no longer eligible, or the units paused). Anyone may
+    /// `returnHeldUnits` once the register accepts them.
+    event RedeemedUnitsHeld(uint256 indexed orderId, address indexed investor, uint256 units);
+    /// @notice The held redeemed `units` of order `orderId` went back to `investor`.
+    event HeldUnitsReturned(uint256 indexed orderId, address indexed investor, uint256 units);
     /// @notice Order `orderId` failed for `failure`; nothing moved.
     event OrderFailed(uint256 indexed orderId, OrderFailure failure);
     /// @notice Order `orderId` was cancelled by its investor; nothing moved.
@@ -359,14 +368,17 @@ contract FundDealing is FundNav, RtgsBridge, LegMovements, ITokenErrors, Reentra
 
     /// @notice Cancels the caller's order `orderId`; redeemed units come back.
     /// @dev Requirements: the caller is its investor; the order is `Placed`; before its dealing day's
-    /// cut-off, or its NAV has gone stale, or no NAV was published by the end of the next day.
+    /// cut-off and before its NAV is published (a cut-off moved later cannot reopen a priced day), or
+    /// its NAV has gone stale, or no NAV was published by the end of the next day; redeemed units can go
+    /// back (the register's rules). Works while the engine is paused: it moves only the investor's own
+    /// units back to it, nothing is settled.
     /// @param orderId the order.
     function cancelOrder(uint256 orderId) external nonReentrant {
         Order storage order = _orders[orderId];
         if (order.investor != msg.sender) revert FundNotInvestor(msg.sender, orderId);
         if (order.status != OrderStatus.Placed) revert FundOrderInWrongStatus(orderId, order.status);
         uint256 day = order.dealingDay;
-        bool beforeCutOff = block.timestamp < HktCalendar.at(day, _cutOff);
+        bool beforeCutOff = block.timestamp < HktCalendar.at(day, _cutOff) && !_navPublished(day);
         bool navNeverCame = !_navPublished(day) && HktCalendar.dayOf(block.timestamp) > day + 1;
         if (!beforeCutOff && !_navIsStale(day) && !navNeverCame) revert FundOrderNotCancellable(orderId);
         order.status = OrderStatus.Cancelled;
@@ -380,7 +392,10 @@ contract FundDealing is FundNav, RtgsBridge, LegMovements, ITokenErrors, Reentra
     /// banks, earmarks the payer's cash for the RTGS payment).
     /// @dev Requirements: not paused; the order is `Placed`; a subscription is settled by the transfer
     /// agent, a redemption by the trustee; the day's NAV is published and not stale; a subscription buys
-    /// at least one smallest unit; both deposit lines are still registered; every leg can move (else
+    /// at least one smallest unit; the register accepts the investor's units now (issue to it, or
+    /// cancellation of its redeemed units: a freeze or lapsed eligibility since the order stops the
+    /// dealing with the units' own error, even though a redemption's units are already in custody);
+    /// both deposit lines are still registered; every leg can move (else
     /// `SettlementLegFailed` with the reason, nothing moved, the order still `Placed`).
     /// @param orderId the order.
     /// @return status `Settled`, or `AwaitingRtgs`.
@@ -400,6 +415,7 @@ contract FundDealing is FundNav, RtgsBridge, LegMovements, ITokenErrors, Reentra
         } else {
             order.cash = FundRounding.redemption(order.units, nav, _scale);
         }
+        _checkRegister(order);
         (address payer, address payerCash, address payeeCash) = _cashSides(order);
         address payerBank = _requireLine(payerCash);
         address payeeBank = _requireLine(payeeCash);
@@ -433,7 +449,10 @@ contract FundDealing is FundNav, RtgsBridge, LegMovements, ITokenErrors, Reentra
     /// @dev Requirements: not paused; the order is `AwaitingRtgs`; `confirmation` names the order, its
     /// banks and amount, settled inside RTGS hours after the earmark and not after now, with an unused
     /// payment reference, signed by an `RTGS_OPERATOR_ROLE` holder, submitted by the deadline (see
-    /// `RtgsBridge`). Anyone may submit it. Reverts `SettlementLegFailed` if a leg cannot move.
+    /// `RtgsBridge`); both deposit lines are still registered with the engine; the register accepts
+    /// the investor's units now (as for `settle`: the units' own error otherwise, and the confirmation
+    /// may be submitted again once it does, until the deadline). Anyone may submit it. Reverts
+    /// `SettlementLegFailed` if a leg cannot move.
     /// @param orderId the order.
     /// @param confirmation the RTGS operator's confirmation.
     /// @param signature its EIP-712 signature.
@@ -446,6 +465,10 @@ contract FundDealing is FundNav, RtgsBridge, LegMovements, ITokenErrors, Reentra
         if (order.status != OrderStatus.AwaitingRtgs) revert FundOrderInWrongStatus(orderId, order.status);
         if (confirmation.orderId != orderId) revert RtgsConfirmationMismatch(orderId, "orderId");
         Earmark storage earmark = _earmarks[orderId];
+        (, , address payeeCash) = _cashSides(order);
+        _requireLine(earmark.token);
+        _requireLine(payeeCash);
+        _checkRegister(order);
         _acceptConfirmation(
             confirmation,
             signature,
@@ -461,14 +484,18 @@ contract FundDealing is FundNav, RtgsBridge, LegMovements, ITokenErrors, Reentra
         bytes memory selfApproval = abi.encodeCall(IERC20.approve, (address(this), earmark.amount));
         _call(Leg.Cash, FailureReason.TokenRejected, earmark.token, selfApproval);
         _burnDeposit(earmark.token, address(this), earmark.amount);
-        (, , address payeeCash) = _cashSides(order);
         _creditPayees(order, payeeCash);
         _settleUnits(orderId, order);
     }
 
-    /// @notice Releases the earmark of order `orderId` after its deadline: the deposit (and redeemed
-    /// units) go back to their owners and the order fails (`XRTO`), nothing moved.
-    /// @dev Requirements: the order is `AwaitingRtgs`; its deadline has passed. Anyone may call.
+    /// @notice Releases the earmark of order `orderId` after its deadline: the deposit goes back to its
+    /// payer, redeemed units to their investor, and the order fails (`XRTO`), nothing moved.
+    /// @dev Requirements: the order is `AwaitingRtgs`; its deadline has passed; the payer may be
+    /// credited its deposit. Anyone may call. The earmarked cash never waits on the investor: if the
+    /// register refuses a redemption's units back to a frozen or no longer eligible investor, they stay
+    /// in custody (`RedeemedUnitsHeld`, `heldUnitsOf`) for `returnHeldUnits`, and the trustee's deposit
+    /// is released all the same. Deposit lines are not checked again: returning value to its owner is
+    /// always allowed. Works while the engine is paused, for the same reason.
     /// @param orderId the order.
     function releaseEarmark(uint256 orderId) external nonReentrant {
         Order storage order = _orders[orderId];
@@ -477,16 +504,35 @@ contract FundDealing is FundNav, RtgsBridge, LegMovements, ITokenErrors, Reentra
         if (block.timestamp <= earmark.deadline) revert RtgsConfirmationStillDue(orderId, earmark.deadline);
         order.status = OrderStatus.Failed;
         order.failure = OrderFailure.RtgsTimeout;
+        bool holdUnits = order.kind == OrderKind.Redemption && !_registerAccepts(order.investor, order.units);
+        if (holdUnits) _heldUnits[orderId] = order.units;
         _moveOut(Leg.Cash, earmark.token, earmark.payer, earmark.amount);
-        if (order.kind == OrderKind.Redemption) _moveOut(Leg.Asset, address(_units), order.investor, order.units);
+        if (order.kind == OrderKind.Redemption && !holdUnits) _moveOut(Leg.Asset, address(_units), order.investor, order.units);
         emit EarmarkReleased(orderId, earmark.token, earmark.payer, earmark.amount);
+        if (holdUnits) emit RedeemedUnitsHeld(orderId, order.investor, order.units);
         emit OrderFailed(orderId, OrderFailure.RtgsTimeout);
+    }
+
+    /// @notice Returns the redeemed units of failed order `orderId` that the register refused at release.
+    /// @dev Requirements: units are held for the order (`FundNoHeldUnits`); the register accepts them
+    /// back to the investor now (else the units' own error). Anyone may call; they go only to the
+    /// order's investor. Works while the engine is paused.
+    /// @param orderId the order.
+    function returnHeldUnits(uint256 orderId) external nonReentrant {
+        uint256 held = _heldUnits[orderId];
+        if (held == 0) revert FundNoHeldUnits(orderId);
+        address investor = _orders[orderId].investor;
+        delete _heldUnits[orderId];
+        _moveOut(Leg.Asset, address(_units), investor, held);
+        emit HeldUnitsReturned(orderId, investor, held);
     }
 
     // ------------------------------------------------------------ fund manager
 
     /// @notice Sets the cut-off to `cutOff_` seconds after HKT midnight (orders placed from now on).
-    /// @dev Requirements: caller has `FUND_MANAGER_ROLE`; `0 < cutOff_ < 24h`.
+    /// @dev Requirements: caller has `FUND_MANAGER_ROLE`; `0 < cutOff_ < 24h`. Cannot enable late
+    /// trading: a day whose NAV is published takes no more orders and allows no cancellation, and a NAV
+    /// must be struck after its day's last order (`FundNav`).
     /// @param cutOff_ the cut-off.
     function setCutOff(uint32 cutOff_) external onlyRole(FUND_MANAGER_ROLE) {
         if (cutOff_ == 0 || cutOff_ >= 1 days) revert FundInvalidSetup("cutOff");
@@ -506,11 +552,15 @@ contract FundDealing is FundNav, RtgsBridge, LegMovements, ITokenErrors, Reentra
     // ------------------------------------------------------------------- views
 
     /// @notice The dealing day (HKT day number) of an order placed at unix time `t`.
+    /// @dev Forward pricing: an order never deals at a NAV already published, so a day whose NAV is out
+    /// takes no more orders, even if the manager moved the cut-off later after the NAV.
     /// @param t unix time.
-    /// @return day that day if a weekday before the cut-off, else the next weekday.
+    /// @return day that day if a weekday before the cut-off and not yet priced, else the next weekday.
     function dealingDayFor(uint256 t) public view returns (uint256 day) {
         day = HktCalendar.dayOf(t);
-        if (!HktCalendar.isWeekday(day) || HktCalendar.timeOfDay(t) >= _cutOff) day = HktCalendar.nextWeekday(day);
+        if (!HktCalendar.isWeekday(day) || HktCalendar.timeOfDay(t) >= _cutOff || _navPublished(day)) {
+            day = HktCalendar.nextWeekday(day);
+        }
     }
 
     /// @notice Order `orderId` (all zero if none).
@@ -525,6 +575,13 @@ contract FundDealing is FundNav, RtgsBridge, LegMovements, ITokenErrors, Reentra
     /// @return the earmark.
     function earmarkOf(uint256 orderId) external view returns (Earmark memory) {
         return _earmarks[orderId];
+    }
+
+    /// @notice Redeemed units of failed order `orderId` held in custody because the register refused them back.
+    /// @param orderId the order.
+    /// @return units smallest units (zero if none).
+    function heldUnitsOf(uint256 orderId) external view returns (uint256 units) {
+        return _heldUnits[orderId];
     }
 
     /// @notice The last order id given (ids start at 1).
@@ -666,6 +723,23 @@ contract FundDealing is FundNav, RtgsBridge, LegMovements, ITokenErrors, Reentra
                 abi.encodeCall(MoneyMarketFundUnits.burnForDealing, (order.units))
             );
             emit RedemptionSettled(orderId, order.investor, order.units, order.cash, order.navPerUnit);
+        }
+    }
+
+    /// @dev The register's rules for the investor's units as of now, with the units' own error: a
+    /// subscription's issue to it, or the cancellation of its redeemed units (as if burned from it).
+    function _checkRegister(Order storage order) private view {
+        ITransferCompliance units = ITransferCompliance(address(_units));
+        if (order.kind == OrderKind.Subscription) units.checkTransfer(address(0), order.investor, order.units);
+        else units.checkTransfer(order.investor, address(0), order.units);
+    }
+
+    /// @dev Whether the register would accept `amount` units from custody back to `investor` now.
+    function _registerAccepts(address investor, uint256 amount) private view returns (bool) {
+        try ITransferCompliance(address(_units)).checkTransfer(address(this), investor, amount) {
+            return true;
+        } catch {
+            return false;
         }
     }
 

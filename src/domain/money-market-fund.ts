@@ -127,10 +127,17 @@ export function nextWeekday(day: number): number {
   return next;
 }
 
-/** The dealing day of an order placed at `t`: that day if a weekday before the cut-off, else the next weekday. */
-export function dealingDayFor(t: number, cutOffSeconds: number = FUND_DEFAULTS.cutOffSeconds): number {
+/**
+ * The dealing day of an order placed at `t`: that day if a weekday before the cut-off whose NAV is not
+ * yet published (`priced`), else the next weekday — forward pricing, as `FundDealing.dealingDayFor`.
+ */
+export function dealingDayFor(
+  t: number,
+  cutOffSeconds: number = FUND_DEFAULTS.cutOffSeconds,
+  priced: (day: number) => boolean = () => false,
+): number {
   const day = hktDay(t);
-  return isWeekday(day) && hktTimeOfDay(t) < cutOffSeconds ? day : nextWeekday(day);
+  return isWeekday(day) && hktTimeOfDay(t) < cutOffSeconds && !priced(day) ? day : nextWeekday(day);
 }
 
 /** Whether RTGS is open at `t`. */

@@ -223,6 +223,9 @@ const FORMATTERS: Record<string, Formatter> = {
   RtgsPaymentConfirmed: (a) =>
     `RTGS operator confirmed payment ${formatRef(a.s("paymentRef"))} of ${a.money(a.n("amount"))} for order #${a.s("orderId")}, settled in CHATS ${formatTime(a.n("settledAt"))}`,
   EarmarkReleased: (a) => `earmark of order #${a.s("orderId")} released: ${a.money(a.n("amount"))} back to ${a.who("payer")}`,
+  RedeemedUnitsHeld: (a) =>
+    `${fundUnits(a.n("units"))} of order #${a.s("orderId")} stay in custody: the register refuses them back to ${a.who("investor")} (frozen or no longer eligible) until it accepts them`,
+  HeldUnitsReturned: (a) => `${fundUnits(a.n("units"))} held for order #${a.s("orderId")} returned to ${a.who("investor")}`,
   OrderFailed: (a) => `order #${a.s("orderId")} failed, nothing moved: ${a.n("failure") === 1n ? isoCode("XRTO") : "unknown reason"}`,
   OrderCancelled: (a) => `${a.who("investor")} cancelled order #${a.s("orderId")}, nothing moved`,
   // Both the intraday liquidity facility and the fund's dealing contract have a daily cut-off.

@@ -4,6 +4,8 @@ pragma solidity ^0.8.28;
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 
 import {FundDealing, Order, OrderKind, OrderStatus} from "../../../contracts/funds/FundDealing.sol";
+import {ITokenErrors} from "../../../contracts/interfaces/ITokenErrors.sol";
+import {ISettlementErrors} from "../../../contracts/settlement/ISettlementEngine.sol";
 import {FundNav, NavStrike} from "../../../contracts/funds/FundNav.sol";
 import {MoneyMarketFundUnits} from "../../../contracts/funds/MoneyMarketFundUnits.sol";
 import {vm} from "../utils/Vm.sol";
@@ -28,7 +30,10 @@ struct FundActors {
 /// the cut-off; the transfer agent settles subscriptions and the trustee redemptions; a new day
 /// begins (the old NAV goes stale, unsettled orders are cancelled by their investors). Refusals are
 /// driven too: a NAV signed by an impostor, a dealing before the NAV, a subscription settled by the
-/// trustee, an order cancelled after the cut-off. Every refusal must come with its own error.
+/// trustee, an order cancelled after the cut-off, and the transfer agent freezing an investor on the
+/// register at any moment: its new orders are refused and its open ones, already placed (a
+/// redemption's units in custody), cannot deal until it is unfrozen — the frozen investor is never
+/// paid nor issued units. Every refusal must come with its own error.
 /// @dev Ghosts: the rounding slack the rule allows since the NAV was struck (`slack`), in cents ×
 /// scale: the NAV's own rounding (less than `units outstanding`), plus less than one smallest unit's
 /// value (`nav`) per subscription and less than a cent (`scale`) per redemption.
@@ -67,6 +72,10 @@ contract FundHandler {
     uint256 public refusedNoNav;
     uint256 public refusedWrongSettler;
     uint256 public refusedLateCancel;
+    uint256 public freezes;
+    uint256 public refusedFrozenOrder;
+    uint256 public refusedFrozenDealing;
+    mapping(address investor => bool) public frozen;
     uint256 public successfulCalls;
 
     constructor(FundActors memory a) {
@@ -89,6 +98,16 @@ contract FundHandler {
         uint256 i = who % _investors.length;
         address investor = _investors[i];
         IERC20 cash = IERC20(_investorCash[i]);
+        if (frozen[investor]) {
+            vm.prank(investor);
+            try dealing.subscribe(address(cash), 1) {
+                _wrong(msg.sig);
+            } catch (bytes memory reason) {
+                if (bytes4(reason) == ITokenErrors.AccountFrozen.selector) ++refusedFrozenOrder;
+                else _wrong(bytes4(reason));
+            }
+            return;
+        }
         // Never more than the investor holds beyond its open orders: a dealing must not fail for cash.
         uint256 free = cash.balanceOf(investor) - committed[investor];
         if (free == 0) return;
@@ -109,6 +128,16 @@ contract FundHandler {
         uint256 held = units.balanceOf(_investors[i]);
         if (held == 0) return;
         amount = 1 + (amount % held);
+        if (frozen[_investors[i]]) {
+            vm.prank(_investors[i]);
+            try dealing.redeem(_investorCash[i], amount) {
+                _wrong(msg.sig);
+            } catch (bytes memory reason) {
+                if (bytes4(reason) == ISettlementErrors.SettlementLegFailed.selector) ++refusedFrozenOrder;
+                else _wrong(bytes4(reason));
+            }
+            return;
+        }
         vm.prank(_investors[i]);
         _open.push(dealing.redeem(_investorCash[i], amount));
         ghostCustody += amount;
@@ -132,6 +161,17 @@ contract FundHandler {
     }
 
     // ------------------------------------------------------------------ the fund
+
+    /// @notice The transfer agent freezes or unfreezes an investor on the register, at any moment.
+    function freeze(uint256 who) external {
+        address investor = _investors[who % _investors.length];
+        bool on = !frozen[investor];
+        vm.prank(_transferAgent);
+        units.setFrozen(investor, on);
+        frozen[investor] = on;
+        if (on) ++freezes;
+        ++successfulCalls;
+    }
 
     /// @notice At the cut-off the administrator strikes the NAV from the fund's books; an impostor's NAV first, refused.
     function strikeNav(uint256 bump) public {
@@ -189,6 +229,22 @@ contract FundHandler {
             vm.prank(_trustee);
             fundCash.approve(address(dealing), pay);
         }
+        if (frozen[order.investor]) {
+            uint256 investorUnits = units.balanceOf(order.investor);
+            vm.prank(settler);
+            try dealing.settle(id) {
+                _wrong(msg.sig);
+            } catch (bytes memory reason) {
+                if (bytes4(reason) != ITokenErrors.AccountFrozen.selector) _wrong(bytes4(reason));
+                else if (fundCash.balanceOf(_trustee) != cashBefore || units.balanceOf(order.investor) != investorUnits) _wrong(msg.sig);
+                else ++refusedFrozenDealing;
+            }
+            if (!subscription) {
+                vm.prank(_trustee);
+                fundCash.approve(address(dealing), 0);
+            }
+            return;
+        }
         vm.prank(settler);
         try dealing.settle(id) {
             Order memory dealt = dealing.orderOf(id);
@@ -223,6 +279,13 @@ contract FundHandler {
         uint256 next = day + 1 + (skipDays % 3);
         while ((next + 4) % 7 == 0 || (next + 4) % 7 == 6) ++next;
         vm.warp(next * 1 days + 10 hours - 8 hours);
+        // Freezes are lifted overnight, so every open order can be cancelled and the day starts clean.
+        for (uint256 i = 0; i < _investors.length; ++i) {
+            if (!frozen[_investors[i]]) continue;
+            vm.prank(_transferAgent);
+            units.setFrozen(_investors[i], false);
+            frozen[_investors[i]] = false;
+        }
         for (uint256 k = 0; k < _open.length; ++k) {
             Order memory order = dealing.orderOf(_open[k]);
             vm.prank(order.investor);

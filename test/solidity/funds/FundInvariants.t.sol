@@ -78,8 +78,9 @@ contract FundInvariantsTest is FundFixture {
         for (uint256 i = 0; i < 400; ++i) {
             uint256 r = uint256(keccak256(abi.encode("fund", i)));
             uint256 a = uint256(keccak256(abi.encode(r, 1)));
-            uint256 pick = r % 16;
-            if (pick < 5) handler.subscribe(a, r >> 8);
+            uint256 pick = r % 17;
+            if (pick == 16) handler.freeze(a);
+            else if (pick < 5) handler.subscribe(a, r >> 8);
             else if (pick < 8) handler.redeem(a, r >> 8);
             else if (pick < 9) handler.cancelLate(a);
             else if (pick < 10) handler.strikeNav(a);
@@ -93,6 +94,8 @@ contract FundInvariantsTest is FundFixture {
         assertTrue(handler.cancellations() > 0, "no order cancelled");
         assertTrue(handler.refusedImpostorNav() > 0 && handler.refusedNoNav() > 0, "no NAV refusal");
         assertTrue(handler.refusedWrongSettler() > 0 && handler.refusedLateCancel() > 0, "no settler or cancel refusal");
+        assertTrue(handler.freezes() > 0 && handler.refusedFrozenOrder() > 0, "no freeze or refused frozen order");
+        assertTrue(handler.refusedFrozenDealing() > 0, "no dealing refused for a frozen investor");
         afterInvariant();
     }
 }
