@@ -31,6 +31,9 @@ export default defineConfig({
     },
   },
   test: {
+    // `npm run test:fast` runs its files in parallel workers (SANDBOX_MOCHA_JOBS of them, one
+    // in-process network each); the whole `npm test` runs in one process, in file order.
+    mocha: process.env.SANDBOX_MOCHA_JOBS === undefined ? {} : { parallel: true, jobs: Number(process.env.SANDBOX_MOCHA_JOBS) },
     solidity: {
       fuzz: { runs: FUZZ_RUNS, seed: "0x5eed" },
       invariant: { runs: INVARIANT_RUNS, depth: 64, failOnRevert: false },

@@ -6,10 +6,15 @@
  * node: `helpers/cli.js`, `helpers/presenter*.js`, `helpers/hardhat-node.js`). No Solidity tests,
  * no lint. `npm test` still runs everything. Extra arguments go to `hardhat test mocha`.
  *
+ * None of these files starts a process or opens a port, so they run in parallel: mocha's parallel
+ * mode with one worker per core (at least 2; `SANDBOX_MOCHA_JOBS=<n>` to choose, `1` for one
+ * process in file order), each worker with its own in-process network.
+ *
  * Plain JavaScript, run by node itself. Builds first only if a Solidity source changed (build-if-stale.js).
  */
 import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import process from "node:process";
 
@@ -38,4 +43,7 @@ const run = (args) => spawnSync(process.execPath, args, { cwd: ROOT, stdio: "inh
 const built = run([path.join(ROOT, "scripts", "build-if-stale.js")]);
 if (built !== 0) process.exit(built);
 const hardhat = path.join(ROOT, "node_modules", "hardhat", "dist", "src", "cli.js");
+const jobs = process.env.SANDBOX_MOCHA_JOBS ?? String(Math.max(2, os.availableParallelism()));
+if (jobs === "1") delete process.env.SANDBOX_MOCHA_JOBS;
+else process.env.SANDBOX_MOCHA_JOBS = jobs;
 process.exit(run([hardhat, "test", "mocha", "--no-compile", ...process.argv.slice(2), ...files]));
