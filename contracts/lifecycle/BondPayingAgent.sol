@@ -4,6 +4,7 @@ pragma solidity ^0.8.28;
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
 import {ParticipantKind} from "../interfaces/IParticipantRegistry.sol";
@@ -24,6 +25,11 @@ import {SettlementEngine} from "../settlement/SettlementEngine.sol";
 /// sum paid never exceeds `couponLiability`. A holder frozen on the bond is not paid (its coupon
 /// or redemption is parked until the registrar unfreezes it). Market infrastructure (an escrow holding a
 /// lock nobody refunded in time) is never paid: the payment is parked, never paid into the escrow.
+/// The funding the agent holds above what it still owes (`outstandingLiability`: every coupon whose
+/// record date has passed, less what was paid of it, until all its units of record are paid; face
+/// value outstanding from maturity) goes back to the fiscal agent (`returnSurplus`): over-funding,
+/// funding for a payment not yet owed, and the rounding remainders once a coupon is paid in full.
+/// A holder still to be paid (parked, frozen, offboarded) keeps its funding, for ever.
 /// @dev Needs: registration in the participant registry as infrastructure and wCBDC approval as a
 /// settlement contract (to hold the funding), the bond's `ISSUER_ROLE` (to burn at redemption). It
 /// gives the engine no standing allowance: for a payment through a bank it approves exactly that
@@ -42,6 +48,14 @@ contract BondPayingAgent is AccessControl, ReentrancyGuardTransient, ITokenError
 
     mapping(address holder => address depositToken) private _standingInstruction;
     mapping(uint256 index => mapping(address holder => bool)) private _couponPaid;
+    mapping(uint256 index => CouponPaidTotal) private _paidTotal;
+    address private immutable _fiscalAgent;
+
+    /// @notice What has been paid of one coupon: units of record paid and the amount.
+    struct CouponPaidTotal {
+        uint128 units;
+        uint128 amount;
+    }
 
     /// @notice The coupon is not payable before its payment date.
     error CouponNotDue(uint256 index, uint64 paymentDate);
@@ -58,6 +72,8 @@ contract BondPayingAgent is AccessControl, ReentrancyGuardTransient, ITokenError
     /// @notice `holder` is market infrastructure (an escrow, a settlement contract): it holds units for
     /// others and is never paid a coupon or redemption; the units' owner is, once they return to it.
     error HolderIsInfrastructure(address holder);
+    /// @notice The agent holds `balance`, no more than the `liability` it still owes: no surplus to return.
+    error NoSurplus(uint256 balance, uint256 liability);
 
     /// @notice `holder` will be paid in `depositToken` (zero: in wCBDC directly).
     event StandingInstructionSet(address indexed holder, address depositToken);
@@ -67,10 +83,13 @@ contract BondPayingAgent is AccessControl, ReentrancyGuardTransient, ITokenError
     event Redeemed(address indexed holder, uint256 units, uint256 amount, address cashAccount);
     /// @notice A paged payment to `holder` could not be made and is left for a later claim.
     event PaymentParked(address indexed holder, uint256 indexed index, bool redemption, bytes reason);
+    /// @notice `amount` of funding above the `liability` still owed went back to `fiscalAgent`.
+    event SurplusReturned(address indexed fiscalAgent, uint256 amount, uint256 liability);
 
     /// @param bond_ the bond this agent pays.
     /// @param engine_ the settlement engine, for payments to banks' customers.
-    /// @param admin receives `DEFAULT_ADMIN_ROLE` and `PAYING_AGENT_ROLE`.
+    /// @param admin the fiscal agent: funds the agent, takes back its surplus; receives
+    /// `DEFAULT_ADMIN_ROLE` and `PAYING_AGENT_ROLE`.
     constructor(GovernmentBond bond_, SettlementEngine engine_, address admin) {
         if (address(bond_) == address(0) || address(engine_) == address(0) || admin == address(0)) {
             revert ZeroAddress();
@@ -78,6 +97,7 @@ contract BondPayingAgent is AccessControl, ReentrancyGuardTransient, ITokenError
         _bond = bond_;
         _cash = IERC20(bond_.cashToken());
         _engine = engine_;
+        _fiscalAgent = admin;
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         _grantRole(PAYING_AGENT_ROLE, admin);
     }
@@ -154,6 +174,20 @@ contract BondPayingAgent is AccessControl, ReentrancyGuardTransient, ITokenError
         }
     }
 
+    /// @notice Returns to the fiscal agent the cash this agent holds above `outstandingLiability()`.
+    /// @dev Requirements: caller has `DEFAULT_ADMIN_ROLE`; a surplus above zero (`NoSurplus`). The
+    /// cash goes only to the fiscal agent named at deployment. Loops over at most
+    /// `GovernmentBond.MAX_COUPON_PERIODS` coupons. Emits `SurplusReturned`.
+    /// @return surplus the cash returned, in minor units.
+    function returnSurplus() external nonReentrant onlyRole(DEFAULT_ADMIN_ROLE) returns (uint256 surplus) {
+        uint256 balance = _cash.balanceOf(address(this));
+        uint256 liability = outstandingLiability();
+        if (balance <= liability) revert NoSurplus(balance, liability);
+        surplus = balance - liability;
+        emit SurplusReturned(_fiscalAgent, surplus, liability);
+        _cash.safeTransfer(_fiscalAgent, surplus);
+    }
+
     /// @notice One holder's coupon, as a unit that rolls back whole; callable only by this contract.
     /// @param index the coupon period.
     /// @param holder the holder.
@@ -211,6 +245,28 @@ contract BondPayingAgent is AccessControl, ReentrancyGuardTransient, ITokenError
         return _bond.couponOn(index, _bond.totalSupplyAtRecord(index));
     }
 
+    /// @notice What the agent still owes: for every coupon whose record date has passed and whose units
+    /// of record are not all paid, the coupon on the whole supply of record less what was paid of it
+    /// (so the rounding remainder stays until the last holder is paid); from maturity, the face value
+    /// outstanding. Funding above this is surplus (`returnSurplus`).
+    /// @dev Loops over at most `GovernmentBond.MAX_COUPON_PERIODS` coupons.
+    /// @return liability in minor units.
+    function outstandingLiability() public view returns (uint256 liability) {
+        uint256 passed = _bond.recordDatesPassed();
+        for (uint256 index = 0; index < passed; ++index) {
+            uint256 supply = _bond.totalSupplyAtRecord(index);
+            CouponPaidTotal storage paid = _paidTotal[index];
+            if (paid.units < supply) liability += _bond.couponOn(index, supply) - paid.amount;
+        }
+        if (block.timestamp >= _bond.maturityDate()) liability += _bond.totalSupply() * _bond.redemptionPerUnit();
+    }
+
+    /// @notice The fiscal agent, to whom surplus funding returns.
+    /// @return the account.
+    function fiscalAgent() external view returns (address) {
+        return _fiscalAgent;
+    }
+
     /// @notice Face value outstanding: what redemption will pay.
     /// @return amount in minor units.
     function redemptionLiability() external view returns (uint256) {
@@ -228,6 +284,8 @@ contract BondPayingAgent is AccessControl, ReentrancyGuardTransient, ITokenError
         _requireNotInfrastructure(holder);
         uint256 amount = _bond.couponOn(index, units);
         _couponPaid[index][holder] = true;
+        CouponPaidTotal storage paid = _paidTotal[index];
+        (paid.units, paid.amount) = (paid.units + SafeCast.toUint128(units), paid.amount + SafeCast.toUint128(amount));
         address cashAccount = _pay(holder, amount, keccak256(abi.encode("COUPON", address(_bond), index, holder)));
         emit CouponPaid(index, holder, units, amount, cashAccount);
     }

@@ -223,6 +223,8 @@ const FORMATTERS: Record<string, Formatter> = {
   RtgsPaymentConfirmed: (a) =>
     `RTGS operator confirmed payment ${formatRef(a.s("paymentRef"))} of ${a.money(a.n("amount"))} for order #${a.s("orderId")}, settled in CHATS ${formatTime(a.n("settledAt"))}`,
   EarmarkReleased: (a) => `earmark of order #${a.s("orderId")} released: ${a.money(a.n("amount"))} back to ${a.who("payer")}`,
+  SurplusReturned: (a) =>
+    `paying agent returned ${a.money(a.n("amount"))} of surplus funding to ${a.who("fiscalAgent")} (still owed to holders: ${a.money(a.n("liability"))})`,
   RedeemedUnitsHeld: (a) =>
     `${fundUnits(a.n("units"))} of order #${a.s("orderId")} stay in custody: the register refuses them back to ${a.who("investor")} (frozen or no longer eligible) until it accepts them`,
   HeldUnitsReturned: (a) => `${fundUnits(a.n("units"))} held for order #${a.s("orderId")} returned to ${a.who("investor")}`,

@@ -1225,6 +1225,41 @@ describe("BondPayingAgent (coupons to holders of record, redemption)", function 
           expect(await f.payingAgent.couponOwed(i, p[h].address)).to.equal(0n, `${h}, coupon ${i}`);
         }
       }
+      // The 18 minor units of rounding go back to the fiscal agent: the agent ends empty.
+      expect(await f.payingAgent.outstandingLiability()).to.equal(0n);
+      expect(await f.payingAgent.fiscalAgent()).to.equal(p.hkma.address);
+      await expect(f.payingAgent.returnSurplus()).to.emit(f.payingAgent, "SurplusReturned").withArgs(p.hkma.address, 18n, 0n);
+      expect(await f.wcbdc.balanceOf(f.agentAddress)).to.equal(0n);
+      await expect(f.payingAgent.returnSurplus()).to.be.revertedWithCustomError(f.payingAgent, "NoSurplus").withArgs(0n, 0n);
+    });
+
+    it("owes a coupon from its record date until all its units of record are paid, and the face value from maturity; funding beyond that is returnable", async function () {
+      const f = await loadRegister();
+      const p = f.participants;
+      await mined(f.payingAgent.connect(p.kowloonDealer.signer).setStandingInstruction(f.depositAddress.harbourBank));
+      const others = HOLDERS.filter((h) => h !== "lantauPension").map((h) => p[h].address);
+      await travelTo(RECORD_DATES[0] - HOUR);
+      expect(await f.payingAgent.outstandingLiability()).to.equal(0n); // nothing owed before the record date
+      await fund(f, LIABILITY_0);
+      await expect(f.payingAgent.returnSurplus()).to.emit(f.payingAgent, "SurplusReturned").withArgs(p.hkma.address, LIABILITY_0, 0n);
+
+      await travelTo(RECORD_DATES[0]);
+      expect(await f.payingAgent.outstandingLiability()).to.equal(LIABILITY_0); // fixed at the record date, not yet payable
+      await fund(f, LIABILITY_0);
+      await expect(f.payingAgent.returnSurplus()).to.be.revertedWithCustomError(f.payingAgent, "NoSurplus").withArgs(LIABILITY_0, LIABILITY_0);
+      await travelTo(COUPON_DATES[0]);
+      await mined(f.payingAgent.payCoupons(0, others));
+      const lantau = await f.payingAgent.couponOwed(0, p.lantauPension.address);
+      expect(await f.payingAgent.outstandingLiability()).to.equal(LIABILITY_0 - PAID_0 + lantau); // Lantau's coupon and the rounding stay
+      await mined(f.payingAgent.payCoupons(0, [p.lantauPension.address]));
+      expect(await f.payingAgent.outstandingLiability()).to.equal(0n); // paid in full: the remainder is surplus
+      await expect(f.payingAgent.returnSurplus()).to.emit(f.payingAgent, "SurplusReturned").withArgs(p.hkma.address, LIABILITY_0 - PAID_0, 0n);
+
+      await travelTo(MATURITY);
+      // Coupons 1 to 5 are owed in full (nobody paid yet) and the face value outstanding.
+      let owed = REDEMPTION_LIABILITY;
+      for (let i = 1; i < COUPON_DATES.length; i++) owed += i % 2 === 0 ? LIABILITY_0 : LIABILITY_1;
+      expect(await f.payingAgent.outstandingLiability()).to.equal(owed);
     });
   });
 

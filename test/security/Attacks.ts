@@ -4,7 +4,6 @@ import {
   encodeBytes32String,
   sha256,
   type ContractTransactionResponse,
-  type FunctionFragment,
 } from "ethers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import { anyValue } from "@nomicfoundation/hardhat-ethers-chai-matchers/withArgs";
@@ -1171,25 +1170,29 @@ describe("Security: attacks on the hardened contracts (issue #9, after the fixes
       expect(await f.bond.couponOn(0n, 3_000n)).to.equal(liability);
     });
 
-    it.skip("finding S10: funding the paying agent cannot be returned: rounding remainders and unclaimable coupons stay in it for ever", async function () {
-      // EXPLOIT (low, stranded value): BondPayingAgent (BondPayingAgent.sol) has no function that
-      // returns wCBDC to the fiscal agent. couponLiability rounds the whole supply once, holdings
-      // are rounded each, so up to (holders − 1) minor units per coupon remain; a holder of record
-      // that can never be paid (offboarded, permanently frozen) leaves its whole coupon; an
-      // over-funding mistake is permanent. The agent cannot be forced either (it is infrastructure).
+    it("finding S10 (fixed): surplus funding goes back to the fiscal agent; a holder still to be paid keeps its coupon funded", async function () {
+      // Was: BondPayingAgent had no way to return wCBDC, so over-funding, rounding remainders and
+      // the coupons of holders never paid stayed in it for ever. Now returnSurplus pays the fiscal
+      // agent (HKMA, fixed at deployment) exactly the balance above outstandingLiability().
       const f = await loadSettlementLedger();
-      const { agentAddress } = await couponDue(f);
-      const { kowloonDealer, harbourBank, victoriaBank } = f.participants;
+      const { agentAddress, liability } = await couponDue(f);
+      const { kowloonDealer, harbourBank, victoriaBank, hkma } = f.participants;
+      const overFunded = 1_000_00n;
+      await mined(f.wcbdc.mint(agentAddress, overFunded)); // a funding mistake
       await mined(f.registry.removeParticipant(victoriaBank.address)); // a holder of record offboarded
       await mined(f.payingAgent.payCoupons(0n, [kowloonDealer.address, harbourBank.address, victoriaBank.address]));
-      const stranded = await f.wcbdc.balanceOf(agentAddress);
-      expect(stranded).to.be.greaterThan(0n);
+      const perHolding = await f.bond.couponOn(0n, 1_000n);
+      const stillOwed = liability - 2n * perHolding; // Victoria Bank's coupon and the rounding remainder
+      expect(await f.payingAgent.outstandingLiability()).to.equal(stillOwed);
 
-      const recovery = f.payingAgent.interface.fragments.filter(
-        (fr): fr is FunctionFragment =>
-          fr.type === "function" && /withdraw|sweep|recover|reclaim|refund|release|return/i.test((fr as FunctionFragment).name),
-      );
-      expect(recovery.map((fr) => fr.name), "a way to return the agent's surplus to the fiscal agent").to.have.length.greaterThan(0);
+      await expect(f.payingAgent.connect(harbourBank.signer).returnSurplus())
+        .to.be.revertedWithCustomError(f.payingAgent, "AccessControlUnauthorizedAccount")
+        .withArgs(harbourBank.address, ethers.ZeroHash);
+      const before = await f.wcbdc.balanceOf(hkma.address);
+      await expect(f.payingAgent.returnSurplus()).to.emit(f.payingAgent, "SurplusReturned").withArgs(hkma.address, overFunded, stillOwed);
+      expect((await f.wcbdc.balanceOf(hkma.address)) - before).to.equal(overFunded);
+      expect(await f.wcbdc.balanceOf(agentAddress)).to.equal(stillOwed);
+      await expect(f.payingAgent.returnSurplus()).to.be.revertedWithCustomError(f.payingAgent, "NoSurplus").withArgs(stillOwed, stillOwed);
     });
   });
 
