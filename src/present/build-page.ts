@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { mkdir, mkdtemp, rename, rm } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -9,6 +9,24 @@ export const PAGE_ROOT = fileURLToPath(new URL("../../page/", import.meta.url));
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 /** Where built pages are kept, one folder per version of their inputs (`hardhat clean` removes them with the rest of cache/). */
 export const PAGE_CACHE = join(ROOT, "cache", "present-page");
+
+/** How many built pages the cache keeps: the one just built and the latest others (a presentation still running may use one). */
+export const PAGES_KEPT = 3;
+
+/**
+ * Removes every built page in `cacheDir` but the `keep` most recently built (by modification
+ * time), leaving half-done builds (`building-*`) to the build that owns them. Returns what it removed.
+ */
+export async function pruneBuiltPages(cacheDir: string, keep: number = PAGES_KEPT): Promise<string[]> {
+  if (!existsSync(cacheDir)) return [];
+  const built = readdirSync(cacheDir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && !entry.name.startsWith("building-"))
+    .map((entry) => ({ name: entry.name, at: statSync(join(cacheDir, entry.name)).mtimeMs }))
+    .sort((a, b) => b.at - a.at);
+  const old = built.slice(keep).map((entry) => entry.name);
+  for (const name of old) await rm(join(cacheDir, name), { recursive: true, force: true });
+  return old;
+}
 
 /** Every file under `dir`, sorted, as paths relative to the project root. */
 function filesUnder(dir: string): string[] {
@@ -36,7 +54,8 @@ export function pageInputsHash(): string {
  * nothing loaded from elsewhere. Built once per version of its inputs into
  * `cache/present-page/<hash>/` and reused by every later presentation (the build costs a second or
  * more of CPU); a build goes to a fresh folder first and is renamed into place, so two
- * presentations starting at once never see half a page. The folder is only read.
+ * presentations starting at once never see half a page. The folder is only read. After a build,
+ * all but the `PAGES_KEPT` latest builds are removed.
  * @example const pageDir = await buildPage();
  */
 export async function buildPage(): Promise<string> {
@@ -59,5 +78,6 @@ export async function buildPage(): Promise<string> {
     await rm(outDir, { recursive: true, force: true });
     if (!existsSync(join(pageDir, "index.html"))) throw error;
   }
+  await pruneBuiltPages(PAGE_CACHE);
   return pageDir;
 }
