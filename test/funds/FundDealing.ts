@@ -12,19 +12,18 @@ import {
   subscriptionFigures,
 } from "../../src/domain/money-market-fund.js";
 import {
-  HOUR,
   changes,
   fundBook,
+  HOUR,
   loadFund,
   mined,
-  nextAt,
+  morning,
   nextFridayAt,
   publishNav,
   redeem,
   settle,
   subscribe,
   time,
-  type FundFixture,
 } from "../helpers/fund-fixture.js";
 
 /**
@@ -44,13 +43,6 @@ const LEG = { Asset: 0n, Cash: 1n, Interbank: 2n } as const;
 const REASON = { InsufficientSecurities: 1n, InsufficientCash: 2n, MissingApproval: 3n } as const;
 
 /** Fixture at a weekday 10:00 HKT, before the cut-off. */
-async function morning(): Promise<FundFixture & { day: number }> {
-  const f = await loadFund();
-  const at = await nextAt(10 * HOUR);
-  await time.increaseTo(at);
-  return { ...f, day: hktDay(at) };
-}
-
 describe("FundDealing — orders, NAV and CentralBankMoney settlement", function () {
   describe("dealing days and the cut-off", function () {
     it("an order before 12:00 HKT deals that day; one at 12:00:00 deals the next dealing day", async function () {

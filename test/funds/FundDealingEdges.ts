@@ -2,7 +2,20 @@ import { expect } from "chai";
 
 import { InterbankMode, OrderStatus, hktAt, hktDay, nextWeekday } from "../../src/domain/money-market-fund.js";
 import { FundDealing__factory } from "../../typechain-types/index.js";
-import { HOUR, changes, fundBook, loadFund, mined, nextAt, publishNav, redeem, settle, subscribe, time, type FundFixture } from "../helpers/fund-fixture.js";
+import {
+  changes,
+  fundBook,
+  HOUR,
+  loadFund,
+  mined,
+  morning,
+  nextAt,
+  publishNav,
+  redeem,
+  settle,
+  subscribe,
+  time,
+} from "../helpers/fund-fixture.js";
 
 /**
  * The fund's remaining refusals: a deployment whose terms do not fit, a deposit line deregistered
@@ -12,13 +25,6 @@ import { HOUR, changes, fundBook, loadFund, mined, nextAt, publishNav, redeem, s
 const NAV = 100_000n;
 const CASH = 1_000_000_00n;
 const ZERO = "0x0000000000000000000000000000000000000000";
-
-async function morning(): Promise<FundFixture & { day: number }> {
-  const f = await loadFund();
-  const at = await nextAt(10 * HOUR);
-  await time.increaseTo(at);
-  return { ...f, day: hktDay(at) };
-}
 
 describe("FundDealing — edges", function () {
   it("does not deploy with an RTGS operator in wCBDC mode (or none in RTGS mode), a fee above 5.00%, or unregistered fund cash", async function () {

@@ -1,16 +1,15 @@
 import { expect } from "chai";
 import { encodeBytes32String } from "ethers";
 
-import { OrderFailure, OrderStatus, dealingDayFor, hktAt, hktDay, nextWeekday, redemptionCash } from "../../src/domain/money-market-fund.js";
+import { OrderFailure, OrderStatus, dealingDayFor, hktAt, nextWeekday, redemptionCash } from "../../src/domain/money-market-fund.js";
 import type { FundDeployment } from "../../src/chain/deploy-funds.js";
 import {
-  HOUR,
   changes,
   confirmation,
   fundBook,
-  loadFund,
+  HOUR,
   mined,
-  nextAt,
+  morning,
   publishNav,
   redeem,
   settle,
@@ -29,13 +28,6 @@ import {
 const NAV = 100_000n;
 const CASH = 1_000_000_00n;
 const REF = encodeBytes32String("CHATS-20261207-0042");
-
-async function morning(): Promise<FundFixture & { day: number }> {
-  const f = await loadFund();
-  const at = await nextAt(10 * HOUR);
-  await time.increaseTo(at);
-  return { ...f, day: hktDay(at) };
-}
 
 async function freeze(fund: FundDeployment, account: string, frozen: boolean): Promise<void> {
   await mined(fund.units.connect(fund.parties.transferAgent.signer).setFrozen(account, frozen));

@@ -14,13 +14,13 @@ import {
   subscriptionFigures,
 } from "../../src/domain/money-market-fund.js";
 import {
-  HOUR,
   changes,
   confirmation,
   fundBook,
+  HOUR,
   loadFund,
   mined,
-  nextAt,
+  morning,
   nextFridayAt,
   publishNav,
   redeem,
@@ -43,13 +43,6 @@ const NAV = 100_123n;
 const TEN_MILLION = 10_000_000_00n;
 const FEE_BPS = 10n;
 const REF = encodeBytes32String("CHATS-20261207-0001");
-
-async function morning(): Promise<FundFixture & { day: number }> {
-  const f = await loadFund();
-  const at = await nextAt(10 * HOUR);
-  await time.increaseTo(at);
-  return { ...f, day: hktDay(at) };
-}
 
 /** A subscription by Peak (Harbour Bank) dealt at 13:00 HKT: earmarked, waiting for RTGS. */
 async function earmarkedSubscription(): Promise<FundFixture & { day: number; id: bigint; before: Record<string, bigint> }> {

@@ -36,6 +36,14 @@ export async function fundFixture(): Promise<FundFixture> {
 
 export const loadFund = (): Promise<FundFixture> => networkHelpers.loadFixture(fundFixture);
 
+/** The fund fixture at 10:00 HKT of the next weekday (before the cut-off), with that dealing day. */
+export async function morning(): Promise<FundFixture & { day: number }> {
+  const f = await loadFund();
+  const at = await nextAt(10 * HOUR);
+  await time.increaseTo(at);
+  return { ...f, day: hktDay(at) };
+}
+
 export async function mined(tx: Promise<ContractTransactionResponse>): Promise<ContractTransactionReceipt> {
   const receipt = await (await tx).wait();
   if (receipt === null) throw new Error("no receipt");
