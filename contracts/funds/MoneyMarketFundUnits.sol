@@ -10,6 +10,7 @@ import {Iso4217} from "../libraries/Iso4217.sol";
 import {ERC20Compliance} from "../tokens/extensions/ERC20Compliance.sol";
 import {ERC20Eligibility} from "../tokens/extensions/ERC20Eligibility.sol";
 import {ERC20Freezable} from "../tokens/extensions/ERC20Freezable.sol";
+import {ERC20PackedBalances} from "../tokens/extensions/ERC20PackedBalances.sol";
 import {FundRounding} from "./FundRounding.sol";
 
 /// @title Money-market fund units: the unit register of one share class, kept by its transfer agent
@@ -151,6 +152,16 @@ contract MoneyMarketFundUnits is ERC20, ERC20Freezable, ERC20Eligibility, Pausab
     /// @return true.
     function transferFrom(address from, address to, uint256 value) public override(ERC20, ERC20Eligibility) returns (bool) {
         return super.transferFrom(from, to, value);
+    }
+
+    /// @inheritdoc ERC20PackedBalances
+    function balanceOf(address account) public view override(ERC20, ERC20PackedBalances) returns (uint256) {
+        return super.balanceOf(account);
+    }
+
+    /// @inheritdoc ERC20PackedBalances
+    function totalSupply() public view override(ERC20, ERC20PackedBalances) returns (uint256) {
+        return super.totalSupply();
     }
 
     function _update(address from, address to, uint256 value) internal override(ERC20, ERC20Compliance) {

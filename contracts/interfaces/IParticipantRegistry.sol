@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
+import {ParticipantWord} from "../libraries/ParticipantWords.sol";
+
 /// @notice The role a participant plays on the ledger.
 /// @dev `None` marks an address that was never registered (or was removed). `Infrastructure` is a
 /// financial market infrastructure contract (settlement engine, paying agent, escrow) that holds
@@ -15,7 +17,7 @@ enum ParticipantKind {
     Infrastructure
 }
 
-/// @notice What the registry knows of one participant. Packed into one storage slot.
+/// @notice What the registry knows of one participant. Stored packed into one word (`ParticipantWord`).
 /// @param kind the participant's role.
 /// @param jurisdiction ISO 3166-1 alpha-2 country code, e.g. "HK".
 /// @param kycExpiry unix time at which the participant's KYC lapses; eligible strictly before it.
@@ -99,4 +101,17 @@ interface IParticipantRegistry is IParticipantRegistryErrors {
     /// @param account the address to check.
     /// @return kind the participant's kind, for tokens that admit only some kinds.
     function requireEligible(address account) external view returns (ParticipantKind kind);
+
+    /// @notice The packed records of a transfer's two sides in one call, so that a token checks both
+    /// with one call and one storage read per account.
+    /// @dev The zero address (a mint's sender, a burn's receiver) reads as the zero word (not
+    /// registered) without touching storage. A token checks a word with `ParticipantWords.requireEligible`.
+    /// @param from the sender, or zero.
+    /// @param to the receiver, or zero.
+    /// @return fromWord `from`'s record.
+    /// @return toWord `to`'s record.
+    function participantWords(
+        address from,
+        address to
+    ) external view returns (ParticipantWord fromWord, ParticipantWord toWord);
 }

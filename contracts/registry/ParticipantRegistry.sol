@@ -4,16 +4,20 @@ pragma solidity ^0.8.28;
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 
 import {IParticipantRegistry, Participant, ParticipantKind} from "../interfaces/IParticipantRegistry.sol";
+import {ParticipantWord, ParticipantWords} from "../libraries/ParticipantWords.sol";
 
 /// @title Participant registry
 /// @notice Keeps, for every address allowed on the ledger, its kind, jurisdiction, KYC expiry
 /// and a ledger-wide freeze flag. Tokens ask it whether an address may hold and move them.
-/// @dev A registrar (`REGISTRAR_ROLE`) maintains the list; the admin grants that role.
+/// @dev A registrar (`REGISTRAR_ROLE`) maintains the list; the admin grants that role. Each record is
+/// one packed word (`ParticipantWord`), so one cold storage read answers a token's eligibility check.
 contract ParticipantRegistry is AccessControl, IParticipantRegistry {
+    using ParticipantWords for ParticipantWord;
+
     /// @notice Role allowed to register, remove, freeze and renew participants.
     bytes32 public constant REGISTRAR_ROLE = keccak256("REGISTRAR_ROLE");
 
-    mapping(address account => Participant) private _participants;
+    mapping(address account => ParticipantWord) private _participants;
 
     /// @param admin receives `DEFAULT_ADMIN_ROLE` and `REGISTRAR_ROLE`.
     constructor(address admin) {
@@ -36,16 +40,14 @@ contract ParticipantRegistry is AccessControl, IParticipantRegistry {
         uint64 kycExpiry
     ) external onlyRole(REGISTRAR_ROLE) {
         if (account == address(0)) revert ParticipantZeroAddress();
-        if (_participants[account].kind != ParticipantKind.None) revert ParticipantAlreadyRegistered(account);
+        ParticipantWord word = _participants[account];
+        if (word.kind() != ParticipantKind.None) revert ParticipantAlreadyRegistered(account);
         if (kind == ParticipantKind.None) revert ParticipantInvalidKind(kind);
         if (!_isAlpha2(jurisdiction)) revert ParticipantInvalidJurisdiction(jurisdiction);
         _requireFutureExpiry(kycExpiry);
 
         // A freeze set before an earlier removal is kept (see `removeParticipant`).
-        Participant storage p = _participants[account];
-        p.kind = kind;
-        p.jurisdiction = jurisdiction;
-        p.kycExpiry = kycExpiry;
+        _participants[account] = ParticipantWords.pack(kind, jurisdiction, kycExpiry, word.frozen());
         emit ParticipantRegistered(account, kind, jurisdiction, kycExpiry);
     }
 
@@ -55,11 +57,8 @@ contract ParticipantRegistry is AccessControl, IParticipantRegistry {
     /// `setFrozen(account, false)` lifts it.
     /// @param account the participant to remove.
     function removeParticipant(address account) external onlyRole(REGISTRAR_ROLE) {
-        _requireRegistered(account);
-        Participant storage p = _participants[account];
-        p.kind = ParticipantKind.None;
-        p.jurisdiction = bytes2(0);
-        p.kycExpiry = 0;
+        ParticipantWord word = _requireRegistered(account);
+        _participants[account] = ParticipantWords.pack(ParticipantKind.None, bytes2(0), 0, word.frozen());
         emit ParticipantRemoved(account);
     }
 
@@ -68,9 +67,9 @@ contract ParticipantRegistry is AccessControl, IParticipantRegistry {
     /// @param account the participant.
     /// @param kycExpiry the new unix time at which its KYC lapses.
     function updateKycExpiry(address account, uint64 kycExpiry) external onlyRole(REGISTRAR_ROLE) {
-        _requireRegistered(account);
+        ParticipantWord word = _requireRegistered(account);
         _requireFutureExpiry(kycExpiry);
-        _participants[account].kycExpiry = kycExpiry;
+        _participants[account] = word.withKycExpiry(kycExpiry);
         emit KycExpiryUpdated(account, kycExpiry);
     }
 
@@ -79,33 +78,39 @@ contract ParticipantRegistry is AccessControl, IParticipantRegistry {
     /// @param account the participant.
     /// @param frozen the new freeze flag.
     function setFrozen(address account, bool frozen) external onlyRole(REGISTRAR_ROLE) {
-        _requireRegistered(account);
-        _participants[account].frozen = frozen;
+        ParticipantWord word = _requireRegistered(account);
+        _participants[account] = word.withFrozen(frozen);
         emit ParticipantFreezeUpdated(account, frozen);
     }
 
     /// @inheritdoc IParticipantRegistry
     function participantOf(address account) external view returns (Participant memory) {
-        return _participants[account];
+        return _participants[account].unpack();
     }
 
     /// @inheritdoc IParticipantRegistry
     function isEligible(address account) external view returns (bool) {
-        Participant storage p = _participants[account];
-        return p.kind != ParticipantKind.None && !p.frozen && block.timestamp < p.kycExpiry;
+        return _participants[account].isEligible();
     }
 
     /// @inheritdoc IParticipantRegistry
     function requireEligible(address account) external view returns (ParticipantKind kind) {
-        Participant memory p = _participants[account];
-        if (p.kind == ParticipantKind.None) revert ParticipantNotRegistered(account);
-        if (p.frozen) revert ParticipantFrozen(account);
-        if (block.timestamp >= p.kycExpiry) revert ParticipantKycExpired(account, p.kycExpiry);
-        return p.kind;
+        return _participants[account].requireEligible(account);
     }
 
-    function _requireRegistered(address account) private view {
-        if (_participants[account].kind == ParticipantKind.None) revert ParticipantNotRegistered(account);
+    /// @inheritdoc IParticipantRegistry
+    function participantWords(
+        address from,
+        address to
+    ) external view returns (ParticipantWord fromWord, ParticipantWord toWord) {
+        // The zero word for the zero address, without a storage read (nothing is ever registered there).
+        if (from != address(0)) fromWord = _participants[from];
+        if (to != address(0)) toWord = _participants[to];
+    }
+
+    function _requireRegistered(address account) private view returns (ParticipantWord word) {
+        word = _participants[account];
+        if (word.kind() == ParticipantKind.None) revert ParticipantNotRegistered(account);
     }
 
     function _requireFutureExpiry(uint64 kycExpiry) private view {

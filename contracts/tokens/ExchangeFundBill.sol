@@ -15,6 +15,7 @@ import {Iso4217} from "../libraries/Iso4217.sol";
 import {ERC20Compliance} from "./extensions/ERC20Compliance.sol";
 import {ERC20Eligibility} from "./extensions/ERC20Eligibility.sol";
 import {ERC20Freezable} from "./extensions/ERC20Freezable.sol";
+import {ERC20PackedBalances} from "./extensions/ERC20PackedBalances.sol";
 
 /// @notice The terms of one Exchange Fund Bill issue.
 /// @param issueNumber e.g. "Q2612": the letter gives the tenor (`Q` 91 days, `H` 182, `Y` 364, `M`
@@ -318,6 +319,16 @@ contract ExchangeFundBill is ERC20, ERC20Freezable, ERC20Eligibility, Pausable, 
         _requireNotPaused();
         if (to != address(0) && block.timestamp >= _maturityDate) revert BillMatured(_maturityDate);
         super._checkTransfer(from, to, amount);
+    }
+
+    /// @inheritdoc ERC20PackedBalances
+    function balanceOf(address account) public view override(ERC20, ERC20PackedBalances) returns (uint256) {
+        return super.balanceOf(account);
+    }
+
+    /// @inheritdoc ERC20PackedBalances
+    function totalSupply() public view override(ERC20, ERC20PackedBalances) returns (uint256) {
+        return super.totalSupply();
     }
 
     function _update(address from, address to, uint256 value) internal override(ERC20, ERC20Compliance) {

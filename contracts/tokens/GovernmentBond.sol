@@ -11,9 +11,11 @@ import {IParticipantRegistry, ParticipantKind} from "../interfaces/IParticipantR
 import {DayCount, DayCountConvention} from "../libraries/DayCount.sol";
 import {Isin} from "../libraries/Isin.sol";
 import {Iso4217} from "../libraries/Iso4217.sol";
+import {ParticipantWord} from "../libraries/ParticipantWords.sol";
 import {ERC20Compliance} from "./extensions/ERC20Compliance.sol";
 import {ERC20Eligibility} from "./extensions/ERC20Eligibility.sol";
 import {ERC20Freezable} from "./extensions/ERC20Freezable.sol";
+import {ERC20PackedBalances} from "./extensions/ERC20PackedBalances.sol";
 import {ERC20RecordDates} from "./extensions/ERC20RecordDates.sol";
 
 /// @title Tokenized government bond
@@ -336,6 +338,16 @@ contract GovernmentBond is
         super._checkTransfer(from, to, amount);
     }
 
+    /// @inheritdoc ERC20PackedBalances
+    function balanceOf(address account) public view override(ERC20, ERC20PackedBalances) returns (uint256) {
+        return super.balanceOf(account);
+    }
+
+    /// @inheritdoc ERC20PackedBalances
+    function totalSupply() public view override(ERC20, ERC20PackedBalances) returns (uint256) {
+        return super.totalSupply();
+    }
+
     function _update(address from, address to, uint256 value) internal override(ERC20, ERC20Compliance, ERC20RecordDates) {
         super._update(from, to, value);
     }
@@ -353,8 +365,8 @@ contract GovernmentBond is
     }
 
     /// @dev A forced transfer takes from a holder whatever its standing in the registry.
-    function _checkSender(address from) internal view override {
-        if (!_forcedTransferInProgress) super._checkSender(from);
+    function _checkSender(address from, ParticipantWord word) internal view override {
+        if (!_forcedTransferInProgress) super._checkSender(from, word);
     }
 
     /// @dev A forced transfer takes from a holder even when it is frozen on this bond.

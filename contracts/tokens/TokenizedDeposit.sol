@@ -8,9 +8,11 @@ import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {IParticipantRegistry} from "../interfaces/IParticipantRegistry.sol";
 import {ITokenizedDeposit} from "../interfaces/ITokenizedDeposit.sol";
 import {Iso4217} from "../libraries/Iso4217.sol";
+import {ParticipantWord} from "../libraries/ParticipantWords.sol";
 import {ERC20Compliance} from "./extensions/ERC20Compliance.sol";
 import {ERC20Eligibility} from "./extensions/ERC20Eligibility.sol";
 import {ERC20Freezable} from "./extensions/ERC20Freezable.sol";
+import {ERC20PackedBalances} from "./extensions/ERC20PackedBalances.sol";
 
 /// @title Tokenized deposit
 /// @notice Commercial-bank money: one token per issuing bank and currency. The bank mints when a
@@ -35,7 +37,8 @@ contract TokenizedDeposit is
     bytes3 private immutable _currency;
     uint8 private immutable _minorUnits;
 
-    mapping(address account => bool) private _customers;
+    /// @dev The account-word flag (`ERC20PackedBalances`) of a customer of the issuing bank.
+    uint8 private constant CUSTOMER_FLAG = 1;
 
     /// @notice Emitted when the bank onboards (`isCustomer` true) or offboards `account`.
     event CustomerUpdated(address indexed account, bool isCustomer);
@@ -84,7 +87,7 @@ contract TokenizedDeposit is
     /// @param account the address to check.
     /// @return true when onboarded.
     function isCustomer(address account) external view returns (bool) {
-        return _customers[account];
+        return _accountFlag(account, CUSTOMER_FLAG);
     }
 
     /// @notice Onboards (`customer` true) or offboards `account` as a deposit holder of this bank.
@@ -93,7 +96,7 @@ contract TokenizedDeposit is
     /// @param customer true to onboard.
     function setCustomer(address account, bool customer) external onlyRole(BANK_ROLE) {
         if (account == address(0)) revert ZeroAddress();
-        _customers[account] = customer;
+        _setAccountFlag(account, CUSTOMER_FLAG, customer);
         emit CustomerUpdated(account, customer);
     }
 
@@ -152,9 +155,9 @@ contract TokenizedDeposit is
     }
 
     /// @dev Holders must be eligible in the registry and customers of this bank.
-    function _checkHolder(address account) internal view override {
-        super._checkHolder(account);
-        if (!_customers[account]) revert NotCustomerOfBank(account);
+    function _checkHolder(address account, ParticipantWord word) internal view override {
+        super._checkHolder(account, word);
+        if (!_accountFlag(account, CUSTOMER_FLAG)) revert NotCustomerOfBank(account);
     }
 
     /// @dev Not paused, then the freeze and eligibility rules.
@@ -175,6 +178,16 @@ contract TokenizedDeposit is
     /// @return true.
     function transferFrom(address from, address to, uint256 value) public override(ERC20, ERC20Eligibility) returns (bool) {
         return super.transferFrom(from, to, value);
+    }
+
+    /// @inheritdoc ERC20PackedBalances
+    function balanceOf(address account) public view override(ERC20, ERC20PackedBalances) returns (uint256) {
+        return super.balanceOf(account);
+    }
+
+    /// @inheritdoc ERC20PackedBalances
+    function totalSupply() public view override(ERC20, ERC20PackedBalances) returns (uint256) {
+        return super.totalSupply();
     }
 
     function _update(address from, address to, uint256 value) internal override(ERC20, ERC20Compliance) {

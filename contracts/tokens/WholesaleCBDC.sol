@@ -7,9 +7,11 @@ import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 
 import {IParticipantRegistry, ParticipantKind} from "../interfaces/IParticipantRegistry.sol";
 import {Iso4217} from "../libraries/Iso4217.sol";
+import {ParticipantWord, ParticipantWords} from "../libraries/ParticipantWords.sol";
 import {ERC20Compliance} from "./extensions/ERC20Compliance.sol";
 import {ERC20Eligibility} from "./extensions/ERC20Eligibility.sol";
 import {ERC20Freezable} from "./extensions/ERC20Freezable.sol";
+import {ERC20PackedBalances} from "./extensions/ERC20PackedBalances.sol";
 
 /// @title Wholesale CBDC
 /// @notice Central-bank money for interbank settlement, one token per currency. Only the central
@@ -19,13 +21,16 @@ import {ERC20Freezable} from "./extensions/ERC20Freezable.sol";
 /// freeze an account on this token alone.
 /// @dev `decimals()` is the currency's ISO 4217 minor units; amounts are integers in minor units.
 contract WholesaleCBDC is ERC20, ERC20Freezable, ERC20Eligibility, Pausable, AccessControl {
+    using ParticipantWords for ParticipantWord;
+
     /// @notice Role of the issuing central bank: mint, burn, pause, freeze, approve settlement contracts.
     bytes32 public constant CENTRAL_BANK_ROLE = keccak256("CENTRAL_BANK_ROLE");
 
     bytes3 private immutable _currency;
     uint8 private immutable _minorUnits;
 
-    mapping(address account => bool) private _approvedSettlementContracts;
+    /// @dev The account-word flag (`ERC20PackedBalances`) of a settlement contract the central bank approved.
+    uint8 private constant SETTLEMENT_CONTRACT_FLAG = 1;
 
     /// @notice Emitted when the central bank approves (`approved` true) or withdraws approval of a settlement contract.
     event SettlementContractApprovalUpdated(address indexed settlementContract, bool approved);
@@ -67,7 +72,7 @@ contract WholesaleCBDC is ERC20, ERC20Freezable, ERC20Eligibility, Pausable, Acc
     /// @param account the address to check.
     /// @return true when approved.
     function isApprovedSettlementContract(address account) external view returns (bool) {
-        return _approvedSettlementContracts[account];
+        return _accountFlag(account, SETTLEMENT_CONTRACT_FLAG);
     }
 
     /// @notice Creates `amount` of central-bank money in `to`'s account.
@@ -112,17 +117,17 @@ contract WholesaleCBDC is ERC20, ERC20Freezable, ERC20Eligibility, Pausable, Acc
     /// @param approved true to approve.
     function setSettlementContract(address settlementContract, bool approved) external onlyRole(CENTRAL_BANK_ROLE) {
         if (settlementContract == address(0)) revert ZeroAddress();
-        _approvedSettlementContracts[settlementContract] = approved;
+        _setAccountFlag(settlementContract, SETTLEMENT_CONTRACT_FLAG, approved);
         emit SettlementContractApprovalUpdated(settlementContract, approved);
     }
 
     /// @dev Every holder must be eligible in the registry (registered, unfrozen, KYC valid), with the
     /// registry's own error otherwise; then a central bank or commercial bank, or a settlement contract
     /// this central bank approved.
-    function _checkHolder(address account) internal view override {
-        ParticipantKind kind = registry().requireEligible(account);
+    function _checkHolder(address account, ParticipantWord word) internal view override {
+        ParticipantKind kind = word.requireEligible(account);
         if (kind == ParticipantKind.CentralBank || kind == ParticipantKind.CommercialBank) return;
-        if (!_approvedSettlementContracts[account]) revert HolderNotWholesale(account, kind);
+        if (!_accountFlag(account, SETTLEMENT_CONTRACT_FLAG)) revert HolderNotWholesale(account, kind);
     }
 
     /// @dev Not paused, then the freeze and eligibility rules.
@@ -143,6 +148,16 @@ contract WholesaleCBDC is ERC20, ERC20Freezable, ERC20Eligibility, Pausable, Acc
     /// @return true.
     function transferFrom(address from, address to, uint256 value) public override(ERC20, ERC20Eligibility) returns (bool) {
         return super.transferFrom(from, to, value);
+    }
+
+    /// @inheritdoc ERC20PackedBalances
+    function balanceOf(address account) public view override(ERC20, ERC20PackedBalances) returns (uint256) {
+        return super.balanceOf(account);
+    }
+
+    /// @inheritdoc ERC20PackedBalances
+    function totalSupply() public view override(ERC20, ERC20PackedBalances) returns (uint256) {
+        return super.totalSupply();
     }
 
     function _update(address from, address to, uint256 value) internal override(ERC20, ERC20Compliance) {

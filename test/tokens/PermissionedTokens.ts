@@ -618,6 +618,40 @@ describe("TokenizedDeposit", function () {
     }
   });
 
+  it("issue 14: the customer and freeze flags share the balance's storage word and never change a balance or the supply", async function () {
+    const ledger = await loadFundedLedger();
+    const deposit = ledger.deposits.harbourBank;
+    const { harbourBank, kowloonDealer } = ledger.participants;
+    const holder = kowloonDealer.address;
+    const balance = await deposit.balanceOf(holder);
+    const supply = await deposit.totalSupply();
+    expect(balance).to.be.greaterThan(0n);
+    const bank = deposit.connect(harbourBank.signer);
+    for (const step of [
+      () => bank.setFrozen(holder, true),
+      () => bank.setCustomer(holder, false),
+      () => bank.setFrozen(holder, false),
+      () => bank.setCustomer(holder, true),
+    ]) {
+      await (await step()).wait();
+      expect(await deposit.balanceOf(holder)).to.equal(balance);
+      expect(await deposit.totalSupply()).to.equal(supply);
+    }
+    // Offboarded but still holding its balance: the flag is cleared, the balance is not.
+    await (await bank.setCustomer(holder, false)).wait();
+    expect(await deposit.isCustomer(holder)).to.equal(false);
+    expect(await deposit.isFrozen(holder)).to.equal(false);
+    expect(await deposit.balanceOf(holder)).to.equal(balance);
+    // Burned to zero, the account keeps its flags: still a customer, and frozen it refuses a mint.
+    await (await bank.setCustomer(holder, true)).wait();
+    await (await bank.burn(holder, balance)).wait();
+    await (await bank.setFrozen(holder, true)).wait();
+    expect(await deposit.balanceOf(holder)).to.equal(0n);
+    expect(await deposit.isCustomer(holder)).to.equal(true);
+    expect(await deposit.isFrozen(holder)).to.equal(true);
+    await expect(bank.mint(holder, 1n)).to.be.revertedWithCustomError(deposit, "AccountFrozen").withArgs(holder);
+  });
+
   it("rejects a registered participant who banks elsewhere with NotCustomerOfBank", async function () {
     const ledger = await loadFundedLedger();
     const deposit = ledger.deposits.harbourBank;

@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
-import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
-
 import {ITransferCompliance} from "../../interfaces/ITransferCompliance.sol";
+import {ERC20PackedBalances} from "./ERC20PackedBalances.sol";
 
 /// @title ERC-20 extension: one set of transfer rules, checked on every balance change and readable as a view
 /// @notice Every rule a transfer must pass apart from the balance itself — eligibility, freeze,
@@ -11,8 +10,10 @@ import {ITransferCompliance} from "../../interfaces/ITransferCompliance.sol";
 /// `checkTransfer` runs the same rules without moving anything, so a settlement engine can ask
 /// whether each gross leg of a netted batch would settle on its own.
 /// @dev Extensions override `_checkTransfer` and call `super._checkTransfer` first; they do not
-/// override `_update` for rules, so the view and the transfer can never disagree.
-abstract contract ERC20Compliance is ERC20, ITransferCompliance {
+/// override `_update` for rules, so the view and the transfer can never disagree. Balances are kept
+/// packed with each account's flags (`ERC20PackedBalances`), so a per-account rule reads the slot the
+/// transfer reads for the balance.
+abstract contract ERC20Compliance is ERC20PackedBalances, ITransferCompliance {
     /// @notice Reverts with the rule's own error unless a transfer of `amount` from `from` to `to`
     /// would pass every rule of this token other than `from`'s balance. Zero `from` checks a mint,
     /// zero `to` a burn.

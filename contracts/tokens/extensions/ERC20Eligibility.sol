@@ -3,6 +3,7 @@ pragma solidity ^0.8.28;
 
 import {IParticipantRegistry, IParticipantRegistryErrors} from "../../interfaces/IParticipantRegistry.sol";
 import {ITokenErrors} from "../../interfaces/ITokenErrors.sol";
+import {ParticipantWord, ParticipantWords} from "../../libraries/ParticipantWords.sol";
 import {ERC20Compliance} from "./ERC20Compliance.sol";
 
 /// @title ERC-20 extension: holders, and spenders, must be eligible in the participant registry
@@ -10,9 +11,14 @@ import {ERC20Compliance} from "./ERC20Compliance.sol";
 /// non-zero sides and reverts with the registry's precise reason. A `transferFrom` also asks about
 /// the spender: an allowance lets only an eligible participant (e.g. the registered settlement
 /// engine) move a holder's tokens, and removing a contract from the registry stops it at once.
-/// @dev Tokens narrow who may hold them by overriding `_checkHolder`; `_checkSender` exists so a
-/// forced transfer can exempt its sender.
+/// @dev One registry call per balance change answers every side (`participantWords`: one packed word,
+/// one storage read per account), and the rule is applied here to the words (`ParticipantWords`),
+/// with the registry's own errors; a `transferFrom` asks about its spender first, before the
+/// allowance. Tokens narrow who may hold them by overriding `_checkHolder`; `_checkSender` exists so
+/// a forced transfer can exempt its sender.
 abstract contract ERC20Eligibility is ERC20Compliance, IParticipantRegistryErrors, ITokenErrors {
+    using ParticipantWords for ParticipantWord;
+
     IParticipantRegistry private immutable _registry;
 
     constructor(IParticipantRegistry registry_) {
@@ -37,20 +43,22 @@ abstract contract ERC20Eligibility is ERC20Compliance, IParticipantRegistryError
         return super.transferFrom(from, to, value);
     }
 
-    /// @dev Checks the sender and the receiver.
+    /// @dev Checks the sender and the receiver, on their records read in one registry call.
     function _checkTransfer(address from, address to, uint256 amount) internal view virtual override {
         super._checkTransfer(from, to, amount);
-        if (from != address(0)) _checkSender(from);
-        if (to != address(0)) _checkHolder(to);
+        (ParticipantWord fromWord, ParticipantWord toWord) = _registry.participantWords(from, to);
+        if (from != address(0)) _checkSender(from, fromWord);
+        if (to != address(0)) _checkHolder(to, toWord);
     }
 
-    /// @dev Reverts unless `from` may send. Defaults to the holder rule.
-    function _checkSender(address from) internal view virtual {
-        _checkHolder(from);
+    /// @dev Reverts unless `from`, whose registry record is `word`, may send. Defaults to the holder rule.
+    function _checkSender(address from, ParticipantWord word) internal view virtual {
+        _checkHolder(from, word);
     }
 
-    /// @dev Reverts unless `account` may hold this token. Defaults to registry eligibility.
-    function _checkHolder(address account) internal view virtual {
-        _registry.requireEligible(account);
+    /// @dev Reverts unless `account`, whose registry record is `word`, may hold this token. Defaults
+    /// to registry eligibility; a token that admits only some kinds reads the kind from `word`.
+    function _checkHolder(address account, ParticipantWord word) internal view virtual {
+        word.requireEligible(account);
     }
 }

@@ -6,9 +6,10 @@ import {ERC20Compliance} from "./ERC20Compliance.sol";
 
 /// @title ERC-20 extension: accounts frozen on this token
 /// @notice A frozen account can neither send nor receive this token (it keeps its balance).
-/// @dev The inheriting token exposes `_setFrozen` behind its own role.
+/// @dev The inheriting token exposes `_setFrozen` behind its own role. The flag is bit 0 of the
+/// account's word (`ERC20PackedBalances`), so checking it costs no storage read beyond the balance's.
 abstract contract ERC20Freezable is ERC20Compliance, ITokenErrors {
-    mapping(address account => bool) private _frozen;
+    uint8 private constant FROZEN_FLAG = 0;
 
     /// @notice Emitted when `account` is frozen (`frozen` true) or unfrozen on this token.
     event AccountFreezeUpdated(address indexed account, bool frozen);
@@ -17,12 +18,12 @@ abstract contract ERC20Freezable is ERC20Compliance, ITokenErrors {
     /// @param account the holder.
     /// @return true when frozen.
     function isFrozen(address account) public view returns (bool) {
-        return _frozen[account];
+        return _accountFlag(account, FROZEN_FLAG);
     }
 
     function _setFrozen(address account, bool frozen) internal {
         if (account == address(0)) revert ZeroAddress();
-        _frozen[account] = frozen;
+        _setAccountFlag(account, FROZEN_FLAG, frozen);
         emit AccountFreezeUpdated(account, frozen);
     }
 
@@ -30,11 +31,11 @@ abstract contract ERC20Freezable is ERC20Compliance, ITokenErrors {
     function _checkTransfer(address from, address to, uint256 amount) internal view virtual override {
         super._checkTransfer(from, to, amount);
         if (from != address(0)) _checkNotFrozenSender(from);
-        if (to != address(0) && _frozen[to]) revert AccountFrozen(to);
+        if (to != address(0) && isFrozen(to)) revert AccountFrozen(to);
     }
 
     /// @dev Reverts if `from` is frozen; a forced transfer may override this to exempt its sender.
     function _checkNotFrozenSender(address from) internal view virtual {
-        if (_frozen[from]) revert AccountFrozen(from);
+        if (isFrozen(from)) revert AccountFrozen(from);
     }
 }
