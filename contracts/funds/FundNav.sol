@@ -56,6 +56,9 @@ abstract contract FundNav is AccessControl, EIP712 {
     error FundNavAlreadyPublished(uint256 dealingDay, uint256 navPerUnit);
     /// @notice No NAV is published for `dealingDay`.
     error FundNavNotPublished(uint256 dealingDay);
+    /// @notice The NAV for `dealingDay` came at `now_`, at or after `deadline` (the end of the next
+    /// day), when that day's orders may already be cancelled as never priced.
+    error FundNavTooLate(uint256 dealingDay, uint256 deadline, uint256 now_);
 
     /// @notice The administrator's NAV for `dealingDay` was published.
     event NavPublished(
@@ -68,7 +71,9 @@ abstract contract FundNav is AccessControl, EIP712 {
 
     /// @notice Publishes `nav`, signed by the fund administrator.
     /// @dev Requirements: `nav.fund` is this fund's units; the day is a weekday; struck at or after that
-    /// day's cut-off, after its last order and not after now; now is not after `validUntil`; NAV non-zero; `signature` by a
+    /// day's cut-off, after its last order and not after now; published before the end of the next day
+    /// (HKT), after which the day's orders may be cancelled as never priced, so the two cannot overlap
+    /// (`FundNavTooLate`); now is not after `validUntil`; NAV non-zero; `signature` by a
     /// holder of `FUND_ADMINISTRATOR_ROLE`; no NAV for that day yet.
     /// @param nav the signed NAV.
     /// @param signature the administrator's EIP-712 signature.
@@ -81,6 +86,8 @@ abstract contract FundNav is AccessControl, EIP712 {
         if (nav.struckAt < cutOffAt || nav.struckAt <= _lastOrderAt(day) || nav.struckAt > block.timestamp) {
             revert FundNavStruckOutsideWindow(day, nav.struckAt, cutOffAt, block.timestamp);
         }
+        uint256 deadline = HktCalendar.at(day + 2, 0);
+        if (block.timestamp >= deadline) revert FundNavTooLate(day, deadline, block.timestamp);
         if (block.timestamp > nav.validUntil) revert FundNavStale(day, nav.validUntil, block.timestamp);
         if (nav.navPerUnit == 0) revert FundNavZero(day);
         address signer = ECDSA.recover(navDigest(nav), signature);

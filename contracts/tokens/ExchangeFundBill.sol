@@ -345,6 +345,11 @@ contract ExchangeFundBill is ERC20, ERC20Freezable, ERC20Eligibility, Pausable, 
         return super.transferFrom(from, to, value);
     }
 
+    /// @dev A spender frozen on this token spends no allowance (`ERC20Freezable`).
+    function _spendAllowance(address owner, address spender, uint256 value) internal override(ERC20, ERC20Freezable) {
+        super._spendAllowance(owner, spender, value);
+    }
+
     // -------------------------------------------------------------- internal
 
     /// @dev Burns `holder`'s whole holding and pays its face value (effects before the payment).

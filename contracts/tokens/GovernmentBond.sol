@@ -383,4 +383,9 @@ contract GovernmentBond is
     function transferFrom(address from, address to, uint256 value) public override(ERC20, ERC20Eligibility) returns (bool) {
         return super.transferFrom(from, to, value);
     }
+
+    /// @dev A spender frozen on this token spends no allowance (`ERC20Freezable`).
+    function _spendAllowance(address owner, address spender, uint256 value) internal override(ERC20, ERC20Freezable) {
+        super._spendAllowance(owner, spender, value);
+    }
 }

@@ -150,6 +150,11 @@ contract WholesaleCBDC is ERC20, ERC20Freezable, ERC20Eligibility, Pausable, Acc
         return super.transferFrom(from, to, value);
     }
 
+    /// @dev A spender frozen on this token spends no allowance (`ERC20Freezable`).
+    function _spendAllowance(address owner, address spender, uint256 value) internal override(ERC20, ERC20Freezable) {
+        super._spendAllowance(owner, spender, value);
+    }
+
     /// @inheritdoc ERC20PackedBalances
     function balanceOf(address account) public view override(ERC20, ERC20PackedBalances) returns (uint256) {
         return super.balanceOf(account);

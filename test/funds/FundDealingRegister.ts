@@ -170,6 +170,21 @@ describe("FundDealing — the register's rules at every step (attacker's review)
 });
 
 describe("FundDealing — no late trading when the cut-off moves after the NAV (attacker's review)", function () {
+  it("a day's NAV is published by the end of the next day at the latest: from then on its orders may be cancelled as never priced, and the NAV is refused", async function () {
+    const f = await morning();
+    await subscribe(f, f.cbm, "peakAsset", "harbourBank", CASH);
+    const deadline = hktAt(f.day + 2, 0);
+    await time.increaseTo(deadline - 5);
+    const struckAt = deadline - 10;
+    await expect(publishNav(f.cbm, f.day, NAV, { struckAt })).to.emit(f.cbm.dealing, "NavPublished"); // the last second
+    const g = await morning();
+    await subscribe(g, g.cbm, "peakAsset", "harbourBank", CASH);
+    await time.increaseTo(hktAt(g.day + 2, 0));
+    await expect(publishNav(g.cbm, g.day, NAV, { struckAt: hktAt(g.day + 1, 12 * HOUR) }))
+      .to.be.revertedWithCustomError(g.cbm.dealing, "FundNavTooLate")
+      .withArgs(g.day, hktAt(g.day + 2, 0), hktAt(g.day + 2, 0) + 1);
+  });
+
   it("after the day's NAV is out, a cut-off moved later takes no more orders for that day: a new order deals the next dealing day", async function () {
     const f = await morning();
     await time.increaseTo(hktAt(f.day, 12 * HOUR + 60));

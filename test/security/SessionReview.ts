@@ -117,8 +117,9 @@ describe("Security review 19: FundDealing (register re-checks, held units, price
     expect(fundChanges(before, await fundBook(f))).to.deep.equal({});
   });
 
-  it.skip("finding R19-2: a NAV for a day whose orders became cancellable as never priced is still accepted: an investor who sees it signed cancels, the others deal at it", async function () {
-    // EXPLOIT (low, free option on a late NAV): cancelOrder (FundDealing.sol l. 382) lets an investor
+  it("finding R19-2 (fixed): a NAV for a day whose orders became cancellable as never priced is refused (FundNavTooLate), so an investor cannot both cancel and see its day priced", async function () {
+    // Fixed: FundNav.publishNav refuses a NAV from the end of the next day on (FundNavTooLate), the
+    // moment the "never came" cancellation opens. Was (low, free option on a late NAV): cancelOrder (FundDealing.sol l. 382) lets an investor
     // cancel once `dayOf(now) > day + 1` without a NAV, but FundNav.publishNav (FundNav.sol l. 81)
     // puts no upper bound on struckAt: the administrator's NAV for day D can still be struck and
     // published on D+2 or later. In that window an investor who sees the signed NAV before it is
@@ -137,6 +138,8 @@ describe("Security review 19: FundDealing (register re-checks, held units, price
     const cancelled = await succeeds(f.cbm.dealing.connect(f.participants.peakAsset.signer).cancelOrder(peakId));
     const published = await succeeds(f.cbm.dealing.publishNav(nav, signature));
     expect(cancelled && published, "an investor may not both cancel as never priced and see its day priced afterwards").to.equal(false);
+    expect([cancelled, published]).to.deep.equal([true, false]);
+    await expect(f.cbm.dealing.publishNav(nav, signature)).to.be.revertedWithCustomError(f.cbm.dealing, "FundNavTooLate");
   });
 
   it("the _lastOrderAt rule: a NAV struck before a later cut-off let in one more order cannot price that order (no late trading on a signed price)", async function () {
@@ -519,8 +522,10 @@ describe("Security review 19: gas pack (ERC20PackedBalances, ParticipantWords, p
     expect(toWord).to.not.equal(0n);
   });
 
-  it.skip("finding R19-3: a settlement contract the central bank froze on its wCBDC still moves wCBDC between banks on their allowances (the spender check reads only the registry)", async function () {
-    // EXPLOIT (low, rule not held on every path; not a regression of the gas pack):
+  it("finding R19-3 (fixed): a settlement contract the central bank froze on its wCBDC moves no wCBDC: a spender frozen on a token spends no allowance of it", async function () {
+    // Fixed: ERC20Freezable._spendAllowance refuses a spender frozen on the token (AccountFrozen),
+    // on every transferFrom and allowance-based burn. Was (low, rule not held on every path; not a
+    // regression of the gas pack):
     // ERC20Eligibility.transferFrom (ERC20Eligibility.sol l. 41-44) checks the spender only with
     // `_registry.requireEligible`; ERC20Freezable._checkTransfer (l. 31-35) checks the token's own freeze flag for
     // the sender and receiver only. So when HKMA freezes the settlement engine on wHKD alone

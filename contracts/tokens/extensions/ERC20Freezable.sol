@@ -5,7 +5,8 @@ import {ITokenErrors} from "../../interfaces/ITokenErrors.sol";
 import {ERC20Compliance} from "./ERC20Compliance.sol";
 
 /// @title ERC-20 extension: accounts frozen on this token
-/// @notice A frozen account can neither send nor receive this token (it keeps its balance).
+/// @notice A frozen account can neither send nor receive this token (it keeps its balance), nor
+/// spend an allowance of it: a settlement contract frozen on this token moves none of it.
 /// @dev The inheriting token exposes `_setFrozen` behind its own role. The flag is bit 0 of the
 /// account's word (`ERC20PackedBalances`), so checking it costs no storage read beyond the balance's.
 abstract contract ERC20Freezable is ERC20Compliance, ITokenErrors {
@@ -32,6 +33,13 @@ abstract contract ERC20Freezable is ERC20Compliance, ITokenErrors {
         super._checkTransfer(from, to, amount);
         if (from != address(0)) _checkNotFrozenSender(from);
         if (to != address(0) && isFrozen(to)) revert AccountFrozen(to);
+    }
+
+    /// @dev Reverts with `AccountFrozen` if the spender is frozen on this token, then spends the
+    /// allowance: every `transferFrom` and allowance-based burn comes through here.
+    function _spendAllowance(address owner, address spender, uint256 value) internal virtual override {
+        if (isFrozen(spender)) revert AccountFrozen(spender);
+        super._spendAllowance(owner, spender, value);
     }
 
     /// @dev Reverts if `from` is frozen; a forced transfer may override this to exempt its sender.
