@@ -16,9 +16,12 @@ import {FailureReason, Leg} from "./Trade.sol";
 
 /// @title Exchange Fund Bills by competitive tender on a bid-yield basis, settled DvP against wCBDC
 /// @notice The central bank (HKMA) opens a tender for an amount of face value of one bill issue;
-/// each bidder submits its own bids (a face amount and a yield in basis points); after the close the
-/// central bank allots, and every successful bidder pays and receives its bills in one transaction,
-/// or nobody does. A bidder is never debited more than its own bid at the price its own yield implies.
+/// each bidder submits its own bids (a face amount and a yield in basis points). A bid is firm: its
+/// full cost at the price its yield implies, `units × price`, moves into this contract's custody when
+/// it is submitted. After the close the central bank allots, and in one transaction every successful
+/// bidder's allotted cost goes from custody to the central bank, its bills are minted, and every bid's
+/// unallotted cost is returned — or nothing happens. A bidder is never debited more than its own bid
+/// at the price its own yield implies.
 ///
 /// Allotment rules (stated here and in README):
 /// - **yield priority**: bids are accepted from the **lowest yield** up until the amount on offer is
@@ -36,7 +39,14 @@ import {FailureReason, Leg} from "./Trade.sol";
 ///   than its yield offered;
 /// - bids withdrawn or rejected by the central bank take no part; only a participant that may pay in
 ///   the wCBDC and hold the bill can bid (each token's `checkTransfer` when it bids), at most
-///   `MAX_BIDS_PER_BIDDER` bids each.
+///   `MAX_BIDS_PER_BIDDER` bids each. No bid can fail the allotment for want of cash: its cost is in
+///   custody from the bid.
+/// Custody and refunds: a bid's cost is returned to its bidder when it withdraws the bid (before the
+/// close), when the central bank rejects it or cancels the tender, and at allotment for whatever of it
+/// was not allotted. A refund the wCBDC would refuse (the bidder frozen, or no longer eligible, since
+/// it bid — asked of the token's `checkTransfer`) does not block anyone else: it is parked
+/// (`BillBidRefundParked`) and the bidder claims it itself later (`claimRefund`, `refundOf`). After
+/// allotment or cancellation the contract holds, of that tender, exactly its parked refunds.
 /// The result, in the HKMA's format, is stored (`tenderResult`) and emitted (`BillTenderAllotted`):
 /// - `amountApplied`: face value of every valid bid (not withdrawn or rejected) at allotment;
 /// - `amountAllotted`: face value issued;
@@ -48,14 +58,18 @@ import {FailureReason, Leg} from "./Trade.sol";
 /// - `averageTenderYield`: the amount-weighted mean of every valid bid's yield,
 ///   `Σ(face × yield) / amountApplied`, in hundredths of a basis point, rounded down;
 /// - `proceeds`: what the allottees paid, in minor units.
-/// @dev Consent: a bidder's debit is bound to its own on-chain bids. The central bank is the holder
+/// @dev Consent: the only debit of a bidder is the one its own `submitBid` call makes, of exactly that
+/// bid's `units × price` (the price its own yield implies, fixed at the bid), into custody; from
+/// custody cash goes only to the central bank (what was allotted, against the bills minted to the
+/// bidder) or back to the bidder. A standing allowance beyond a bid is never spent. The central bank is the holder
 /// of `CENTRAL_BANK_ROLE` on the settlement engine's registered home wCBDC, which is the cash token
 /// (never a token a caller names); the bill is the one the central bank itself names when it opens
 /// the tender (its own call under its role), and must be issued in that wCBDC by that central bank.
-/// Proceeds go to the central bank's own account. The engine's pause stops tenders too. Needs:
-/// registration in the participant registry as infrastructure (it spends bidders' allowances) and
-/// the bill's `ISSUER_ROLE` (to mint), granted by the central bank; each bidder approves this contract
-/// on the wCBDC for at most what its bids can cost.
+/// Proceeds go to the central bank's own account. The engine's pause stops bids, openings and
+/// allotments; withdrawals, rejections, cancellations and refund claims stay open. Needs:
+/// registration in the participant registry as infrastructure, the central bank's approval to hold
+/// its wCBDC (`WholesaleCBDC.setSettlementContract`), and the bill's `ISSUER_ROLE` (to mint), granted
+/// by the central bank; each bidder approves this contract on the wCBDC for exactly what its bid costs.
 contract BillTender is LegMovements, ITokenErrors, ReentrancyGuardTransient {
     /// @notice Most bids one tender may hold (keeps allotment far below a block's gas).
     uint256 public constant MAX_BIDS = 50;
@@ -139,6 +153,7 @@ contract BillTender is LegMovements, ITokenErrors, ReentrancyGuardTransient {
     mapping(bytes32 tenderRef => Bid[]) private _bids;
     mapping(bytes32 tenderRef => TenderResult) private _results;
     mapping(bytes32 tenderRef => mapping(address bidder => uint256)) private _bidsBy;
+    mapping(bytes32 tenderRef => mapping(address bidder => uint256)) private _refunds;
 
     /// @notice `caller` is not the central bank of the wCBDC `cashToken` (or of the bill).
     error BillTenderNotCentralBank(address caller, address cashToken);
@@ -168,10 +183,13 @@ contract BillTender is LegMovements, ITokenErrors, ReentrancyGuardTransient {
     error BillBidNotLive(bytes32 tenderRef, uint256 index);
     /// @notice Bid `index` of the tender is not the caller's, or does not exist or was withdrawn.
     error BillNotBidder(address caller, bytes32 tenderRef, uint256 index);
+    /// @notice No refund of tender `tenderRef` is parked for `bidder`.
+    error BillBidRefundNotOwed(bytes32 tenderRef, address bidder);
 
     /// @notice The central bank opened a tender.
     event BillTenderOpened(bytes32 indexed tenderRef, address indexed bill, address indexed centralBank, TenderTerms terms);
-    /// @notice `bidder` bid for `face` at `yieldBps`, paying `pricePerUnit` per unit if allotted.
+    /// @notice `bidder` bid for `face` at `yieldBps`, paying `pricePerUnit` per unit if allotted; the
+    /// bid's cost, `face / denomination × pricePerUnit`, moved into this contract's custody.
     event BillBidSubmitted(
         bytes32 indexed tenderRef,
         address indexed bidder,
@@ -197,8 +215,16 @@ contract BillTender is LegMovements, ITokenErrors, ReentrancyGuardTransient {
     );
     /// @notice The tender was allotted and settled, with its result.
     event BillTenderAllotted(bytes32 indexed tenderRef, address indexed bill, TenderResult result);
-    /// @notice The central bank cancelled an open tender; no bid was allotted.
+    /// @notice The central bank cancelled an open tender; no bid was allotted, every live bid's cost was returned.
     event BillTenderCancelled(bytes32 indexed tenderRef);
+    /// @notice `amount` of bid `index`'s cost (all of it, or what was not allotted) went back from
+    /// custody to `bidder`.
+    event BillBidRefunded(bytes32 indexed tenderRef, address indexed bidder, uint256 index, uint256 amount);
+    /// @notice The wCBDC would refuse `amount` of bid `index`'s refund to `bidder` (frozen, or no longer
+    /// eligible): it stays in custody, claimable by the bidder (`claimRefund`).
+    event BillBidRefundParked(bytes32 indexed tenderRef, address indexed bidder, uint256 index, uint256 amount);
+    /// @notice `bidder` claimed `amount` of parked refunds of the tender.
+    event BillBidRefundClaimed(bytes32 indexed tenderRef, address indexed bidder, uint256 amount);
 
     /// @param engine_ the settlement engine whose wCBDC, participant registry and pause this contract follows.
     constructor(SettlementRegister engine_) {
@@ -245,11 +271,15 @@ contract BillTender is LegMovements, ITokenErrors, ReentrancyGuardTransient {
     }
 
     /// @notice Allots tender `tenderRef` by the rules above and settles every allotment DvP: each
-    /// allottee pays the price its own yield implies to the central bank and receives its bills.
+    /// allotted bid's cost at the price its own yield implies goes from custody to the central bank and
+    /// its bills are minted to the bidder; what each bid did not get is returned to its bidder, or
+    /// parked for it to claim when the wCBDC would refuse it.
     /// @dev Requirements: not paused; the caller is still the central bank (of the engine's wCBDC)
     /// that opened the tender; the tender is open and closed to bids. Reverts `SettlementLegFailed`
-    /// (the leg, token and reason), minting and moving nothing, if any allottee cannot settle; the
-    /// central bank may then reject that bid and allot again, or cancel.
+    /// (the leg, token and reason), minting and moving nothing, if a mint is refused (an allottee that
+    /// can no longer hold the bill) or the central bank cannot be paid; the central bank may then
+    /// reject that bid and allot again, or cancel. No bidder's cash can fail it: every bid's cost is in
+    /// custody.
     /// @param tenderRef the tender.
     /// @return result the announced result.
     function allotTender(bytes32 tenderRef) external nonReentrant whenNotPaused returns (TenderResult memory result) {
@@ -264,43 +294,66 @@ contract BillTender is LegMovements, ITokenErrors, ReentrancyGuardTransient {
         result = _allot(bids, order, tender.terms.faceOffered / denomination, denomination);
         result.allottedAt = uint64(block.timestamp);
 
+        for (uint256 k = 0; k < order.length; ++k) {
+            Bid storage bid = bids[order[k]];
+            result.proceeds += bid.unitsAllotted * bid.pricePerUnit;
+        }
+        _results[tenderRef] = result;
+
         address bill = tender.terms.bill;
+        address cash = tender.cashToken;
         for (uint256 k = 0; k < order.length; ++k) {
             Bid storage bid = bids[order[k]];
             uint256 units = bid.unitsAllotted;
             if (units == 0) continue;
             uint256 amount = units * bid.pricePerUnit;
-            result.proceeds += amount;
-            _move(Leg.Cash, FailureReason.InsufficientCash, tender.cashToken, bid.bidder, tender.centralBank, amount);
             _mintAsset(bill, bid.bidder, units);
             emit BillAllotted(bill, tenderRef, bid.bidder, order[k], units, units * denomination, bid.yieldBps, amount);
         }
-        _results[tenderRef] = result;
+        // Every allotted cost is in custody: one payment of the proceeds.
+        if (result.proceeds != 0) _moveOut(Leg.Cash, cash, tender.centralBank, result.proceeds);
+        for (uint256 i = 0; i < bids.length; ++i) {
+            Bid storage bid = bids[i];
+            if (bid.withdrawn || bid.rejected) continue; // its custody went back already
+            _returnCustody(tenderRef, cash, bid.bidder, i, (bid.units - bid.unitsAllotted) * bid.pricePerUnit);
+        }
         emit BillTenderAllotted(tenderRef, bill, result);
     }
 
-    /// @notice Rejects bid `index` of open tender `tenderRef`: it takes no part in allotment.
+    /// @notice Rejects bid `index` of open tender `tenderRef`: it takes no part in allotment, and its
+    /// cost goes back to its bidder (parked for it to claim when the wCBDC would refuse it).
     /// @dev Requirements: the caller is the tender's central bank; the tender is open (before or after
-    /// the close); the bid exists and is neither withdrawn nor rejected.
+    /// the close); the bid exists and is neither withdrawn nor rejected. Works while the engine is paused.
     /// @param tenderRef the tender.
     /// @param index the bid.
-    function rejectBid(bytes32 tenderRef, uint256 index) external {
+    function rejectBid(bytes32 tenderRef, uint256 index) external nonReentrant {
         Tender storage tender = _requireOpenTender(tenderRef);
         _requireTenderCentralBank(tender);
         Bid[] storage bids = _bids[tenderRef];
         if (index >= bids.length || bids[index].withdrawn || bids[index].rejected) revert BillBidNotLive(tenderRef, index);
-        bids[index].rejected = true;
-        emit BillBidRejected(tenderRef, bids[index].bidder, index);
+        Bid storage bid = bids[index];
+        bid.rejected = true;
+        emit BillBidRejected(tenderRef, bid.bidder, index);
+        _returnCustody(tenderRef, tender.cashToken, bid.bidder, index, bid.units * bid.pricePerUnit);
     }
 
-    /// @notice Cancels open tender `tenderRef`: nothing is allotted.
-    /// @dev Requirements: the caller is the tender's central bank; it is open.
+    /// @notice Cancels open tender `tenderRef`: nothing is allotted, and every live bid's cost goes
+    /// back to its bidder (parked for it to claim when the wCBDC would refuse it).
+    /// @dev Requirements: the caller is the tender's central bank; it is open. At most `MAX_BIDS`
+    /// refunds. Works while the engine is paused.
     /// @param tenderRef the tender.
-    function cancelTender(bytes32 tenderRef) external {
+    function cancelTender(bytes32 tenderRef) external nonReentrant {
         Tender storage tender = _requireOpenTender(tenderRef);
         _requireTenderCentralBank(tender);
         tender.state = TenderState.Cancelled;
         emit BillTenderCancelled(tenderRef);
+        Bid[] storage bids = _bids[tenderRef];
+        address cash = tender.cashToken;
+        for (uint256 i = 0; i < bids.length; ++i) {
+            Bid storage bid = bids[i];
+            if (bid.withdrawn || bid.rejected) continue; // its custody went back already
+            _returnCustody(tenderRef, cash, bid.bidder, i, bid.units * bid.pricePerUnit);
+        }
     }
 
     // ------------------------------------------------------------ bidders
@@ -309,14 +362,21 @@ contract BillTender is LegMovements, ITokenErrors, ReentrancyGuardTransient {
     /// @dev Requirements: not paused; the tender is open and not closed; `face` is at least
     /// `MINIMUM_BID_FACE`, a whole multiple of the bill's denomination and at most the face on offer;
     /// the yield is at most `MAX_YIELD_BPS`; fewer than `MAX_BIDS` bids so far and fewer than
-    /// `MAX_BIDS_PER_BIDDER` from the caller; the caller may pay in the wCBDC and hold the bill (each
-    /// token's `checkTransfer`, reverting with the token's own error). The bid is the caller's consent
-    /// to pay at most `units × price(yieldBps)`; approve this contract on the wCBDC for it.
+    /// `MAX_BIDS_PER_BIDDER` from the caller; the caller may pay this contract in the wCBDC and hold
+    /// the bill (each token's `checkTransfer`, reverting with the token's own error); the caller has
+    /// approved this contract on the wCBDC for, and holds, the bid's cost `units × price(yieldBps)`,
+    /// which this call takes into custody (`SettlementLegFailed` with the token's reason otherwise,
+    /// nothing recorded or moved). The call is the caller's consent to pay at most that cost; what is
+    /// not allotted comes back.
     /// @param tenderRef the tender.
     /// @param face face value bid for, in minor units.
     /// @param yieldBps the yield bid, in basis points (simple, Actual/365).
     /// @return index the bid's number in the tender.
-    function submitBid(bytes32 tenderRef, uint256 face, uint256 yieldBps) external whenNotPaused returns (uint256 index) {
+    function submitBid(
+        bytes32 tenderRef,
+        uint256 face,
+        uint256 yieldBps
+    ) external nonReentrant whenNotPaused returns (uint256 index) {
         Tender storage tender = _requireOpenTender(tenderRef);
         if (block.timestamp >= tender.terms.closesAt) revert BillTenderClosed(tenderRef, tender.terms.closesAt);
         if (face < MINIMUM_BID_FACE) revert BillBidBelowMinimum(face, MINIMUM_BID_FACE);
@@ -332,26 +392,46 @@ contract BillTender is LegMovements, ITokenErrors, ReentrancyGuardTransient {
         }
         uint256 units = face / denomination;
         uint256 pricePerUnit = DiscountYield.price(denomination, yieldBps, tender.tenorDays);
+        uint256 cost = units * pricePerUnit;
         // A bidder that could neither pay nor receive the bill would only block the allotment.
-        ITransferCompliance(tender.cashToken).checkTransfer(msg.sender, tender.centralBank, units * pricePerUnit);
+        ITransferCompliance(tender.cashToken).checkTransfer(msg.sender, address(this), cost);
         ITransferCompliance(tender.terms.bill).checkTransfer(address(0), msg.sender, units);
         bids.push(Bid(msg.sender, false, false, units, yieldBps, pricePerUnit, 0));
         emit BillBidSubmitted(tenderRef, msg.sender, index, face, yieldBps, pricePerUnit);
+        _move(Leg.Cash, FailureReason.InsufficientCash, tender.cashToken, msg.sender, address(this), cost);
     }
 
-    /// @notice Withdraws the caller's bid `index` before the tender closes.
-    /// @dev Requirements: the tender is open and not closed; the bid is the caller's and not withdrawn.
+    /// @notice Withdraws the caller's bid `index` before the tender closes; its cost comes back to the
+    /// caller (parked for it to claim when the wCBDC would refuse it).
+    /// @dev Requirements: the tender is open and not closed; the bid is the caller's and neither
+    /// withdrawn nor rejected (`BillNotBidder` otherwise). Works while the engine is paused.
     /// @param tenderRef the tender.
     /// @param index the bid.
-    function withdrawBid(bytes32 tenderRef, uint256 index) external {
+    function withdrawBid(bytes32 tenderRef, uint256 index) external nonReentrant {
         Tender storage tender = _requireOpenTender(tenderRef);
         if (block.timestamp >= tender.terms.closesAt) revert BillTenderClosed(tenderRef, tender.terms.closesAt);
         Bid[] storage bids = _bids[tenderRef];
-        if (index >= bids.length || bids[index].bidder != msg.sender || bids[index].withdrawn) {
+        if (index >= bids.length || bids[index].bidder != msg.sender || bids[index].withdrawn || bids[index].rejected) {
             revert BillNotBidder(msg.sender, tenderRef, index);
         }
-        bids[index].withdrawn = true;
+        Bid storage bid = bids[index];
+        bid.withdrawn = true;
         emit BillBidWithdrawn(tenderRef, msg.sender, index);
+        _returnCustody(tenderRef, tender.cashToken, msg.sender, index, bid.units * bid.pricePerUnit);
+    }
+
+    /// @notice Pays the caller the refunds of tender `tenderRef` that were parked for it.
+    /// @dev Requirements: a refund is parked for the caller (`BillBidRefundNotOwed`); the wCBDC accepts
+    /// the payment now (`SettlementLegFailed` with its reason otherwise, e.g. still frozen). Only the
+    /// bidder itself can claim, and only to itself. Works while the engine is paused.
+    /// @param tenderRef the tender.
+    /// @return amount what was paid.
+    function claimRefund(bytes32 tenderRef) external nonReentrant returns (uint256 amount) {
+        amount = _refunds[tenderRef][msg.sender];
+        if (amount == 0) revert BillBidRefundNotOwed(tenderRef, msg.sender);
+        delete _refunds[tenderRef][msg.sender];
+        emit BillBidRefundClaimed(tenderRef, msg.sender, amount);
+        _moveOut(Leg.Cash, _tenders[tenderRef].cashToken, msg.sender, amount);
     }
 
     // -------------------------------------------------------------- views
@@ -376,6 +456,14 @@ contract BillTender is LegMovements, ITokenErrors, ReentrancyGuardTransient {
         return _bids[tenderRef];
     }
 
+    /// @notice What of tender `tenderRef` is parked for `bidder` to claim (`claimRefund`).
+    /// @param tenderRef the tender.
+    /// @param bidder the bidder.
+    /// @return the amount, in the wCBDC's minor units.
+    function refundOf(bytes32 tenderRef, address bidder) external view returns (uint256) {
+        return _refunds[tenderRef][bidder];
+    }
+
     /// @notice The result of tender `tenderRef` (zero until allotted).
     /// @param tenderRef the tender.
     /// @return the result.
@@ -396,6 +484,29 @@ contract BillTender is LegMovements, ITokenErrors, ReentrancyGuardTransient {
     function _requireTenderCentralBank(Tender storage tender) private view {
         if (tender.centralBank != msg.sender) revert BillTenderNotCentralBank(msg.sender, tender.cashToken);
         _requireCentralBank();
+    }
+
+    /// @dev Returns `amount` of bid `index`'s custody to `bidder`, or parks it for `bidder` to claim
+    /// when the wCBDC would refuse the payment: one bidder's frozen or lapsed account never blocks the
+    /// refunds, allotment or cancellation of everyone else.
+    function _returnCustody(bytes32 tenderRef, address cash, address bidder, uint256 index, uint256 amount) private {
+        if (amount == 0) return;
+        if (_mayPay(cash, bidder, amount)) {
+            emit BillBidRefunded(tenderRef, bidder, index, amount);
+            _moveOut(Leg.Cash, cash, bidder, amount);
+        } else {
+            _refunds[tenderRef][bidder] += amount;
+            emit BillBidRefundParked(tenderRef, bidder, index, amount);
+        }
+    }
+
+    /// @dev Whether `cash` would accept a payment of `amount` from this contract to `to` now.
+    function _mayPay(address cash, address to, uint256 amount) private view returns (bool) {
+        try ITransferCompliance(cash).checkTransfer(address(this), to, amount) {
+            return true;
+        } catch {
+            return false;
+        }
     }
 
     function _requireOpenTender(bytes32 tenderRef) private view returns (Tender storage tender) {

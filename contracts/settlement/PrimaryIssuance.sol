@@ -12,9 +12,11 @@ import {FailureReason, Leg} from "./Trade.sol";
 
 /// @title Primary issuance of a bond by competitive tender, settled DvP
 /// @notice The bond's registered issuer opens a tender; each bidder submits its own bids (units and
-/// the highest price per unit it will pay, each valid until a time it chooses); after the close the
-/// issuer allots, and every successful bidder pays and receives its units in one transaction, or
-/// nobody does. A bidder is never debited more than its own bid at its own price.
+/// the highest price per unit it will pay, each valid until a time it chooses). A bid is firm: its
+/// full cost, `units × pricePerUnit`, moves into this contract's custody when it is submitted. After
+/// the close the issuer allots, and in one transaction every successful bidder's allotted cost goes
+/// from custody to the proceeds account, its units are issued, and every bid's unallotted cost is
+/// returned — or nothing happens. A bidder is never debited more than its own bid at its own price.
 ///
 /// Allotment rules (stated here and in README):
 /// - **price priority**: bids are accepted from the highest price down until the amount on offer
@@ -30,16 +32,29 @@ import {FailureReason, Leg} from "./Trade.sol";
 /// - bids withdrawn, rejected by the issuer, or no longer valid when the issuer allots take no part;
 /// - only a participant that may hold both the cash token and the bond can bid (asked of each token's
 ///   `checkTransfer` when it bids), at most `MAX_BIDS_PER_BIDDER` bids each; the issuer may reject
-///   any bid before allotment (as the programme reserves the right to), e.g. one whose bidder turns
-///   out unable to pay, which would otherwise fail the whole all-or-nothing allotment.
+///   any bid before allotment (as the programme reserves the right to), e.g. one whose bidder can no
+///   longer receive the bond, which would otherwise fail the whole all-or-nothing allotment. No bid
+///   can fail the allotment for want of cash: its cost is in custody from the bid.
+///
+/// Custody and refunds: a bid's cost is returned to its bidder when it withdraws the bid (before the
+/// close), when the issuer rejects it or cancels the tender, and at allotment for whatever of it was
+/// not allotted (all of it for a bid no longer valid). A refund the cash token would refuse (the
+/// bidder frozen, or no longer eligible, since it bid — asked of the token's `checkTransfer`) does
+/// not block anyone else: it is parked (`BidRefundParked`) and the bidder claims it itself later
+/// (`claimRefund`, `refundOf`). After allotment or cancellation the contract holds, of that tender,
+/// exactly its parked refunds.
 /// The result (amount applied, allotted, cut-off price, pro rata ratio, average price accepted,
 /// proceeds) is stored on chain (`tenderResult`) and emitted (`TenderAllotted`).
-/// @dev Consent: a bidder's debit is bound to its own on-chain bids; the issuer is the account the
-/// registrar registered with the asset in the settlement engine (`registerAsset`), never what the
+/// @dev Consent: the only debit of a bidder is the one its own `submitBid` call makes, of exactly that
+/// bid's `units × pricePerUnit`, into custody; from custody cash goes only to the tender's proceeds
+/// account (what was allotted, at the bid's own price, against the units minted to the bidder) or
+/// back to the bidder. A standing allowance beyond a bid is never spent. The issuer is the account
+/// the registrar registered with the asset in the settlement engine (`registerAsset`), never what the
 /// asset contract claims; the cash token is the registered one. The settlement engine's pause stops
-/// tenders too. Needs: registration in the participant registry as infrastructure (it spends
-/// bidders' allowances) and the bond's `ISSUER_ROLE` (to mint); each bidder approves this contract
-/// on the cash token for at most what its bids can cost.
+/// bids, openings and allotments; withdrawals, rejections, cancellations and refund claims stay open.
+/// Needs: registration in the participant registry as infrastructure, the central bank's approval
+/// to hold its wCBDC (`WholesaleCBDC.setSettlementContract`), and the bond's `ISSUER_ROLE` (to
+/// mint); each bidder approves this contract on the cash token for exactly what its bid costs.
 contract PrimaryIssuance is LegMovements, ITokenErrors, ReentrancyGuardTransient {
     /// @notice Most bids one tender may hold (keeps allotment far below a block's gas).
     uint256 public constant MAX_BIDS = 50;
@@ -114,6 +129,7 @@ contract PrimaryIssuance is LegMovements, ITokenErrors, ReentrancyGuardTransient
     mapping(bytes32 tenderRef => Bid[]) private _bids;
     mapping(bytes32 tenderRef => TenderResult) private _results;
     mapping(bytes32 tenderRef => mapping(address bidder => uint256)) private _bidsBy;
+    mapping(bytes32 tenderRef => mapping(address bidder => uint256)) private _refunds;
 
     /// @notice The caller is not the registered issuer of `bond`.
     error NotBondIssuer(address caller, address bond);
@@ -137,10 +153,13 @@ contract PrimaryIssuance is LegMovements, ITokenErrors, ReentrancyGuardTransient
     error BidNotLive(bytes32 tenderRef, uint256 index);
     /// @notice Bid `index` of the tender is not the caller's, or does not exist.
     error NotBidder(address caller, bytes32 tenderRef, uint256 index);
+    /// @notice No refund of tender `tenderRef` is parked for `bidder`.
+    error BidRefundNotOwed(bytes32 tenderRef, address bidder);
 
     /// @notice The issuer opened a tender.
     event TenderOpened(bytes32 indexed tenderRef, address indexed bond, address indexed issuer, TenderTerms terms);
-    /// @notice `bidder` bid for `units` at up to `pricePerUnit`, valid until `validUntil`.
+    /// @notice `bidder` bid for `units` at up to `pricePerUnit`, valid until `validUntil`; the bid's
+    /// cost, `units × pricePerUnit`, moved into this contract's custody.
     event BidSubmitted(
         bytes32 indexed tenderRef,
         address indexed bidder,
@@ -164,8 +183,16 @@ contract PrimaryIssuance is LegMovements, ITokenErrors, ReentrancyGuardTransient
     );
     /// @notice The tender was allotted and settled, with its result.
     event TenderAllotted(bytes32 indexed tenderRef, address indexed bond, TenderResult result);
-    /// @notice The issuer cancelled an open tender; no bid was allotted.
+    /// @notice The issuer cancelled an open tender; no bid was allotted, every live bid's cost was returned.
     event TenderCancelled(bytes32 indexed tenderRef);
+    /// @notice `amount` of bid `index`'s cost (all of it, or what was not allotted) went back from
+    /// custody to `bidder`.
+    event BidRefunded(bytes32 indexed tenderRef, address indexed bidder, uint256 index, uint256 amount);
+    /// @notice The cash token would refuse `amount` of bid `index`'s refund to `bidder` (frozen, or no
+    /// longer eligible): it stays in custody, claimable by the bidder (`claimRefund`).
+    event BidRefundParked(bytes32 indexed tenderRef, address indexed bidder, uint256 index, uint256 amount);
+    /// @notice `bidder` claimed `amount` of parked refunds of the tender.
+    event BidRefundClaimed(bytes32 indexed tenderRef, address indexed bidder, uint256 amount);
 
     /// @param engine_ the settlement engine whose asset register and pause this contract follows.
     constructor(SettlementRegister engine_) {
@@ -203,12 +230,15 @@ contract PrimaryIssuance is LegMovements, ITokenErrors, ReentrancyGuardTransient
     }
 
     /// @notice Allots tender `tenderRef` by the rules above and settles every allotment DvP: each
-    /// allottee pays its units at its own price to the proceeds account and receives the units.
+    /// allotted bid's units at its own price go from custody to the proceeds account and the units
+    /// are minted to the bidder; what each bid did not get (all of a bid no longer valid) is returned
+    /// to its bidder, or parked for it to claim when the cash token would refuse it.
     /// @dev Requirements: not paused; the bond is still registered with the engine and the caller is
     /// still its registered issuer (`AssetNotRegistered` / `NotBondIssuer` otherwise); the tender is
     /// open and closed to bids. Reverts `SettlementLegFailed` (the leg, token and reason), minting and
-    /// moving nothing, if any allottee cannot settle; the issuer may then reject that bid and allot
-    /// again, or cancel.
+    /// moving nothing, if a mint is refused (an allottee that can no longer hold the bond) or the
+    /// proceeds account cannot be paid; the issuer may then reject that bid and allot again, or
+    /// cancel. No bidder's cash can fail it: every bid's cost is in custody.
     /// @param tenderRef the tender.
     /// @return result the announced result.
     function allotTender(bytes32 tenderRef) external nonReentrant whenNotPaused returns (TenderResult memory result) {
@@ -230,40 +260,63 @@ contract PrimaryIssuance is LegMovements, ITokenErrors, ReentrancyGuardTransient
 
         for (uint256 k = 0; k < order.length; ++k) {
             Bid storage bid = bids[order[k]];
-            if (bid.allotted == 0) continue;
-            uint256 amount = bid.allotted * bid.pricePerUnit;
-            result.proceeds += amount;
-            _move(Leg.Cash, FailureReason.InsufficientCash, tender.cashToken, bid.bidder, tender.terms.proceedsAccount, amount);
-            _mintAsset(tender.terms.bond, bid.bidder, bid.allotted);
-            emit BondAllotted(tender.terms.bond, tenderRef, bid.bidder, order[k], bid.allotted, amount);
+            result.proceeds += bid.allotted * bid.pricePerUnit;
         }
         if (result.unitsAllotted != 0) result.averagePrice = result.proceeds / result.unitsAllotted;
         _results[tenderRef] = result;
-        emit TenderAllotted(tenderRef, tender.terms.bond, result);
+
+        address bond = tender.terms.bond;
+        address cash = tender.cashToken;
+        for (uint256 k = 0; k < order.length; ++k) {
+            Bid storage bid = bids[order[k]];
+            if (bid.allotted == 0) continue;
+            _mintAsset(bond, bid.bidder, bid.allotted);
+            emit BondAllotted(bond, tenderRef, bid.bidder, order[k], bid.allotted, bid.allotted * bid.pricePerUnit);
+        }
+        // Every allotted cost is in custody: one payment of the proceeds.
+        if (result.proceeds != 0) _moveOut(Leg.Cash, cash, tender.terms.proceedsAccount, result.proceeds);
+        for (uint256 i = 0; i < bids.length; ++i) {
+            Bid storage bid = bids[i];
+            if (bid.withdrawn || bid.rejected) continue; // its custody went back already
+            _returnCustody(tenderRef, cash, bid.bidder, i, (bid.units - bid.allotted) * bid.pricePerUnit);
+        }
+        emit TenderAllotted(tenderRef, bond, result);
     }
 
-    /// @notice Rejects bid `index` of open tender `tenderRef`: it takes no part in allotment.
+    /// @notice Rejects bid `index` of open tender `tenderRef`: it takes no part in allotment, and its
+    /// cost goes back to its bidder (parked for it to claim when the cash token would refuse it).
     /// @dev Requirements: the caller is the tender's issuer; the tender is open (before or after the
-    /// close); the bid exists and is neither withdrawn nor rejected.
+    /// close); the bid exists and is neither withdrawn nor rejected. Works while the engine is paused.
     /// @param tenderRef the tender.
     /// @param index the bid.
-    function rejectBid(bytes32 tenderRef, uint256 index) external {
+    function rejectBid(bytes32 tenderRef, uint256 index) external nonReentrant {
         Tender storage tender = _requireOpenTender(tenderRef);
         if (tender.issuer != msg.sender) revert NotBondIssuer(msg.sender, tender.terms.bond);
         Bid[] storage bids = _bids[tenderRef];
         if (index >= bids.length || bids[index].withdrawn || bids[index].rejected) revert BidNotLive(tenderRef, index);
-        bids[index].rejected = true;
-        emit BidRejected(tenderRef, bids[index].bidder, index);
+        Bid storage bid = bids[index];
+        bid.rejected = true;
+        emit BidRejected(tenderRef, bid.bidder, index);
+        _returnCustody(tenderRef, tender.cashToken, bid.bidder, index, bid.units * bid.pricePerUnit);
     }
 
-    /// @notice Cancels open tender `tenderRef`: nothing is allotted.
-    /// @dev Requirements: the caller is the tender's issuer; it is open.
+    /// @notice Cancels open tender `tenderRef`: nothing is allotted, and every live bid's cost goes
+    /// back to its bidder (parked for it to claim when the cash token would refuse it).
+    /// @dev Requirements: the caller is the tender's issuer; it is open. At most `MAX_BIDS` refunds.
+    /// Works while the engine is paused.
     /// @param tenderRef the tender.
-    function cancelTender(bytes32 tenderRef) external {
+    function cancelTender(bytes32 tenderRef) external nonReentrant {
         Tender storage tender = _requireOpenTender(tenderRef);
         if (tender.issuer != msg.sender) revert NotBondIssuer(msg.sender, tender.terms.bond);
         tender.state = TenderState.Cancelled;
         emit TenderCancelled(tenderRef);
+        Bid[] storage bids = _bids[tenderRef];
+        address cash = tender.cashToken;
+        for (uint256 i = 0; i < bids.length; ++i) {
+            Bid storage bid = bids[i];
+            if (bid.withdrawn || bid.rejected) continue; // its custody went back already
+            _returnCustody(tenderRef, cash, bid.bidder, i, bid.units * bid.pricePerUnit);
+        }
     }
 
     // ------------------------------------------------------------ bidders
@@ -272,9 +325,11 @@ contract PrimaryIssuance is LegMovements, ITokenErrors, ReentrancyGuardTransient
     /// @dev Requirements: not paused; the tender is open and not closed; `units` is a non-zero multiple
     /// of the minimum lot, at most the units on offer; the price is non-zero; `validUntil` is at or after the close; fewer than
     /// `MAX_BIDS` bids so far and fewer than `MAX_BIDS_PER_BIDDER` from the caller; the caller may pay
-    /// in the cash token and hold the bond (each token's `checkTransfer`, reverting with the token's
-    /// own error). The caller's consent to pay at most `units × pricePerUnit`; approve this contract
-    /// on the tender's cash token for it.
+    /// this contract in the cash token and hold the bond (each token's `checkTransfer`, reverting with
+    /// the token's own error); the caller has approved this contract on the tender's cash token for,
+    /// and holds, the bid's cost `units × pricePerUnit`, which this call takes into custody
+    /// (`SettlementLegFailed` with the token's reason otherwise, nothing recorded or moved). The call
+    /// is the caller's consent to pay at most that cost; what is not allotted comes back.
     /// @param tenderRef the tender.
     /// @param units units bid for.
     /// @param pricePerUnit the highest price per unit the bidder pays, in minor units.
@@ -285,7 +340,7 @@ contract PrimaryIssuance is LegMovements, ITokenErrors, ReentrancyGuardTransient
         uint256 units,
         uint256 pricePerUnit,
         uint64 validUntil
-    ) external whenNotPaused returns (uint256 index) {
+    ) external nonReentrant whenNotPaused returns (uint256 index) {
         Tender storage tender = _requireOpenTender(tenderRef);
         if (block.timestamp >= tender.terms.closesAt) revert TenderClosed(tenderRef, tender.terms.closesAt);
         if (units == 0 || units > tender.terms.unitsOffered || units % tender.terms.minimumLot != 0) {
@@ -299,26 +354,46 @@ contract PrimaryIssuance is LegMovements, ITokenErrors, ReentrancyGuardTransient
         if (++_bidsBy[tenderRef][msg.sender] > MAX_BIDS_PER_BIDDER) {
             revert TooManyBidsFromBidder(tenderRef, msg.sender, MAX_BIDS_PER_BIDDER);
         }
+        uint256 cost = units * pricePerUnit;
         // A bidder that could neither pay nor receive the bond would only block the allotment.
-        ITransferCompliance(tender.cashToken).checkTransfer(msg.sender, tender.terms.proceedsAccount, units * pricePerUnit);
+        ITransferCompliance(tender.cashToken).checkTransfer(msg.sender, address(this), cost);
         ITransferCompliance(tender.terms.bond).checkTransfer(address(0), msg.sender, units);
         bids.push(Bid(msg.sender, validUntil, false, false, units, pricePerUnit, 0));
         emit BidSubmitted(tenderRef, msg.sender, index, units, pricePerUnit, validUntil);
+        _move(Leg.Cash, FailureReason.InsufficientCash, tender.cashToken, msg.sender, address(this), cost);
     }
 
-    /// @notice Withdraws the caller's bid `index` before the tender closes.
-    /// @dev Requirements: the tender is open and not closed; the bid is the caller's and not withdrawn.
+    /// @notice Withdraws the caller's bid `index` before the tender closes; its cost comes back to the
+    /// caller (parked for it to claim when the cash token would refuse it).
+    /// @dev Requirements: the tender is open and not closed; the bid is the caller's and neither
+    /// withdrawn nor rejected (`NotBidder` otherwise). Works while the engine is paused.
     /// @param tenderRef the tender.
     /// @param index the bid.
-    function withdrawBid(bytes32 tenderRef, uint256 index) external {
+    function withdrawBid(bytes32 tenderRef, uint256 index) external nonReentrant {
         Tender storage tender = _requireOpenTender(tenderRef);
         if (block.timestamp >= tender.terms.closesAt) revert TenderClosed(tenderRef, tender.terms.closesAt);
         Bid[] storage bids = _bids[tenderRef];
-        if (index >= bids.length || bids[index].bidder != msg.sender || bids[index].withdrawn) {
+        if (index >= bids.length || bids[index].bidder != msg.sender || bids[index].withdrawn || bids[index].rejected) {
             revert NotBidder(msg.sender, tenderRef, index);
         }
-        bids[index].withdrawn = true;
+        Bid storage bid = bids[index];
+        bid.withdrawn = true;
         emit BidWithdrawn(tenderRef, msg.sender, index);
+        _returnCustody(tenderRef, tender.cashToken, msg.sender, index, bid.units * bid.pricePerUnit);
+    }
+
+    /// @notice Pays the caller the refunds of tender `tenderRef` that were parked for it.
+    /// @dev Requirements: a refund is parked for the caller (`BidRefundNotOwed`); the cash token
+    /// accepts the payment now (`SettlementLegFailed` with its reason otherwise, e.g. still frozen).
+    /// Only the bidder itself can claim, and only to itself. Works while the engine is paused.
+    /// @param tenderRef the tender.
+    /// @return amount what was paid.
+    function claimRefund(bytes32 tenderRef) external nonReentrant returns (uint256 amount) {
+        amount = _refunds[tenderRef][msg.sender];
+        if (amount == 0) revert BidRefundNotOwed(tenderRef, msg.sender);
+        delete _refunds[tenderRef][msg.sender];
+        emit BidRefundClaimed(tenderRef, msg.sender, amount);
+        _moveOut(Leg.Cash, _tenders[tenderRef].cashToken, msg.sender, amount);
     }
 
     // -------------------------------------------------------------- views
@@ -343,6 +418,14 @@ contract PrimaryIssuance is LegMovements, ITokenErrors, ReentrancyGuardTransient
         return _bids[tenderRef];
     }
 
+    /// @notice What of tender `tenderRef` is parked for `bidder` to claim (`claimRefund`).
+    /// @param tenderRef the tender.
+    /// @param bidder the bidder.
+    /// @return the amount, in the tender's cash token's minor units.
+    function refundOf(bytes32 tenderRef, address bidder) external view returns (uint256) {
+        return _refunds[tenderRef][bidder];
+    }
+
     /// @notice The result of tender `tenderRef` (zero until allotted).
     /// @param tenderRef the tender.
     /// @return the result.
@@ -355,6 +438,29 @@ contract PrimaryIssuance is LegMovements, ITokenErrors, ReentrancyGuardTransient
     function _requireOpenTender(bytes32 tenderRef) private view returns (Tender storage tender) {
         tender = _tenders[tenderRef];
         if (tender.state != TenderState.Open) revert TenderInWrongState(tenderRef, tender.state);
+    }
+
+    /// @dev Returns `amount` of bid `index`'s custody to `bidder`, or parks it for `bidder` to claim
+    /// when the cash token would refuse the payment: one bidder's frozen or lapsed account never
+    /// blocks the refunds, allotment or cancellation of everyone else.
+    function _returnCustody(bytes32 tenderRef, address cash, address bidder, uint256 index, uint256 amount) private {
+        if (amount == 0) return;
+        if (_mayPay(cash, bidder, amount)) {
+            emit BidRefunded(tenderRef, bidder, index, amount);
+            _moveOut(Leg.Cash, cash, bidder, amount);
+        } else {
+            _refunds[tenderRef][bidder] += amount;
+            emit BidRefundParked(tenderRef, bidder, index, amount);
+        }
+    }
+
+    /// @dev Whether `cash` would accept a payment of `amount` from this contract to `to` now.
+    function _mayPay(address cash, address to, uint256 amount) private view returns (bool) {
+        try ITransferCompliance(cash).checkTransfer(address(this), to, amount) {
+            return true;
+        } catch {
+            return false;
+        }
     }
 
     /// @dev Indices of the bids that take part (not withdrawn, still valid), highest price first,

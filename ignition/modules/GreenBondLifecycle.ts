@@ -9,7 +9,8 @@ import SettlementModule from "./Settlement.js";
  * (`PrimaryIssuance`, which follows the settlement engine's asset register and pause) mint at primary
  * issuance and the paying agent burn at redemption; both are registered as market infrastructure; HKMA, as fiscal agent,
  * runs the paying agent, registers it as market infrastructure and approves it to hold wCBDC for
- * coupons and redemption. The Government keeps `ISSUER_ADMIN_ROLE`: neither agent can appoint another.
+ * coupons and redemption; HKMA, as the HKD central bank, also approves the tender contract to hold
+ * wCBDC, since a bid's cost is held in its custody from the bid until allotment. The Government keeps `ISSUER_ADMIN_ROLE`: neither agent can appoint another.
  */
 export default buildModule("GreenBondLifecycle", (m) => {
   const settlement = m.useModule(SettlementModule);
@@ -30,6 +31,10 @@ export default buildModule("GreenBondLifecycle", (m) => {
   });
   m.call(settlement.wcbdc, "setSettlementContract", [payingAgent, true], {
     id: "approve_payingAgent_wHKD",
+    from: account.hkma,
+  });
+  m.call(settlement.wcbdc, "setSettlementContract", [issuance, true], {
+    id: "approve_issuance_wHKD",
     from: account.hkma,
   });
   const issuerRole = m.staticCall(settlement.bond, "ISSUER_ROLE", [], 0, { from: account.government });

@@ -23,8 +23,8 @@ export interface BillLedger extends HongKongLedger {
 /**
  * Deploys the default Hong Kong ledger, then a 91-day Exchange Fund Bill (issued by the HKMA in
  * wHKD) and the bill tender, wired as a central bank would: both registered as market
- * infrastructure (the tender spends bidders' allowances; the bill holds its redemption funding), the
- * bill approved to hold wCBDC, the tender appointed to the bill's `ISSUER_ROLE`. The default ledger
+ * infrastructure (the tender takes each bid's cost into custody; the bill holds its redemption
+ * funding), both approved to hold wCBDC, the tender appointed to the bill's `ISSUER_ROLE`. The default ledger
  * other scenarios deploy is unchanged; the chain inventory gains the bill (a token) and the tender.
  * @example const ledger = await deployBillLedger(await network.create());
  */
@@ -76,6 +76,8 @@ export async function deployBillIssue(ledger: HongKongLedger): Promise<BillIssue
   await (await ledger.registry.registerParticipant(await bill.getAddress(), ParticipantKind.Infrastructure, hk, kycExpiry)).wait();
   await (await ledger.registry.registerParticipant(await billTender.getAddress(), ParticipantKind.Infrastructure, hk, kycExpiry)).wait();
   await (await ledger.wcbdc.setSettlementContract(await bill.getAddress(), true)).wait();
+  // The tender holds each bid's cost in custody from the bid until allotment (firm bids).
+  await (await ledger.wcbdc.setSettlementContract(await billTender.getAddress(), true)).wait();
   await (await bill.grantRole(await bill.ISSUER_ROLE(), await billTender.getAddress())).wait();
 
   const [home] = ledger.chains;
@@ -86,7 +88,8 @@ export async function deployBillIssue(ledger: HongKongLedger): Promise<BillIssue
       ...home.contracts,
       // The bill holds its redemption funding in wCBDC between funding and maturity: tracked as a holder.
       { key: "bill", name: terms.issueNumber, address: await bill.getAddress(), iface: ExchangeFundBill__factory.createInterface(), holdsTokens: true },
-      { key: "billTender", name: "bill tender", address: await billTender.getAddress(), iface: BillTender__factory.createInterface(), holdsTokens: false },
+      // The tender holds bids' cost in wCBDC from the bid until allotment, and refunds parked for bidders.
+      { key: "billTender", name: "bill tender", address: await billTender.getAddress(), iface: BillTender__factory.createInterface(), holdsTokens: true },
     ],
   };
   return { bill, billTerms: terms, billTender, chain };

@@ -134,6 +134,11 @@ const FORMATTERS: Record<string, Formatter> = {
   },
   BidSubmitted: (a) => `${a.who("bidder")} bid for ${a.s("units")} units at up to ${a.money(a.n("pricePerUnit"))} a unit`,
   BidWithdrawn: (a) => `${a.who("bidder")} withdrew bid ${a.s("index")}`,
+  // Firm bids: each bid's cost is held by the tender contract from the bid; what is not allotted comes back.
+  BidRefunded: (a) => `tender ${formatRef(a.s("tenderRef"))}: ${a.money(a.n("amount"))} of bid ${a.s("index")}'s cost returned to ${a.who("bidder")}`,
+  BidRefundParked: (a) =>
+    `tender ${formatRef(a.s("tenderRef"))}: ${a.money(a.n("amount"))} of bid ${a.s("index")}'s cost parked for ${a.who("bidder")} to claim (the cash token refused the refund)`,
+  BidRefundClaimed: (a) => `${a.who("bidder")} claimed ${a.money(a.n("amount"))} of parked refunds of tender ${formatRef(a.s("tenderRef"))}`,
   BondAllotted: (a) => `${a.who("allottee")} allotted ${a.s("units")} units for ${a.money(a.n("amount"))} (its own bid price)`,
   TenderAllotted: (a) => {
     const r = a.struct("result");
@@ -146,6 +151,11 @@ const FORMATTERS: Record<string, Formatter> = {
   BillBidSubmitted: (a) => `${a.who("bidder")} bid for ${a.money(a.n("face"))} of face at ${formatYieldBps(a.n("yieldBps"))} (${a.money(a.n("pricePerUnit"))} a unit)`,
   BillBidWithdrawn: (a) => `${a.who("bidder")} withdrew bill bid ${a.s("index")}`,
   BillBidRejected: (a) => `the central bank rejected bill bid ${a.s("index")} of ${a.who("bidder")}`,
+  BillBidRefunded: (a) =>
+    `bill tender ${formatRef(a.s("tenderRef"))}: ${a.money(a.n("amount"))} of bill bid ${a.s("index")}'s cost returned to ${a.who("bidder")}`,
+  BillBidRefundParked: (a) =>
+    `bill tender ${formatRef(a.s("tenderRef"))}: ${a.money(a.n("amount"))} of bill bid ${a.s("index")}'s cost parked for ${a.who("bidder")} to claim (wCBDC refused the refund)`,
+  BillBidRefundClaimed: (a) => `${a.who("bidder")} claimed ${a.money(a.n("amount"))} of parked refunds of bill tender ${formatRef(a.s("tenderRef"))}`,
   BillAllotted: (a) =>
     `${a.who("allottee")} allotted ${a.s("units")} units of ${a.who("bill")} at ${formatYieldBps(a.n("yieldBps"))} for ${a.money(a.n("amount"))} (the price at its own yield)`,
   BillTenderAllotted: (a) => {

@@ -66,7 +66,7 @@ export default defineScenario<BillLedger>({
       {
         id: "submit-bids",
         title: "Harbour, Victoria and Lion Rock Bank bid at yields from 3.40% to 3.60%, each approving the tender for what its bid can cost",
-        detail: "A bid is the bank's consent to pay at most its face ÷ HK$50,000 units × the price at its own yield; the tender can debit nothing else.",
+        detail: "A bid is firm: it moves its full cost (face ÷ HK$50,000 units × the price at its own yield) into the tender's custody, and what is not allotted comes back at allotment; the tender can debit nothing else.",
         action: async (ctx) => {
           for (const [bank, face, yieldBps] of BIDS) {
             const p = P[bank];
@@ -88,7 +88,7 @@ export default defineScenario<BillLedger>({
       {
         id: "allot-and-settle",
         title: `Issue date ${formatDate(billTerms.issueDate)}: HKMA allots lowest yield first, pro rata at the cut-off 3.50%, and every allotment settles DvP against wCBDC`,
-        detail: "One transaction: each allottee pays its units × the price at its own yield to HKMA and receives its bills, or nobody does.",
+        detail: "One transaction: from the tender's custody each allottee pays its units × the price at its own yield to HKMA and receives its bills, and every bid's unallotted cost goes back to its bank, or nothing happens.",
         action: async (ctx) => {
           await ctx.travelTo(billTerms.issueDate);
           await ctx.send("HKMA allots the tender", billTender.allotTender, BILL_TENDER_REF);

@@ -127,8 +127,10 @@ export const TENDER_LOT = 1n;
 
 /**
  * A step in which the Government issues the green bond by tender on its issue date: it opens a tender
- * for the units given, each bank bids for its units at the issue price (its own consent to pay at most
- * that), and on the issue date the Government allots and every allotment settles DvP against wCBDC.
+ * for the units given, each bank approves the tender for exactly its bid's cost and bids for its units
+ * at the issue price (its own consent to pay that: the bid takes the cost into the tender's custody, a
+ * firm bid), and on the issue date the Government allots and every allotment settles DvP against wCBDC
+ * from that custody.
  */
 export function issueStep(allotments: Readonly<Partial<Record<BankKey, bigint>>>): Step {
   const list = Object.entries(allotments) as [BankKey, bigint][];

@@ -71,11 +71,11 @@ describe("HongKongLedger (Ignition module)", function () {
       }
     });
 
-    it("approves the engine and the paying agent to hold wHKD, and not the tender contract (it never holds cash)", async function () {
+    it("approves the engine, the paying agent and the tender contract (it holds each bid's cost in custody) to hold wHKD", async function () {
       const ledger = await loadLedger();
       expect(await ledger.wcbdc.isApprovedSettlementContract(await ledger.engine.getAddress())).to.equal(true);
       expect(await ledger.wcbdc.isApprovedSettlementContract(await ledger.payingAgent.getAddress())).to.equal(true);
-      expect(await ledger.wcbdc.isApprovedSettlementContract(await ledger.issuance.getAddress())).to.equal(false);
+      expect(await ledger.wcbdc.isApprovedSettlementContract(await ledger.issuance.getAddress())).to.equal(true);
     });
 
     it("registers the green bond with the engine, issued by the Government against wHKD", async function () {

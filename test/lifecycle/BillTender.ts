@@ -19,7 +19,10 @@ import { BILL_TENDER_REF as REF, DAY, billBook, changes, ethers, loadBillLedger,
  * the HKMA opens a tender for HK$100,000,000 of face value (2,000 units of HK$50,000) of a 91-day
  * bill; banks bid a face amount and a yield; after the close the HKMA allots lowest yield first, pro
  * rata at the cut-off yield in whole units (leftover units one each in submission order), and every
- * allottee pays the price its own yield implies, DvP against wCBDC, all or nothing.
+ * allottee pays the price its own yield implies, DvP against wCBDC, all or nothing. Bids are firm:
+ * each bid's cost (units × its yield's price) moves into the tender's custody when it is submitted;
+ * the allotment pays the HKMA from custody and returns every bid's unallotted cost (parked for the
+ * bidder to claim when wCBDC would refuse it), as do withdrawal, rejection and cancellation.
  *
  * The default book (`bookOfBids`), units and yields:
  *   0 Harbour Bank    600 at 3.40%   accepted in full
@@ -88,6 +91,18 @@ async function toClose(f: Fixture): Promise<void> {
 }
 
 const price = (yieldBps: bigint, f: Fixture): bigint => billPrice(BILL_DENOMINATION, yieldBps, f.billTerms.tenorDays);
+
+/** `bank` raises its wCBDC allowance to the tender by `amount` (what the bids it is about to submit cost). */
+async function approveFor(f: Fixture, bank: Bank, amount: bigint): Promise<void> {
+  const p = f.participants[bank];
+  const allowance = await f.wcbdc.allowance(p.address, f.tenderAddress);
+  await mined(f.wcbdc.connect(p.signer).approve(f.tenderAddress, allowance + amount));
+}
+
+/** What the tender holds in wCBDC. */
+async function custody(f: Fixture): Promise<bigint> {
+  return f.wcbdc.balanceOf(f.tenderAddress);
+}
 
 describe("BillTender (Exchange Fund Bills by bid-yield tender)", function () {
   describe("opening", function () {
@@ -180,9 +195,17 @@ describe("BillTender (Exchange Fund Bills by bid-yield tender)", function () {
       const f = await load();
       await open(f);
       const p = f.participants.harbourBank;
+      await approveFor(f, "harbourBank", 600n * price(340n, f));
+      const before = await billBook(f);
       await expect(f.billTender.connect(p.signer).submitBid(REF, 600n * BILL_DENOMINATION, 340n))
         .to.emit(f.billTender, "BillBidSubmitted")
         .withArgs(REF, p.address, 0n, 600n * BILL_DENOMINATION, 340n, price(340n, f));
+      // The bid is firm: its cost at its own yield's price moved into the tender's custody.
+      expect(changes(before, await billBook(f))).to.deep.equal({
+        "wHKD:harbourBank": -600n * price(340n, f),
+        "wHKD:billTender": 600n * price(340n, f),
+      });
+      expect(await f.wcbdc.allowance(p.address, f.tenderAddress)).to.equal(0n);
       const [b] = await f.billTender.bidsOf(REF);
       expect([b.bidder, b.units, b.yieldBps, b.pricePerUnit, b.unitsAllotted]).to.deep.equal([
         p.address,
@@ -197,6 +220,7 @@ describe("BillTender (Exchange Fund Bills by bid-yield tender)", function () {
       const f = await load();
       await open(f);
       const bank = f.participants.victoriaBank.signer;
+      await approveFor(f, "victoriaBank", 10n * price(340n, f));
       const before = await billBook(f);
       await expect(f.billTender.connect(bank).submitBid(REF, MINIMUM_BID_FACE - BILL_DENOMINATION, 340n))
         .to.be.revertedWithCustomError(f.billTender, "BillBidBelowMinimum")
@@ -210,8 +234,12 @@ describe("BillTender (Exchange Fund Bills by bid-yield tender)", function () {
       await expect(f.billTender.connect(bank).submitBid(REF, MINIMUM_BID_FACE, 10_001n))
         .to.be.revertedWithCustomError(f.billTender, "BillBidYieldOutOfRange")
         .withArgs(10_001n, 10_000n);
-      await f.billTender.connect(bank).submitBid(REF, MINIMUM_BID_FACE, 340n); // the minimum itself is fine
       expect(changes(before, await billBook(f))).to.deep.equal({});
+      await f.billTender.connect(bank).submitBid(REF, MINIMUM_BID_FACE, 340n); // the minimum itself is fine
+      expect(changes(before, await billBook(f))).to.deep.equal({
+        "wHKD:victoriaBank": -10n * price(340n, f),
+        "wHKD:billTender": 10n * price(340n, f),
+      });
       expect(await f.billTender.bidsOf(REF)).to.have.length(1);
     });
 
@@ -249,6 +277,7 @@ describe("BillTender (Exchange Fund Bills by bid-yield tender)", function () {
       const f = await load();
       await open(f);
       const bank = f.participants.harbourBank;
+      await approveFor(f, "harbourBank", 6n * 10n * price(340n, f));
       for (let i = 0; i < 5; i++) await f.billTender.connect(bank.signer).submitBid(REF, MINIMUM_BID_FACE, 340n);
       await expect(f.billTender.connect(bank.signer).submitBid(REF, MINIMUM_BID_FACE, 340n))
         .to.be.revertedWithCustomError(f.billTender, "BillTooManyBidsFromBidder")
@@ -258,13 +287,17 @@ describe("BillTender (Exchange Fund Bills by bid-yield tender)", function () {
     it("a bidder withdraws its own bid before the close, never another's", async function () {
       const f = await load();
       await open(f);
+      const before = await billBook(f);
       await bid(f, "harbourBank", 600n, 340n);
       await expect(f.billTender.connect(f.participants.victoriaBank.signer).withdrawBid(REF, 0n))
         .to.be.revertedWithCustomError(f.billTender, "BillNotBidder")
         .withArgs(f.participants.victoriaBank.address, REF, 0n);
       await expect(f.billTender.connect(f.participants.harbourBank.signer).withdrawBid(REF, 0n))
         .to.emit(f.billTender, "BillBidWithdrawn")
-        .withArgs(REF, f.participants.harbourBank.address, 0n);
+        .withArgs(REF, f.participants.harbourBank.address, 0n)
+        .and.to.emit(f.billTender, "BillBidRefunded")
+        .withArgs(REF, f.participants.harbourBank.address, 0n, 600n * price(340n, f));
+      expect(changes(before, await billBook(f))).to.deep.equal({}); // its cost came back exactly
       await expect(f.billTender.connect(f.participants.harbourBank.signer).withdrawBid(REF, 0n))
         .to.be.revertedWithCustomError(f.billTender, "BillNotBidder")
         .withArgs(f.participants.harbourBank.address, REF, 0n);
@@ -298,9 +331,11 @@ describe("BillTender (Exchange Fund Bills by bid-yield tender)", function () {
 
     it("allots lowest yield first, pro rata at the cut-off, each bid paying its own yield's price, DvP", async function () {
       const f = await load();
-      await bookOfBids(f);
-      await toClose(f);
       const before = await billBook(f);
+      await bookOfBids(f);
+      // In custody: every bid's full cost at its own yield's price.
+      expect(await custody(f)).to.equal(BOOK.reduce((sum, [, units, y]) => sum + units * price(y, f), 0n));
+      await toClose(f);
       const tx = f.billTender.allotTender(REF);
 
       const expected = [600n, 500n, 568n, 332n, 0n];
@@ -321,6 +356,13 @@ describe("BillTender (Exchange Fund Bills by bid-yield tender)", function () {
       }
       const proceeds = cost.reduce((a, b) => a + b, 0n);
       expect(proceeds).to.equal(model.proceeds);
+      // What each bid did not get comes back: bid 2 (Lion Rock) 132 units, bid 3 (Harbour) 78, bid 4 (Victoria) all 300.
+      for (const [i, [bank, units, yieldBps]] of BOOK.entries()) {
+        if (expected[i] === units) continue;
+        await expect(tx)
+          .to.emit(f.billTender, "BillBidRefunded")
+          .withArgs(REF, f.participants[bank].address, BigInt(i), (units - expected[i]) * price(yieldBps, f));
+      }
 
       // average yield accepted = (600×340 + 500×345 + 900×350) / 2,000 = 345.75 bp → 34,575 hundredths
       // average tender yield = (600×340 + 500×345 + 1,110×350 + 300×360) / 2,510 = 347.808… bp → 34,780
@@ -351,6 +393,7 @@ describe("BillTender (Exchange Fund Bills by bid-yield tender)", function () {
       const bids = await f.billTender.bidsOf(REF);
       for (const b of bids) expect(b.unitsAllotted * b.pricePerUnit <= b.units * b.pricePerUnit).to.equal(true);
       expect((await f.billTender.tenderOf(REF)).state).to.equal(STATE.Allotted);
+      expect(await custody(f)).to.equal(0n); // the tender keeps nothing
       await expect(f.billTender.allotTender(REF))
         .to.be.revertedWithCustomError(f.billTender, "BillTenderInWrongState")
         .withArgs(REF, STATE.Allotted);
@@ -370,23 +413,43 @@ describe("BillTender (Exchange Fund Bills by bid-yield tender)", function () {
       expect(await f.bill.totalSupply()).to.equal(1_000n);
     });
 
-    it("a bidder short of cash fails the whole allotment with nothing moved; rejected, the rest settles", async function () {
+    it("a bidder that pays its wCBDC away after bidding cannot fail the allotment: its bid settles from custody", async function () {
       const f = await load();
+      const before = await billBook(f);
       await bookOfBids(f);
-      // Lion Rock Bank hands its wCBDC to the central bank (redeems it for reserves) before the allotment.
+      // Lion Rock Bank hands all its remaining wCBDC to the central bank before the allotment.
       const lionRock = f.participants.lionRockBank;
-      await mined(f.wcbdc.connect(lionRock.signer).transfer(f.participants.hkma.address, await f.wcbdc.balanceOf(lionRock.address)));
+      const rest = await f.wcbdc.balanceOf(lionRock.address);
+      await mined(f.wcbdc.connect(lionRock.signer).transfer(f.participants.hkma.address, rest));
+      await toClose(f);
+      await mined(f.billTender.allotTender(REF));
+      const bids = await f.billTender.bidsOf(REF);
+      expect(bids.map((b) => b.unitsAllotted)).to.deep.equal([600n, 500n, 568n, 332n, 0n]);
+      expect(await f.bill.balanceOf(lionRock.address)).to.equal(568n);
+      // It paid 568 units at 3.50% and got the other 132 units' cost back.
+      expect(changes(before, await billBook(f))["wHKD:lionRockBank"]).to.equal(-rest - 568n * price(350n, f));
+      expect(await custody(f)).to.equal(0n);
+    });
+
+    it("a bidder frozen on the bill cannot be allotted: the allotment fails with nothing moved; rejected, its cost comes back and the rest settles", async function () {
+      const f = await load();
+      const start = await billBook(f);
+      await bookOfBids(f);
+      const lionRock = f.participants.lionRockBank;
+      await mined(f.bill.setFrozen(lionRock.address, true));
       await toClose(f);
       const before = await billBook(f);
       await expect(f.billTender.allotTender(REF))
         .to.be.revertedWithCustomError(f.billTender, "SettlementLegFailed")
-        .withArgs(BigInt(FAILURE_REASON.indexOf("InsufficientCash")), LEG.Cash, f.wcbdcAddress, (data: string) => data.length > 2);
+        .withArgs(BigInt(FAILURE_REASON.indexOf("AccountFrozen")), LEG.Asset, f.billAddress, (data: string) => data.length > 2);
       expect(changes(before, await billBook(f))).to.deep.equal({});
       expect((await f.billTender.tenderOf(REF)).state).to.equal(STATE.Open);
 
       await expect(f.billTender.rejectBid(REF, 2n))
         .to.emit(f.billTender, "BillBidRejected")
-        .withArgs(REF, lionRock.address, 2n);
+        .withArgs(REF, lionRock.address, 2n)
+        .and.to.emit(f.billTender, "BillBidRefunded")
+        .withArgs(REF, lionRock.address, 2n, 700n * price(350n, f));
       await expect(f.billTender.rejectBid(REF, 2n))
         .to.be.revertedWithCustomError(f.billTender, "BillBidNotLive")
         .withArgs(REF, 2n);
@@ -395,6 +458,8 @@ describe("BillTender (Exchange Fund Bills by bid-yield tender)", function () {
       const bids = await f.billTender.bidsOf(REF);
       expect(bids.map((b) => b.unitsAllotted)).to.deep.equal([600n, 500n, 0n, 410n, 300n]);
       expect(await f.bill.balanceOf(lionRock.address)).to.equal(0n);
+      expect(changes(start, await billBook(f))["wHKD:lionRockBank"]).to.equal(undefined); // all of it came back
+      expect(await custody(f)).to.equal(0n);
     });
 
     it("an allotment left until the bill has matured fails with Matured (the bill can no longer be issued), nothing moved", async function () {
@@ -409,22 +474,100 @@ describe("BillTender (Exchange Fund Bills by bid-yield tender)", function () {
       expect((await f.billTender.tenderOf(REF)).state).to.equal(STATE.Open);
     });
 
-    it("a missing allowance fails the allotment with MissingApproval, nothing moved", async function () {
+    it("a bid without allowance or cash is refused at the bid (MissingApproval, MONY), nothing recorded or moved", async function () {
       const f = await load();
       await open(f);
-      await mined(f.billTender.connect(f.participants.victoriaBank.signer).submitBid(REF, MINIMUM_BID_FACE, 340n));
-      await toClose(f);
+      const victoria = f.participants.victoriaBank;
       const before = await billBook(f);
-      await expect(f.billTender.allotTender(REF))
+      const cost = 10n * price(340n, f);
+      await expect(f.billTender.connect(victoria.signer).submitBid(REF, MINIMUM_BID_FACE, 340n))
         .to.be.revertedWithCustomError(f.billTender, "SettlementLegFailed")
-        .withArgs(BigInt(FAILURE_REASON.indexOf("MissingApproval")), LEG.Cash, f.wcbdcAddress, (data: string) => data.length > 2);
-      expect(changes(before, await billBook(f))).to.deep.equal({});
+        .withArgs(
+          BigInt(FAILURE_REASON.indexOf("MissingApproval")),
+          LEG.Cash,
+          f.wcbdcAddress,
+          f.wcbdc.interface.encodeErrorResult("ERC20InsufficientAllowance", [f.tenderAddress, 0n, cost]),
+        );
+      // Approved, but with all its wCBDC paid away.
+      await approveFor(f, "victoriaBank", cost);
+      const balance = await f.wcbdc.balanceOf(victoria.address);
+      await mined(f.wcbdc.connect(victoria.signer).transfer(f.participants.hkma.address, balance));
+      await expect(f.billTender.connect(victoria.signer).submitBid(REF, MINIMUM_BID_FACE, 340n))
+        .to.be.revertedWithCustomError(f.billTender, "SettlementLegFailed")
+        .withArgs(
+          BigInt(FAILURE_REASON.indexOf("InsufficientCash")),
+          LEG.Cash,
+          f.wcbdcAddress,
+          f.wcbdc.interface.encodeErrorResult("ERC20InsufficientBalance", [victoria.address, 0n, cost]),
+        );
+      expect(changes(before, await billBook(f))).to.deep.equal({
+        "wHKD:victoriaBank": -balance,
+        "wHKD:hkma": balance,
+      });
+      expect(await f.billTender.bidsOf(REF)).to.have.length(0);
     });
 
-    it("the central bank cancels an open tender; nothing can be done with it afterwards", async function () {
+    it("parks the refund of a bidder frozen on wCBDC since it bid, allots everyone else, and lets it claim once unfrozen", async function () {
       const f = await load();
+      const start = await billBook(f);
       await bookOfBids(f);
-      await expect(f.billTender.cancelTender(REF)).to.emit(f.billTender, "BillTenderCancelled").withArgs(REF);
+      const victoria = f.participants.victoriaBank;
+      await mined(f.wcbdc.setFrozen(victoria.address, true)); // HKMA freezes Victoria Bank on wCBDC
+      await toClose(f);
+      // Victoria's bid 1 (500 at 3.45%) is allotted in full from custody; bid 4 (300 at 3.60%) gets
+      // nothing and its whole cost is parked.
+      const parked = 300n * price(360n, f);
+      await expect(f.billTender.allotTender(REF))
+        .to.emit(f.billTender, "BillBidRefundParked")
+        .withArgs(REF, victoria.address, 4n, parked);
+      expect(await f.bill.balanceOf(victoria.address)).to.equal(500n);
+      expect(await f.billTender.refundOf(REF, victoria.address)).to.equal(parked);
+      // The invariant: after allotment the tender holds exactly the parked refunds.
+      expect(await custody(f)).to.equal(parked);
+      await expect(f.billTender.connect(victoria.signer).claimRefund(REF))
+        .to.be.revertedWithCustomError(f.billTender, "SettlementLegFailed")
+        .withArgs(
+          BigInt(FAILURE_REASON.indexOf("AccountFrozen")),
+          LEG.Cash,
+          f.wcbdcAddress,
+          f.wcbdc.interface.encodeErrorResult("AccountFrozen", [victoria.address]),
+        );
+      await mined(f.wcbdc.setFrozen(victoria.address, false));
+      await expect(f.billTender.connect(victoria.signer).claimRefund(REF))
+        .to.emit(f.billTender, "BillBidRefundClaimed")
+        .withArgs(REF, victoria.address, parked);
+      expect(changes(start, await billBook(f))["wHKD:victoriaBank"]).to.equal(-500n * price(345n, f));
+      expect(await custody(f)).to.equal(0n);
+      await expect(f.billTender.connect(victoria.signer).claimRefund(REF))
+        .to.be.revertedWithCustomError(f.billTender, "BillBidRefundNotOwed")
+        .withArgs(REF, victoria.address);
+    });
+
+    it("refuses a claim where nothing is owed (BillBidRefundNotOwed)", async function () {
+      const f = await load();
+      await expect(f.billTender.connect(f.participants.harbourBank.signer).claimRefund(REF))
+        .to.be.revertedWithCustomError(f.billTender, "BillBidRefundNotOwed")
+        .withArgs(REF, f.participants.harbourBank.address);
+    });
+
+    it("the central bank cancels an open tender, returning every bid's cost (a frozen bidder's parked); nothing can be done with it afterwards", async function () {
+      const f = await load();
+      const before = await billBook(f);
+      await bookOfBids(f);
+      const lionRock = f.participants.lionRockBank;
+      await mined(f.registry.setFrozen(lionRock.address, true)); // frozen in the registry since it bid
+      await expect(f.billTender.cancelTender(REF))
+        .to.emit(f.billTender, "BillTenderCancelled")
+        .withArgs(REF)
+        .and.to.emit(f.billTender, "BillBidRefundParked")
+        .withArgs(REF, lionRock.address, 2n, 700n * price(350n, f))
+        .and.to.emit(f.billTender, "BillBidRefunded")
+        .withArgs(REF, f.participants.harbourBank.address, 3n, 410n * price(350n, f));
+      expect(changes(before, await billBook(f))).to.deep.equal({
+        "wHKD:lionRockBank": -700n * price(350n, f),
+        "wHKD:billTender": 700n * price(350n, f),
+      });
+      expect(await custody(f)).to.equal(await f.billTender.refundOf(REF, lionRock.address));
       await toClose(f);
       await expect(f.billTender.allotTender(REF))
         .to.be.revertedWithCustomError(f.billTender, "BillTenderInWrongState")

@@ -22,10 +22,13 @@ import { ethers, fundedLedger, networkHelpers } from "../helpers/ledger-fixture.
  * Primary issuance by competitive tender (contracts/settlement/PrimaryIssuance.sol, its own contract,
  * deployed by ignition/modules/GreenBondLifecycle.ts as `ledger.issuance`): the HKSAR Government,
  * the green bond's issuer in the settlement engine's asset register, opens a tender; each bank bids
- * for itself (units, the highest price per unit it pays, how long the bid stands) and approves the
- * tender contract on wCBDC; after the close the Government allots — price priority, pro rata at the
+ * for itself (units, the highest price per unit it pays, how long the bid stands), approving the
+ * tender contract on wCBDC for exactly the bid's cost, which the bid takes into the tender's custody
+ * (a firm bid, finding S2b); after the close the Government allots — price priority, pro rata at the
  * cut-off in minimum lots, leftover lots in submission order, every allottee paying its own price —
- * and every allottee pays and receives its units in one transaction, or nobody does.
+ * and in one transaction every allotted cost goes from custody to HKMA, the units are minted and
+ * every unallotted cost goes back to its bidder (parked for it to claim when wCBDC would refuse it),
+ * or nothing happens.
  *
  * The funded ledger (src/ledger/opening-balances.ts) gives the banks, in wCBDC:
  *   Harbour Bank   HKD 1,500,000,000.00 = 150,000,000,000 minor units
@@ -33,7 +36,7 @@ import { ethers, fundedLedger, networkHelpers } from "../helpers/ledger-fixture.
  *   Lion Rock Bank HKD   800,000,000.00 =  80,000,000,000
  * and HKMA, the proceeds account (the Government's account at the central bank), holds none. The
  * banks' standing wCBDC allowances to the engine (ignition/modules/Settlement.ts) play no part: the
- * tender contract spends only what each bidder approved it for.
+ * tender contract takes only each bid's cost, in the bidder's own submitBid call.
  *
  * Prices per unit of HK$50,000.00 face (5,000,000 minor units):
  *   99.90% → 4,995,000   99.85% → 4,992,500   99.80% → 4,990,000   99.70% → 4,985,000
@@ -145,6 +148,18 @@ async function bid(
       .connect(p.signer)
       .submitBid(options.ref ?? TENDER_REF, units, price, options.validUntil ?? f.closesAt + DAY),
   );
+}
+
+/** `bank` raises its wCBDC allowance to the tender contract by `amount` (what the bid it is about to submit costs). */
+async function approveFor(f: TenderLedger, bank: Bank | "hkma", amount: bigint): Promise<void> {
+  const p = f.participants[bank];
+  const allowance = await f.wcbdc.allowance(p.address, f.issuanceAddress);
+  await mined(f.wcbdc.connect(p.signer).approve(f.issuanceAddress, allowance + amount));
+}
+
+/** What the tender contract holds in wCBDC. */
+async function custody(f: TenderLedger): Promise<bigint> {
+  return f.wcbdc.balanceOf(f.issuanceAddress);
 }
 
 /** Moves the clock to the close (unless past it) and the Government allots tender `ref`. */
@@ -339,7 +354,7 @@ describe("PrimaryIssuance (green bond tender, allotted and settled DvP)", functi
   });
 
   describe("opening a tender", function () {
-    it("opens with the given terms, the registered issuer and cash token; bidding moves no money", async function () {
+    it("opens with the given terms, the registered issuer and cash token; each bid takes its cost into custody", async function () {
       const f = await loadLedger();
       const terms = termsOf(f, { unitsOffered: 400n });
       await expect(f.issuance.openTender(TENDER_REF, terms))
@@ -364,8 +379,14 @@ describe("PrimaryIssuance (green bond tender, allotted and settled DvP)", functi
       const before = await book(f);
       await bid(f, "harbourBank", 200n, P_99_85);
       await bid(f, "victoriaBank", 120n, P_99_80);
-      // A bid is consent, not a payment: nothing moves until allotment.
-      expect(await book(f)).to.deep.equal(before);
+      // A bid is firm: its cost moves into the tender's custody. 200 × 4,992,500 = 998,500,000;
+      // 120 × 4,990,000 = 598,800,000; in custody 1,597,300,000. Each allowance is spent in full.
+      expect(changes(before, await book(f))).to.deep.equal({
+        "wHKD:harbourBank": -998_500_000n,
+        "wHKD:victoriaBank": -598_800_000n,
+        "wHKD:issuance": 1_597_300_000n,
+      });
+      expect(await f.wcbdc.allowance(f.participants.harbourBank.address, f.issuanceAddress)).to.equal(0n);
       const bids = await f.issuance.bidsOf(TENDER_REF);
       expect(bids.map((b) => [b.bidder, b.units, b.pricePerUnit, b.validUntil, b.withdrawn, b.allotted])).to.deep.equal([
         [f.participants.harbourBank.address, 200n, P_99_85, f.closesAt + DAY, false, 0n],
@@ -437,6 +458,7 @@ describe("PrimaryIssuance (green bond tender, allotted and settled DvP)", functi
       const f = await loadLedger();
       await openTender(f);
       const harbour = f.issuance.connect(f.participants.harbourBank.signer);
+      await approveFor(f, "harbourBank", 200n * P_99_85 + 50n * P_99_80);
       await expect(harbour.submitBid(TENDER_REF, 200n, P_99_85, f.closesAt))
         .to.emit(f.issuance, "BidSubmitted")
         .withArgs(TENDER_REF, f.participants.harbourBank.address, 0n, 200n, P_99_85, f.closesAt);
@@ -454,6 +476,7 @@ describe("PrimaryIssuance (green bond tender, allotted and settled DvP)", functi
         .withArgs(unknown, STATE.None);
 
       await openTender(f);
+      await approveFor(f, "harbourBank", 2n * P_99_85);
       await time.setNextBlockTimestamp(f.closesAt - 1n);
       await mined(harbour.submitBid(TENDER_REF, 1n, P_99_85, f.closesAt)); // a second before the close
       await time.setNextBlockTimestamp(f.closesAt);
@@ -486,6 +509,7 @@ describe("PrimaryIssuance (green bond tender, allotted and settled DvP)", functi
           .withArgs(term);
       }
       expect(await f.issuance.bidsOf(TENDER_REF)).to.have.length(0);
+      await approveFor(f, "harbourBank", 20n * P_99_85);
       await mined(harbour.submitBid(TENDER_REF, 20n, P_99_85, f.closesAt)); // two lots, valid until the close
     });
 
@@ -521,16 +545,17 @@ describe("PrimaryIssuance (green bond tender, allotted and settled DvP)", functi
         await mined(f.wcbdc.mint(bank.address, 100_000_000n));
       }
       const bidders = [p.harbourBank.signer, p.victoriaBank.signer, p.lionRockBank.signer, ...extra];
-      // Each approves 5 × 4,992,500 = 24,962,500, enough for its five bids of one unit.
+      // Each approves 5 × 4,992,500 = 24,962,500, exactly its five bids of one unit.
       for (const b of bidders) await mined(f.wcbdc.connect(b).approve(f.issuanceAddress, 24_962_500n));
+      const before = await book(f);
       for (let i = 0; i < 50; i++) {
         await mined(f.issuance.connect(bidders[i % 10]).submitBid(TENDER_REF, 1n, P_99_85, f.closesAt + DAY));
       }
       await expect(f.issuance.connect(p.hkma.signer).submitBid(TENDER_REF, 1n, P_99_85, f.closesAt + DAY))
         .to.be.revertedWithCustomError(f.issuance, "TooManyBids")
         .withArgs(TENDER_REF, 50n);
+      expect(await custody(f)).to.equal(249_625_000n);
 
-      const before = await book(f);
       await mined(allot(f));
       // 50 × 4,992,500 = 249,625,000 to HKMA; each bank 5 units for 24,962,500.
       expect(changes(before, await book(f))).to.deep.equal({
@@ -583,10 +608,10 @@ describe("PrimaryIssuance (green bond tender, allotted and settled DvP)", functi
     it("undersubscribed: every bid in full at its own price, pro rata ratio 100%", async function () {
       const f = await loadLedger();
       await openTender(f, { unitsOffered: 1_000n });
+      const before = await book(f);
       await bid(f, "harbourBank", 200n, P_99_85);
       await bid(f, "victoriaBank", 120n, P_99_80);
       await bid(f, "lionRockBank", 80n, P_99_70);
-      const before = await book(f);
       // Harbour 200 × 4,992,500 = 998,500,000; Victoria 120 × 4,990,000 = 598,800,000;
       // Lion Rock 80 × 4,985,000 = 398,800,000; in all 1,996,100,000 for 400 units,
       // average 1,996,100,000 / 400 = 4,990,250. 600 of the 1,000 units on offer stay unissued.
@@ -623,12 +648,14 @@ describe("PrimaryIssuance (green bond tender, allotted and settled DvP)", functi
     it("price priority: three price levels accepted from the highest down, the level below the cut-off rejected", async function () {
       const f = await loadLedger();
       await openTender(f, { unitsOffered: 650n });
+      const before = await book(f);
       // Submitted lowest price first, to show that the order of submission does not rank bids.
       await bid(f, "harbourBank", 100n, P_99_70); // bid 0: below the cut-off
       await bid(f, "lionRockBank", 200n, P_99_80); // bid 1
       await bid(f, "victoriaBank", 150n, P_99_85); // bid 2
       await bid(f, "harbourBank", 300n, P_99_90); // bid 3
-      const before = await book(f);
+      // In custody: 100 × 4,985,000 + 200 × 4,990,000 + 150 × 4,992,500 + 300 × 4,995,000 = 3,743,875,000.
+      expect(await custody(f)).to.equal(3_743_875_000n);
       // 99.90%: 300 of 650 → 350 left; 99.85%: 150 → 200 left; 99.80%: 200 → 0 left, in full (ratio 100%);
       // 99.70%: nothing left. Applied 100 + 200 + 150 + 300 = 750.
       // Pays: 300 × 4,995,000 = 1,498,500,000; 150 × 4,992,500 = 748,875,000; 200 × 4,990,000 = 998,000,000;
@@ -652,7 +679,7 @@ describe("PrimaryIssuance (green bond tender, allotted and settled DvP)", functi
         [0n, 200n, 150n, 300n],
       );
       expect(changes(before, await book(f))).to.deep.equal({
-        "wHKD:harbourBank": -1_498_500_000n, // its 99.70% bid is not charged
+        "wHKD:harbourBank": -1_498_500_000n, // its 99.70% bid's 498,500,000 came back
         "wHKD:victoriaBank": -748_875_000n,
         "wHKD:lionRockBank": -998_000_000n,
         "wHKD:hkma": 3_245_375_000n,
@@ -666,12 +693,12 @@ describe("PrimaryIssuance (green bond tender, allotted and settled DvP)", functi
     it("pro rata at the cut-off, leftover lots one each in submission order", async function () {
       const f = await loadLedger();
       await openTender(f, { unitsOffered: 100n });
+      const before = await book(f);
       await bid(f, "harbourBank", 50n, P_99_90); // bid 0: above the cut-off
       await bid(f, "lionRockBank", 40n, P_99_80); // bid 1: at the cut-off
       await bid(f, "victoriaBank", 80n, P_99_70); // bid 2: below it
       await bid(f, "harbourBank", 20n, P_99_80); // bid 3: at the cut-off
       await bid(f, "victoriaBank", 70n, P_99_80); // bid 4: at the cut-off
-      const before = await book(f);
       // 99.90%: bid 0 in full, 50 → 50 of 100 left. 99.80%: asked 40 + 20 + 70 = 130 > 50, pro rata:
       //   bid 1: floor(40 × 50 / 130) = floor(15.38) = 15
       //   bid 3: floor(20 × 50 / 130) = floor(7.69)  = 7
@@ -715,10 +742,10 @@ describe("PrimaryIssuance (green bond tender, allotted and settled DvP)", functi
     it("a minimum lot of 10: pro rata rounded down to whole lots, the leftover lot to the first bid submitted", async function () {
       const f = await loadLedger();
       await openTender(f, { unitsOffered: 200n, minimumLot: 10n });
+      const before = await book(f);
       await bid(f, "lionRockBank", 50n, P_99_85); // bid 0
       await bid(f, "victoriaBank", 150n, P_99_85); // bid 1
       await bid(f, "harbourBank", 100n, P_99_85); // bid 2
-      const before = await book(f);
       // One price level asking 300 for 200: in lots of 10,
       //   bid 0: floor(50 × 200 / 300 / 10) × 10  = floor(3.33) × 10 = 30
       //   bid 1: floor(150 × 200 / 300 / 10) × 10 = floor(10.0) × 10 = 100
@@ -756,16 +783,19 @@ describe("PrimaryIssuance (green bond tender, allotted and settled DvP)", functi
       });
     });
 
-    it("ignores withdrawn bids and bids no longer valid when the issuer allots, and does not debit their bidders", async function () {
+    it("ignores withdrawn bids and bids no longer valid when the issuer allots, and returns their bidders' cost in full", async function () {
       const f = await loadLedger();
       const p = f.participants;
       await openTender(f, { unitsOffered: 100n });
+      const before = await book(f);
       await bid(f, "harbourBank", 60n, P_99_90); // bid 0: withdrawn
       await bid(f, "victoriaBank", 50n, P_99_85, { validUntil: f.closesAt + HOUR }); // bid 1: lapses
       const allotAt = f.closesAt + 2n * HOUR;
       await bid(f, "lionRockBank", 70n, P_99_70, { validUntil: allotAt }); // bid 2: valid to the second
       await mined(f.issuance.connect(p.harbourBank.signer).withdrawBid(TENDER_REF, 0n));
-      const before = await book(f);
+      // Harbour's 60 × 4,995,000 came back at the withdrawal; Victoria's 50 × 4,992,500 = 249,625,000
+      // and Lion Rock's 70 × 4,985,000 = 348,950,000 are in custody.
+      expect(await custody(f)).to.equal(598_575_000n);
 
       await time.increaseTo(allotAt - 1n);
       await time.setNextBlockTimestamp(allotAt);
@@ -790,9 +820,16 @@ describe("PrimaryIssuance (green bond tender, allotted and settled DvP)", functi
         "bond:lionRockBank": 70n,
         "bond:supply": 70n,
       });
-      // Harbour's and Victoria's approvals are untouched: 60 × 4,995,000 and 50 × 4,992,500.
-      expect(await f.wcbdc.allowance(p.harbourBank.address, f.issuanceAddress)).to.equal(299_700_000n);
-      expect(await f.wcbdc.allowance(p.victoriaBank.address, f.issuanceAddress)).to.equal(249_625_000n);
+      // Victoria's lapsed bid was returned in full at allotment.
+      const refunds = (await f.issuance.queryFilter(f.issuance.filters.BidRefunded(TENDER_REF))).map((e) => [
+        e.args.bidder,
+        e.args.index,
+        e.args.amount,
+      ]);
+      expect(refunds).to.deep.equal([
+        [p.harbourBank.address, 0n, 299_700_000n],
+        [p.victoriaBank.address, 1n, 249_625_000n],
+      ]);
     });
 
     it("a re-opening adds to the outstanding amount", async function () {
@@ -850,11 +887,16 @@ describe("PrimaryIssuance (green bond tender, allotted and settled DvP)", functi
       expect(await book(f)).to.deep.equal(allotted);
     });
 
-    it("cancels an open tender: nothing is allotted, and it can neither be allotted nor bid on after", async function () {
+    it("cancels an open tender: nothing is allotted, every bid's cost comes back, and it can neither be allotted nor bid on after", async function () {
       const f = await loadLedger();
-      await threeBankTender(f);
       const before = await book(f);
-      await expect(f.issuance.cancelTender(TENDER_REF)).to.emit(f.issuance, "TenderCancelled").withArgs(TENDER_REF);
+      await threeBankTender(f);
+      expect(await custody(f)).to.equal(1_997_000_000n);
+      await expect(f.issuance.cancelTender(TENDER_REF))
+        .to.emit(f.issuance, "TenderCancelled")
+        .withArgs(TENDER_REF)
+        .and.to.emit(f.issuance, "BidRefunded")
+        .withArgs(TENDER_REF, f.participants.lionRockBank.address, 2n, 399_400_000n);
       expect((await f.issuance.tenderOf(TENDER_REF)).state).to.equal(STATE.Cancelled);
       await time.increaseTo(f.closesAt);
       await expect(f.issuance.allotTender(TENDER_REF))
@@ -868,6 +910,7 @@ describe("PrimaryIssuance (green bond tender, allotted and settled DvP)", functi
       const p = f.participants;
       const second = encodeBytes32String("03GB-TENDER-002");
       await openTender(f, { unitsOffered: 400n });
+      const start = await book(f);
       await bid(f, "harbourBank", 200n, P_99_85);
       await bid(f, "victoriaBank", 120n, P_99_85);
       await openTender(f, {}, second);
@@ -889,8 +932,8 @@ describe("PrimaryIssuance (green bond tender, allotted and settled DvP)", functi
 
       await mined(f.engine.unpause());
       await mined(f.issuance.allotTender(TENDER_REF));
-      // Only Harbour's bid stood: 200 × 4,992,500 = 998,500,000.
-      expect(changes(before, await book(f))).to.deep.equal({
+      // Only Harbour's bid stood: 200 × 4,992,500 = 998,500,000; Victoria's came back at its withdrawal.
+      expect(changes(start, await book(f))).to.deep.equal({
         "wHKD:harbourBank": -998_500_000n,
         "wHKD:hkma": 998_500_000n,
         "bond:harbourBank": 200n,
@@ -900,49 +943,20 @@ describe("PrimaryIssuance (green bond tender, allotted and settled DvP)", functi
   });
 
   describe("all or nothing: an allotment one allottee cannot settle moves and mints nothing", function () {
-    it("fails when one allottee is short of wCBDC (MONY), though the others could pay; the issuer then cancels", async function () {
+    it("no longer fails for want of cash: an allottee that spends its wCBDC or lowers its approval after bidding is still allotted, from custody", async function () {
       const f = await loadLedger();
       const p = f.participants;
-      // Lion Rock Bank bids for 20,000 units (and approves it): 20,000 × 4,992,500 = 99,850,000,000 > its 80,000,000,000.
-      await threeBankTender(f, 20_000n);
-      await expectLegFailureMovingNothing(f, {
-        reason: "InsufficientCash",
-        leg: LEG.Cash,
-        token: f.wcbdcAddress,
-        tokenError: f.wcbdc.interface.encodeErrorResult("ERC20InsufficientBalance", [
-          p.lionRockBank.address,
-          OPENING_WCBDC.lionRockBank,
-          99_850_000_000n,
-        ]),
-      });
-      const before = await book(f);
-      await expect(f.issuance.cancelTender(TENDER_REF)).to.emit(f.issuance, "TenderCancelled").withArgs(TENDER_REF);
-      expect((await f.issuance.tenderOf(TENDER_REF)).state).to.equal(STATE.Cancelled);
-      expect(await book(f)).to.deep.equal(before);
-    });
-
-    it("fails when an allottee withdrew its approval (MissingApproval); once it approves again the same tender allots", async function () {
-      const f = await loadLedger();
-      const p = f.participants;
+      const start = await book(f);
       await threeBankTender(f);
+      // After bidding, Victoria Bank withdraws its approval and Lion Rock Bank pays all its wCBDC away.
       await mined(f.wcbdc.connect(p.victoriaBank.signer).approve(f.issuanceAddress, 0n));
-      await expectLegFailureMovingNothing(f, {
-        reason: "MissingApproval",
-        leg: LEG.Cash,
-        token: f.wcbdcAddress,
-        tokenError: f.wcbdc.interface.encodeErrorResult("ERC20InsufficientAllowance", [
-          f.issuanceAddress,
-          0n,
-          599_100_000n, // 120 × 4,992,500
-        ]),
-      });
-      await mined(f.wcbdc.connect(p.victoriaBank.signer).approve(f.issuanceAddress, 599_100_000n));
-      const before = await book(f);
-      await mined(f.issuance.allotTender(TENDER_REF));
-      expect(changes(before, await book(f))).to.deep.equal({
-        "wHKD:harbourBank": -998_500_000n,
+      const rest = await f.wcbdc.balanceOf(p.lionRockBank.address);
+      await mined(f.wcbdc.connect(p.lionRockBank.signer).transfer(p.harbourBank.address, rest));
+      await mined(allot(f));
+      expect(changes(start, await book(f))).to.deep.equal({
+        "wHKD:harbourBank": -998_500_000n + rest,
         "wHKD:victoriaBank": -599_100_000n,
-        "wHKD:lionRockBank": -399_400_000n,
+        "wHKD:lionRockBank": -399_400_000n - rest,
         "wHKD:hkma": 1_997_000_000n,
         "bond:harbourBank": 200n,
         "bond:victoriaBank": 120n,
@@ -951,47 +965,33 @@ describe("PrimaryIssuance (green bond tender, allotted and settled DvP)", functi
       });
     });
 
-    it("fails when an allottee was removed from the participant registry (NotEligible, cash leg)", async function () {
+    it("fails when an allottee was removed from the participant registry (NotEligible, asset leg): it could not hold the bond", async function () {
       const f = await loadLedger();
       const p = f.participants;
       await threeBankTender(f);
       await mined(f.registry.removeParticipant(p.lionRockBank.address));
-      // wCBDC refuses first: the cash leg moves before the bond is minted.
       await expectLegFailureMovingNothing(f, {
         reason: "NotEligible",
-        leg: LEG.Cash,
-        token: f.wcbdcAddress,
+        leg: LEG.Asset,
+        token: f.bondAddress,
         tokenError: f.wcbdc.interface.encodeErrorResult("ParticipantNotRegistered", [p.lionRockBank.address]),
       });
     });
 
-    it("fails when an allottee is frozen in the registry (BLOC, cash leg)", async function () {
+    it("fails when an allottee is frozen in the registry (BLOC, asset leg)", async function () {
       const f = await loadLedger();
       const p = f.participants;
       await threeBankTender(f);
       await mined(f.registry.setFrozen(p.victoriaBank.address, true));
       await expectLegFailureMovingNothing(f, {
         reason: "AccountFrozen",
-        leg: LEG.Cash,
-        token: f.wcbdcAddress,
+        leg: LEG.Asset,
+        token: f.bondAddress,
         tokenError: f.wcbdc.interface.encodeErrorResult("ParticipantFrozen", [p.victoriaBank.address]),
       });
     });
 
-    it("fails when an allottee is frozen on wCBDC by the central bank (BLOC, cash leg)", async function () {
-      const f = await loadLedger();
-      const p = f.participants;
-      await threeBankTender(f);
-      await mined(f.wcbdc.setFrozen(p.lionRockBank.address, true));
-      await expectLegFailureMovingNothing(f, {
-        reason: "AccountFrozen",
-        leg: LEG.Cash,
-        token: f.wcbdcAddress,
-        tokenError: f.wcbdc.interface.encodeErrorResult("AccountFrozen", [p.lionRockBank.address]),
-      });
-    });
-
-    it("fails when an allottee is frozen on the bond, after its own payment would have gone through (BLOC, asset leg)", async function () {
+    it("fails when an allottee is frozen on the bond (BLOC, asset leg)", async function () {
       const f = await loadLedger();
       const p = f.participants;
       await threeBankTender(f);
@@ -1044,6 +1044,215 @@ describe("PrimaryIssuance (green bond tender, allotted and settled DvP)", functi
         token: f.bondAddress,
         tokenError: f.bond.interface.encodeErrorResult("BondMatured", [maturity]),
       });
+    });
+  });
+
+  describe("firm bids: custody at the bid, exact refunds, parked refunds (finding S2b)", function () {
+    it("refuses a bid its bidder has not approved (MissingApproval) or cannot pay (MONY), recording and moving nothing", async function () {
+      const f = await loadLedger();
+      const p = f.participants;
+      await openTender(f, { unitsOffered: 20_000n });
+      const before = await book(f);
+      const asHarbour = f.issuance.connect(p.harbourBank.signer);
+      // No allowance at all: 100 × 4,992,500 = 499,250,000 asked of an allowance of 0.
+      await expect(asHarbour.submitBid(TENDER_REF, 100n, P_99_85, f.closesAt))
+        .to.be.revertedWithCustomError(f.issuance, "SettlementLegFailed")
+        .withArgs(
+          reasonOf("MissingApproval"),
+          LEG.Cash,
+          f.wcbdcAddress,
+          f.wcbdc.interface.encodeErrorResult("ERC20InsufficientAllowance", [f.issuanceAddress, 0n, 499_250_000n]),
+        );
+      // An allowance one minor unit short.
+      await approveFor(f, "harbourBank", 499_250_000n - 1n);
+      await expect(asHarbour.submitBid(TENDER_REF, 100n, P_99_85, f.closesAt))
+        .to.be.revertedWithCustomError(f.issuance, "SettlementLegFailed")
+        .withArgs(
+          reasonOf("MissingApproval"),
+          LEG.Cash,
+          f.wcbdcAddress,
+          f.wcbdc.interface.encodeErrorResult("ERC20InsufficientAllowance", [f.issuanceAddress, 499_250_000n - 1n, 499_250_000n]),
+        );
+      // Lion Rock Bank approves 20,000 × 4,992,500 = 99,850,000,000, more than its 80,000,000,000.
+      await approveFor(f, "lionRockBank", 99_850_000_000n);
+      await expect(f.issuance.connect(p.lionRockBank.signer).submitBid(TENDER_REF, 20_000n, P_99_85, f.closesAt))
+        .to.be.revertedWithCustomError(f.issuance, "SettlementLegFailed")
+        .withArgs(
+          reasonOf("InsufficientCash"),
+          LEG.Cash,
+          f.wcbdcAddress,
+          f.wcbdc.interface.encodeErrorResult("ERC20InsufficientBalance", [p.lionRockBank.address, OPENING_WCBDC.lionRockBank, 99_850_000_000n]),
+        );
+      expect(await book(f)).to.deep.equal(before);
+      expect(await f.issuance.bidsOf(TENDER_REF)).to.have.length(0);
+    });
+
+    it("refuses a bid while the tender contract is not approved to hold wCBDC (HolderNotWholesale), moving nothing", async function () {
+      const f = await loadLedger();
+      await openTender(f);
+      await mined(f.wcbdc.setSettlementContract(f.issuanceAddress, false)); // HKMA withdraws its approval
+      await approveFor(f, "harbourBank", 10n * P_99_85);
+      const before = await book(f);
+      await expect(f.issuance.connect(f.participants.harbourBank.signer).submitBid(TENDER_REF, 10n, P_99_85, f.closesAt))
+        .to.be.revertedWithCustomError(f.wcbdc, "HolderNotWholesale")
+        .withArgs(f.issuanceAddress, BigInt(ParticipantKind.Infrastructure));
+      expect(await book(f)).to.deep.equal(before);
+    });
+
+    it("returns a withdrawn bid's cost and a rejected bid's cost exactly (BidRefunded)", async function () {
+      const f = await loadLedger();
+      const p = f.participants;
+      await openTender(f, { unitsOffered: 400n });
+      const before = await book(f);
+      await bid(f, "harbourBank", 200n, P_99_85); // bid 0: 998,500,000
+      await bid(f, "victoriaBank", 120n, P_99_80); // bid 1: 598,800,000
+      await expect(f.issuance.connect(p.harbourBank.signer).withdrawBid(TENDER_REF, 0n))
+        .to.emit(f.issuance, "BidRefunded")
+        .withArgs(TENDER_REF, p.harbourBank.address, 0n, 998_500_000n);
+      await expect(f.issuance.rejectBid(TENDER_REF, 1n))
+        .to.emit(f.issuance, "BidRefunded")
+        .withArgs(TENDER_REF, p.victoriaBank.address, 1n, 598_800_000n);
+      expect(await book(f)).to.deep.equal(before);
+      // A rejected bid cannot be withdrawn too (its cost came back once).
+      await expect(f.issuance.connect(p.victoriaBank.signer).withdrawBid(TENDER_REF, 1n))
+        .to.be.revertedWithCustomError(f.issuance, "NotBidder")
+        .withArgs(p.victoriaBank.address, TENDER_REF, 1n);
+      expect(await custody(f)).to.equal(0n);
+    });
+
+    it("at allotment pays the proceeds from custody and returns each bid's unallotted cost; the contract keeps nothing", async function () {
+      const f = await loadLedger();
+      const p = f.participants;
+      await openTender(f, { unitsOffered: 150n });
+      const before = await book(f);
+      await bid(f, "victoriaBank", 100n, P_99_90); // bid 0: 499,500,000, allotted in full
+      await bid(f, "harbourBank", 100n, P_99_70); // bid 1: 498,500,000, cut back to 50
+      await bid(f, "lionRockBank", 40n, P_99_70, { validUntil: f.closesAt }); // bid 2: lapses before allotment
+      expect(await custody(f)).to.equal(499_500_000n + 498_500_000n + 199_400_000n);
+      await time.increaseTo(f.closesAt + HOUR);
+      // Harbour gets 50 of its 100 (Lion Rock's bid lapsed): pays 249,250,000, gets 249,250,000 back;
+      // Lion Rock gets its 40 × 4,985,000 = 199,400,000 back.
+      await expect(f.issuance.allotTender(TENDER_REF))
+        .to.emit(f.issuance, "BidRefunded")
+        .withArgs(TENDER_REF, p.harbourBank.address, 1n, 249_250_000n)
+        .and.to.emit(f.issuance, "BidRefunded")
+        .withArgs(TENDER_REF, p.lionRockBank.address, 2n, 199_400_000n);
+      expect(changes(before, await book(f))).to.deep.equal({
+        "wHKD:harbourBank": -249_250_000n,
+        "wHKD:victoriaBank": -499_500_000n,
+        "wHKD:hkma": 748_750_000n,
+        "bond:harbourBank": 50n,
+        "bond:victoriaBank": 100n,
+        "bond:supply": 150n,
+      });
+      expect(await custody(f)).to.equal(0n);
+    });
+
+    it("parks the refund of a bidder frozen on wCBDC since it bid, allots everyone else, and lets the bidder claim it once unfrozen", async function () {
+      const f = await loadLedger();
+      const p = f.participants;
+      await openTender(f, { unitsOffered: 150n });
+      const before = await book(f);
+      await bid(f, "victoriaBank", 100n, P_99_90); // bid 0: in full
+      await bid(f, "harbourBank", 100n, P_99_70); // bid 1: cut back to 50
+      await mined(f.wcbdc.setFrozen(p.harbourBank.address, true)); // HKMA freezes Harbour Bank on wCBDC
+      await time.increaseTo(f.closesAt);
+      // Harbour, frozen on wCBDC only, still receives its 50 units (paid from custody); its
+      // 249,250,000 refund is parked.
+      await expect(f.issuance.allotTender(TENDER_REF))
+        .to.emit(f.issuance, "BidRefundParked")
+        .withArgs(TENDER_REF, p.harbourBank.address, 1n, 249_250_000n)
+        .and.not.to.emit(f.issuance, "BidRefunded");
+      expect(changes(before, await book(f))).to.deep.equal({
+        "wHKD:harbourBank": -498_500_000n,
+        "wHKD:victoriaBank": -499_500_000n,
+        "wHKD:hkma": 748_750_000n,
+        "wHKD:issuance": 249_250_000n,
+        "bond:harbourBank": 50n,
+        "bond:victoriaBank": 100n,
+        "bond:supply": 150n,
+      });
+      // The invariant: after allotment the contract holds exactly the parked refunds.
+      expect(await f.issuance.refundOf(TENDER_REF, p.harbourBank.address)).to.equal(249_250_000n);
+      expect(await custody(f)).to.equal(249_250_000n);
+
+      // While frozen the claim fails with wCBDC's reason and moves nothing.
+      const frozen = await book(f);
+      await expect(f.issuance.connect(p.harbourBank.signer).claimRefund(TENDER_REF))
+        .to.be.revertedWithCustomError(f.issuance, "SettlementLegFailed")
+        .withArgs(
+          reasonOf("AccountFrozen"),
+          LEG.Cash,
+          f.wcbdcAddress,
+          f.wcbdc.interface.encodeErrorResult("AccountFrozen", [p.harbourBank.address]),
+        );
+      // Nobody else can claim it, not even to themselves.
+      await expect(f.issuance.connect(p.victoriaBank.signer).claimRefund(TENDER_REF))
+        .to.be.revertedWithCustomError(f.issuance, "BidRefundNotOwed")
+        .withArgs(TENDER_REF, p.victoriaBank.address);
+      expect(await book(f)).to.deep.equal(frozen);
+
+      await mined(f.wcbdc.setFrozen(p.harbourBank.address, false));
+      await expect(f.issuance.connect(p.harbourBank.signer).claimRefund(TENDER_REF))
+        .to.emit(f.issuance, "BidRefundClaimed")
+        .withArgs(TENDER_REF, p.harbourBank.address, 249_250_000n);
+      expect(changes(frozen, await book(f))).to.deep.equal({
+        "wHKD:harbourBank": 249_250_000n,
+        "wHKD:issuance": -249_250_000n,
+      });
+      expect(await f.issuance.refundOf(TENDER_REF, p.harbourBank.address)).to.equal(0n);
+      expect(await custody(f)).to.equal(0n);
+      await expect(f.issuance.connect(p.harbourBank.signer).claimRefund(TENDER_REF))
+        .to.be.revertedWithCustomError(f.issuance, "BidRefundNotOwed")
+        .withArgs(TENDER_REF, p.harbourBank.address);
+    });
+
+    it("cancels a tender with a frozen bidder: the others are refunded, its refund parked; claimable while the engine is paused", async function () {
+      const f = await loadLedger();
+      const p = f.participants;
+      const before = await book(f);
+      await threeBankTender(f);
+      await mined(f.registry.setFrozen(p.victoriaBank.address, true)); // frozen in the registry, on every token
+      await expect(f.issuance.cancelTender(TENDER_REF))
+        .to.emit(f.issuance, "BidRefundParked")
+        .withArgs(TENDER_REF, p.victoriaBank.address, 1n, 599_100_000n)
+        .and.to.emit(f.issuance, "BidRefunded")
+        .withArgs(TENDER_REF, p.harbourBank.address, 0n, 998_500_000n);
+      expect(changes(before, await book(f))).to.deep.equal({
+        "wHKD:victoriaBank": -599_100_000n,
+        "wHKD:issuance": 599_100_000n,
+      });
+      expect(await custody(f)).to.equal(await f.issuance.refundOf(TENDER_REF, p.victoriaBank.address));
+      await mined(f.registry.setFrozen(p.victoriaBank.address, false));
+      await mined(f.engine.pause());
+      await mined(f.issuance.connect(p.victoriaBank.signer).claimRefund(TENDER_REF));
+      expect(await book(f)).to.deep.equal(before);
+    });
+
+    it("refuses a claim where nothing is owed (BidRefundNotOwed), an unknown tender included", async function () {
+      const f = await loadLedger();
+      const p = f.participants;
+      await threeBankTender(f);
+      await mined(allot(f));
+      for (const ref of [TENDER_REF, encodeBytes32String("NO-SUCH-TENDER")]) {
+        await expect(f.issuance.connect(p.harbourBank.signer).claimRefund(ref))
+          .to.be.revertedWithCustomError(f.issuance, "BidRefundNotOwed")
+          .withArgs(ref, p.harbourBank.address);
+      }
+      expect(await custody(f)).to.equal(0n);
+    });
+
+    it("withdrawing a bid while frozen on wCBDC parks its cost instead of refusing the withdrawal", async function () {
+      const f = await loadLedger();
+      const p = f.participants;
+      await openTender(f);
+      await bid(f, "lionRockBank", 10n, P_99_85);
+      await mined(f.wcbdc.setFrozen(p.lionRockBank.address, true));
+      await expect(f.issuance.connect(p.lionRockBank.signer).withdrawBid(TENDER_REF, 0n))
+        .to.emit(f.issuance, "BidRefundParked")
+        .withArgs(TENDER_REF, p.lionRockBank.address, 0n, 10n * P_99_85);
+      expect(await f.issuance.refundOf(TENDER_REF, p.lionRockBank.address)).to.equal(10n * P_99_85);
+      expect(await custody(f)).to.equal(10n * P_99_85);
     });
   });
 
@@ -1143,8 +1352,8 @@ describe("PrimaryIssuance (green bond tender, allotted and settled DvP)", functi
       await mined(f.wcbdc.connect(p.harbourBank.signer).approve(f.issuanceAddress, MaxUint256));
       expect(await f.wcbdc.allowance(p.harbourBank.address, f.engineAddress)).to.equal(MaxUint256);
       await openTender(f, { unitsOffered: 400n });
-      await bid(f, "victoriaBank", 120n, P_99_85);
       const before = await book(f);
+      await bid(f, "victoriaBank", 120n, P_99_85);
       await mined(allot(f));
       // Only Victoria's bid: 120 × 4,992,500 = 599,100,000.
       expect(changes(before, await book(f))).to.deep.equal({
@@ -1166,9 +1375,14 @@ describe("PrimaryIssuance (green bond tender, allotted and settled DvP)", functi
         await mined(f.wcbdc.connect(bank.signer).approve(f.issuanceAddress, MaxUint256));
       }
       await openTender(f, { unitsOffered: 1_000n });
-      await mined(f.issuance.connect(p.harbourBank.signer).submitBid(TENDER_REF, 100n, P_99_70, f.closesAt + DAY));
-      await bid(f, "victoriaBank", 200n, P_99_90);
       const before = await book(f);
+      await mined(f.issuance.connect(p.harbourBank.signer).submitBid(TENDER_REF, 100n, P_99_70, f.closesAt + DAY));
+      // The bid took exactly 100 × 4,985,000 of Harbour's unlimited allowance, and nothing of Lion Rock's.
+      expect(changes(before, await book(f))).to.deep.equal({
+        "wHKD:harbourBank": -498_500_000n,
+        "wHKD:issuance": 498_500_000n,
+      });
+      await bid(f, "victoriaBank", 200n, P_99_90);
       // Undersubscribed (300 of 1,000): Harbour gets its 100, not one unit more, at its own 4,985,000
       // (not Victoria's 4,995,000): 498,500,000; Victoria 200 × 4,995,000 = 999,000,000.
       await mined(allot(f));
@@ -1188,11 +1402,12 @@ describe("PrimaryIssuance (green bond tender, allotted and settled DvP)", functi
       const p = f.participants;
       await mined(f.wcbdc.connect(p.harbourBank.signer).approve(f.issuanceAddress, MaxUint256));
       await openTender(f, { unitsOffered: 150n });
+      const before = await book(f);
       await bid(f, "victoriaBank", 100n, P_99_90);
       await mined(f.issuance.connect(p.harbourBank.signer).submitBid(TENDER_REF, 100n, P_99_70, f.closesAt + DAY));
-      const before = await book(f);
       // Victoria 100 in full; 50 left for Harbour's 100 at the cut-off: floor(100 × 50 / 100) = 50,
-      // 50 × 4,985,000 = 249,250,000. Victoria 100 × 4,995,000 = 499,500,000.
+      // 50 × 4,985,000 = 249,250,000 (of the 498,500,000 in custody, 249,250,000 come back).
+      // Victoria 100 × 4,995,000 = 499,500,000.
       await mined(allot(f));
       expect(changes(before, await book(f))).to.deep.equal({
         "wHKD:harbourBank": -249_250_000n,
@@ -1259,24 +1474,26 @@ describe("PrimaryIssuance (green bond tender, allotted and settled DvP)", functi
         .withArgs(harbour.address);
     });
 
-    it("lets the issuer reject a bid whose bidder cannot pay, and allot the rest (BidRejected)", async function () {
+    it("lets the issuer reject a bid whose bidder can no longer hold the bond, return its cost, and allot the rest (BidRejected)", async function () {
       const f = await loadLedger();
+      const start = await book(f);
       await threeBankTender(f);
-      // Lion Rock Bank withdraws its approval after bidding: the all-or-nothing allotment would fail.
-      await mined(f.wcbdc.connect(f.participants.lionRockBank.signer).approve(f.issuanceAddress, 0n));
+      // Lion Rock Bank is frozen on the bond after bidding: the all-or-nothing allotment would fail.
+      await mined(f.bond.connect(f.participants.hkma.signer).setFrozen(f.participants.lionRockBank.address, true));
       await time.increaseTo(f.closesAt);
       await expect(f.issuance.allotTender(TENDER_REF)).to.be.revertedWithCustomError(f.issuance, "SettlementLegFailed");
       await expect(f.issuance.rejectBid(TENDER_REF, 2n))
         .to.emit(f.issuance, "BidRejected")
-        .withArgs(TENDER_REF, f.participants.lionRockBank.address, 2n);
+        .withArgs(TENDER_REF, f.participants.lionRockBank.address, 2n)
+        .and.to.emit(f.issuance, "BidRefunded")
+        .withArgs(TENDER_REF, f.participants.lionRockBank.address, 2n, 399_400_000n);
       await expect(f.issuance.rejectBid(TENDER_REF, 2n)).to.be.revertedWithCustomError(f.issuance, "BidNotLive").withArgs(TENDER_REF, 2n);
       await expect(f.issuance.connect(f.participants.harbourBank.signer).rejectBid(TENDER_REF, 0n))
         .to.be.revertedWithCustomError(f.issuance, "NotBondIssuer")
         .withArgs(f.participants.harbourBank.address, f.bondAddress);
-      const before = await book(f);
       await mined(f.issuance.allotTender(TENDER_REF));
-      // Harbour 200 and Victoria 120 at 4,992,500; Lion Rock's rejected bid takes no part.
-      expect(changes(before, await book(f))).to.deep.equal({
+      // Harbour 200 and Victoria 120 at 4,992,500; Lion Rock's rejected bid takes no part, its cost came back.
+      expect(changes(start, await book(f))).to.deep.equal({
         "wHKD:harbourBank": -998_500_000n,
         "wHKD:victoriaBank": -599_100_000n,
         "wHKD:hkma": 1_597_600_000n,

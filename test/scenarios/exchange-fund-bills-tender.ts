@@ -52,6 +52,11 @@ const PAY_HARBOUR = 4_620_423_204n;
 const PAY_VICTORIA = 2_478_679_500n;
 const PAY_LION_ROCK = 2_815_432_296n;
 const PROCEEDS = 9_914_535_000n;
+// Each bid's cost moves into the tender's custody when it is submitted (firm bids):
+// Harbour 600 × P340 + 410 × P350, Victoria 500 × P345 + 300 × P360, Lion Rock 700 × P350.
+const BID_HARBOUR = 600n * P340 + 410n * P350;
+const BID_VICTORIA = 500n * P345 + 300n * P360;
+const BID_LION_ROCK = 700n * P350;
 const DISCOUNT = 85_465_000n;
 
 const OK: StepStatus = "ok";
@@ -112,17 +117,25 @@ describe("scenario: exchange-fund-bills-tender", function () {
       ["Harbour Bank", "bill tender"],
       ["Victoria Bank", "bill tender"],
     ]);
-    expect(moved(stepById(run, "submit-bids"))).to.deep.equal({});
+    // Each bid is firm: its cost at its own yield's price is held by the tender from the bid.
+    expect(moved(stepById(run, "submit-bids"))).to.deep.equal({
+      "Harbour Bank wHKD": -BID_HARBOUR,
+      "Victoria Bank wHKD": -BID_VICTORIA,
+      "Lion Rock Bank wHKD": -BID_LION_ROCK,
+      "bill tender wHKD": BID_HARBOUR + BID_VICTORIA + BID_LION_ROCK,
+    });
   });
 
   it("allots pro rata at the cut-off and settles DvP, each bank paying its own yields' prices", function () {
     const step = stepById(run, "allot-and-settle");
     const symbol = ledger.billTerms.issueNumber;
+    // From custody: the proceeds to HKMA, each bank's unallotted cost back to it; the tender keeps nothing.
     expect(moved(step)).to.deep.equal({
       "HKMA wHKD": PROCEEDS,
-      "Harbour Bank wHKD": -PAY_HARBOUR,
-      "Victoria Bank wHKD": -PAY_VICTORIA,
-      "Lion Rock Bank wHKD": -PAY_LION_ROCK,
+      "Harbour Bank wHKD": BID_HARBOUR - PAY_HARBOUR,
+      "Victoria Bank wHKD": BID_VICTORIA - PAY_VICTORIA,
+      "Lion Rock Bank wHKD": BID_LION_ROCK - PAY_LION_ROCK,
+      "bill tender wHKD": -(BID_HARBOUR + BID_VICTORIA + BID_LION_ROCK),
       [`Harbour Bank ${symbol}`]: 932n,
       [`Victoria Bank ${symbol}`]: 500n,
       [`Lion Rock Bank ${symbol}`]: 568n,

@@ -336,20 +336,22 @@ describe("Security: attacks on the hardened contracts (issue #9, after the fixes
       // then Harbour Bank 10 more. Harbour's 5 are allotted whole. Cut-off 99.80: 7 left for 20 asked
       // → floor(10 × 7 / 20) = 3 each = 6; the one lot left over goes to the first cut-off bid
       // submitted (Victoria's) → Victoria 4, Harbour 5 + 3 = 8. Lion Rock Bank bids nothing but gives
-      // the tender contract an unlimited wCBDC allowance: it must not be debited.
+      // the tender contract an unlimited wCBDC allowance: it must not be debited. Each bid's cost is
+      // held by the tender contract from the bid; what was not allotted comes back at allotment.
       const HIGH = 4_995_000n;
       const CUTOFF = 4_990_000n;
       const t = await openTender(f, 12n, 1n);
       await mined(f.wcbdc.connect(lionRockBank.signer).approve(t.issuanceAddress, MaxUint256));
+      const tender = { tender: t.issuanceAddress };
+      const before = await snapshotWith(f, tender);
       await bid(f, t, harbourBank.signer, 5n, HIGH);
       await bid(f, t, victoriaBank.signer, 10n, CUTOFF);
       await bid(f, t, harbourBank.signer, 10n, CUTOFF);
       await travelTo(t.closesAt);
-      const before = await snapshotWith(f);
 
       await mined(f.issuance.allotTender(t.ref));
 
-      expect(changes(before, await snapshotWith(f))).to.deep.equal({
+      expect(changes(before, await snapshotWith(f, tender))).to.deep.equal({
         "bond:harbourBank": 8n,
         "bond:victoriaBank": 4n,
         "bond:supply": 12n,
@@ -364,7 +366,9 @@ describe("Security: attacks on the hardened contracts (issue #9, after the fixes
       expect(result.highestPrice).to.equal(HIGH);
       expect(result.proRataRatio).to.equal((7n * 1_000_000n) / 20n);
       expect(result.proceeds).to.equal(5n * HIGH + 7n * CUTOFF);
-      expect(await f.wcbdc.allowance(harbourBank.address, t.issuanceAddress)).to.equal(7n * CUTOFF);
+      // Harbour approved exactly what its two bids cost, and the bids took exactly that.
+      expect(await f.wcbdc.allowance(harbourBank.address, t.issuanceAddress)).to.equal(0n);
+      expect(await f.wcbdc.allowance(lionRockBank.address, t.issuanceAddress)).to.equal(MaxUint256);
     });
 
     it("finding S1: neither an outsider with no standing nor one eligible bank can fill MAX_BIDS and shut the other banks out", async function () {
@@ -394,27 +398,30 @@ describe("Security: attacks on the hardened contracts (issue #9, after the fixes
       expect((await f.bond.balanceOf(harbour.address)) - bondBefore).to.equal(10n);
     });
 
-    it("finding S2a: a bidder that makes its bid unpayable after the close does not void the tender: the issuer rejects that bid and allots the others", async function () {
+    it("finding S2a: a bidder that can no longer receive the bond does not void the tender: the issuer rejects that bid, its cost goes back, and the others are allotted", async function () {
       // Demonstrated as an exploit against HEAD 8a5b219: allotTender is all-or-nothing and there
       // was no way to drop a bid, so one defaulting bidder blocked every tender for good (the issuer
-      // could only cancel, and the bidder could do it again). Mitigated by PrimaryIssuance.rejectBid.
+      // could only cancel, and the bidder could do it again). Mitigated by PrimaryIssuance.rejectBid;
+      // since bids are firm (S2b) a bidder can no longer default on the cash, and what is left to
+      // reject is a bid whose bidder the registrar froze on the bond after the close.
       const f = await loadSettlementLedger();
       const harbour = f.participants.harbourBank;
       const victoria = f.participants.victoriaBank;
       const t = await openTender(f);
+      const tender = { tender: t.issuanceAddress };
+      const before = await snapshotWith(f, tender);
       await bid(f, t, harbour.signer, 60n, PRICE_PER_UNIT);
       await bid(f, t, victoria.signer, 60n, PRICE_PER_UNIT);
       await travelTo(t.closesAt);
-      await mined(f.wcbdc.connect(victoria.signer).approve(t.issuanceAddress, 0n));
+      await mined(f.bond.connect(f.participants.hkma.signer).setFrozen(victoria.address, true));
       await expect(f.issuance.allotTender(t.ref))
         .to.be.revertedWithCustomError(f.issuance, "SettlementLegFailed")
-        .withArgs(reasonOf("MissingApproval"), 1n, f.wcbdcAddress, anyValue);
-      const before = await snapshotWith(f);
+        .withArgs(reasonOf("AccountFrozen"), 0n, f.bondAddress, anyValue);
 
       await mined(f.issuance.rejectBid(t.ref, 1n));
       await mined(f.issuance.allotTender(t.ref));
 
-      expect(changes(before, await snapshotWith(f))).to.deep.equal({
+      expect(changes(before, await snapshotWith(f, tender))).to.deep.equal({
         "bond:harbourBank": 60n,
         "bond:supply": 60n,
         "wHKD:harbourBank": -60n * PRICE_PER_UNIT,
@@ -422,30 +429,46 @@ describe("Security: attacks on the hardened contracts (issue #9, after the fixes
       });
     });
 
-    it.skip("finding S2b: a bid is not firm — after the close, having seen every other bid, a bidder backs out at no cost by lowering its allowance", async function () {
-      // EXPLOIT (medium): bids cannot be withdrawn after the close (withdrawBid, TenderClosed), but
-      // nothing is committed at submitBid: the bidder keeps its cash and its allowance, so it can
-      // make its bid unpayable once all bids (public on chain) are known. Before rejectBid this
-      // voided the whole tender (S2a); now the issuer must find and reject the bid and allot again,
-      // and the bidder walked away free — a free option on the issue, repeatable by every bidder
-      // (each failed allotment reveals one defaulter). The safe behaviour: the bid's cost is
-      // committed when bidding (escrowed by PrimaryIssuance and returned for what is not allotted),
-      // so the allotment settles the bid as made.
+    it("finding S2b: a bid is firm — after the close, having seen every other bid, a bidder cannot back out by lowering its allowance or spending its cash", async function () {
+      // Demonstrated as an exploit against HEAD c60340b (medium): bids cannot be withdrawn after the
+      // close (withdrawBid, TenderClosed), but nothing was committed at submitBid: the bidder kept
+      // its cash and its allowance, so it could make its bid unpayable once all bids (public on
+      // chain) were known, and the all-or-nothing allotment failed until the issuer found and
+      // rejected the bid — a free option on the issue, repeatable by every bidder (each failed
+      // allotment revealed one defaulter). Fixed: submitBid takes the bid's full cost into the
+      // tender contract's custody, and the allotment settles the bid as made from there, returning
+      // what was not allotted.
       const f = await loadSettlementLedger();
       const harbour = f.participants.harbourBank;
       const victoria = f.participants.victoriaBank;
       const t = await openTender(f);
+      const tender = { tender: t.issuanceAddress };
+      const start = await snapshotWith(f, tender);
       await bid(f, t, harbour.signer, 60n, PRICE_PER_UNIT);
       await bid(f, t, victoria.signer, 60n, PRICE_PER_UNIT);
       await travelTo(t.closesAt);
+      // Victoria Bank backs out every way it can: no allowance, and all its wCBDC paid away.
       await mined(f.wcbdc.connect(victoria.signer).approve(t.issuanceAddress, 0n));
-      const before = await snapshotWith(f);
+      const rest = await f.wcbdc.balanceOf(victoria.address);
+      await mined(f.wcbdc.connect(victoria.signer).transfer(f.participants.lionRockBank.address, rest));
+      const before = await snapshotWith(f, tender);
 
       await succeeds(() => f.issuance.allotTender(t.ref));
 
-      const moved = changes(before, await snapshotWith(f));
+      const moved = changes(before, await snapshotWith(f, tender));
       expect(moved["bond:victoriaBank"] ?? 0n, "Victoria Bank's bid settled as made").to.equal(50n);
       expect(moved["bond:harbourBank"] ?? 0n).to.equal(50n);
+      // Each paid 50 units at its own price from custody and got the other 10 units' cost back; the
+      // tender contract keeps nothing.
+      expect(changes(start, await snapshotWith(f, tender))).to.deep.equal({
+        "bond:harbourBank": 50n,
+        "bond:victoriaBank": 50n,
+        "bond:supply": 100n,
+        "wHKD:harbourBank": -50n * PRICE_PER_UNIT,
+        "wHKD:victoriaBank": -50n * PRICE_PER_UNIT - rest,
+        "wHKD:lionRockBank": rest,
+        "wHKD:hkma": 100n * PRICE_PER_UNIT,
+      });
     });
 
     it("finding S3: a bid of 2^256-1 units at HK$0.01 makes the tender's allotment revert with an arithmetic overflow", async function () {

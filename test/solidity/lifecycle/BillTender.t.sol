@@ -13,9 +13,10 @@ import {vm} from "../utils/Vm.sol";
 uint256 constant UNIT = 5_000_000;
 
 /// @title A 91-day Exchange Fund Bill and its tender, wired as src/chain/deploy-bills.ts wires them
-/// @notice Bill and tender registered as infrastructure, the bill approved to hold wCBDC, the tender
-/// appointed to the bill's `ISSUER_ROLE` by the HKMA; the three banks approve the tender on wCBDC
-/// (in tests only: the tender debits each only what its own bids commit it to, which is checked).
+/// @notice Bill and tender registered as infrastructure, both approved to hold wCBDC (the tender holds
+/// bids' cost in custody), the tender appointed to the bill's `ISSUER_ROLE` by the HKMA; the three
+/// banks approve the tender on wCBDC (in tests only: the tender debits each only what its own bids
+/// cost, which is checked).
 abstract contract BillFixture is SettlementFixture {
     ExchangeFundBill internal bill;
     BillTender internal tender;
@@ -35,6 +36,7 @@ abstract contract BillFixture is SettlementFixture {
         registry.registerParticipant(address(bill), ParticipantKind.Infrastructure, "HK", START + 10 * 365 days);
         registry.registerParticipant(address(tender), ParticipantKind.Infrastructure, "HK", START + 10 * 365 days);
         wcbdc.setSettlementContract(address(bill), true);
+        wcbdc.setSettlementContract(address(tender), true);
         bill.grantRole(bill.ISSUER_ROLE(), address(tender));
         vm.stopPrank();
         address[3] memory banks = [bankA, bankB, bankC];
@@ -64,12 +66,14 @@ contract BillTenderFuzzTest is BillFixture {
     /// @dev Up to 15 random bids (three banks, five each) at a narrow band of yields: the tender
     /// never allots more than offered nor more than a bid asked, lower yields in full, higher yields
     /// nothing, each cut-off bid `floor(share)` or `floor(share) + 1` with the level exactly the
-    /// remainder, and each bank debited exactly its allotments at its own prices.
+    /// remainder, each bank debited exactly its allotments at its own prices over bid and allotment,
+    /// and the tender left holding nothing.
     function testFuzz_allotment_withinOfferAndBidsAndFairAtTheCutoff(uint256 seed, uint256 offeredUnits, uint8 count) public {
         offeredUnits = bound(offeredUnits, 10, 3_000);
         bytes32 ref = keccak256("fuzz tender");
-        uint64 closesAt = _openAndBid(ref, seed, offeredUnits, bound(count, 1, 15));
+        // Before the bids: each bid takes its cost into custody, the allotment returns what was not allotted.
         uint256[3] memory before = [wcbdc.balanceOf(bankA), wcbdc.balanceOf(bankB), wcbdc.balanceOf(bankC)];
+        uint64 closesAt = _openAndBid(ref, seed, offeredUnits, bound(count, 1, 15));
         vm.warp(closesAt);
         vm.prank(hkma);
         BillTender.TenderResult memory result = tender.allotTender(ref);
@@ -86,6 +90,7 @@ contract BillTenderFuzzTest is BillFixture {
             assertEq(before[k] - wcbdc.balanceOf(banks[k]), t.debit[k], "a bank debited other than its allotments at its prices");
         }
         assertEq(bill.totalSupply(), t.total, "bills minted other than allotted");
+        assertEq(wcbdc.balanceOf(address(tender)), 0, "the tender kept some of the bids' cost");
     }
 
     struct Tally {
@@ -149,7 +154,8 @@ contract BillTenderFuzzTest is BillFixture {
 /// @title Invariants of the bill tender under random use
 /// @notice The fuzzer drives only `BillTenderHandler`, which checks each allotment as it happens
 /// (see its notice). After every call: no allotment check failed; the bills in issue are exactly the
-/// units allotted; the central bank received exactly the proceeds.
+/// units allotted; the central bank received exactly the proceeds; the tender holds exactly the cost
+/// of the open tender's live bids (nothing once it is allotted or cancelled).
 /// Running this file alone, name the handler's file too (`npx hardhat test solidity <this file>
 /// test/solidity/lifecycle/BillTenderHandler.sol`), as for LifecycleInvariants.t.sol.
 contract BillTenderInvariantsTest is BillFixture {
@@ -169,6 +175,7 @@ contract BillTenderInvariantsTest is BillFixture {
         assertEq(handler.ghostBadAllotments(), 0, "an allotment broke the rule (see BillTenderHandler)");
         assertEq(bill.totalSupply(), handler.ghostUnitsAllotted(), "bills in issue != units allotted");
         assertEq(wcbdc.balanceOf(hkma) - centralBankOpening, handler.ghostProceeds(), "central bank credited other than proceeds");
+        assertEq(wcbdc.balanceOf(address(tender)), handler.liveCost(), "tender holds other than its live bids' cost");
     }
 
     /// @dev After every run: the run did real work (some call succeeded).

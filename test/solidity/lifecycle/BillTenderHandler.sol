@@ -15,14 +15,19 @@ import {vm} from "../utils/Vm.sol";
 /// @dev Every successful allotment is checked when it happens: at most the amount on offer; no bid
 /// beyond its own units; lower yields in full, higher yields nothing; at the cut-off each bid gets
 /// `floor(units × remaining / asked)` or one unit more, the level exactly the remainder; each bank
-/// debited exactly Σ units allotted × its bids' own prices, never above Σ units × price; the
-/// central bank credited the proceeds; the bills minted exactly the units allotted.
+/// debited over the tender's life (bids into custody, refunds back) exactly Σ units allotted × its
+/// bids' own prices, never above Σ units × price, and credited at allotment exactly its live bids'
+/// unallotted cost; the central bank credited the proceeds; the bills minted exactly the units
+/// allotted. A cancellation returns every bank to its cash at the opening. Between calls the tender
+/// holds exactly the cost of the open tender's live bids (`liveCost`; no bank is frozen here, so
+/// nothing is parked).
 contract BillTenderHandler {
     BillTender public immutable tender;
     ExchangeFundBill public immutable bill;
     IERC20 public immutable cash;
     address private immutable _centralBank;
     address[] private _banks;
+    uint256[] private _cashAtOpen;
 
     uint256 private _refCounter;
     bytes32 public currentRef;
@@ -70,6 +75,7 @@ contract BillTenderHandler {
         tender.openTender(ref, BillTender.TenderTerms(address(bill), face, closesAt));
         currentRef = ref;
         hasOpenTender = true;
+        _cashAtOpen = _cashOfBanks();
         ++opened;
     }
 
@@ -112,6 +118,9 @@ contract BillTenderHandler {
         tender.cancelTender(currentRef);
         hasOpenTender = false;
         ++cancellations;
+        for (uint256 k = 0; k < _banks.length; ++k) {
+            if (cash.balanceOf(_banks[k]) != _cashAtOpen[k]) ++ghostBadAllotments; // every bid's cost came back
+        }
     }
 
     function allot() external {
@@ -149,6 +158,7 @@ contract BillTenderHandler {
         uint256 askedAtCutoff = 0;
         uint256[] memory debit = new uint256[](_banks.length);
         uint256[] memory ceiling = new uint256[](_banks.length);
+        uint256[] memory refund = new uint256[](_banks.length);
         for (uint256 i = 0; i < bids.length; ++i) {
             BillTender.Bid memory b = bids[i];
             if (b.unitsAllotted > b.units) ++ghostBadAllotments;
@@ -157,6 +167,7 @@ contract BillTenderHandler {
             debit[k] += b.unitsAllotted * b.pricePerUnit;
             ceiling[k] += b.units * b.pricePerUnit;
             bool live = !b.withdrawn && !b.rejected;
+            if (live) refund[k] += (b.units - b.unitsAllotted) * b.pricePerUnit;
             if (!live) {
                 if (b.unitsAllotted != 0) ++ghostBadAllotments;
             } else if (b.yieldBps < cutoff) {
@@ -187,13 +198,24 @@ contract BillTenderHandler {
             if (askedAtCutoff > remaining && levelGiven != remaining) ++ghostBadAllotments;
         }
         for (uint256 k = 0; k < _banks.length; ++k) {
-            uint256 paid = cashBefore[k] - cash.balanceOf(_banks[k]);
+            uint256 balance = cash.balanceOf(_banks[k]);
+            if (balance - cashBefore[k] != refund[k]) ++ghostBadAllotments; // the allotment only returns custody
+            uint256 paid = _cashAtOpen[k] - balance;
             if (paid != debit[k] || paid > ceiling[k]) ++ghostBadAllotments;
         }
         if (cash.balanceOf(_centralBank) - centralBankBefore != result.proceeds) ++ghostBadAllotments;
         if (bill.totalSupply() - supplyBefore != total) ++ghostBadAllotments;
         ghostUnitsAllotted += total;
         ghostProceeds += result.proceeds;
+    }
+
+    /// @notice What the open tender's live bids cost (zero when none is open): what the tender holds.
+    function liveCost() external view returns (uint256 total) {
+        if (!hasOpenTender) return 0;
+        BillTender.Bid[] memory bids = tender.bidsOf(currentRef);
+        for (uint256 i = 0; i < bids.length; ++i) {
+            if (!bids[i].withdrawn && !bids[i].rejected) total += bids[i].units * bids[i].pricePerUnit;
+        }
     }
 
     function _someBid(uint256 seed) private view returns (bool ok, uint256 index, BillTender.Bid memory b) {

@@ -39,8 +39,8 @@ uint64 constant START = 1_767_225_600;
 /// `Infrastructure`, approved to hold wCBDC, the bond registered (issuer: the government, cash: wHKD),
 /// both deposit lines consented by their banks and registered by the HKMA, each bank granting it
 /// `SETTLEMENT_ROLE` and a standing wCBDC allowance. The tender contract (`PrimaryIssuance`) is wired as
-/// `ignition/modules/GreenBondLifecycle.ts` wires it: registered as `Infrastructure`, appointed by the
-/// government to the bond's `ISSUER_ROLE`. Participants are funded and have approved the engine.
+/// `ignition/modules/GreenBondLifecycle.ts` wires it: registered as `Infrastructure`, approved to hold
+/// wCBDC (bids' custody), appointed by the government to the bond's `ISSUER_ROLE`. Participants are funded and have approved the engine.
 abstract contract SettlementFixture is SandboxTest {
     uint256 internal constant MAX = type(uint256).max;
 
@@ -182,6 +182,8 @@ abstract contract SettlementFixture is SandboxTest {
         // ignition/modules/GreenBondLifecycle.ts: the tender contract.
         vm.prank(hkma);
         registry.registerParticipant(address(issuance), ParticipantKind.Infrastructure, "HK", kycExpiry);
+        vm.prank(hkma);
+        wcbdc.setSettlementContract(address(issuance), true); // it holds each bid's cost in custody
         bytes32 issuerRole = bond.ISSUER_ROLE();
         vm.prank(government);
         bond.grantRole(issuerRole, address(issuance));

@@ -133,6 +133,13 @@ contract SettlementHandler {
     uint256 public ghostUnexpectedRefusals;
     bytes4 public lastUnexpectedRefusal;
     uint256 public ghostAllotmentViolations;
+    /// @dev The tender contract's custody of bids' cost (firm bids): what live bids of open tenders
+    /// cost, and the refunds parked for bidders the wCBDC refused; its wCBDC balance is their sum.
+    uint256 public ghostCustodyLive;
+    uint256 public ghostParkedRefunds;
+    /// @dev Refunds beyond what a bid did not spend (its cost less its allotment), counted per bid.
+    uint256 public ghostRefundViolations;
+    mapping(bytes32 tenderRef => mapping(uint256 index => uint256)) private _returned;
 
     // ------------------------------------------------------------------ ghost ledger
 
@@ -173,6 +180,7 @@ contract SettlementHandler {
     uint256 public bidsRejected;
     uint256 public tendersAllotted;
     uint256 public tendersCancelled;
+    uint256 public refundsClaimed;
     uint256 public expectedRefusals;
     uint256 public strangerRefusals;
     uint256 public cleanTradesSettled;
@@ -534,7 +542,7 @@ contract SettlementHandler {
     }
 
     /// @notice A bank bids for whole lots at HK$48,000–52,000 per unit; it has given the tender contract an
-    /// unlimited wCBDC allowance, so only its bids bound what allotment may take.
+    /// unlimited wCBDC allowance, so only its bid bounds what the bid takes into custody (its cost).
     function submitBid(uint256 tenderSeed, uint256 bidderSeed, uint256 lots, uint256 price, uint256 validFor) external {
         if (_tenders.length == 0) return;
         bytes32 ref = _tenders[tenderSeed % _tenders.length];
@@ -544,9 +552,12 @@ contract SettlementHandler {
         price = _bound(price, 4_800_000, 5_200_000);
         uint64 validUntil = tender.terms.closesAt + uint64(_bound(validFor, 0, 2 days));
         Ctx memory ctx = _open();
+        _allow(ctx, address(wcbdc), bidder, units * price);
         vm.prank(bidder);
         try issuance.submitBid(ref, units, price, validUntil) {
             ++bidsSubmitted;
+            _ghostMove(address(wcbdc), bidder, address(issuance), units * price);
+            ghostCustodyLive += units * price;
             _close(ctx, true);
         } catch {
             _close(ctx, false);
@@ -578,13 +589,8 @@ contract SettlementHandler {
         PrimaryIssuance.Tender memory tender = issuance.tenderOf(ref);
         if (wait && block.timestamp < tender.terms.closesAt) vm.warp(tender.terms.closesAt);
         _refuseAny(mallory, abi.encodeCall(issuance.allotTender, (ref)));
-        PrimaryIssuance.Bid[] memory bids = issuance.bidsOf(ref);
+        // Every bid's cost is in custody: the allotment debits no participant.
         Ctx memory ctx = _open();
-        for (uint256 i = 0; i < bids.length; ++i) {
-            if (!bids[i].withdrawn && !bids[i].rejected && bids[i].validUntil >= block.timestamp) {
-                _allow(ctx, address(wcbdc), bids[i].bidder, bids[i].units * bids[i].pricePerUnit);
-            }
-        }
         vm.prank(government);
         try issuance.allotTender(ref) returns (PrimaryIssuance.TenderResult memory result) {
             ++tendersAllotted;
@@ -622,6 +628,24 @@ contract SettlementHandler {
         vm.prank(government);
         try issuance.cancelTender(ref) {
             ++tendersCancelled;
+            _close(ctx, true);
+        } catch {
+            _close(ctx, false);
+        }
+    }
+
+    /// @notice A bank claims the refunds of a tender parked for it (while the wCBDC refused them).
+    function claimRefund(uint256 tenderSeed, uint256 bidderSeed) external {
+        if (_tenders.length == 0) return;
+        bytes32 ref = _tenders[tenderSeed % _tenders.length];
+        address bidder = _banks[bidderSeed % 3];
+        uint256 owed = issuance.refundOf(ref, bidder);
+        Ctx memory ctx = _open();
+        vm.prank(bidder);
+        try issuance.claimRefund(ref) {
+            ++refundsClaimed;
+            _ghostMove(address(wcbdc), address(issuance), bidder, owed);
+            ghostParkedRefunds -= owed;
             _close(ctx, true);
         } catch {
             _close(ctx, false);
@@ -802,7 +826,7 @@ contract SettlementHandler {
         return
             instructs + tradesSettled + cancels + cancelRequests + expires + paymentsSettled + customerPaymentsSettled +
             fxSettled + batchesSettled + tendersOpened + bidsSubmitted + bidsWithdrawn + bidsRejected + tendersAllotted +
-            tendersCancelled + expectedRefusals + strangerRefusals;
+            tendersCancelled + refundsClaimed + expectedRefusals + strangerRefusals;
     }
 
     // ================================================================== the consent wrapper
@@ -840,7 +864,30 @@ contract SettlementHandler {
                 (lastUnconsentedToken, lastUnconsentedHolder, lastUnconsentedAmount) = (token, holder, debit);
             }
         }
-        if (succeeded) _countSettlements(logs);
+        if (succeeded) {
+            _countSettlements(logs);
+            _applyRefunds(logs);
+        }
+    }
+
+    /// @dev Replays the custody the tender contract returned (`BidRefunded`) or parked (`BidRefundParked`)
+    /// on the ghost ledger, each within what its bid did not spend (its cost less its allotment's).
+    function _applyRefunds(Vm.Log[] memory logs) private {
+        for (uint256 i = 0; i < logs.length; ++i) {
+            bytes32 topic = logs[i].topics[0];
+            bool parked = topic == PrimaryIssuance.BidRefundParked.selector;
+            if (logs[i].emitter != address(issuance) || (!parked && topic != PrimaryIssuance.BidRefunded.selector)) continue;
+            (bytes32 ref, address bidder) = (logs[i].topics[1], address(uint160(uint256(logs[i].topics[2]))));
+            (uint256 index, uint256 amount) = abi.decode(logs[i].data, (uint256, uint256));
+            PrimaryIssuance.Bid memory b = issuance.bidsOf(ref)[index];
+            _returned[ref][index] += amount;
+            if (b.bidder != bidder || _returned[ref][index] + b.allotted * b.pricePerUnit > b.units * b.pricePerUnit) {
+                ++ghostRefundViolations;
+            }
+            ghostCustodyLive -= amount;
+            if (parked) ghostParkedRefunds += amount;
+            else _ghostMove(address(wcbdc), address(issuance), bidder, amount);
+        }
     }
 
     function _allow(Ctx memory ctx, address token, address holder, uint256 amount) private view {
@@ -1080,7 +1127,8 @@ contract SettlementHandler {
             if (b.withdrawn || b.rejected || b.validUntil < block.timestamp) ++ghostAllotmentViolations;
             total += b.allotted;
             proceeds += b.allotted * b.pricePerUnit;
-            _ghostMove(address(wcbdc), b.bidder, tender.terms.proceedsAccount, b.allotted * b.pricePerUnit);
+            _ghostMove(address(wcbdc), address(issuance), tender.terms.proceedsAccount, b.allotted * b.pricePerUnit);
+            ghostCustodyLive -= b.allotted * b.pricePerUnit;
             _ghostMint(address(bond), b.bidder, b.allotted);
             ghostBondsIssued += int256(b.allotted);
         }

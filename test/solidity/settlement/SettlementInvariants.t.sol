@@ -156,6 +156,7 @@ contract SettlementInvariantsTest is SettlementFixture {
         assertEq(handler.ghostForbiddenSuccesses(), 0, "an attack or a stranger's call succeeded");
         assertEq(handler.ghostUnexpectedRefusals(), 0, "a refusal for the wrong reason");
         assertEq(handler.ghostAllotmentViolations(), 0, "an allotment beyond a bid, off-lot or beyond the offer");
+        assertEq(handler.ghostRefundViolations(), 0, "a tender parked more than it owed a bidder");
     }
 
     /// @dev Issue #9: a trade id settles at most once across all paths (`TradeSettled` from matching,
@@ -197,8 +198,9 @@ contract SettlementInvariantsTest is SettlementFixture {
     /// @dev Supply changes only by what issuers did: wCBDC (both currencies) is constant; bonds grow only by
     /// tender allotments; deposit money moves between banks (burned at one = minted at the other) and is
     /// created or destroyed in settlement only against wCBDC paid into or out of a bank for a customer.
-    /// Every token's supply equals the ghost supply and the sum of the participants' balances: the engine
-    /// and the tender contract hold nothing between transactions.
+    /// Every token's supply equals the ghost supply and the sum of the participants' balances and the
+    /// tender contract's custody: the engine holds nothing between transactions, the tender contract only
+    /// the cost of live bids and the refunds parked for bidders the wCBDC refused.
     function invariant_supplyConserved() public view {
         assertEq(wcbdc.totalSupply(), handler.initialSupply(address(wcbdc)), "wHKD supply changed");
         assertEq(wthb.totalSupply(), handler.initialSupply(address(wthb)), "wTHB supply changed");
@@ -234,9 +236,12 @@ contract SettlementInvariantsTest is SettlementFixture {
         for (uint256 t = 0; t < tracked.length; ++t) {
             IERC20 token = IERC20(tracked[t]);
             assertEq(token.balanceOf(address(engine)), 0, "engine holds a token");
-            assertEq(token.balanceOf(address(issuance)), 0, "tender contract holds a token");
+            // The tender contract holds only wCBDC: the cost of live bids and the parked refunds.
+            uint256 custody = tracked[t] == address(wcbdc) ? handler.ghostCustodyLive() + handler.ghostParkedRefunds() : 0;
+            assertEq(token.balanceOf(address(issuance)), custody, "tender contract holds other than bids' cost and parked refunds");
+            assertTrue(int256(custody) == handler.ghostBalance(address(token), address(issuance)), "custody != ghost custody");
             assertEq(token.totalSupply(), uint256(handler.ghostSupply(address(token))), "supply != ghost supply");
-            uint256 sum = 0;
+            uint256 sum = custody;
             for (uint256 h = 0; h < accounts.length; ++h) sum += token.balanceOf(accounts[h]);
             assertEq(sum, token.totalSupply(), "tokens held outside the ledger's participants");
         }
