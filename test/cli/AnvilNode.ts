@@ -12,7 +12,7 @@ import { runScenario, stepById } from "../../src/runner/run.js";
 import { defineScenario } from "../../src/runner/types.js";
 import type { ScenarioReportJson } from "../../src/report/json.js";
 import { SCENARIO_NAMES } from "../../src/scenarios/index.js";
-import { ROOT, scenarioCli, scenarioInProcess, STACK_LINE, type CliRun } from "../helpers/cli.js";
+import { childEnv, ROOT, scenarioCli, scenarioInProcess, STACK_LINE, type CliRun } from "../helpers/cli.js";
 import { startAnvil, type RunningNode } from "../helpers/hardhat-node.js";
 import { attemptsOf, refusalOf, validReport } from "../helpers/step-facts.js";
 
@@ -80,7 +80,7 @@ describe("the scenarios on Foundry's anvil (@foundry-rs/anvil 1.7.1), as on `npx
   this.timeout(900_000);
 
   it("`npx anvil --version` runs anvil 1.7.1 from the platform package, with no install script run", async function () {
-    const { stdout } = await promisify(execFile)(process.execPath, [ANVIL_WRAPPER, "--version"], { cwd: ROOT });
+    const { stdout } = await promisify(execFile)(process.execPath, [ANVIL_WRAPPER, "--version"], { cwd: ROOT, env: childEnv() });
     expect(stdout).to.match(/^anvil Version: 1\.7\.1$/m);
   });
 
