@@ -1,4 +1,5 @@
 import { createRequire } from "node:module";
+import { availableParallelism } from "node:os";
 
 import hardhatToolboxMochaEthersPlugin from "@nomicfoundation/hardhat-toolbox-mocha-ethers";
 import { configVariable, defineConfig } from "hardhat/config";
@@ -21,6 +22,9 @@ const FUZZ_RUNS = process.env.CI === "true" ? 2_000 : 500;
 // Invariant campaigns: each run is a fresh sequence of `depth` random handler calls, every
 // invariant checked after each call (test/solidity/settlement/SettlementInvariants.t.sol).
 const INVARIANT_RUNS = process.env.CI === "true" ? 256 : 64;
+// Mocha's worker processes: at least two (mocha's own default, one per core but one, would be a
+// single worker on a two-core machine); MOCHA_JOBS sets another number.
+const MOCHA_JOBS = Number(process.env.MOCHA_JOBS ?? Math.max(2, availableParallelism() - 1));
 
 export default defineConfig({
   plugins: [hardhatToolboxMochaEthersPlugin],
@@ -31,9 +35,10 @@ export default defineConfig({
     },
   },
   test: {
-    // `npm run test:fast` runs its files in parallel workers (SANDBOX_MOCHA_JOBS of them, one
-    // in-process network each); the whole `npm test` runs in one process, in file order.
-    mocha: process.env.SANDBOX_MOCHA_JOBS === undefined ? {} : { parallel: true, jobs: Number(process.env.SANDBOX_MOCHA_JOBS) },
+    // The TypeScript tests run in two worker processes, a file at a time each (mocha's parallel
+    // mode): most of their time is child processes (the CLI, the presenter, nodes, Chromium) that
+    // wait on one another, so two files at once keep both cores of a small machine busy.
+    mocha: { parallel: true, jobs: MOCHA_JOBS },
     solidity: {
       fuzz: { runs: FUZZ_RUNS, seed: "0x5eed" },
       invariant: { runs: INVARIANT_RUNS, depth: 64, failOnRevert: false },

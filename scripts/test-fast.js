@@ -6,9 +6,8 @@
  * node: `helpers/cli.js`, `helpers/presenter*.js`, `helpers/hardhat-node.js`). No Solidity tests,
  * no lint. `npm test` still runs everything. Extra arguments go to `hardhat test mocha`.
  *
- * None of these files starts a process or opens a port, so they run in parallel: mocha's parallel
- * mode with one worker per core (at least 2; `SANDBOX_MOCHA_JOBS=<n>` to choose, `1` for one
- * process in file order), each worker with its own in-process network.
+ * They run in mocha's parallel mode (hardhat.config.ts) with one worker per core, at least 2
+ * (`MOCHA_JOBS=<n>` to choose), each worker with its own in-process network.
  *
  * Plain JavaScript, run by node itself. Builds first only if a Solidity source changed (build-if-stale.js).
  */
@@ -43,7 +42,5 @@ const run = (args) => spawnSync(process.execPath, args, { cwd: ROOT, stdio: "inh
 const built = run([path.join(ROOT, "scripts", "build-if-stale.js")]);
 if (built !== 0) process.exit(built);
 const hardhat = path.join(ROOT, "node_modules", "hardhat", "dist", "src", "cli.js");
-const jobs = process.env.SANDBOX_MOCHA_JOBS ?? String(Math.max(2, os.availableParallelism()));
-if (jobs === "1") delete process.env.SANDBOX_MOCHA_JOBS;
-else process.env.SANDBOX_MOCHA_JOBS = jobs;
+process.env.MOCHA_JOBS ??= String(Math.max(2, os.availableParallelism()));
 process.exit(run([hardhat, "test", "mocha", "--no-compile", ...process.argv.slice(2), ...files]));

@@ -118,7 +118,11 @@ export async function servePresenter(options: PresentServerOptions): Promise<Pre
     async close() {
       unsubscribe();
       for (const res of streams) res.end();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // A page still open keeps its connections: keep-alive ones, and the event stream it reopens at
+      // once on another. Cut them, or close() would wait for them (a presenter stopped with Ctrl-C could hang).
+      server.closeAllConnections();
+      await closed;
     },
   };
 }

@@ -4,7 +4,7 @@ import { promisify } from "node:util";
 
 import { expect } from "chai";
 import { id, JsonRpcProvider } from "ethers";
-import { network } from "hardhat";
+import hre, { network } from "hardhat";
 
 import { revertDataOf, revertedTransactionHash } from "../../src/chain/decode.js";
 import { deployHongKongLedger } from "../../src/chain/deploy.js";
@@ -12,7 +12,7 @@ import { runScenario, stepById } from "../../src/runner/run.js";
 import { defineScenario } from "../../src/runner/types.js";
 import type { ScenarioReportJson } from "../../src/report/json.js";
 import { SCENARIO_NAMES } from "../../src/scenarios/index.js";
-import { ROOT, scenarioCli, STACK_LINE, type CliRun } from "../helpers/cli.js";
+import { childEnv, ROOT, scenarioCli, scenarioInProcess, STACK_LINE, type CliRun } from "../helpers/cli.js";
 import { startAnvil, type RunningNode } from "../helpers/hardhat-node.js";
 import { attemptsOf, refusalOf, validReport } from "../helpers/step-facts.js";
 
@@ -22,6 +22,9 @@ import { attemptsOf, refusalOf, validReport } from "../helpers/step-facts.js";
  * dependency). Three anvil processes in all, each on a free port and stopped by its process id:
  * plain `anvil` (10 accounts), `anvil --accounts 20` for every one-chain scenario in turn and as
  * the Hong Kong chain of cross-chain-dvp, and `anvil --accounts 20 --chain-id 31338` as its Thai chain.
+ * The CLI runs as a child process, as `npm run scenario` does, on plain anvil and for cross-chain-dvp;
+ * each one-chain scenario on `anvil --accounts 20` runs the same command in this process
+ * (`scenarioInProcess`, its return value the exit code), which spares a process start-up per scenario.
  */
 
 /** Scenarios that need a second chain (`--network localhost,thaiLocalhost`). */
@@ -52,6 +55,24 @@ async function receiptStatus(url: string, hash: string): Promise<number | null |
   }
 }
 
+/**
+ * Points network `localhost` of this process at `url` (SANDBOX_LOCALHOST_URL) and returns the URL
+ * it resolves to. Hardhat resolves a configuration variable once per process and keeps it, so every
+ * in-process run here goes to the first URL resolved: the tests check it is this anvil's.
+ */
+async function pointLocalhostAt(url: string): Promise<string> {
+  const config = hre.config.networks.localhost;
+  if (config.type !== "http") throw new Error("network localhost is not a JSON-RPC network in hardhat.config.ts");
+  const previous = process.env.SANDBOX_LOCALHOST_URL;
+  process.env.SANDBOX_LOCALHOST_URL = url;
+  try {
+    return await config.url.get();
+  } finally {
+    if (previous === undefined) delete process.env.SANDBOX_LOCALHOST_URL;
+    else process.env.SANDBOX_LOCALHOST_URL = previous;
+  }
+}
+
 /** For a promise expected to reject: what it resolved to, as "no error". */
 const noError = (): undefined => undefined;
 
@@ -59,7 +80,7 @@ describe("the scenarios on Foundry's anvil (@foundry-rs/anvil 1.7.1), as on `npx
   this.timeout(900_000);
 
   it("`npx anvil --version` runs anvil 1.7.1 from the platform package, with no install script run", async function () {
-    const { stdout } = await promisify(execFile)(process.execPath, [ANVIL_WRAPPER, "--version"], { cwd: ROOT });
+    const { stdout } = await promisify(execFile)(process.execPath, [ANVIL_WRAPPER, "--version"], { cwd: ROOT, env: childEnv() });
     expect(stdout).to.match(/^anvil Version: 1\.7\.1$/m);
   });
 
@@ -119,7 +140,8 @@ describe("the scenarios on Foundry's anvil (@foundry-rs/anvil 1.7.1), as on `npx
 
     for (const name of ONE_CHAIN) {
       it(`${name} --json: exit 0, a valid report that held, on chain 31337, its transactions mined by anvil`, async function () {
-        const run = await scenarioCli([name, "--network", "localhost", "--json"], { env: { SANDBOX_LOCALHOST_URL: hk.url }, timeoutMs: 300_000 });
+        expect(await pointLocalhostAt(hk.url), "network localhost of this process").to.equal(hk.url);
+        const run = await scenarioInProcess([name, "--network", "localhost", "--json"]);
         const report = reportOf(run);
         expect(report.scenario.name).to.equal(name);
         expect(report.scenario.chainCount).to.equal(1);

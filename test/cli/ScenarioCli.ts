@@ -14,13 +14,15 @@ import type { Step } from "../../src/runner/types.js";
 import { nameOf } from "../../src/scenarios/steps.js";
 import { findScenario, SCENARIO_NAMES, SCENARIOS } from "../../src/scenarios/index.js";
 import greenBondIssuance, { ALLOTMENTS, DISTRIBUTION_PRICE, FINAL_HOLDINGS, ISSUE_PRICE } from "../../src/scenarios/green-bond-issuance.js";
+import { allSettled, resultOf, startAll } from "../helpers/concurrent.js";
 import { runScript, scenarioCli, scenarioInProcess, STACK_LINE, type CliRun } from "../helpers/cli.js";
 import { freePort } from "../helpers/hardhat-node.js";
 
 /**
- * `npm run scenario` and `npm run scenarios` as a user runs them: each test starts the script as a
- * child process (`node --import tsx`, as the npm scripts do; the contracts are built by `npm test`
- * beforehand) and checks its exit code, its stdout and its one-line stderr. Arguments refused before
+ * `npm run scenario` and `npm run scenarios` as a user runs them: each test checks a run of the
+ * script as a child process (`node --import tsx`, as the npm scripts do; the contracts are built by
+ * `npm test` beforehand), its exit code, its stdout and its one-line stderr. The children start
+ * together in the suite's `before`, two at a time, and each test awaits its own. Arguments refused before
  * any network is used are checked in this process (`scenarioInProcess`: the same command, its
  * return value the exit code), each child costing a few seconds of start-up for a one-line answer;
  * an unknown scenario, an argument npm swallowed and --help still go through a child process.
@@ -48,6 +50,18 @@ const withoutDates = (text: string): string =>
     .replace(/\b\d{1,2} [A-Z][a-z]{2} \d{4}\b/g, "<date>")
     .replace(/\b[A-Z][a-z]{2} \d{4}\b/g, "<month>");
 
+/** The presenter mode's prompt before each step. */
+const PROMPT = "  [Enter] to run this step";
+/** The prompt before the closing summary and tables. */
+const FINAL = "  [Enter] to show the final ledger";
+
+/** "Step k/N  title" lines, prompts and results ("  ✔ …" / "  ✖ …") in the order printed. */
+const events = (stdout: string): string[] =>
+  stdout
+    .split("\n")
+    .filter((l) => /^Step \d+\/\d+ {2}/.test(l) || l === PROMPT || /^ {2}[✔✖] /.test(l))
+    .map((l) => (l === PROMPT ? "prompt" : l.startsWith("  ✔ ") ? "ok" : l.startsWith("  ✖ ") ? "FAILED" : withoutDates(l)));
+
 /** The flagship's steps, built on a ledger deployed in this process (for their titles and details). */
 async function flagshipSteps(): Promise<readonly Step[]> {
   const connection = await network.create();
@@ -58,12 +72,110 @@ async function flagshipSteps(): Promise<readonly Step[]> {
   }
 }
 
+/** A run of --step answered one line at a time, each 250 ms after its prompt, and what it had printed when each line was typed. */
+interface PacedRun {
+  readonly run: CliRun;
+  /** How many steps had printed their result when each step's line was typed. */
+  readonly resultsWhenAnswered: readonly number[];
+  /** Whether the closing summary or tables were out before the Enter they wait for. */
+  readonly summaryBeforeEnter: boolean | undefined;
+}
+
+/** `--step` with a line typed 250 ms after each prompt (and after the final one): the pauses show whether a step runs before its line. */
+async function pacedStepRun(): Promise<PacedRun> {
+  const resultsWhenAnswered: number[] = [];
+  let summaryBeforeEnter: boolean | undefined;
+  let latest = "";
+  let answered = 0;
+  const run = await scenarioCli([FLAGSHIP, "--step"], {
+    env: WIDE,
+    onStdout: (stdout, stdin) => {
+      latest = stdout;
+      if (summaryBeforeEnter === undefined && stdout.includes(`${FINAL}\n`)) {
+        setTimeout(() => {
+          summaryBeforeEnter = latest.includes(`✔ ${FLAGSHIP}:`) || latest.includes("Participants —");
+          stdin.end("\n");
+        }, 250);
+        return;
+      }
+      const prompts = stdout.split(`${PROMPT}\n`).length - 1;
+      if (prompts <= answered) return;
+      answered = prompts;
+      // Give the step time to run: it must not, until its line arrives.
+      setTimeout(() => {
+        resultsWhenAnswered.push(events(latest).filter((e) => e === "ok" || e === "FAILED").length);
+        stdin.write("\n");
+      }, 250);
+    },
+  });
+  return { run, resultsWhenAnswered, summaryBeforeEnter };
+}
+
+/**
+ * Every child process of `npm run scenario`'s tests, by name: each test awaits its own, and they start in the
+ * suite's first `before`, two at a time (the paced --step run, which mostly waits, beside them), so
+ * that one's start-up overlaps another's run. `url` is a port nobody listens on; `steps` the flagship's steps.
+ */
+function childRuns(url: string, steps: Promise<readonly Step[]>) {
+  const stepLines = (extra: string) => steps.then((s) => `${extra}${"\n".repeat(s.length)}`);
+  return {
+    // In the order the tests read them.
+    unknownScenario: () => scenarioCli(["green-bond", "--json"]),
+    npmSwallowedFlag: () => scenarioCli([FLAGSHIP], { env: { npm_lifecycle_event: "scenario", npm_config_json: "true" } }),
+    unreachable: () => scenarioCli([FLAGSHIP, "--network", "localhost"], { env: { SANDBOX_LOCALHOST_URL: url } }),
+    unreachableJson: () => scenarioCli([FLAGSHIP, "--network", "localhost", "--json"], { env: { SANDBOX_LOCALHOST_URL: url } }),
+    unreachableVerbose: () => scenarioCli([FLAGSHIP, "--network", "localhost", "--verbose"], { env: { SANDBOX_LOCALHOST_URL: url } }),
+    badUrlDefaultNetwork: () => scenarioCli(["interbank-payment", "--json"], { env: BAD_LOCALHOST_URL }),
+    badUrlLocalhost: () => scenarioCli([FLAGSHIP, "--network", "localhost"], { env: BAD_LOCALHOST_URL }),
+    badThaiUrl: () => scenarioCli([FLAGSHIP, "--network", "thaiLocalhost"], { env: { SANDBOX_THAI_URL: "ftp://example.org" } }),
+    help: () => scenarioCli(["--help"]),
+    json: () => scenarioCli([FLAGSHIP, "--json"]),
+    stepPiped: async () => scenarioCli([FLAGSHIP, "--step"], { input: await stepLines(""), env: WIDE }),
+    stepEventsAsked: async () => scenarioCli([FLAGSHIP, "--step"], { input: await stepLines("\ne\n"), env: WIDE }),
+    stepVerbose: () => scenarioCli([FLAGSHIP, "--step", "--verbose"], { input: "", env: WIDE }),
+    stepColumns80: () => scenarioCli([FLAGSHIP, "--step"], { input: "", env: { COLUMNS: "80", FORCE_COLOR: "1" } }),
+    plainColumns120: () => scenarioCli([FLAGSHIP], { env: { COLUMNS: "120", FORCE_COLOR: "0" } }),
+    stepInputClosed: () => scenarioCli([FLAGSHIP, "--step"], { input: "", env: WIDE }),
+    stepJson: () => scenarioCli([FLAGSHIP, "--step", "--json"], { input: "", env: { ...WIDE, FORCE_COLOR: "1" } }),
+  } satisfies Record<string, () => Promise<CliRun>>;
+}
+type ChildRun = keyof ReturnType<typeof childRuns>;
+
+/** A bad SANDBOX_LOCALHOST_URL. */
+const BAD_LOCALHOST_URL = { SANDBOX_LOCALHOST_URL: "localhost 8545" };
+
+let children: ReadonlyMap<ChildRun, Promise<CliRun>> | undefined;
+let pacedStep: Promise<PacedRun> | undefined;
+let flagship: Promise<readonly Step[]> | undefined;
+/** The port nobody listens on of the unreachable-network tests. */
+let unreachableUrl: string;
+/** What child run `key` printed and its exit code. */
+const child = (key: ChildRun): Promise<CliRun> => resultOf(children, key);
+
 describe("npm run scenario (scripts/scenario.ts)", function () {
   this.timeout(180_000);
 
+  before(async function () {
+    unreachableUrl = `http://127.0.0.1:${await freePort()}`;
+    const steps = flagshipSteps();
+    steps.catch(() => undefined);
+    flagship = steps;
+    const runs = childRuns(unreachableUrl, steps);
+    children = startAll(Object.keys(runs) as ChildRun[], 2, (key) => runs[key]());
+    pacedStep = pacedStepRun();
+    pacedStep.catch(() => undefined);
+  });
+
+  after(async function () {
+    this.timeout(300_000);
+    await allSettled(children);
+    await pacedStep?.catch(() => undefined);
+    await flagship?.catch(() => undefined);
+  });
+
   describe("bad input: one clear line on stderr and a non-zero exit, no stack trace", function () {
     it("an unknown scenario exits 2 and lists the valid names", async function () {
-      const run = await scenarioCli(["green-bond", "--json"]);
+      const run = await child("unknownScenario");
       expectOneLineError(run, 2, `error: unknown scenario "green-bond"; choose one of: ${SCENARIO_NAMES.join(", ")}`);
       for (const name of SCENARIO_NAMES) expect(run.stderr).to.include(name);
     });
@@ -103,7 +215,7 @@ describe("npm run scenario (scripts/scenario.ts)", function () {
     });
 
     it("a flag npm swallowed (`npm run scenario <name> --json`, no `--`) exits 2 and shows the right form", async function () {
-      const run = await scenarioCli([FLAGSHIP], { env: { npm_lifecycle_event: "scenario", npm_config_json: "true" } });
+      const run = await child("npmSwallowedFlag");
       expectOneLineError(
         run,
         2,
@@ -121,12 +233,12 @@ describe("npm run scenario (scripts/scenario.ts)", function () {
     describe("an unreachable network", function () {
       let url: string;
 
-      before(async function () {
-        url = `http://127.0.0.1:${await freePort()}`;
+      before(function () {
+        url = unreachableUrl;
       });
 
       it("exits 1 with one line that names the URL", async function () {
-        const run = await scenarioCli([FLAGSHIP, "--network", "localhost"], { env: { SANDBOX_LOCALHOST_URL: url } });
+        const run = await child("unreachable");
         expect(run.stderr).to.equal(
           `error: cannot reach network "localhost" at ${url}; start it (e.g. \`npx hardhat node\`) or fix its URL\n`,
         );
@@ -136,12 +248,12 @@ describe("npm run scenario (scripts/scenario.ts)", function () {
       });
 
       it("stays one line on stderr with --json, and prints no JSON", async function () {
-        const run = await scenarioCli([FLAGSHIP, "--network", "localhost", "--json"], { env: { SANDBOX_LOCALHOST_URL: url } });
+        const run = await child("unreachableJson");
         expectOneLineError(run, 1, `error: cannot reach network "localhost" at ${url}; start it (e.g. \`npx hardhat node\`) or fix its URL`);
       });
 
       it("with --verbose, prints the same first line, then the stack and its causes", async function () {
-        const run = await scenarioCli([FLAGSHIP, "--network", "localhost", "--verbose"], { env: { SANDBOX_LOCALHOST_URL: url } });
+        const run = await child("unreachableVerbose");
         expect(run.code).to.equal(1);
         const lines = run.stderr.split("\n");
         expect(lines[0]).to.equal(`error: cannot reach network "localhost" at ${url}; start it (e.g. \`npx hardhat node\`) or fix its URL`);
@@ -177,28 +289,26 @@ describe("npm run scenario (scripts/scenario.ts)", function () {
   });
 
   describe("a bad SANDBOX_LOCALHOST_URL", function () {
-    const env = { SANDBOX_LOCALHOST_URL: "localhost 8545" };
-
     it("leaves the default (in-process) network working", async function () {
-      const run = await scenarioCli(["interbank-payment", "--json"], { env });
+      const run = await child("badUrlDefaultNetwork");
       expect(run.code, `exit code; stderr: ${run.stderr}`).to.equal(0);
       expect(run.stderr).to.equal("");
       expect(() => JSON.parse(run.stdout) as unknown).to.not.throw();
     });
 
     it("names the variable when --network localhost uses it, and exits 1", async function () {
-      const run = await scenarioCli([FLAGSHIP, "--network", "localhost"], { env });
+      const run = await child("badUrlLocalhost");
       expectOneLineError(run, 1, 'error: SANDBOX_LOCALHOST_URL (network "localhost") is not an http(s) URL; set it to one, e.g. http://127.0.0.1:8545');
     });
 
     it("names SANDBOX_THAI_URL the same way when a network uses that one", async function () {
-      const run = await scenarioCli([FLAGSHIP, "--network", "thaiLocalhost"], { env: { SANDBOX_THAI_URL: "ftp://example.org" } });
+      const run = await child("badThaiUrl");
       expectOneLineError(run, 1, 'error: SANDBOX_THAI_URL (network "thaiLocalhost") is not an http(s) URL; set it to one, e.g. http://127.0.0.1:8545');
     });
   });
 
   it("--help exits 0 and prints the usage text on stdout", async function () {
-    const run = await scenarioCli(["--help"]);
+    const run = await child("help");
     expect(run.code).to.equal(0);
     expect(run.stdout).to.equal(`${SCENARIO_HELP}\n`);
     expect(run.stdout).to.include("Usage: npm run scenario -- <name> [--step] [--json] [--network <name>[,<name>]] [--verbose]");
@@ -212,7 +322,8 @@ describe("npm run scenario (scripts/scenario.ts)", function () {
 
     before(async function () {
       let steps: readonly Step[];
-      [run, steps] = await Promise.all([scenarioCli([FLAGSHIP, "--json"]), flagshipSteps()]);
+      if (flagship === undefined) throw new Error("the flagship's steps were not built");
+      [run, steps] = await Promise.all([child("json"), flagship]);
       titles = steps.map((s) => s.title);
       expect(run.code, `exit code; stderr: ${run.stderr}`).to.equal(0);
       // The whole of stdout is one JSON document: no banner, no progress, nothing after it.
@@ -321,22 +432,16 @@ describe("npm run scenario (scripts/scenario.ts)", function () {
   });
 
   describe(`--step (presenter mode) with piped input: ${FLAGSHIP}`, function () {
-    const PROMPT = "  [Enter] to run this step";
     let steps: readonly Step[];
     let run: CliRun;
-    /** "Step k/N  title" lines, prompts and results ("  ✔ …" / "  ✖ …") in the order printed. */
-    const events = (stdout: string): string[] =>
-      stdout
-        .split("\n")
-        .filter((l) => /^Step \d+\/\d+ {2}/.test(l) || l === PROMPT || /^ {2}[✔✖] /.test(l))
-        .map((l) => (l === PROMPT ? "prompt" : l.startsWith("  ✔ ") ? "ok" : l.startsWith("  ✖ ") ? "FAILED" : withoutDates(l)));
     const expectedEvents = (): string[] =>
       steps.flatMap((s, i) => [`Step ${i + 1}/${steps.length}  ${withoutDates(s.title)}`, "prompt", "ok"]);
 
     before(async function () {
-      steps = await flagshipSteps();
+      if (flagship === undefined) throw new Error("the flagship's steps were not built");
+      steps = await flagship;
       // N lines for N steps, then the input ends; wide and without colour, so that lines compare whole.
-      run = await scenarioCli([FLAGSHIP, "--step"], { input: "\n".repeat(steps.length), env: WIDE });
+      run = await child("stepPiped");
     });
 
     it("advances one step per line through every step and exits 0", function () {
@@ -364,32 +469,8 @@ describe("npm run scenario (scripts/scenario.ts)", function () {
     });
 
     it("waits for each line before running the step, and for one more before the closing summary and tables", async function () {
-      const FINAL = "  [Enter] to show the final ledger";
-      const resultsWhenAnswered: number[] = [];
-      let summaryBeforeEnter: boolean | undefined;
-      let latest = "";
-      let answered = 0;
-      const paced = await scenarioCli([FLAGSHIP, "--step"], {
-        env: WIDE,
-        onStdout: (stdout, stdin) => {
-          latest = stdout;
-          if (summaryBeforeEnter === undefined && stdout.includes(`${FINAL}\n`)) {
-            setTimeout(() => {
-              summaryBeforeEnter = latest.includes(`✔ ${FLAGSHIP}:`) || latest.includes("Participants —");
-              stdin.end("\n");
-            }, 250);
-            return;
-          }
-          const prompts = stdout.split(`${PROMPT}\n`).length - 1;
-          if (prompts <= answered) return;
-          answered = prompts;
-          // Give the step time to run: it must not, until its line arrives.
-          setTimeout(() => {
-            resultsWhenAnswered.push(events(latest).filter((e) => e === "ok" || e === "FAILED").length);
-            stdin.write("\n");
-          }, 250);
-        },
-      });
+      if (pacedStep === undefined) throw new Error("the paced run was not started");
+      const { run: paced, resultsWhenAnswered, summaryBeforeEnter } = await pacedStep;
       expect(paced.code, `exit code; stderr: ${paced.stderr}`).to.equal(0);
       expect(resultsWhenAnswered).to.deep.equal(steps.map((_, i) => i));
       expect(events(paced.stdout)).to.deep.equal(expectedEvents());
@@ -401,7 +482,7 @@ describe("npm run scenario (scripts/scenario.ts)", function () {
 
     it("shows no event list per step unless asked: e + Enter lists the last step's events, then shows the prompt again", async function () {
       // Enter runs step 1; "e" lists its events; Enter runs each further step.
-      const asked = await scenarioCli([FLAGSHIP, "--step"], { input: `\ne\n${"\n".repeat(steps.length)}`, env: WIDE });
+      const asked = await child("stepEventsAsked");
       expect(asked.code, `exit code; stderr: ${asked.stderr}`).to.equal(0);
       const lines = asked.stdout.split("\n");
       const listed = lines.findIndex((l) => l === `Events of step 1/${steps.length}  ${steps[0].title}`);
@@ -420,14 +501,14 @@ describe("npm run scenario (scripts/scenario.ts)", function () {
     });
 
     it("with --verbose, every step shows its events as without --step", async function () {
-      const verbose = await scenarioCli([FLAGSHIP, "--step", "--verbose"], { input: "", env: WIDE });
+      const verbose = await child("stepVerbose");
       expect(verbose.code, `exit code; stderr: ${verbose.stderr}`).to.equal(0);
       expect(verbose.stdout).to.include("\n     • HKD 1,500,000,000.00 wHKD issued to Harbour Bank\n");
       expect(verbose.stdout).to.not.include("not shown: [e] [Enter]");
     });
 
     it("at COLUMNS=80 with FORCE_COLOR: colour, no line wider than 80, and each step from its title to the next prompt fits 50 rows", async function () {
-      const coloured = await scenarioCli([FLAGSHIP, "--step"], { input: "", env: { COLUMNS: "80", FORCE_COLOR: "1" } });
+      const coloured = await child("stepColumns80");
       expect(coloured.code, `exit code; stderr: ${coloured.stderr}`).to.equal(0);
       expect(coloured.stdout).to.include(`  ${ESC}32m✔ done${ESC}39m\n`);
       const lines = stripVTControlCharacters(coloured.stdout).split("\n");
@@ -444,7 +525,7 @@ describe("npm run scenario (scripts/scenario.ts)", function () {
     });
 
     it("without --step at COLUMNS=120 and FORCE_COLOR=0: today's full output, no colour, lines within 120, addresses short in the tables", async function () {
-      const plain = await scenarioCli([FLAGSHIP], { env: { COLUMNS: "120", FORCE_COLOR: "0" } });
+      const plain = await child("plainColumns120");
       expect(plain.code, `exit code; stderr: ${plain.stderr}`).to.equal(0);
       expect(plain.stdout).to.not.include(ESC);
       const lines = plain.stdout.split("\n");
@@ -456,13 +537,13 @@ describe("npm run scenario (scripts/scenario.ts)", function () {
     });
 
     it("does not hang when standard input is closed at once (no input at all): runs every step", async function () {
-      const closed = await scenarioCli([FLAGSHIP, "--step"], { input: "", env: WIDE });
+      const closed = await child("stepInputClosed");
       expect(closed.code, `exit code; stderr: ${closed.stderr}`).to.equal(0);
       expect(events(closed.stdout)).to.deep.equal(expectedEvents());
     });
 
     it("with --json, keeps stdout for the JSON and shows the presenter's text on stderr", async function () {
-      const both = await scenarioCli([FLAGSHIP, "--step", "--json"], { input: "", env: { ...WIDE, FORCE_COLOR: "1" } });
+      const both = await child("stepJson");
       expect(both.code, `exit code; stderr: ${both.stderr}`).to.equal(0);
       const report = JSON.parse(both.stdout) as ScenarioReportJson;
       expect(report.steps).to.have.length(steps.length);

@@ -9,6 +9,19 @@ export const TSX_NODE_ARGS: readonly string[] = ["--import", "tsx"];
 /** A line of a stack trace, which the CLI must print only with --verbose. */
 export const STACK_LINE = /^\s+at\s/m;
 
+/**
+ * This process's environment for a child process, with `extra` added, but without the tsx loader
+ * that hardhat-mocha puts in NODE_OPTIONS for mocha's parallel workers: a child starts as `npm run`
+ * starts it (`node --import tsx` once, from its own arguments, or no loader at all).
+ */
+export function childEnv(extra: Readonly<Record<string, string>> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...extra };
+  const options = env.NODE_OPTIONS?.replace(/--import[=\s]+"?[^"\s]*\/tsx\/[^"\s]*"?/g, "").trim();
+  if (options === undefined || options === "") delete env.NODE_OPTIONS;
+  else env.NODE_OPTIONS = options;
+  return env;
+}
+
 export interface CliRun {
   readonly code: number | null;
   readonly stdout: string;
@@ -30,7 +43,7 @@ export function runScript(script: string, args: readonly string[], options: CliO
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...TSX_NODE_ARGS, path.join("scripts", script), ...args], {
       cwd: ROOT,
-      env: { ...process.env, ...options.env },
+      env: childEnv(options.env),
       stdio: ["pipe", "pipe", "pipe"],
     });
     let stdout = "";

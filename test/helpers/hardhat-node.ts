@@ -5,6 +5,8 @@ import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import path from "node:path";
 
+import { childEnv } from "./cli.js";
+
 const HARDHAT_CLI = path.resolve("node_modules/hardhat/dist/src/cli.js");
 const READY = /Started HTTP and WebSocket JSON-RPC server at/;
 
@@ -37,7 +39,7 @@ export async function startHardhatNode(
   const port = options.port ?? (await freePort());
   const args = [HARDHAT_CLI, "node", "--port", String(port)];
   if (options.chainId !== undefined) args.push("--chain-id", String(options.chainId));
-  const child: ChildProcess = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
+  const child: ChildProcess = spawn(process.execPath, args, { env: childEnv(), stdio: ["ignore", "pipe", "pipe"] });
   if (child.pid === undefined) throw new Error("hardhat node did not start");
   const pid = child.pid;
 

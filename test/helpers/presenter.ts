@@ -3,7 +3,7 @@ import { get } from "node:http";
 import path from "node:path";
 
 import type { PresentState } from "../../src/present/state.js";
-import { ROOT, TSX_NODE_ARGS } from "./cli.js";
+import { childEnv, ROOT, TSX_NODE_ARGS } from "./cli.js";
 
 /**
  * A running `npm run present -- …` (its child process): the page's URL, its state on request or as
@@ -68,7 +68,7 @@ function waitForEvent(url: string, done: (state: PresentState) => boolean): Prom
 export function startPresenter(args: readonly string[], options: PresenterOptions = {}): Promise<Presenter> {
   const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [...TSX_NODE_ARGS, path.join("scripts", "present.ts"), ...args], {
     cwd: ROOT,
-    env: { ...process.env, ...options.env },
+    env: childEnv(options.env),
     stdio: ["pipe", "pipe", "pipe"],
   });
   let stdout = "";

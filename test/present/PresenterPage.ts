@@ -91,6 +91,7 @@ describe("Presenter page in Chromium", function () {
   this.timeout(300_000);
   let browser: Browser | undefined;
   let presenter: Presenter | undefined;
+  let page: Page | undefined;
 
   before(async function () {
     browser = await launchChromium(this);
@@ -101,6 +102,9 @@ describe("Presenter page in Chromium", function () {
   });
 
   afterEach(async () => {
+    // The page first: its event stream would reconnect to a presenter that is stopping.
+    await page?.close();
+    page = undefined;
     await presenter?.stop();
     presenter = undefined;
   });
@@ -108,7 +112,8 @@ describe("Presenter page in Chromium", function () {
   async function open(scenario: string): Promise<{ page: Page; presenter: Presenter }> {
     if (browser === undefined) throw new Error("no browser");
     presenter = await startPresenter([scenario]);
-    return { page: await openPresenterPage(browser, presenter), presenter };
+    page = await openPresenterPage(browser, presenter);
+    return { page, presenter };
   }
 
   it("steps through green-bond-issuance showing the chain's balances, instructions, bond clock, flows and events after every step, nothing scrolling; then Restart returns to the opening state", async () => {
