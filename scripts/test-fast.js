@@ -6,14 +6,13 @@
  * node: `helpers/cli.js`, `helpers/presenter*.js`, `helpers/hardhat-node.js`). No Solidity tests,
  * no lint. `npm test` still runs everything. Extra arguments go to `hardhat test mocha`.
  *
- * They run in mocha's parallel mode (hardhat.config.ts) with one worker per core, at least 2
- * (`MOCHA_JOBS=<n>` to choose), each worker with its own in-process network.
+ * They run in mocha's parallel workers as `npm test` does (hardhat.config.ts: at least 2,
+ * `MOCHA_JOBS=<n>` to choose), each worker with its own in-process network.
  *
  * Plain JavaScript, run by node itself. Builds first only if a Solidity source changed (build-if-stale.js).
  */
 import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import process from "node:process";
 
@@ -42,5 +41,4 @@ const run = (args) => spawnSync(process.execPath, args, { cwd: ROOT, stdio: "inh
 const built = run([path.join(ROOT, "scripts", "build-if-stale.js")]);
 if (built !== 0) process.exit(built);
 const hardhat = path.join(ROOT, "node_modules", "hardhat", "dist", "src", "cli.js");
-process.env.MOCHA_JOBS ??= String(Math.max(2, os.availableParallelism()));
 process.exit(run([hardhat, "test", "mocha", "--no-compile", ...process.argv.slice(2), ...files]));

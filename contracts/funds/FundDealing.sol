@@ -504,7 +504,7 @@ contract FundDealing is FundNav, RtgsBridge, LegMovements, ITokenErrors, Reentra
         if (block.timestamp <= earmark.deadline) revert RtgsConfirmationStillDue(orderId, earmark.deadline);
         order.status = OrderStatus.Failed;
         order.failure = OrderFailure.RtgsTimeout;
-        bool holdUnits = order.kind == OrderKind.Redemption && !_registerAccepts(order.investor, order.units);
+        bool holdUnits = order.kind == OrderKind.Redemption && !_wouldAcceptMoveOut(address(_units), order.investor, order.units);
         if (holdUnits) _heldUnits[orderId] = order.units;
         _moveOut(Leg.Cash, earmark.token, earmark.payer, earmark.amount);
         if (order.kind == OrderKind.Redemption && !holdUnits) _moveOut(Leg.Asset, address(_units), order.investor, order.units);
@@ -734,14 +734,6 @@ contract FundDealing is FundNav, RtgsBridge, LegMovements, ITokenErrors, Reentra
         else units.checkTransfer(order.investor, address(0), order.units);
     }
 
-    /// @dev Whether the register would accept `amount` units from custody back to `investor` now.
-    function _registerAccepts(address investor, uint256 amount) private view returns (bool) {
-        try ITransferCompliance(address(_units)).checkTransfer(address(this), investor, amount) {
-            return true;
-        } catch {
-            return false;
-        }
-    }
 
     function _burnDeposit(address token, address from, uint256 amount) private {
         bytes memory burn = abi.encodeCall(ITokenizedDeposit.burnForSettlement, (from, amount));

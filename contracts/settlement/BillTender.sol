@@ -491,7 +491,7 @@ contract BillTender is LegMovements, ITokenErrors, ReentrancyGuardTransient {
     /// refunds, allotment or cancellation of everyone else.
     function _returnCustody(bytes32 tenderRef, address cash, address bidder, uint256 index, uint256 amount) private {
         if (amount == 0) return;
-        if (_mayPay(cash, bidder, amount)) {
+        if (_wouldAcceptMoveOut(cash, bidder, amount)) {
             emit BillBidRefunded(tenderRef, bidder, index, amount);
             _moveOut(Leg.Cash, cash, bidder, amount);
         } else {
@@ -500,14 +500,6 @@ contract BillTender is LegMovements, ITokenErrors, ReentrancyGuardTransient {
         }
     }
 
-    /// @dev Whether `cash` would accept a payment of `amount` from this contract to `to` now.
-    function _mayPay(address cash, address to, uint256 amount) private view returns (bool) {
-        try ITransferCompliance(cash).checkTransfer(address(this), to, amount) {
-            return true;
-        } catch {
-            return false;
-        }
-    }
 
     function _requireOpenTender(bytes32 tenderRef) private view returns (Tender storage tender) {
         tender = _tenders[tenderRef];

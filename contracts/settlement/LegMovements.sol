@@ -9,6 +9,7 @@ import {IGovernmentBond} from "../interfaces/IGovernmentBond.sol";
 import {ExchangeFundBill} from "../tokens/ExchangeFundBill.sol";
 import {IParticipantRegistryErrors} from "../interfaces/IParticipantRegistry.sol";
 import {ITokenErrors} from "../interfaces/ITokenErrors.sol";
+import {ITransferCompliance} from "../interfaces/ITransferCompliance.sol";
 import {ISettlementErrors} from "./ISettlementEngine.sol";
 import {FailureReason, Leg} from "./Trade.sol";
 
@@ -36,6 +37,17 @@ abstract contract LegMovements is ISettlementErrors {
     /// @dev `transfer(to, amount)` of the engine's own balance of `token`, or revert `SettlementLegFailed`.
     function _moveOut(Leg leg, address token, address to, uint256 amount) internal {
         _call(leg, FailureReason.TokenRejected, token, abi.encodeCall(IERC20.transfer, (to, amount)));
+    }
+
+    /// @dev Whether `token`'s rules would accept `_moveOut(…, token, to, amount)` now (its
+    /// `checkTransfer` from this contract): lets a caller park a return the token would refuse
+    /// instead of reverting everyone else's movements with it.
+    function _wouldAcceptMoveOut(address token, address to, uint256 amount) internal view returns (bool) {
+        try ITransferCompliance(token).checkTransfer(address(this), to, amount) {
+            return true;
+        } catch {
+            return false;
+        }
     }
 
     /// @dev Calls `token` with `data` (a transfer, mint or burn). Reverts `SettlementLegFailed` when the

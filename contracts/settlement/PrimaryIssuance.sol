@@ -445,7 +445,7 @@ contract PrimaryIssuance is LegMovements, ITokenErrors, ReentrancyGuardTransient
     /// blocks the refunds, allotment or cancellation of everyone else.
     function _returnCustody(bytes32 tenderRef, address cash, address bidder, uint256 index, uint256 amount) private {
         if (amount == 0) return;
-        if (_mayPay(cash, bidder, amount)) {
+        if (_wouldAcceptMoveOut(cash, bidder, amount)) {
             emit BidRefunded(tenderRef, bidder, index, amount);
             _moveOut(Leg.Cash, cash, bidder, amount);
         } else {
@@ -454,14 +454,6 @@ contract PrimaryIssuance is LegMovements, ITokenErrors, ReentrancyGuardTransient
         }
     }
 
-    /// @dev Whether `cash` would accept a payment of `amount` from this contract to `to` now.
-    function _mayPay(address cash, address to, uint256 amount) private view returns (bool) {
-        try ITransferCompliance(cash).checkTransfer(address(this), to, amount) {
-            return true;
-        } catch {
-            return false;
-        }
-    }
 
     /// @dev Indices of the bids that take part (not withdrawn, still valid), highest price first,
     /// equal prices in submission order (insertion sort over at most `MAX_BIDS`).
