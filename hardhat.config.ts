@@ -22,6 +22,12 @@ const FUZZ_RUNS = process.env.CI === "true" ? 2_000 : 500;
 // Invariant campaigns: each run is a fresh sequence of `depth` random handler calls, every
 // invariant checked after each call (test/solidity/settlement/SettlementInvariants.t.sol).
 const INVARIANT_RUNS = process.env.CI === "true" ? 256 : 64;
+// Slack on the gas a JSON-RPC node estimates (Hardhat multiplies eth_estimateGas by it when a
+// transaction names no gas limit). A node such as anvil estimates in the second it was asked and
+// mines in the next one when its clock ticks in between; a transaction whose cost depends on the
+// time (FundDealing stores block.timestamp: the same value again costs 100 gas, another 2,900)
+// then runs out of gas with no reason. 1.25 covers that and more, at no cost: gas unused is not paid.
+const RPC_GAS_MULTIPLIER = 1.25;
 // Mocha's worker processes: at least two (mocha's own default, one per core but one, would be a
 // single worker on a two-core machine); MOCHA_JOBS sets another number.
 const MOCHA_JOBS = Number(process.env.MOCHA_JOBS ?? Math.max(2, availableParallelism() - 1));
@@ -63,6 +69,7 @@ export default defineConfig({
       chainType: "l1",
       chainId: 31337,
       url: configVariable("SANDBOX_LOCALHOST_URL", { default: "http://127.0.0.1:8545" }),
+      gasMultiplier: RPC_GAS_MULTIPLIER,
     },
     // The Thai chain of the cross-chain scenario: a second `npx hardhat node --port 8546 --chain-id 31338`.
     thaiLocalhost: {
@@ -70,6 +77,7 @@ export default defineConfig({
       chainType: "l1",
       chainId: 31338,
       url: configVariable("SANDBOX_THAI_URL", { default: "http://127.0.0.1:8546" }),
+      gasMultiplier: RPC_GAS_MULTIPLIER,
     },
     // Any other JSON-RPC ledger (e.g. anvil, or a node of your own): URL and the mnemonic of the
     // institutions' accounts come from the environment or the Hardhat keystore, never from this file.
@@ -79,6 +87,7 @@ export default defineConfig({
       type: "http",
       chainType: "l1",
       url: configVariable("SANDBOX_RPC_URL"),
+      gasMultiplier: RPC_GAS_MULTIPLIER,
       accounts: { mnemonic: configVariable("SANDBOX_MNEMONIC"), count: 20 },
     },
   },

@@ -180,6 +180,56 @@ describe("the scenarios on Foundry's anvil (@foundry-rs/anvil 1.7.1), as on `npx
       }
     });
 
+    it("a gas estimate made in one second is short when the block is mined in the next; the networks' gasMultiplier covers it", async function () {
+      // What failed mmf-dealing on CI: FundDealing stores the time of a day's latest order, and anvil
+      // estimated the next order in the same second (rewriting the same value, 100 gas) but mined it
+      // a second later (a new value, 2,900 gas), so the transaction ran out of gas with no reason.
+      const connection = await network.create({ network: "localhost", override: { url: hk.url } });
+      try {
+        const multiplier = connection.networkConfig.gasMultiplier;
+        expect(multiplier, "gasMultiplier of network localhost").to.be.at.least(1.2);
+        for (const name of ["thaiLocalhost", "remote"]) expect(hre.config.networks[name].gasMultiplier, `gasMultiplier of network ${name}`).to.equal(multiplier);
+        const provider = connection.ethers.provider;
+        const [sender] = await connection.ethers.getSigners();
+        const clock = await connection.ethers.deployContract("ClockStamp");
+        const stampAt = async (time: number, gasLimit?: bigint): Promise<number | null> => {
+          await provider.send("evm_setNextBlockTimestamp", [time]);
+          const tx = await clock.stamp(gasLimit === undefined ? {} : { gasLimit });
+          return tx.wait().then(
+            (receipt) => receipt?.status ?? null,
+            (error: unknown) => (error instanceof Error && "receipt" in error ? ((error.receipt as { status: number | null } | null)?.status ?? null) : null),
+          );
+        };
+        // Estimated in the latest block's second, as anvil does when its clock has not ticked since.
+        const estimateNow = async (): Promise<bigint> => {
+          const call = { from: sender.address, to: await clock.getAddress(), data: clock.interface.encodeFunctionData("stamp") };
+          const estimate: unknown = await provider.send("eth_estimateGas", [call, "latest"]);
+          if (typeof estimate !== "string") throw new Error(`eth_estimateGas returned ${String(estimate)}`);
+          return BigInt(estimate);
+        };
+
+        const start = (await provider.getBlock("latest"))?.timestamp ?? 0;
+        expect(await stampAt(start + 100)).to.equal(1);
+        const sameSecond = await estimateNow();
+        expect(await stampAt(start + 101, sameSecond), "mined a second later with the bare estimate").to.equal(0);
+        expect(await clock.lastStampedAt()).to.equal(BigInt(start + 100));
+
+        expect(await stampAt(start + 103)).to.equal(1);
+        const withSlack = BigInt(Math.floor(Number(await estimateNow()) * multiplier));
+        expect(await stampAt(start + 104, withSlack), "mined a second later with the estimate times gasMultiplier").to.equal(1);
+        expect(await clock.lastStampedAt()).to.equal(BigInt(start + 104));
+
+        // And a transaction sent with no gas limit gets the multiplied estimate from Hardhat.
+        await provider.send("evm_setNextBlockTimestamp", [start + 106]);
+        const sent = await clock.stamp();
+        const estimate = await estimateNow();
+        expect(Number(sent.gasLimit)).to.be.at.least(Math.floor(Number(estimate) * multiplier) - 1);
+        expect((await sent.wait())?.status).to.equal(1);
+      } finally {
+        await connection.close();
+      }
+    });
+
     it("the runner records such a mined revert with its hash and the error it replays, and judges the step on it", async function () {
       const connection = await network.create({ network: "localhost", override: { url: hk.url } });
       try {
