@@ -44,7 +44,9 @@ export default defineConfig({
     // The TypeScript tests run in two worker processes, a file at a time each (mocha's parallel
     // mode): most of their time is child processes (the CLI, the presenter, nodes, Chromium) that
     // wait on one another, so two files at once keep both cores of a small machine busy.
-    mocha: { parallel: true, jobs: MOCHA_JOBS },
+    // MOCHA_JOBS=1 runs them in this process instead, one file after another: mocha's workers cannot
+    // pass a failure whose values are bigints back to the parent, so that is the way to read one.
+    mocha: { parallel: MOCHA_JOBS > 1, jobs: MOCHA_JOBS },
     solidity: {
       fuzz: { runs: FUZZ_RUNS, seed: "0x5eed" },
       invariant: { runs: INVARIANT_RUNS, depth: 64, failOnRevert: false },

@@ -143,10 +143,11 @@ struct FundSetup {
 ///   bank, that bank pays the payee's bank in wCBDC, the payee's bank mints to the payee, and units
 ///   are issued (subscription) or cancelled (redemption) — all or nothing.
 /// - **Rtgs**: the interbank payment is made off chain in CHATS. When the dealing settles, the payer's
-///   tokenized deposit at its own bank — the investor's for a subscription, the trustee's for a
-///   redemption — for the full interbank amount moves into this contract's custody: the earmark
-///   (`earmarkOf`, `InterbankEarmarked`), visible and spendable by no one, which is the payer bank's
-///   liability that its RTGS payment will discharge. Redeemed units stay in custody since the order.
+///   tokenized deposit at its own bank for the full interbank amount is held in this contract's
+///   custody as the earmark (`earmarkOf`, `InterbankEarmarked`), visible and spendable by no one,
+///   which is the payer bank's liability that its RTGS payment will discharge: for a subscription the
+///   investor's cash, in custody since the order; for a redemption the trustee's, which moves in now.
+///   Redeemed units stay in custody since the order.
 ///   Nothing else moves: no wCBDC (interbank money moves in CHATS, not here), no units are issued and
 ///   the payee is not credited. When the RTGS operator's signed confirmation of that payment arrives
 ///   (`confirmRtgs`), in one transaction the earmarked deposit is burned at the payer's bank, the
@@ -154,17 +155,22 @@ struct FundSetup {
 ///   earmark's deadline (`RtgsBridge.confirmationDeadline`), anyone may `releaseEarmark`: the deposit
 ///   and any units go back to their owner and the order `Failed` (`XRTO`), nothing moved. To the
 ///   investor both modes are atomic: units and deposits move together or not at all.
-/// @dev Consent: an investor's deposit is debited only for its own subscription order and units only
-/// for its own redemption order; the fund's cash only by the trustee's own `settle` of a redemption.
-/// Deposit allowances to this contract are the mechanism, given per order for its amount. A bank's
+/// Orders are firm: a subscription's cash and a redemption's units go into this contract's custody
+/// when the order is placed, so no investor can walk away from an order once its price is known;
+/// until it deals, only `cancelOrder` (before the cut-off, or once its NAV is stale or never came)
+/// gives them back.
+/// @dev Consent: an investor's deposit is debited only by its own subscription call and units only
+/// by its own redemption call; the fund's cash only by the trustee's own `settle` of a redemption.
+/// Deposit allowances to this contract are the mechanism, given per order for its amount and spent
+/// by that call. A bank's
 /// wCBDC moves (CentralBankMoney mode) only for a payment by one of its own customers (or the
 /// trustee), whose deposit it burns in the same transaction, on a deposit line the bank registered
 /// with the engine and a role (`SETTLEMENT_ROLE`) it granted this contract. Only deposit tokens
 /// registered with the engine (in its home wCBDC) are accepted, never an address taken on trust.
 /// Needs: registration in the participant registry as infrastructure; `DEALING_ROLE` on the units
 /// (from the transfer agent); `SETTLEMENT_ROLE` on each bank's deposit token and, in CentralBankMoney
-/// mode, each bank's wCBDC allowance; in Rtgs mode, each bank onboarding it as a customer (to hold
-/// earmarks).
+/// mode, each bank's wCBDC allowance; each bank onboarding it as a customer (to hold subscriptions'
+/// cash and earmarks).
 contract FundDealing is FundNav, RtgsBridge, LegMovements, ITokenErrors, ReentrancyGuardTransient {
     /// @notice Role of the fund manager: fee, cut-off, distributors, administrator.
     bytes32 public constant FUND_MANAGER_ROLE = keccak256("FUND_MANAGER_ROLE");
@@ -324,22 +330,26 @@ contract FundDealing is FundNav, RtgsBridge, LegMovements, ITokenErrors, Reentra
 
     // --------------------------------------------------------------- investors
 
-    /// @notice Subscribes `cash` minor units, paid from the caller's deposit `investorCash`.
+    /// @notice Subscribes `cash` minor units, paid from the caller's deposit `investorCash`; the cash
+    /// goes into this contract's custody now, as a redemption's units do.
     /// @dev Requirements: not paused; `cash` non-zero; `investorCash` is a deposit line registered with
     /// the engine in its home wCBDC, of a distributor bank; the caller may pay from it and hold units
-    /// (each token's `checkTransfer`, reverting with the token's error). Approve this contract on
-    /// `investorCash` for `cash` before the order settles. Deals on `dealingDayFor(now)` at the fee in
-    /// force now.
+    /// (each token's `checkTransfer`, reverting with the token's error); it approved this contract on
+    /// `investorCash` for `cash` and holds it (else `SettlementLegFailed` MissingApproval or LACK).
+    /// The order is firm: an investor who sees the NAV cannot walk away from it by withdrawing its
+    /// allowance or its balance; until it deals, only `cancelOrder` returns the cash. Deals on
+    /// `dealingDayFor(now)` at the fee in force now.
     /// @param investorCash the caller's bank's tokenized deposit.
     /// @param cash what the caller pays, minor units.
     /// @return orderId the order.
-    function subscribe(address investorCash, uint256 cash) external whenNotPaused returns (uint256 orderId) {
+    function subscribe(address investorCash, uint256 cash) external nonReentrant whenNotPaused returns (uint256 orderId) {
         if (cash == 0) revert FundOrderZero();
         _requireDistributorLine(investorCash);
         ITransferCompliance(investorCash).checkTransfer(msg.sender, address(0), cash);
         ITransferCompliance(address(_units)).checkTransfer(address(0), msg.sender, 0);
         uint32 day = uint32(dealingDayFor(block.timestamp));
         orderId = _place(OrderKind.Subscription, investorCash, day, cash, 0);
+        _move(Leg.Cash, FailureReason.InsufficientCash, investorCash, msg.sender, address(this), cash);
         emit SubscriptionPlaced(orderId, msg.sender, investorCash, cash, day, _feeBps);
     }
 
@@ -366,12 +376,12 @@ contract FundDealing is FundNav, RtgsBridge, LegMovements, ITokenErrors, Reentra
         emit RedemptionPlaced(orderId, msg.sender, investorCash, units, day);
     }
 
-    /// @notice Cancels the caller's order `orderId`; redeemed units come back.
+    /// @notice Cancels the caller's order `orderId`; a subscription's cash or a redemption's units come back.
     /// @dev Requirements: the caller is its investor; the order is `Placed`; before its dealing day's
     /// cut-off and before its NAV is published (a cut-off moved later cannot reopen a priced day), or
-    /// its NAV has gone stale, or no NAV was published by the end of the next day; redeemed units can go
-    /// back (the register's rules). Works while the engine is paused: it moves only the investor's own
-    /// units back to it, nothing is settled.
+    /// its NAV has gone stale, or no NAV was published by the end of the next day; the custody can go
+    /// back (the deposit's rules for the cash, the register's for units). Works while the engine is
+    /// paused: it moves only the investor's own cash or units back to it, nothing is settled.
     /// @param orderId the order.
     function cancelOrder(uint256 orderId) external nonReentrant {
         Order storage order = _orders[orderId];
@@ -383,6 +393,7 @@ contract FundDealing is FundNav, RtgsBridge, LegMovements, ITokenErrors, Reentra
         if (!beforeCutOff && !_navIsStale(day) && !navNeverCame) revert FundOrderNotCancellable(orderId);
         order.status = OrderStatus.Cancelled;
         if (order.kind == OrderKind.Redemption) _moveOut(Leg.Asset, address(_units), msg.sender, order.units);
+        else _moveOut(Leg.Cash, order.investorCash, msg.sender, order.cash);
         emit OrderCancelled(orderId, msg.sender);
     }
 
@@ -428,7 +439,8 @@ contract FundDealing is FundNav, RtgsBridge, LegMovements, ITokenErrors, Reentra
         } else if (_mode == InterbankMode.CentralBankMoney) {
             status = OrderStatus.Settled;
             order.status = status;
-            _burnDeposit(payerCash, payer, order.cash);
+            if (subscription) _burnCustody(payerCash, order.cash);
+            else _burnDeposit(payerCash, payer, order.cash);
             _move(Leg.Interbank, FailureReason.InsufficientCash, _engine.wcbdc(), payerBank, payeeBank, order.cash);
             emit FundInterbankSettled(orderId, payerBank, payeeBank, order.cash);
             _creditPayees(order, payeeCash);
@@ -438,7 +450,8 @@ contract FundDealing is FundNav, RtgsBridge, LegMovements, ITokenErrors, Reentra
             order.status = status;
             uint64 deadline = confirmationDeadline(block.timestamp);
             _earmarks[orderId] = Earmark(payerCash, payer, payerBank, payeeBank, order.cash, uint64(block.timestamp), deadline);
-            _move(Leg.Cash, FailureReason.InsufficientCash, payerCash, payer, address(this), order.cash);
+            // A subscription's cash has been in custody since the order: it becomes the earmark as it is.
+            if (!subscription) _move(Leg.Cash, FailureReason.InsufficientCash, payerCash, payer, address(this), order.cash);
             emit InterbankEarmarked(orderId, payerCash, payer, payerBank, payeeBank, order.cash, deadline);
         }
     }
@@ -481,9 +494,7 @@ contract FundDealing is FundNav, RtgsBridge, LegMovements, ITokenErrors, Reentra
         order.status = OrderStatus.Settled;
         emit RtgsPaymentConfirmed(orderId, confirmation.paymentRef, earmark.amount, confirmation.settledAt);
         // The payer's bank paid in RTGS: it cancels the deposit it held earmarked.
-        bytes memory selfApproval = abi.encodeCall(IERC20.approve, (address(this), earmark.amount));
-        _call(Leg.Cash, FailureReason.TokenRejected, earmark.token, selfApproval);
-        _burnDeposit(earmark.token, address(this), earmark.amount);
+        _burnCustody(earmark.token, earmark.amount);
         _creditPayees(order, payeeCash);
         _settleUnits(orderId, order);
     }
@@ -685,11 +696,12 @@ contract FundDealing is FundNav, RtgsBridge, LegMovements, ITokenErrors, Reentra
         return (_trustee, _fundCash, order.investorCash);
     }
 
-    /// @dev Investor and fund at one bank: the deposit moves directly (net to the trustee, fee to the manager).
+    /// @dev Investor and fund at one bank: the deposit moves directly (a subscription's from custody: net
+    /// to the trustee, fee to the manager).
     function _payWithinBank(Order storage order, address payer) private {
         if (order.kind == OrderKind.Subscription) {
-            _move(Leg.Cash, FailureReason.InsufficientCash, _fundCash, payer, _trustee, order.cash - order.fee);
-            if (order.fee != 0) _move(Leg.Cash, FailureReason.InsufficientCash, _fundCash, payer, _fundManager, order.fee);
+            _moveOut(Leg.Cash, _fundCash, _trustee, order.cash - order.fee);
+            if (order.fee != 0) _moveOut(Leg.Cash, _fundCash, _fundManager, order.fee);
         } else {
             _move(Leg.Cash, FailureReason.InsufficientCash, _fundCash, payer, order.investor, order.cash);
         }
@@ -734,6 +746,13 @@ contract FundDealing is FundNav, RtgsBridge, LegMovements, ITokenErrors, Reentra
         else units.checkTransfer(order.investor, address(0), order.units);
     }
 
+
+    /// @dev Burns `amount` of this contract's own custody of deposit `token` (it approves itself: the
+    /// deposit's burn spends an allowance, the holder's consent, as for any holder).
+    function _burnCustody(address token, uint256 amount) private {
+        _call(Leg.Cash, FailureReason.TokenRejected, token, abi.encodeCall(IERC20.approve, (address(this), amount)));
+        _burnDeposit(token, address(this), amount);
+    }
 
     function _burnDeposit(address token, address from, uint256 amount) private {
         bytes memory burn = abi.encodeCall(ITokenizedDeposit.burnForSettlement, (from, amount));

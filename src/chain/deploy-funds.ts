@@ -130,10 +130,11 @@ export async function wireFund(ledger: HongKongLedger, mode: InterbankModeName):
     await (await dealing.grantRole(distributor, ledger.participants[bank].address)).wait();
     const deposit = ledger.deposits[bank];
     await (await deposit.grantRole(await deposit.SETTLEMENT_ROLE(), dealing.target)).wait();
+    // Every bank onboards the dealing contract as a customer: it holds subscriptions' cash from the
+    // order on, and in RTGS mode the earmarks.
+    await (await deposit.setCustomer(dealing.target, true)).wait();
     if (mode === "CentralBankMoney") {
       await (await ledger.wcbdc.connect(ledger.participants[bank].signer).approve(dealing.target, MaxUint256)).wait();
-    } else {
-      await (await deposit.setCustomer(dealing.target, true)).wait();
     }
   }
   return { mode, units: asAgent, dealing, parties };
@@ -157,7 +158,7 @@ export function fundChainInventory(home: ChainInventory, funds: readonly FundDep
         name: f.mode === "Rtgs" ? "fund dealing (RTGS)" : "fund dealing (wCBDC)",
         address: f.dealing.target as string,
         iface: FundDealing__factory.createInterface(),
-        // Holds redeemed units in custody and, in RTGS mode, earmarked deposits: tracked as a holder.
+        // Holds subscriptions' cash and redeemed units in custody and, in RTGS mode, earmarks: tracked as a holder.
         holdsTokens: true,
       })),
     ],

@@ -218,7 +218,7 @@ const FORMATTERS: Record<string, Formatter> = {
   EIP712DomainChanged: () => null,
   // The money-market fund (contracts/funds): orders, NAV, DvP settlement, the RTGS bridge.
   SubscriptionPlaced: (a) =>
-    `${a.who("investor")} subscribes ${a.money(a.n("cash"))} from its ${a.who("investorCash")} deposit (order #${a.s("orderId")}), dealing ${formatHktDay(Number(a.n("dealingDay")))}, fee ${formatBps(a.n("feeBps"))}`,
+    `${a.who("investor")} subscribes ${a.money(a.n("cash"))} from its ${a.who("investorCash")} deposit (order #${a.s("orderId")}), dealing ${formatHktDay(Number(a.n("dealingDay")))}, fee ${formatBps(a.n("feeBps"))}; the cash is held in custody until then`,
   RedemptionPlaced: (a) =>
     `${a.who("investor")} redeems ${fundUnits(a.n("units"))} into its ${a.who("investorCash")} deposit (order #${a.s("orderId")}), dealing ${formatHktDay(Number(a.n("dealingDay")))}; the units are held in custody until then`,
   NavPublished: (a) =>

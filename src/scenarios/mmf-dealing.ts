@@ -82,9 +82,8 @@ export default defineScenario<TwoModeFundLedger>({
     const dep = (bank: BankKey): string => deposits[bank].target as string;
     const order = async (ctx: ScenarioContext, fund: FundDeployment, who: ParticipantKey, bank: BankKey, cash: bigint, what: string): Promise<void> => {
       const signer = P[who].signer;
-      // Exactly what its open orders can cost: this order's amount on top of any order still open.
-      const open = await deposits[bank].allowance(P[who].address, fund.dealing.target);
-      await ctx.send(`${P[who].name} authorises the fund for exactly ${hkdText(cash)} more`, deposits[bank].connect(signer).approve, fund.dealing.target, open + cash);
+      // Exactly this order's amount: the order takes it into the dealing contract's custody at once.
+      await ctx.send(`${P[who].name} authorises exactly ${hkdText(cash)} for its order`, deposits[bank].connect(signer).approve, fund.dealing.target, cash);
       await ctx.send(what, fund.dealing.connect(signer).subscribe, dep(bank), cash);
     };
     const agent = (fund: FundDeployment) => fund.dealing.connect(F.transferAgent.signer);
@@ -118,7 +117,7 @@ export default defineScenario<TwoModeFundLedger>({
       {
         id: "friday-orders",
         title: `${formatHktDay(friday)} morning, before the 12:00 HKT cut-off: Peak Asset Management (Harbour Bank) subscribes HKD 20,000,000.00, Tsing Yi Insurance (Victoria Bank) HKD 5,000,000.00, Lantau redeems 1,000,000 units`,
-        detail: "Subscriptions are by cash amount, redemptions by units; each investor's own call is its order, and a redemption's units go into the dealing contract's custody at once.",
+        detail: "Subscriptions are by cash amount, redemptions by units; each investor's own call is its order, and its cash (a subscription) or its units (a redemption) go into the dealing contract's custody at once: orders are firm.",
         action: async (ctx) => {
           await ctx.travelTo(at(friday, 9.5));
           await order(ctx, cbm, "peakAsset", "harbourBank", MMF.peakFriday, "Peak Asset Management subscribes HKD 20,000,000.00");
@@ -216,7 +215,7 @@ export default defineScenario<TwoModeFundLedger>({
         id: "friday-1900-rtgs",
         title: "The same subscription in the RTGS deployment: Kowloon's HKD 30,000,000.00 deposit at Harbour Bank is earmarked on chain (and Lantau's HKD 10,000,000.00 at Lion Rock), waiting for Monday's RTGS window",
         detail:
-          "Earmarked: the payer's own deposit at its bank, moved into the dealing contract's custody, spendable by no one. No wCBDC moves — the interbank payment is made in CHATS — and no units are issued until the RTGS operator confirms.",
+          "Earmarked: the payer's own deposit at its bank, in the dealing contract's custody since the order and spendable by no one, now bound to this dealing until RTGS confirms it or its deadline passes. No wCBDC moves — the interbank payment is made in CHATS — and no units are issued until the RTGS operator confirms.",
         action: async (ctx) => {
           await ctx.send("The transfer agent deals Kowloon's subscription (RTGS)", agent(rtgs).settle, ORDERS.rtgs.kowloon);
           await ctx.send("The transfer agent deals Lantau's subscription (RTGS)", agent(rtgs).settle, ORDERS.rtgs.lantau);

@@ -163,8 +163,9 @@ describe("FundDealing — orders, NAV and CentralBankMoney settlement", function
       await expect(receipt)
         .to.emit(f.cbm.dealing, "FundInterbankSettled")
         .withArgs(id, f.participants.harbourBank.address, f.participants.victoriaBank.address, TEN_MILLION);
+      // The cash has been in the dealing contract's custody since the order: it is burned from there.
       expect(changes(before, await fundBook(f))).to.deep.equal({
-        "hbHKD:peakAsset": -TEN_MILLION,
+        "hbHKD:dealingCbm": -TEN_MILLION,
         "hbHKD:supply": -TEN_MILLION,
         "wHKD:harbourBank": -TEN_MILLION,
         "wHKD:victoriaBank": TEN_MILLION,
@@ -188,8 +189,9 @@ describe("FundDealing — orders, NAV and CentralBankMoney settlement", function
       const before = await fundBook(f);
       await settle(f.cbm, id, f);
       const { fee, net, units } = subscriptionFigures(TEN_MILLION, FEE_BPS, NAV);
+      // The cash left the investor at the order: at dealing it moves from custody within Victoria Bank.
       expect(changes(before, await fundBook(f))).to.deep.equal({
-        "vbHKD:tsingYiInsurance": -TEN_MILLION,
+        "vbHKD:dealingCbm": -TEN_MILLION,
         "vbHKD:trustee": net,
         "vbHKD:fundManager": fee,
         "unitsCbm:tsingYiInsurance": units,
@@ -252,27 +254,44 @@ describe("FundDealing — orders, NAV and CentralBankMoney settlement", function
   });
 
   describe("refusals, nothing moved", function () {
-    it("an investor that spent its cash fails the dealing with MONY; one that withdrew its allowance with XAPP", async function () {
+    it("an order without the cash or without the allowance is refused at the order (MONY, XAPP): nothing placed, nothing moved", async function () {
       const f = await morning();
       const peak = f.participants.peakAsset;
-      const id = await subscribe(f, f.cbm, "peakAsset", "harbourBank", TEN_MILLION);
+      const dealing = f.cbm.dealing.connect(peak.signer);
       const balance = await f.deposits.harbourBank.balanceOf(peak.address);
       await mined(f.deposits.harbourBank.burn(peak.address, balance - 1n));
-      await time.increaseTo(hktAt(f.day, 12 * HOUR + 60));
-      await publishNav(f.cbm, f.day, NAV);
+      await mined(f.deposits.harbourBank.connect(peak.signer).approve(f.cbm.dealing.target, TEN_MILLION));
+      const lastBefore = await f.cbm.dealing.lastOrderId();
       const before = await fundBook(f);
-      const agent = f.cbm.dealing.connect(f.cbm.parties.transferAgent.signer);
-      await expect(agent.settle(id))
+      await expect(dealing.subscribe(f.deposits.harbourBank.target, TEN_MILLION))
         .to.be.revertedWithCustomError(f.cbm.dealing, "SettlementLegFailed")
         .withArgs(REASON.InsufficientCash, LEG.Cash, f.deposits.harbourBank.target, (e: string) => e.length > 2);
       await mined(f.deposits.harbourBank.mint(peak.address, TEN_MILLION));
-      await mined(f.deposits.harbourBank.connect(peak.signer).approve(f.cbm.dealing.target, 0n));
-      await expect(agent.settle(id))
+      await mined(f.deposits.harbourBank.connect(peak.signer).approve(f.cbm.dealing.target, TEN_MILLION - 1n));
+      await expect(dealing.subscribe(f.deposits.harbourBank.target, TEN_MILLION))
         .to.be.revertedWithCustomError(f.cbm.dealing, "SettlementLegFailed")
         .withArgs(REASON.MissingApproval, LEG.Cash, f.deposits.harbourBank.target, (e: string) => e.length > 2);
-      const after = await fundBook(f);
-      expect(changes(before, after)).to.deep.equal({ "hbHKD:peakAsset": TEN_MILLION, "hbHKD:supply": TEN_MILLION });
-      expect((await f.cbm.dealing.orderOf(id)).status).to.equal(BigInt(OrderStatus.Placed));
+      expect(changes(before, await fundBook(f))).to.deep.equal({ "hbHKD:peakAsset": TEN_MILLION, "hbHKD:supply": TEN_MILLION });
+      expect(await f.cbm.dealing.lastOrderId()).to.equal(lastBefore);
+    });
+
+    it("once placed, a subscription deals whatever its investor does with its allowance or its balance afterwards (finding R19-1)", async function () {
+      const f = await morning();
+      const peak = f.participants.peakAsset;
+      const id = await subscribe(f, f.cbm, "peakAsset", "harbourBank", TEN_MILLION);
+      expect(await f.deposits.harbourBank.allowance(peak.address, f.cbm.dealing.target)).to.equal(0n);
+      await time.increaseTo(hktAt(f.day, 12 * HOUR + 60));
+      await publishNav(f.cbm, f.day, NAV);
+      // The price is known and does not suit the investor: it withdraws every allowance and spends its cash.
+      await mined(f.deposits.harbourBank.connect(peak.signer).approve(f.cbm.dealing.target, 0n));
+      await mined(f.deposits.harbourBank.burn(peak.address, await f.deposits.harbourBank.balanceOf(peak.address)));
+      await expect(f.cbm.dealing.connect(peak.signer).cancelOrder(id))
+        .to.be.revertedWithCustomError(f.cbm.dealing, "FundOrderNotCancellable")
+        .withArgs(id);
+      const { units } = subscriptionFigures(TEN_MILLION, FEE_BPS, NAV);
+      await expect(settle(f.cbm, id, f)).to.emit(f.cbm.dealing, "SubscriptionSettled");
+      expect(await f.cbm.units.balanceOf(peak.address)).to.equal(units);
+      expect((await f.cbm.dealing.orderOf(id)).status).to.equal(BigInt(OrderStatus.Settled));
     });
 
     it("a redemption of more units than held is refused LACK; zero orders, unregistered cash and non-distributors are refused", async function () {
@@ -323,12 +342,14 @@ describe("FundDealing — orders, NAV and CentralBankMoney settlement", function
   });
 
   describe("cancellation", function () {
-    it("the investor alone cancels before the cut-off (units back); after the cut-off with a valid NAV it is refused", async function () {
+    it("the investor alone cancels before the cut-off (its cash back from custody); after the cut-off with a valid NAV it is refused", async function () {
       const f = await morning();
       const sub = await subscribe(f, f.cbm, "peakAsset", "harbourBank", TEN_MILLION);
       await expect(f.cbm.dealing.connect(f.participants.lantauPension.signer).cancelOrder(sub))
         .to.be.revertedWithCustomError(f.cbm.dealing, "FundNotInvestor");
+      const placed = await fundBook(f);
       await expect(f.cbm.dealing.connect(f.participants.peakAsset.signer).cancelOrder(sub)).to.emit(f.cbm.dealing, "OrderCancelled");
+      expect(changes(placed, await fundBook(f))).to.deep.equal({ "hbHKD:dealingCbm": -TEN_MILLION, "hbHKD:peakAsset": TEN_MILLION });
       const late = await subscribe(f, f.cbm, "peakAsset", "harbourBank", TEN_MILLION);
       await time.increaseTo(hktAt(f.day, 12 * HOUR + 60));
       await publishNav(f.cbm, f.day, NAV);

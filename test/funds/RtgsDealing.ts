@@ -44,21 +44,29 @@ const TEN_MILLION = 10_000_000_00n;
 const FEE_BPS = 10n;
 const REF = encodeBytes32String("CHATS-20261207-0001");
 
-/** A subscription by Peak (Harbour Bank) dealt at 13:00 HKT: earmarked, waiting for RTGS. */
-async function earmarkedSubscription(): Promise<FundFixture & { day: number; id: bigint; before: Record<string, bigint> }> {
+/**
+ * A subscription by Peak (Harbour Bank) dealt at 13:00 HKT: earmarked, waiting for RTGS. `before` is
+ * the book before the order, `dealt` before the dealing (the cash has been in custody since the order).
+ */
+async function earmarkedSubscription(): Promise<
+  FundFixture & { day: number; id: bigint; before: Record<string, bigint>; dealt: Record<string, bigint> }
+> {
   const f = await morning();
+  const before = await fundBook(f);
   const id = await subscribe(f, f.rtgs, "peakAsset", "harbourBank", TEN_MILLION);
   await time.increaseTo(hktAt(f.day, 13 * HOUR));
   await publishNav(f.rtgs, f.day, NAV);
-  const before = await fundBook(f);
+  const dealt = await fundBook(f);
   await settle(f.rtgs, id, f);
-  return { ...f, id, before };
+  return { ...f, id, before, dealt };
 }
 
 describe("FundDealing — RTGS mode: earmark, confirmation, timeout", function () {
-  it("dealing across banks earmarks only the payer's deposit: no wCBDC, no units, no credit to the fund yet", async function () {
+  it("dealing across banks earmarks only the payer's deposit, in custody since the order: no wCBDC, no units, no credit to the fund yet", async function () {
     const f = await earmarkedSubscription();
     const earmarkedAt = await time.latest();
+    // The dealing itself moves nothing: the investor's cash went into custody at the order and is the earmark.
+    expect(changes(f.dealt, await fundBook(f))).to.deep.equal({});
     expect(changes(f.before, await fundBook(f))).to.deep.equal({
       "hbHKD:peakAsset": -TEN_MILLION,
       "hbHKD:dealingRtgs": TEN_MILLION,

@@ -74,8 +74,9 @@ describe("scenario: mmf-dealing", function () {
     expect(moves("subscriptions-settle")).to.have.deep.members([
       ["Harbour Bank", "wHKD", -MMF.peakFriday],
       ["Victoria Bank", "wHKD", MMF.peakFriday],
-      ["Peak Asset Management", "hbHKD", -MMF.peakFriday],
-      ["Tsing Yi Insurance", "vbHKD", -MMF.tsingYiFriday],
+      // The investors' cash has been in the dealing contract's custody since their orders.
+      ["fund dealing (wCBDC)", "hbHKD", -MMF.peakFriday],
+      ["fund dealing (wCBDC)", "vbHKD", -MMF.tsingYiFriday],
       ["Harbour Star Asset Management", "vbHKD", 2_000_000n + 500_000n],
       ["Pearl River Trustees", "vbHKD", 1_998_000_000n + 499_500_000n],
       ["Peak Asset Management", "HSMMF-A", 19_977_602_687n],
@@ -114,12 +115,15 @@ describe("scenario: mmf-dealing", function () {
     const sentAt = Number(wcbdc[0].timestamp) - hktAt(FRIDAY, 19 * 3600);
     expect(sentAt >= 0 && sentAt < 60, `settled ${sentAt} s after 19:00 HKT`).to.equal(true);
     expect(eventsOf(wcbdc[0]).map((e) => e.name)).to.include.members(["FundInterbankSettled", "SubscriptionSettled"]);
-    expect(moves("friday-1900-rtgs")).to.have.deep.members([
-      ["Kowloon Dealer", "hbHKD", -MMF.kowloonBoth],
+    // The earmarks are the investors' cash, in custody since the orders: the dealing itself moves nothing.
+    expect(moves("orders-in-both-modes")).to.have.deep.members([
+      ["Kowloon Dealer", "hbHKD", -2n * MMF.kowloonBoth],
+      ["fund dealing (wCBDC)", "hbHKD", MMF.kowloonBoth],
       ["fund dealing (RTGS)", "hbHKD", MMF.kowloonBoth],
       ["Lantau Pension Fund", "lrHKD", -MMF.lantauRtgs],
       ["fund dealing (RTGS)", "lrHKD", MMF.lantauRtgs],
     ]);
+    expect(moves("friday-1900-rtgs")).to.deep.equal([]);
     const earmarks = minedIn(stepById(run, "friday-1900-rtgs")).flatMap(eventsOf).filter((e) => e.name === "InterbankEarmarked");
     const due = String(hktAt(MONDAY, 11 * 3600));
     expect(earmarks.map((e) => [e.args.orderId, e.args.amount, e.args.deadline])).to.deep.equal([

@@ -86,35 +86,26 @@ async function travelTo(timestamp: bigint): Promise<void> {
 // ==================================================================================================
 
 describe("Security review 19: FundDealing (register re-checks, held units, priced days)", function () {
-  it.skip("finding R19-1: a subscriber who sees the NAV can walk away from its order: it withdraws its allowance, the dealing fails, and it cancels once the NAV is stale", async function () {
-    // EXPLOIT (medium, free option on a known price): FundDealing.sol subscribe (l. 336-344) takes no
-    // cash into custody — only an allowance the investor can withdraw at any time — while cancelOrder
-    // (l. 376-387, the stale branch l. 383) lets the investor cancel once `_navIsStale(day)`. So after the day's NAV is
-    // published (or seen signed in the mempool, since anyone may publish it), an investor whose
-    // price turned out unfavourable sets its allowance (or its balance) to zero: `settle` reverts
-    // `SettlementLegFailed` (MissingApproval), the order stays `Placed`, and from `validUntil` on the
-    // investor cancels it; had the price suited it, it would have let the order settle. That is the
-    // option on a known price README and FundDealingRegister.ts say is closed ("no free option on a
-    // known price"). Fix: take the subscription cash into the dealing contract's custody when the
-    // order is placed, as redemptions already do with units (cancel/stale returns it), or refuse a
-    // stale-NAV cancellation of a subscription the investor itself left unfunded.
+  it("finding R19-1 (fixed): a subscriber who sees the NAV cannot walk away from its order: its cash is in custody since the order, so withdrawing its allowance or spending its balance changes nothing and the dealing settles", async function () {
+    // Was: subscribe took no cash into custody, only an allowance the investor could withdraw after
+    // seeing the NAV; the dealing then failed (MissingApproval) and the investor cancelled once the NAV
+    // went stale — a free option on a known price. Now subscribe moves the cash into FundDealing's
+    // custody (as redeem does with units), spending exactly the allowance given for the order.
     const f = await morning();
     const peak = f.participants.peakAsset;
+    const placedAt = await fundBook(f);
     const id = await subscribe(f, f.cbm, "peakAsset", "harbourBank", CASH);
+    expect(fundChanges(placedAt, await fundBook(f))).to.deep.equal({ "hbHKD:peakAsset": -CASH, "hbHKD:dealingCbm": CASH });
+    expect(await f.deposits.harbourBank.allowance(peak.address, f.cbm.dealing.target)).to.equal(0n);
     await time.increaseTo(hktAt(f.day, 13 * HOUR));
     await publishNav(f.cbm, f.day, NAV); // the price is known now: validUntil 24:00 HKT
-    await fundMined(f.deposits.harbourBank.connect(peak.signer).approve(f.cbm.dealing.target, 0n)); // walks away
-    const before = await fundBook(f);
-    const settled = await succeeds(f.cbm.dealing.connect(f.cbm.parties.transferAgent.signer).settle(id));
-    if (settled) {
-      expect((await f.cbm.dealing.orderOf(id)).status).to.equal(BigInt(OrderStatus.Settled));
-      return;
-    }
-    await time.increaseTo(hktAt(f.day + 1, 0) + 60); // the NAV went stale, unsettled
+    await fundMined(f.deposits.harbourBank.connect(peak.signer).approve(f.cbm.dealing.target, 0n)); // tries to walk away
     await expect(f.cbm.dealing.connect(peak.signer).cancelOrder(id))
       .to.be.revertedWithCustomError(f.cbm.dealing, "FundOrderNotCancellable")
       .withArgs(id);
-    expect(fundChanges(before, await fundBook(f))).to.deep.equal({});
+    await expect(f.cbm.dealing.connect(f.cbm.parties.transferAgent.signer).settle(id)).to.emit(f.cbm.dealing, "SubscriptionSettled");
+    expect((await f.cbm.dealing.orderOf(id)).status).to.equal(BigInt(OrderStatus.Settled));
+    expect(await f.deposits.harbourBank.balanceOf(f.cbm.dealing.target)).to.equal(0n);
   });
 
   it("finding R19-2 (fixed): a NAV for a day whose orders became cancellable as never priced is refused (FundNavTooLate), so an investor cannot both cancel and see its day priced", async function () {

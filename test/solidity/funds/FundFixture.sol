@@ -68,11 +68,14 @@ abstract contract FundFixture is SettlementFixture {
         dealing.grantRole(distributor, bankB);
         vm.stopPrank();
         bytes32 settlementRole = depA.SETTLEMENT_ROLE();
+        // Each bank onboards the dealing contract: it holds subscriptions' cash from the order on.
         vm.startPrank(bankA);
+        depA.setCustomer(address(dealing), true);
         depA.grantRole(settlementRole, address(dealing));
         wcbdc.approve(address(dealing), MAX);
         vm.stopPrank();
         vm.startPrank(bankB);
+        depB.setCustomer(address(dealing), true);
         depB.grantRole(settlementRole, address(dealing));
         wcbdc.approve(address(dealing), MAX);
         vm.stopPrank();

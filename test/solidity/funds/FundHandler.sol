@@ -54,6 +54,10 @@ contract FundHandler {
     uint256 public navToday;
     uint256 public slack;
     uint256 public ghostCustody;
+    /// @dev Cash of open subscriptions, which the dealing contract holds in custody.
+    uint256 public ghostCashCustody;
+    /// @dev Investors who withdrew their allowance after placing a subscription (R19-1): their orders still deal.
+    uint256 public walkAways;
     uint256[] private _open;
     /// @dev Cash of each investor's open subscriptions.
     mapping(address investor => uint256) public committed;
@@ -108,16 +112,19 @@ contract FundHandler {
             }
             return;
         }
-        // Never more than the investor holds beyond its open orders: a dealing must not fail for cash.
-        uint256 free = cash.balanceOf(investor) - committed[investor];
+        // Never more than the investor holds: its open orders' cash is already in custody.
+        uint256 free = cash.balanceOf(investor);
         if (free == 0) return;
         amount = 1 + (amount % (free < 5_000_000_00 ? free : 5_000_000_00)); // up to HK$5m
-        uint256 allowance = cash.allowance(investor, address(dealing));
+        uint256 custodyBefore = cash.balanceOf(address(dealing));
         vm.startPrank(investor);
-        cash.approve(address(dealing), allowance + amount); // this order's amount on top of the open ones
+        cash.approve(address(dealing), amount); // exactly this order: the call spends it
         _open.push(dealing.subscribe(address(cash), amount));
         vm.stopPrank();
+        // The order is firm: its cash is in custody, and the investor's allowance is spent.
+        if (cash.balanceOf(address(dealing)) != custodyBefore + amount || cash.allowance(investor, address(dealing)) != 0) _wrong(msg.sig);
         committed[investor] += amount;
+        ghostCashCustody += amount;
         ++subscriptions;
         ++successfulCalls;
     }
@@ -158,6 +165,18 @@ contract FundHandler {
             if (bytes4(reason) == FundDealing.FundOrderNotCancellable.selector) ++refusedLateCancel;
             else _wrong(bytes4(reason));
         }
+    }
+
+    /// @notice An investor with an open subscription withdraws its allowance (seeing the NAV, say): the
+    /// order is firm all the same, its cash in custody, so a later settle must still deal it.
+    function walkAway(uint256 seed) external {
+        if (_open.length == 0) return;
+        Order memory order = dealing.orderOf(_open[seed % _open.length]);
+        if (order.kind != OrderKind.Subscription) return;
+        vm.prank(order.investor);
+        IERC20(order.investorCash).approve(address(dealing), 0);
+        ++walkAways;
+        ++successfulCalls;
     }
 
     // ------------------------------------------------------------------ the fund
@@ -251,6 +270,7 @@ contract FundHandler {
             if (subscription) {
                 if (fundCash.balanceOf(_trustee) != cashBefore + dealt.cash - dealt.fee) _wrong(msg.sig);
                 committed[order.investor] -= order.cash;
+                ghostCashCustody -= order.cash;
                 slack += navToday;
                 ++subscriptionsSettled;
             } else {
@@ -291,7 +311,10 @@ contract FundHandler {
             vm.prank(order.investor);
             dealing.cancelOrder(_open[k]);
             if (order.kind == OrderKind.Redemption) ghostCustody -= order.units;
-            else committed[order.investor] -= order.cash;
+            else {
+                committed[order.investor] -= order.cash;
+                ghostCashCustody -= order.cash;
+            }
             ++cancellations;
         }
         delete _open;

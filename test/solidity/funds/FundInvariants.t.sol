@@ -13,7 +13,8 @@ import {vm} from "../utils/Vm.sol";
 /// `0 ≤ fund cash × scale − units outstanding × NAV ≤ slack`, where slack is what the rounding rule
 /// allows since the strike (see `FundHandler`): the fund never holds less than its units are worth (no
 /// dealing creates value) and never more than the stated remainders. The dealing contract's custody
-/// holds exactly the units of open redemptions and never any cash (wCBDC mode).
+/// holds exactly the units of open redemptions and the cash of open subscriptions, never wCBDC
+/// (wCBDC mode), even when an investor withdraws its allowance after placing its order.
 /// Running this file alone, name the handler's and fixture's files too
 /// (`npx hardhat test solidity test/solidity/funds/FundInvariants.t.sol test/solidity/funds/FundHandler.sol test/solidity/funds/FundFixture.sol`).
 contract FundInvariantsTest is FundFixture {
@@ -62,9 +63,9 @@ contract FundInvariantsTest is FundFixture {
         assertLe(assets - liability, handler.slack(), "the fund kept more than the rounding rule allows");
     }
 
-    function invariant_custodyHoldsOpenRedemptionsOnly() public view {
+    function invariant_custodyHoldsOpenOrdersOnly() public view {
         assertEq(units.balanceOf(address(dealing)), handler.ghostCustody(), "custody != units of open redemptions");
-        assertEq(depA.balanceOf(address(dealing)) + depB.balanceOf(address(dealing)), 0, "the dealing contract holds cash");
+        assertEq(depA.balanceOf(address(dealing)) + depB.balanceOf(address(dealing)), handler.ghostCashCustody(), "custody != cash of open subscriptions");
         assertEq(wcbdc.balanceOf(address(dealing)), 0, "the dealing contract holds wCBDC");
         if (handler.ghostWrongOutcomes() != 0) revert WrongOutcome(handler.lastWrong(), handler.lastWrongDetail());
     }
@@ -78,8 +79,9 @@ contract FundInvariantsTest is FundFixture {
         for (uint256 i = 0; i < 400; ++i) {
             uint256 r = uint256(keccak256(abi.encode("fund", i)));
             uint256 a = uint256(keccak256(abi.encode(r, 1)));
-            uint256 pick = r % 17;
-            if (pick == 16) handler.freeze(a);
+            uint256 pick = r % 18;
+            if (pick == 17) handler.walkAway(a);
+            else if (pick == 16) handler.freeze(a);
             else if (pick < 5) handler.subscribe(a, r >> 8);
             else if (pick < 8) handler.redeem(a, r >> 8);
             else if (pick < 9) handler.cancelLate(a);
@@ -87,7 +89,7 @@ contract FundInvariantsTest is FundFixture {
             else if (pick < 14) handler.settle(a, (r >> 4) % 5 == 0);
             else if (pick < 15 || handler.navToday() != 0) handler.newDay(a);
             invariant_unitsTimesNavReconcileWithFundCash();
-            invariant_custodyHoldsOpenRedemptionsOnly();
+            invariant_custodyHoldsOpenOrdersOnly();
         }
         assertTrue(handler.subscriptionsSettled() > 0 && handler.redemptionsSettled() > 0, "no dealing settled");
         assertTrue(handler.navsPublished() > 1 && handler.newDays() > 1, "fewer than two dealing days");
@@ -96,6 +98,7 @@ contract FundInvariantsTest is FundFixture {
         assertTrue(handler.refusedWrongSettler() > 0 && handler.refusedLateCancel() > 0, "no settler or cancel refusal");
         assertTrue(handler.freezes() > 0 && handler.refusedFrozenOrder() > 0, "no freeze or refused frozen order");
         assertTrue(handler.refusedFrozenDealing() > 0, "no dealing refused for a frozen investor");
+        assertTrue(handler.walkAways() > 0, "no investor withdrew its allowance from an open order");
         afterInvariant();
     }
 }
