@@ -228,8 +228,9 @@ for (const size of [1, 10, 100]) batches.push([size, await batch(size)]);
 // On a ledger of its own (the fund's parties are accounts 9–13, which the ten banks above use):
 // Peak Asset Management (Harbour Bank) subscribes HKD 10,000,000.00 and, the next dealing day,
 // redeems half its units, paid at Harbour Bank; the fund's cash is at Victoria Bank, so every
-// dealing crosses banks. Subscription gas is the settlement (the order and approval excluded); in
-// RTGS mode it is the dealing that earmarks plus the RTGS operator's confirmation.
+// dealing crosses banks. Each figure is the investor's order (which takes the subscription's cash or
+// the redeemed units into custody; the approval excluded) plus the settlement; in RTGS mode the
+// settlement is the dealing that earmarks plus the RTGS operator's confirmation.
 const fundConnection = await network.create();
 const fl = await deployTwoModeFundLedger(fundConnection);
 await fundOpeningBalances(fl);
@@ -248,27 +249,36 @@ async function rtgsConfirmGas(fund: FundDeployment): Promise<bigint> {
   }
   return total;
 }
-const fundGas: Record<"cbm" | "rtgs", { sub: bigint; red: bigint; subEarmark: bigint; redEarmark: bigint }> = {
-  cbm: { sub: 0n, red: 0n, subEarmark: 0n, redEarmark: 0n },
-  rtgs: { sub: 0n, red: 0n, subEarmark: 0n, redEarmark: 0n },
+interface FundGas {
+  subOrder: bigint;
+  sub: bigint;
+  subEarmark: bigint;
+  redOrder: bigint;
+  red: bigint;
+  redEarmark: bigint;
+}
+const fundGas: Record<"cbm" | "rtgs", FundGas> = {
+  cbm: { subOrder: 0n, sub: 0n, subEarmark: 0n, redOrder: 0n, red: 0n, redEarmark: 0n },
+  rtgs: { subOrder: 0n, sub: 0n, subEarmark: 0n, redOrder: 0n, red: 0n, redEarmark: 0n },
 };
 await fundTime.increaseTo(hktAt(fundDay, 10 * 3_600));
-for (const fund of [fl.cbm, fl.rtgs]) {
+for (const [key, fund] of [["cbm", fl.cbm], ["rtgs", fl.rtgs]] as const) {
   await gasOf(fl.deposits.harbourBank.connect(peak).approve(fund.dealing.target, FUND_CASH));
-  await gasOf(fund.dealing.connect(peak).subscribe(fl.deposits.harbourBank.target, FUND_CASH));
+  fundGas[key].subOrder = await gasOf(fund.dealing.connect(peak).subscribe(fl.deposits.harbourBank.target, FUND_CASH));
 }
 await fundTime.increaseTo(hktAt(fundDay, 13 * 3_600));
 for (const [key, fund] of [["cbm", fl.cbm], ["rtgs", fl.rtgs]] as const) {
   await publishFundNav(fund, fundDay);
   const settled = await gasOf(fund.dealing.connect(fund.parties.transferAgent.signer).settle(await fund.dealing.lastOrderId()));
   const confirmed = key === "rtgs" ? await rtgsConfirmGas(fund) : 0n;
-  fundGas[key].sub = settled + confirmed;
+  fundGas[key].sub = fundGas[key].subOrder + settled + confirmed;
   fundGas[key].subEarmark = settled;
 }
 fundDay = nextWeekday(fundDay);
 await fundTime.increaseTo(hktAt(fundDay, 10 * 3_600));
-for (const fund of [fl.cbm, fl.rtgs]) {
-  await gasOf(fund.dealing.connect(peak).redeem(fl.deposits.harbourBank.target, (await fund.units.balanceOf(fl.participants.peakAsset.address)) / 2n));
+for (const [key, fund] of [["cbm", fl.cbm], ["rtgs", fl.rtgs]] as const) {
+  const half = (await fund.units.balanceOf(fl.participants.peakAsset.address)) / 2n;
+  fundGas[key].redOrder = await gasOf(fund.dealing.connect(peak).redeem(fl.deposits.harbourBank.target, half));
 }
 await fundTime.increaseTo(hktAt(fundDay, 13 * 3_600));
 for (const [key, fund] of [["cbm", fl.cbm], ["rtgs", fl.rtgs]] as const) {
@@ -279,7 +289,7 @@ for (const [key, fund] of [["cbm", fl.cbm], ["rtgs", fl.rtgs]] as const) {
   await gasOf(fl.deposits.victoriaBank.connect(trustee).approve(fund.dealing.target, cash));
   const settled = await gasOf(fund.dealing.connect(trustee).settle(id));
   const confirmed = key === "rtgs" ? await rtgsConfirmGas(fund) : 0n;
-  fundGas[key].red = settled + confirmed;
+  fundGas[key].red = fundGas[key].redOrder + settled + confirmed;
   fundGas[key].redEarmark = settled;
 }
 await fundConnection.close();
@@ -380,7 +390,7 @@ const rows: string[][] = [
     "",
   ],
   [
-    "Fund subscription, interbank leg in wCBDC: deposit burned at Harbour Bank, wCBDC Harbour → Victoria, deposit minted to the trustee and the fee to the manager, units issued, one transaction",
+    `Fund subscription, interbank leg in wCBDC: the order ${fmt(fundGas.cbm.subOrder)} (cash into custody) + the dealing ${fmt(fundGas.cbm.sub - fundGas.cbm.subOrder)} (deposit burned at Harbour Bank, wCBDC Harbour → Victoria, deposit minted to the trustee and the fee to the manager, units issued, one transaction)`,
     fmt(fundGas.cbm.sub),
     times(fundGas.cbm.sub, floorGas),
     times(fundGas.cbm.sub, ledgerFloorGas),
@@ -388,7 +398,7 @@ const rows: string[][] = [
     "",
   ],
   [
-    "Fund redemption, interbank leg in wCBDC: units in custody cancelled, the trustee's deposit burned at Victoria Bank, wCBDC Victoria → Harbour, deposit minted to the investor",
+    `Fund redemption, interbank leg in wCBDC: the order ${fmt(fundGas.cbm.redOrder)} (units into custody) + the dealing ${fmt(fundGas.cbm.red - fundGas.cbm.redOrder)} (units in custody cancelled, the trustee's deposit burned at Victoria Bank, wCBDC Victoria → Harbour, deposit minted to the investor)`,
     fmt(fundGas.cbm.red),
     times(fundGas.cbm.red, floorGas),
     times(fundGas.cbm.red, ledgerFloorGas),
@@ -396,7 +406,7 @@ const rows: string[][] = [
     "",
   ],
   [
-    `Fund subscription through the RTGS bridge: dealing and earmark ${fmt(fundGas.rtgs.subEarmark)} + the RTGS operator's confirmation ${fmt(fundGas.rtgs.sub - fundGas.rtgs.subEarmark)} (earmark burned, deposits minted, units issued)`,
+    `Fund subscription through the RTGS bridge: the order ${fmt(fundGas.rtgs.subOrder)} (cash into custody) + the dealing that earmarks it ${fmt(fundGas.rtgs.subEarmark)} + the RTGS operator's confirmation ${fmt(fundGas.rtgs.sub - fundGas.rtgs.subOrder - fundGas.rtgs.subEarmark)} (earmark burned, deposits minted, units issued)`,
     fmt(fundGas.rtgs.sub),
     times(fundGas.rtgs.sub, floorGas),
     times(fundGas.rtgs.sub, ledgerFloorGas),
@@ -404,7 +414,7 @@ const rows: string[][] = [
     "",
   ],
   [
-    `Fund redemption through the RTGS bridge: dealing and earmark of the trustee's deposit ${fmt(fundGas.rtgs.redEarmark)} + the RTGS operator's confirmation ${fmt(fundGas.rtgs.red - fundGas.rtgs.redEarmark)}`,
+    `Fund redemption through the RTGS bridge: the order ${fmt(fundGas.rtgs.redOrder)} (units into custody) + the dealing and earmark of the trustee's deposit ${fmt(fundGas.rtgs.redEarmark)} + the RTGS operator's confirmation ${fmt(fundGas.rtgs.red - fundGas.rtgs.redOrder - fundGas.rtgs.redEarmark)}`,
     fmt(fundGas.rtgs.red),
     times(fundGas.rtgs.red, floorGas),
     times(fundGas.rtgs.red, ledgerFloorGas),

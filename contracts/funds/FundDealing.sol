@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
-import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
@@ -747,10 +746,9 @@ contract FundDealing is FundNav, RtgsBridge, LegMovements, ITokenErrors, Reentra
     }
 
 
-    /// @dev Burns `amount` of this contract's own custody of deposit `token` (it approves itself: the
-    /// deposit's burn spends an allowance, the holder's consent, as for any holder).
+    /// @dev Burns `amount` of this contract's own custody of deposit `token` (its own call is the
+    /// holder's consent: the deposit spends no allowance for it).
     function _burnCustody(address token, uint256 amount) private {
-        _call(Leg.Cash, FailureReason.TokenRejected, token, abi.encodeCall(IERC20.approve, (address(this), amount)));
         _burnDeposit(token, address(this), amount);
     }
 

@@ -11,6 +11,6 @@ interface ITokenizedDeposit is ICurrencyToken {
     /// @notice Credits `amount` to customer `to` because the bank was paid for it in central-bank money.
     function mintForSettlement(address to, uint256 amount) external;
 
-    /// @notice Debits `amount` from customer `from`, spending `from`'s allowance to the caller.
+    /// @notice Debits `amount` from customer `from`, spending `from`'s allowance to the caller (none when the caller is `from`).
     function burnForSettlement(address from, uint256 amount) external;
 }

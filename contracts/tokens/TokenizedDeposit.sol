@@ -124,13 +124,14 @@ contract TokenizedDeposit is
         _mint(to, amount);
     }
 
-    /// @notice Debits `amount` from customer `from`, who consented by approving the caller for at least `amount`.
-    /// @dev Requirements: caller has `SETTLEMENT_ROLE` and `from`'s allowance; `from` is an eligible,
-    /// unfrozen customer with the balance; not paused.
+    /// @notice Debits `amount` from customer `from`, who consented by approving the caller for at least
+    /// `amount`, or is the caller: a settlement contract burning what it holds in custody consents by its call.
+    /// @dev Requirements: caller has `SETTLEMENT_ROLE` and, unless it is `from`, `from`'s allowance;
+    /// `from` is an eligible, unfrozen customer with the balance; not paused.
     /// @param from the customer.
     /// @param amount in minor units.
     function burnForSettlement(address from, uint256 amount) external onlyRole(SETTLEMENT_ROLE) {
-        _spendAllowance(from, _msgSender(), amount);
+        if (from != _msgSender()) _spendAllowance(from, _msgSender(), amount);
         _burn(from, amount);
     }
 

@@ -742,6 +742,32 @@ describe("TokenizedDeposit", function () {
     );
   });
 
+  it("burnForSettlement: a settlement contract burns what it holds by its own call; another holder's balance only on that holder's allowance; never a frozen holder's", async function () {
+    const ledger = await loadFundedLedger();
+    const deposit = ledger.deposits.harbourBank;
+    const { kowloonDealer, peakAsset } = ledger.participants;
+    // Peak stands in for a settlement contract holding deposits in custody.
+    await (await deposit.grantRole(await deposit.SETTLEMENT_ROLE(), peakAsset.address)).wait();
+    const settlement = deposit.connect(peakAsset.signer);
+    const held = await deposit.balanceOf(peakAsset.address);
+    const supply = await deposit.totalSupply();
+    await expect(settlement.burnForSettlement(peakAsset.address, 1_00n))
+      .to.emit(deposit, "Transfer")
+      .withArgs(peakAsset.address, ethers.ZeroAddress, 1_00n);
+    expect([await deposit.balanceOf(peakAsset.address), await deposit.totalSupply()]).to.deep.equal([held - 1_00n, supply - 1_00n]);
+    expect(await deposit.allowance(peakAsset.address, peakAsset.address)).to.equal(0n);
+    const accounts = [kowloonDealer.address, peakAsset.address];
+    await expectRejectedUnchanged(
+      deposit,
+      accounts,
+      () => settlement.burnForSettlement(kowloonDealer.address, 1_00n),
+      "ERC20InsufficientAllowance",
+      [peakAsset.address, 0n, 1_00n],
+    );
+    await (await deposit.setFrozen(peakAsset.address, true)).wait();
+    await expectRejectedUnchanged(deposit, accounts, () => settlement.burnForSettlement(peakAsset.address, 1_00n), "AccountFrozen", [peakAsset.address]);
+  });
+
   it("lets only its own bank keep the customer book", async function () {
     const ledger = await loadFundedLedger();
     const deposit = ledger.deposits.harbourBank;
