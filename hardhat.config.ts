@@ -35,6 +35,12 @@ const MOCHA_JOBS = Number(process.env.MOCHA_JOBS ?? Math.max(2, availableParalle
 export default defineConfig({
   plugins: [hardhatToolboxMochaEthersPlugin],
   solidity: {
+    // Contracts and Solidity tests compile as two jobs: artifacts/ holds only the contracts (about
+    // 12 MB of compiler output instead of 39 MB), which is what every network start reads to decode
+    // its contracts (about half a second less each: the demo, each scenario, each test process), and
+    // `npm run demo` compiles only those (about 23 s on a fresh clone instead of 58 s); the tests
+    // compile into cache/test-artifacts/ when `hardhat test solidity` first runs.
+    splitTestsCompilation: true,
     profiles: {
       default: solcSettings,
       production: solcSettings,

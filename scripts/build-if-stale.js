@@ -1,8 +1,8 @@
 /**
  * `npm run demo`, `scenario` and `present` start with this instead of `hardhat build`: when no
- * Solidity source, the Hardhat config or the installed packages changed since the last build it
+ * contract source, the Hardhat config or the installed packages changed since the last build it
  * started, it exits at once (a no-op `hardhat build` costs ~3 s of Hardhat start-up); otherwise it
- * runs `hardhat build --quiet` (output on stderr) and, once that succeeded, writes its stamp.
+ * runs `hardhat build --no-tests --quiet` (output on stderr) and, once that succeeded, writes its stamp.
  *
  * Plain JavaScript, run by node itself: a tsx start-up would cost more than the check.
  * The stamp is `cache/build-stamp`; its time is when the build started, so that a file saved during
@@ -15,8 +15,12 @@ import process from "node:process";
 
 const ROOT = path.dirname(import.meta.dirname);
 const STAMP = path.join(ROOT, "cache", "build-stamp");
-/** What the build reads: every Solidity source (contracts and Solidity tests), the config, and the packages. */
-const SOURCE_DIRS = ["contracts", "test"];
+/**
+ * What the build reads: the contracts, the config, and the packages. The Solidity tests are not
+ * built here (hardhat.config.ts compiles them apart, `splitTestsCompilation`): `hardhat test
+ * solidity` builds them itself, and nothing else reads them.
+ */
+const SOURCE_DIRS = ["contracts"];
 const INPUT_FILES = ["hardhat.config.ts", "package.json", "package-lock.json", "node_modules/.package-lock.json"];
 /** What the build writes and the scripts read: absent, the build must run. */
 const OUTPUTS = ["artifacts/build-info", "typechain-types/index.ts", "cache/compile-cache.json"];
@@ -64,7 +68,7 @@ if (staleness() !== undefined) {
   const started = new Date();
   const hardhat = path.join(ROOT, "node_modules", "hardhat", "dist", "src", "cli.js");
   // stdout goes to stderr, as `hardhat build --quiet 1>&2` did: a --json run keeps stdout for its document.
-  const build = spawnSync(process.execPath, [hardhat, "build", "--quiet"], { cwd: ROOT, stdio: ["inherit", process.stderr, "inherit"] });
+  const build = spawnSync(process.execPath, [hardhat, "build", "--no-tests", "--quiet"], { cwd: ROOT, stdio: ["inherit", process.stderr, "inherit"] });
   if (build.status !== 0) process.exit(build.status ?? 1);
   mkdirSync(path.dirname(STAMP), { recursive: true });
   writeFileSync(STAMP, "written by scripts/build-if-stale.js after a successful hardhat build\n");
