@@ -185,6 +185,9 @@ contract BillTender is LegMovements, ITokenErrors, ReentrancyGuardTransient {
     error BillNotBidder(address caller, bytes32 tenderRef, uint256 index);
     /// @notice No refund of tender `tenderRef` is parked for `bidder`.
     error BillBidRefundNotOwed(bytes32 tenderRef, address bidder);
+    /// @notice A tender closing at `closesAt` is refused: the bill on offer matures at `maturityDate`,
+    /// at or before the close, and could never be issued.
+    error BillTenderClosesAfterMaturity(uint64 closesAt, uint64 maturityDate);
 
     /// @notice The central bank opened a tender.
     event BillTenderOpened(bytes32 indexed tenderRef, address indexed bill, address indexed centralBank, TenderTerms terms);
@@ -245,8 +248,8 @@ contract BillTender is LegMovements, ITokenErrors, ReentrancyGuardTransient {
     /// bill, eligible in the participant registry; the bill is issued in that wCBDC and this contract
     /// holds its `ISSUER_ROLE`; the bill is one the ledger registered (an eligible participant of the
     /// engine's registry, as infrastructure, asking that same registry); the reference is new; the face
-    /// offered is a non-zero multiple of the denomination; the close is in the future and before the
-    /// bill's maturity.
+    /// offered is a non-zero multiple of the denomination; the close is in the future
+    /// (`BillTenderInvalidTerm("closesAt")`) and before the bill's maturity (`BillTenderClosesAfterMaturity`).
     /// @param tenderRef the tender's reference.
     /// @param terms the tender's terms.
     function openTender(bytes32 tenderRef, TenderTerms calldata terms) external whenNotPaused {
@@ -263,9 +266,9 @@ contract BillTender is LegMovements, ITokenErrors, ReentrancyGuardTransient {
         if (_tenders[tenderRef].state != TenderState.None) revert BillTenderAlreadyExists(tenderRef);
         uint256 denomination = bill.denomination();
         if (terms.faceOffered == 0 || terms.faceOffered % denomination != 0) revert BillTenderInvalidTerm("faceOffered");
-        if (terms.closesAt <= block.timestamp || terms.closesAt >= bill.maturityDate()) {
-            revert BillTenderInvalidTerm("closesAt");
-        }
+        if (terms.closesAt <= block.timestamp) revert BillTenderInvalidTerm("closesAt");
+        uint64 maturity = bill.maturityDate();
+        if (terms.closesAt >= maturity) revert BillTenderClosesAfterMaturity(terms.closesAt, maturity);
         _tenders[tenderRef] = Tender(terms, msg.sender, cash, denomination, bill.tenorDays(), TenderState.Open);
         emit BillTenderOpened(tenderRef, terms.bill, msg.sender, terms);
     }

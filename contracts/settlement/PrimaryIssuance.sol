@@ -4,6 +4,7 @@ pragma solidity ^0.8.28;
 import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
+import {IGovernmentBond} from "../interfaces/IGovernmentBond.sol";
 import {ITokenErrors} from "../interfaces/ITokenErrors.sol";
 import {LegMovements} from "./LegMovements.sol";
 import {ITransferCompliance} from "../interfaces/ITransferCompliance.sol";
@@ -155,6 +156,9 @@ contract PrimaryIssuance is LegMovements, ITokenErrors, ReentrancyGuardTransient
     error NotBidder(address caller, bytes32 tenderRef, uint256 index);
     /// @notice No refund of tender `tenderRef` is parked for `bidder`.
     error BidRefundNotOwed(bytes32 tenderRef, address bidder);
+    /// @notice A tender closing at `closesAt` is refused: the bond on offer matures at `maturityDate`,
+    /// at or before the close, and could never be issued.
+    error TenderClosesAfterMaturity(uint64 closesAt, uint64 maturityDate);
 
     /// @notice The issuer opened a tender.
     event TenderOpened(bytes32 indexed tenderRef, address indexed bond, address indexed issuer, TenderTerms terms);
@@ -212,7 +216,8 @@ contract PrimaryIssuance is LegMovements, ITokenErrors, ReentrancyGuardTransient
     /// @dev Requirements: not paused; the bond is registered and the caller is its registered issuer,
     /// eligible in the participant registry (not frozen, KYC valid);
     /// the reference is new; units offered and minimum lot are non-zero and the offer is a whole
-    /// number of lots; the close is in the future; a proceeds account is given.
+    /// number of lots; the close is in the future and before the bond's maturity
+    /// (`TenderClosesAfterMaturity`); a proceeds account is given.
     /// @param tenderRef the tender's reference.
     /// @param terms the tender's terms.
     function openTender(bytes32 tenderRef, TenderTerms calldata terms) external whenNotPaused {
@@ -224,6 +229,8 @@ contract PrimaryIssuance is LegMovements, ITokenErrors, ReentrancyGuardTransient
         if (terms.minimumLot == 0) revert InvalidTenderTerm("minimumLot");
         if (terms.unitsOffered == 0 || terms.unitsOffered % terms.minimumLot != 0) revert InvalidTenderTerm("unitsOffered");
         if (terms.closesAt <= block.timestamp) revert InvalidTenderTerm("closesAt");
+        uint64 maturity = IGovernmentBond(terms.bond).maturityDate();
+        if (terms.closesAt >= maturity) revert TenderClosesAfterMaturity(terms.closesAt, maturity);
         if (terms.proceedsAccount == address(0)) revert InvalidTenderTerm("proceedsAccount");
         _tenders[tenderRef] = Tender(terms, msg.sender, line.cashToken, TenderState.Open);
         emit TenderOpened(tenderRef, terms.bond, msg.sender, terms);
