@@ -159,6 +159,9 @@ contract PrimaryIssuance is LegMovements, ITokenErrors, ReentrancyGuardTransient
     /// @notice A tender closing at `closesAt` is refused: the bond on offer matures at `maturityDate`,
     /// at or before the close, and could never be issued.
     error TenderClosesAfterMaturity(uint64 closesAt, uint64 maturityDate);
+    /// @notice `proceedsAccount` cannot receive the proceeds: zero, or this contract (whose custody
+    /// holds only bids' cost and parked refunds).
+    error InvalidProceedsAccount(address proceedsAccount);
 
     /// @notice The issuer opened a tender.
     event TenderOpened(bytes32 indexed tenderRef, address indexed bond, address indexed issuer, TenderTerms terms);
@@ -217,7 +220,8 @@ contract PrimaryIssuance is LegMovements, ITokenErrors, ReentrancyGuardTransient
     /// eligible in the participant registry (not frozen, KYC valid);
     /// the reference is new; units offered and minimum lot are non-zero and the offer is a whole
     /// number of lots; the close is in the future and before the bond's maturity
-    /// (`TenderClosesAfterMaturity`); a proceeds account is given.
+    /// (`TenderClosesAfterMaturity`); the proceeds account is neither zero nor this contract
+    /// (`InvalidProceedsAccount`).
     /// @param tenderRef the tender's reference.
     /// @param terms the tender's terms.
     function openTender(bytes32 tenderRef, TenderTerms calldata terms) external whenNotPaused {
@@ -231,7 +235,9 @@ contract PrimaryIssuance is LegMovements, ITokenErrors, ReentrancyGuardTransient
         if (terms.closesAt <= block.timestamp) revert InvalidTenderTerm("closesAt");
         uint64 maturity = IGovernmentBond(terms.bond).maturityDate();
         if (terms.closesAt >= maturity) revert TenderClosesAfterMaturity(terms.closesAt, maturity);
-        if (terms.proceedsAccount == address(0)) revert InvalidTenderTerm("proceedsAccount");
+        if (terms.proceedsAccount == address(0) || terms.proceedsAccount == address(this)) {
+            revert InvalidProceedsAccount(terms.proceedsAccount);
+        }
         _tenders[tenderRef] = Tender(terms, msg.sender, line.cashToken, TenderState.Open);
         emit TenderOpened(tenderRef, terms.bond, msg.sender, terms);
     }
