@@ -280,9 +280,10 @@ contract BillTender is LegMovements, ITokenErrors, ReentrancyGuardTransient {
     /// @dev Requirements: not paused; the caller is still the central bank (of the engine's wCBDC)
     /// that opened the tender; the tender is open and closed to bids. Reverts `SettlementLegFailed`
     /// (the leg, token and reason), minting and moving nothing, if a mint is refused (an allottee that
-    /// can no longer hold the bill) or the central bank cannot be paid; the central bank may then
-    /// reject that bid and allot again, or cancel. No bidder's cash can fail it: every bid's cost is in
-    /// custody.
+    /// can no longer hold the bill, the bill matured), this contract is frozen on the bill
+    /// (`AccountFrozen`, asset leg: a frozen issuing agent issues nothing) or the central bank cannot
+    /// be paid; the central bank may then reject that bid and allot again, or cancel. No bidder's
+    /// cash can fail it: every bid's cost is in custody.
     /// @param tenderRef the tender.
     /// @return result the announced result.
     function allotTender(bytes32 tenderRef) external nonReentrant whenNotPaused returns (TenderResult memory result) {
@@ -305,6 +306,7 @@ contract BillTender is LegMovements, ITokenErrors, ReentrancyGuardTransient {
 
         address bill = tender.terms.bill;
         address cash = tender.cashToken;
+        if (result.amountAllotted != 0) _requireNotFrozenOn(Leg.Asset, bill);
         for (uint256 k = 0; k < order.length; ++k) {
             Bid storage bid = bids[order[k]];
             uint256 units = bid.unitsAllotted;

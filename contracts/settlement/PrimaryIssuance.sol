@@ -249,9 +249,10 @@ contract PrimaryIssuance is LegMovements, ITokenErrors, ReentrancyGuardTransient
     /// @dev Requirements: not paused; the bond is still registered with the engine and the caller is
     /// still its registered issuer (`AssetNotRegistered` / `NotBondIssuer` otherwise); the tender is
     /// open and closed to bids. Reverts `SettlementLegFailed` (the leg, token and reason), minting and
-    /// moving nothing, if a mint is refused (an allottee that can no longer hold the bond) or the
-    /// proceeds account cannot be paid; the issuer may then reject that bid and allot again, or
-    /// cancel. No bidder's cash can fail it: every bid's cost is in custody.
+    /// moving nothing, if a mint is refused (an allottee that can no longer hold the bond), this
+    /// contract is frozen on the bond (`AccountFrozen`, asset leg: a frozen issuing agent issues
+    /// nothing), or the proceeds account cannot be paid; the issuer may then reject that bid and allot
+    /// again, or cancel. No bidder's cash can fail it: every bid's cost is in custody.
     /// @param tenderRef the tender.
     /// @return result the announced result.
     function allotTender(bytes32 tenderRef) external nonReentrant whenNotPaused returns (TenderResult memory result) {
@@ -280,6 +281,7 @@ contract PrimaryIssuance is LegMovements, ITokenErrors, ReentrancyGuardTransient
 
         address bond = tender.terms.bond;
         address cash = tender.cashToken;
+        if (result.unitsAllotted != 0) _requireNotFrozenOn(Leg.Asset, bond);
         for (uint256 k = 0; k < order.length; ++k) {
             Bid storage bid = bids[order[k]];
             if (bid.allotted == 0) continue;
