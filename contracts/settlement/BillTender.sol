@@ -43,7 +43,11 @@ import {FailureReason, Leg} from "./Trade.sol";
 ///   custody from the bid.
 /// Custody and refunds: a bid's cost is returned to its bidder when it withdraws the bid (before the
 /// close), when the central bank rejects it or cancels the tender, and at allotment for whatever of it
-/// was not allotted. A refund the wCBDC would refuse (the bidder frozen, or no longer eligible, since
+/// was not allotted. A bid is firm from the close only while it can still be allotted: its bidder
+/// reclaims it (`reclaimBid`) once the `ALLOTMENT_WINDOW` after the close has passed or the bill has
+/// matured (it can no longer be issued), whichever comes first, with no allotment — so no bidder's
+/// cash stays in custody because the central bank does not allot (or cannot: the tender frozen on the
+/// bill, the bill matured). A refund the wCBDC would refuse (the bidder frozen, or no longer eligible, since
 /// it bid — asked of the token's `checkTransfer`) does not block anyone else: it is parked
 /// (`BillBidRefundParked`) and the bidder claims it itself later (`claimRefund`, `refundOf`). After
 /// allotment or cancellation the contract holds, of that tender, exactly its parked refunds.
@@ -83,6 +87,13 @@ contract BillTender is LegMovements, ITokenErrors, ReentrancyGuardTransient {
     uint256 public constant MINIMUM_BID_FACE = 500_000_00;
     /// @notice Highest yield a bid may name: 100% (10,000 basis points).
     uint256 public constant MAX_YIELD_BPS = 10_000;
+    /// @notice How long after the close the central bank has to allot before every bidder may take its
+    /// bid back (`reclaimBid`; sooner if the bill matures first). The HKMA announces a tender's result
+    /// on the tender day and issues one or two business days later; five days covers that across a
+    /// weekend and a public holiday (a long Lunar New Year weekend included) while keeping a bidder's
+    /// cash out of use for at most about a business week when no allotment comes. The central bank may
+    /// still allot after it the bids not reclaimed, until the bill matures.
+    uint64 public constant ALLOTMENT_WINDOW = 5 days;
     /// @dev `WholesaleCBDC.CENTRAL_BANK_ROLE` and `ExchangeFundBill.CENTRAL_BANK_ROLE`.
     bytes32 private constant CENTRAL_BANK_ROLE = keccak256("CENTRAL_BANK_ROLE");
     /// @dev `ExchangeFundBill.ISSUER_ROLE`.
@@ -108,7 +119,7 @@ contract BillTender is LegMovements, ITokenErrors, ReentrancyGuardTransient {
 
     /// @notice One bid.
     /// @param bidder who bid (and pays).
-    /// @param withdrawn the bidder withdrew it before the close.
+    /// @param withdrawn the bidder withdrew it before the close, or reclaimed it after.
     /// @param rejected the central bank rejected it.
     /// @param units units of the bill bid for (face / denomination).
     /// @param yieldBps the yield bid, in basis points.
@@ -185,6 +196,11 @@ contract BillTender is LegMovements, ITokenErrors, ReentrancyGuardTransient {
     error BillNotBidder(address caller, bytes32 tenderRef, uint256 index);
     /// @notice No refund of tender `tenderRef` is parked for `bidder`.
     error BillBidRefundNotOwed(bytes32 tenderRef, address bidder);
+    /// @notice A tender closing at `closesAt` is refused: the bill on offer matures at `maturityDate`,
+    /// at or before the close, and could never be issued.
+    error BillTenderClosesAfterMaturity(uint64 closesAt, uint64 maturityDate);
+    /// @notice Bid `index` of the tender can still be allotted: it can be reclaimed from `reclaimableFrom`.
+    error BillBidNotReclaimable(bytes32 tenderRef, uint256 index, uint64 reclaimableFrom);
 
     /// @notice The central bank opened a tender.
     event BillTenderOpened(bytes32 indexed tenderRef, address indexed bill, address indexed centralBank, TenderTerms terms);
@@ -200,6 +216,9 @@ contract BillTender is LegMovements, ITokenErrors, ReentrancyGuardTransient {
     );
     /// @notice `bidder` withdrew bid `index`.
     event BillBidWithdrawn(bytes32 indexed tenderRef, address indexed bidder, uint256 index);
+    /// @notice `bidder` took back bid `index` after the close, the central bank not having allotted it in
+    /// time (the allotment window passed or the bill matured): it takes no part in allotment.
+    event BillBidReclaimed(bytes32 indexed tenderRef, address indexed bidder, uint256 index);
     /// @notice The central bank rejected bid `index` of `bidder`: it takes no part in allotment.
     event BillBidRejected(bytes32 indexed tenderRef, address indexed bidder, uint256 index);
     /// @notice Bid `index` was allotted `face` (`units` units) at `yieldBps` and paid `amount`.
@@ -245,8 +264,8 @@ contract BillTender is LegMovements, ITokenErrors, ReentrancyGuardTransient {
     /// bill, eligible in the participant registry; the bill is issued in that wCBDC and this contract
     /// holds its `ISSUER_ROLE`; the bill is one the ledger registered (an eligible participant of the
     /// engine's registry, as infrastructure, asking that same registry); the reference is new; the face
-    /// offered is a non-zero multiple of the denomination; the close is in the future and before the
-    /// bill's maturity.
+    /// offered is a non-zero multiple of the denomination; the close is in the future
+    /// (`BillTenderInvalidTerm("closesAt")`) and before the bill's maturity (`BillTenderClosesAfterMaturity`).
     /// @param tenderRef the tender's reference.
     /// @param terms the tender's terms.
     function openTender(bytes32 tenderRef, TenderTerms calldata terms) external whenNotPaused {
@@ -263,9 +282,9 @@ contract BillTender is LegMovements, ITokenErrors, ReentrancyGuardTransient {
         if (_tenders[tenderRef].state != TenderState.None) revert BillTenderAlreadyExists(tenderRef);
         uint256 denomination = bill.denomination();
         if (terms.faceOffered == 0 || terms.faceOffered % denomination != 0) revert BillTenderInvalidTerm("faceOffered");
-        if (terms.closesAt <= block.timestamp || terms.closesAt >= bill.maturityDate()) {
-            revert BillTenderInvalidTerm("closesAt");
-        }
+        if (terms.closesAt <= block.timestamp) revert BillTenderInvalidTerm("closesAt");
+        uint64 maturity = bill.maturityDate();
+        if (terms.closesAt >= maturity) revert BillTenderClosesAfterMaturity(terms.closesAt, maturity);
         _tenders[tenderRef] = Tender(terms, msg.sender, cash, denomination, bill.tenorDays(), TenderState.Open);
         emit BillTenderOpened(tenderRef, terms.bill, msg.sender, terms);
     }
@@ -277,9 +296,11 @@ contract BillTender is LegMovements, ITokenErrors, ReentrancyGuardTransient {
     /// @dev Requirements: not paused; the caller is still the central bank (of the engine's wCBDC)
     /// that opened the tender; the tender is open and closed to bids. Reverts `SettlementLegFailed`
     /// (the leg, token and reason), minting and moving nothing, if a mint is refused (an allottee that
-    /// can no longer hold the bill) or the central bank cannot be paid; the central bank may then
-    /// reject that bid and allot again, or cancel. No bidder's cash can fail it: every bid's cost is in
-    /// custody.
+    /// can no longer hold the bill, the bill matured), this contract is frozen on the bill
+    /// (`AccountFrozen`, asset leg: a frozen issuing agent issues nothing) or the central bank cannot
+    /// be paid; the central bank may then reject that bid and allot again, or cancel, and bidders
+    /// reclaim their bids once the allotment window has passed or the bill has matured. No bidder's
+    /// cash can fail it: every bid's cost is in custody.
     /// @param tenderRef the tender.
     /// @return result the announced result.
     function allotTender(bytes32 tenderRef) external nonReentrant whenNotPaused returns (TenderResult memory result) {
@@ -302,6 +323,7 @@ contract BillTender is LegMovements, ITokenErrors, ReentrancyGuardTransient {
 
         address bill = tender.terms.bill;
         address cash = tender.cashToken;
+        if (result.amountAllotted != 0) _requireNotFrozenOn(Leg.Asset, bill);
         for (uint256 k = 0; k < order.length; ++k) {
             Bid storage bid = bids[order[k]];
             uint256 units = bid.unitsAllotted;
@@ -417,6 +439,34 @@ contract BillTender is LegMovements, ITokenErrors, ReentrancyGuardTransient {
         Bid storage bid = bids[index];
         bid.withdrawn = true;
         emit BillBidWithdrawn(tenderRef, msg.sender, index);
+        _returnCustody(tenderRef, tender.cashToken, msg.sender, index, bid.units * bid.pricePerUnit);
+    }
+
+    /// @notice Takes back the caller's bid `index` after the close when the central bank has not allotted
+    /// it in time: its cost comes back to the caller (parked for it to claim when the wCBDC would refuse
+    /// it), and it takes no part in a later allotment.
+    /// @dev Requirements: the tender is open (neither allotted nor cancelled: those returned every bid's
+    /// custody already, `BillTenderInWrongState`); the bid is the caller's and neither withdrawn,
+    /// reclaimed nor rejected (`BillNotBidder`); the close plus `ALLOTMENT_WINDOW`, or the bill's
+    /// maturity, has come (`BillBidNotReclaimable` with the earlier of the two otherwise). The bid is
+    /// marked withdrawn before its custody moves. Works while the engine is paused.
+    /// @param tenderRef the tender.
+    /// @param index the bid.
+    function reclaimBid(bytes32 tenderRef, uint256 index) external nonReentrant {
+        Tender storage tender = _requireOpenTender(tenderRef);
+        Bid[] storage bids = _bids[tenderRef];
+        if (index >= bids.length || bids[index].bidder != msg.sender || bids[index].withdrawn || bids[index].rejected) {
+            revert BillNotBidder(msg.sender, tenderRef, index);
+        }
+        // The close is before the maturity (`openTender`), so the window's end is a uint64 or the
+        // maturity comes first.
+        uint256 from = uint256(tender.terms.closesAt) + ALLOTMENT_WINDOW;
+        uint256 maturity = ExchangeFundBill(tender.terms.bill).maturityDate();
+        if (maturity < from) from = maturity;
+        if (block.timestamp < from) revert BillBidNotReclaimable(tenderRef, index, uint64(from));
+        Bid storage bid = bids[index];
+        bid.withdrawn = true;
+        emit BillBidReclaimed(tenderRef, msg.sender, index);
         _returnCustody(tenderRef, tender.cashToken, msg.sender, index, bid.units * bid.pricePerUnit);
     }
 

@@ -18,6 +18,11 @@ interface IMintable {
     function mint(address to, uint256 amount) external;
 }
 
+/// @dev The freeze flag of a ledger token (`ERC20Freezable.isFrozen`).
+interface IFreezable {
+    function isFrozen(address account) external view returns (bool);
+}
+
 /// @title Token movements of a settlement, each refused with a classified reason
 /// @notice Every movement (transferFrom, transfer, mint, burn) is a low-level call whose failure
 /// reverts `SettlementLegFailed(reason, leg, token, tokenError)`, the reason classified from the
@@ -27,6 +32,17 @@ abstract contract LegMovements is ISettlementErrors {
     /// @dev Has `asset` mint `units` to `to` (the engine holds the asset's issuer role), or revert `SettlementLegFailed`.
     function _mintAsset(address asset, address to, uint256 units) internal {
         _call(Leg.Asset, FailureReason.TokenRejected, asset, abi.encodeCall(IMintable.mint, (to, units)));
+    }
+
+    /// @dev Reverts `SettlementLegFailed(AccountFrozen, leg, asset, AccountFrozen(this))` while this
+    /// contract is frozen on `asset`. A token checks the freeze of the accounts a mint credits, never of
+    /// the minter; an issuing agent the token's authority froze must still not issue, so it asks before
+    /// minting and fails as the token would for a frozen sender.
+    function _requireNotFrozenOn(Leg leg, address asset) internal view {
+        if (IFreezable(asset).isFrozen(address(this))) {
+            bytes memory tokenError = abi.encodeWithSelector(ITokenErrors.AccountFrozen.selector, address(this));
+            revert SettlementLegFailed(FailureReason.AccountFrozen, leg, asset, tokenError);
+        }
     }
 
     /// @dev `transferFrom(from, to, amount)` on `token`, or revert `SettlementLegFailed`.

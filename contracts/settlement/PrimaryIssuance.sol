@@ -4,6 +4,7 @@ pragma solidity ^0.8.28;
 import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
+import {IGovernmentBond} from "../interfaces/IGovernmentBond.sol";
 import {ITokenErrors} from "../interfaces/ITokenErrors.sol";
 import {LegMovements} from "./LegMovements.sol";
 import {ITransferCompliance} from "../interfaces/ITransferCompliance.sol";
@@ -38,7 +39,11 @@ import {FailureReason, Leg} from "./Trade.sol";
 ///
 /// Custody and refunds: a bid's cost is returned to its bidder when it withdraws the bid (before the
 /// close), when the issuer rejects it or cancels the tender, and at allotment for whatever of it was
-/// not allotted (all of it for a bid no longer valid). A refund the cash token would refuse (the
+/// not allotted (all of it for a bid no longer valid). A bid is firm from the close only while it can
+/// still be allotted: its bidder reclaims it (`reclaimBid`) once the bid has lapsed, the
+/// `ALLOTMENT_WINDOW` after the close has passed, or the bond has matured, whichever comes first,
+/// with no allotment — so no bidder's cash stays in custody because an issuer does not allot (or
+/// cannot: the tender contract frozen on the bond, the bond matured). A refund the cash token would refuse (the
 /// bidder frozen, or no longer eligible, since it bid — asked of the token's `checkTransfer`) does
 /// not block anyone else: it is parked (`BidRefundParked`) and the bidder claims it itself later
 /// (`claimRefund`, `refundOf`). After allotment or cancellation the contract holds, of that tender,
@@ -62,6 +67,12 @@ contract PrimaryIssuance is LegMovements, ITokenErrors, ReentrancyGuardTransient
     uint256 public constant MAX_BIDS_PER_BIDDER = 5;
     /// @notice Scale of `TenderResult.proRataRatio`: 1e6 = 100%.
     uint256 public constant RATIO_SCALE = 1e6;
+    /// @notice How long after the close the issuer has to allot before every bidder may take its bid
+    /// back (`reclaimBid`). The programme allots on the tender day and settles on the issue date one or
+    /// two business days later; five days covers that across a weekend and a public holiday (a long
+    /// Lunar New Year weekend included) while keeping a bidder's cash out of use for at most about a
+    /// business week when no allotment comes. The issuer may still allot after it the bids not reclaimed.
+    uint64 public constant ALLOTMENT_WINDOW = 5 days;
 
     /// @notice Where a tender stands.
     enum TenderState {
@@ -85,7 +96,7 @@ contract PrimaryIssuance is LegMovements, ITokenErrors, ReentrancyGuardTransient
         address proceedsAccount;
     }
 
-    /// @notice One bid.
+    /// @notice One bid. `withdrawn`: its bidder withdrew it before the close or reclaimed it after.
     struct Bid {
         address bidder;
         uint64 validUntil;
@@ -155,6 +166,14 @@ contract PrimaryIssuance is LegMovements, ITokenErrors, ReentrancyGuardTransient
     error NotBidder(address caller, bytes32 tenderRef, uint256 index);
     /// @notice No refund of tender `tenderRef` is parked for `bidder`.
     error BidRefundNotOwed(bytes32 tenderRef, address bidder);
+    /// @notice A tender closing at `closesAt` is refused: the bond on offer matures at `maturityDate`,
+    /// at or before the close, and could never be issued.
+    error TenderClosesAfterMaturity(uint64 closesAt, uint64 maturityDate);
+    /// @notice `proceedsAccount` cannot receive the proceeds: zero, or this contract (whose custody
+    /// holds only bids' cost and parked refunds).
+    error InvalidProceedsAccount(address proceedsAccount);
+    /// @notice Bid `index` of the tender can still be allotted: it can be reclaimed from `reclaimableFrom`.
+    error BidNotReclaimable(bytes32 tenderRef, uint256 index, uint64 reclaimableFrom);
 
     /// @notice The issuer opened a tender.
     event TenderOpened(bytes32 indexed tenderRef, address indexed bond, address indexed issuer, TenderTerms terms);
@@ -170,6 +189,9 @@ contract PrimaryIssuance is LegMovements, ITokenErrors, ReentrancyGuardTransient
     );
     /// @notice `bidder` withdrew bid `index`.
     event BidWithdrawn(bytes32 indexed tenderRef, address indexed bidder, uint256 index);
+    /// @notice `bidder` took back bid `index` after the close, the issuer not having allotted it in time
+    /// (the bid lapsed, the allotment window passed or the bond matured): it takes no part in allotment.
+    event BidReclaimed(bytes32 indexed tenderRef, address indexed bidder, uint256 index);
     /// @notice The issuer rejected bid `index` of `bidder`: it takes no part in allotment.
     event BidRejected(bytes32 indexed tenderRef, address indexed bidder, uint256 index);
     /// @notice Bid `index` was allotted `units` and paid `amount` (units × its own price).
@@ -212,7 +234,9 @@ contract PrimaryIssuance is LegMovements, ITokenErrors, ReentrancyGuardTransient
     /// @dev Requirements: not paused; the bond is registered and the caller is its registered issuer,
     /// eligible in the participant registry (not frozen, KYC valid);
     /// the reference is new; units offered and minimum lot are non-zero and the offer is a whole
-    /// number of lots; the close is in the future; a proceeds account is given.
+    /// number of lots; the close is in the future and before the bond's maturity
+    /// (`TenderClosesAfterMaturity`); the proceeds account is neither zero nor this contract
+    /// (`InvalidProceedsAccount`).
     /// @param tenderRef the tender's reference.
     /// @param terms the tender's terms.
     function openTender(bytes32 tenderRef, TenderTerms calldata terms) external whenNotPaused {
@@ -224,7 +248,11 @@ contract PrimaryIssuance is LegMovements, ITokenErrors, ReentrancyGuardTransient
         if (terms.minimumLot == 0) revert InvalidTenderTerm("minimumLot");
         if (terms.unitsOffered == 0 || terms.unitsOffered % terms.minimumLot != 0) revert InvalidTenderTerm("unitsOffered");
         if (terms.closesAt <= block.timestamp) revert InvalidTenderTerm("closesAt");
-        if (terms.proceedsAccount == address(0)) revert InvalidTenderTerm("proceedsAccount");
+        uint64 maturity = IGovernmentBond(terms.bond).maturityDate();
+        if (terms.closesAt >= maturity) revert TenderClosesAfterMaturity(terms.closesAt, maturity);
+        if (terms.proceedsAccount == address(0) || terms.proceedsAccount == address(this)) {
+            revert InvalidProceedsAccount(terms.proceedsAccount);
+        }
         _tenders[tenderRef] = Tender(terms, msg.sender, line.cashToken, TenderState.Open);
         emit TenderOpened(tenderRef, terms.bond, msg.sender, terms);
     }
@@ -236,9 +264,11 @@ contract PrimaryIssuance is LegMovements, ITokenErrors, ReentrancyGuardTransient
     /// @dev Requirements: not paused; the bond is still registered with the engine and the caller is
     /// still its registered issuer (`AssetNotRegistered` / `NotBondIssuer` otherwise); the tender is
     /// open and closed to bids. Reverts `SettlementLegFailed` (the leg, token and reason), minting and
-    /// moving nothing, if a mint is refused (an allottee that can no longer hold the bond) or the
-    /// proceeds account cannot be paid; the issuer may then reject that bid and allot again, or
-    /// cancel. No bidder's cash can fail it: every bid's cost is in custody.
+    /// moving nothing, if a mint is refused (an allottee that can no longer hold the bond), this
+    /// contract is frozen on the bond (`AccountFrozen`, asset leg: a frozen issuing agent issues
+    /// nothing), or the proceeds account cannot be paid; the issuer may then reject that bid and allot
+    /// again, or cancel, and bidders reclaim their bids once the allotment window has passed. No
+    /// bidder's cash can fail it: every bid's cost is in custody.
     /// @param tenderRef the tender.
     /// @return result the announced result.
     function allotTender(bytes32 tenderRef) external nonReentrant whenNotPaused returns (TenderResult memory result) {
@@ -267,6 +297,7 @@ contract PrimaryIssuance is LegMovements, ITokenErrors, ReentrancyGuardTransient
 
         address bond = tender.terms.bond;
         address cash = tender.cashToken;
+        if (result.unitsAllotted != 0) _requireNotFrozenOn(Leg.Asset, bond);
         for (uint256 k = 0; k < order.length; ++k) {
             Bid storage bid = bids[order[k]];
             if (bid.allotted == 0) continue;
@@ -379,6 +410,37 @@ contract PrimaryIssuance is LegMovements, ITokenErrors, ReentrancyGuardTransient
         Bid storage bid = bids[index];
         bid.withdrawn = true;
         emit BidWithdrawn(tenderRef, msg.sender, index);
+        _returnCustody(tenderRef, tender.cashToken, msg.sender, index, bid.units * bid.pricePerUnit);
+    }
+
+    /// @notice Takes back the caller's bid `index` after the close when the issuer has not allotted it in
+    /// time: its cost comes back to the caller (parked for it to claim when the cash token would refuse
+    /// it), and it takes no part in a later allotment.
+    /// @dev Requirements: the tender is open (neither allotted nor cancelled: those returned every bid's
+    /// custody already, `TenderInWrongState`); the bid is the caller's and neither withdrawn, reclaimed
+    /// nor rejected (`NotBidder`); the bid has lapsed (after its `validUntil`), or the close plus
+    /// `ALLOTMENT_WINDOW` or the bond's maturity has come (`BidNotReclaimable` with the earliest of
+    /// those times otherwise). The bid is marked withdrawn before its custody moves. Works while the
+    /// engine is paused.
+    /// @param tenderRef the tender.
+    /// @param index the bid.
+    function reclaimBid(bytes32 tenderRef, uint256 index) external nonReentrant {
+        Tender storage tender = _requireOpenTender(tenderRef);
+        Bid[] storage bids = _bids[tenderRef];
+        if (index >= bids.length || bids[index].bidder != msg.sender || bids[index].withdrawn || bids[index].rejected) {
+            revert NotBidder(msg.sender, tenderRef, index);
+        }
+        Bid storage bid = bids[index];
+        // In 256 bits: a bid valid until type(uint64).max lapses never, not at zero.
+        uint256 from = uint256(bid.validUntil) + 1;
+        uint256 windowEnd = uint256(tender.terms.closesAt) + ALLOTMENT_WINDOW;
+        if (windowEnd < from) from = windowEnd;
+        uint256 maturity = IGovernmentBond(tender.terms.bond).maturityDate();
+        if (maturity < from) from = maturity;
+        // `from` is at most the maturity, a uint64.
+        if (block.timestamp < from) revert BidNotReclaimable(tenderRef, index, uint64(from));
+        bid.withdrawn = true;
+        emit BidReclaimed(tenderRef, msg.sender, index);
         _returnCustody(tenderRef, tender.cashToken, msg.sender, index, bid.units * bid.pricePerUnit);
     }
 

@@ -134,6 +134,7 @@ const FORMATTERS: Record<string, Formatter> = {
   },
   BidSubmitted: (a) => `${a.who("bidder")} bid for ${a.s("units")} units at up to ${a.money(a.n("pricePerUnit"))} a unit`,
   BidWithdrawn: (a) => `${a.who("bidder")} withdrew bid ${a.s("index")}`,
+  BidReclaimed: (a) => `${a.who("bidder")} reclaimed bid ${a.s("index")}, which the issuer did not allot in time`,
   // Firm bids: each bid's cost is held by the tender contract from the bid; what is not allotted comes back.
   BidRefunded: (a) => `tender ${formatRef(a.s("tenderRef"))}: ${a.money(a.n("amount"))} of bid ${a.s("index")}'s cost returned to ${a.who("bidder")}`,
   BidRefundParked: (a) =>
@@ -150,6 +151,7 @@ const FORMATTERS: Record<string, Formatter> = {
     `bill tender ${formatRef(a.s("tenderRef"))} opened by ${a.who("centralBank")}: ${a.money(a.struct("terms").n("faceOffered"))} of ${a.who("bill")} on offer`,
   BillBidSubmitted: (a) => `${a.who("bidder")} bid for ${a.money(a.n("face"))} of face at ${formatYieldBps(a.n("yieldBps"))} (${a.money(a.n("pricePerUnit"))} a unit)`,
   BillBidWithdrawn: (a) => `${a.who("bidder")} withdrew bill bid ${a.s("index")}`,
+  BillBidReclaimed: (a) => `${a.who("bidder")} reclaimed bill bid ${a.s("index")}, which the central bank did not allot in time`,
   BillBidRejected: (a) => `the central bank rejected bill bid ${a.s("index")} of ${a.who("bidder")}`,
   BillBidRefunded: (a) =>
     `bill tender ${formatRef(a.s("tenderRef"))}: ${a.money(a.n("amount"))} of bill bid ${a.s("index")}'s cost returned to ${a.who("bidder")}`,

@@ -794,6 +794,26 @@ async function tenderClosedWithBid(c: Ctx): Promise<void> {
   await time.increaseTo(closesAt);
 }
 
+/** As `tenderClosedWithBid`, and the allotment window has passed with no allotment: Harbour Bank may reclaim its bid. */
+async function tenderUnallottedInTime(c: Ctx): Promise<void> {
+  await tenderClosedWithBid(c);
+  const { closesAt } = tenderTerms(c);
+  await time.increaseTo(closesAt + (await c.ledger.issuance.ALLOTMENT_WINDOW()));
+}
+
+/** Harbour Bank's bid 0: withdrawn (or reclaimed), rejected, and Harbour's wHKD, which its custody returns to. */
+async function bidState(c: Ctx): Promise<unknown[]> {
+  const [b] = await c.ledger.issuance.bidsOf(TENDER_REF);
+  return [b.withdrawn, b.rejected, await c.ledger.wcbdc.balanceOf(c.at.harbourBank)];
+}
+
+/** Only a bid's own bidder takes it back: `NotBidder(caller, tender, index)`. */
+const BIDDER_OF_BID_0: Rule = {
+  title: "the bid's own bidder (Harbour Bank's bid 0)",
+  describe: (caller) => `NotBidder(${caller.name}, the tender, bid 0)`,
+  refusal: (c, caller) => ({ error: "NotBidder", args: [c.at[caller], TENDER_REF, 0n] }),
+};
+
 async function tenderState(c: Ctx): Promise<unknown[]> {
   return [
     (await c.ledger.issuance.tenderOf(TENDER_REF)).state,
@@ -828,6 +848,24 @@ const ISSUANCE_CASES: readonly Case[] = [
     holder: "government",
     observe: tenderState,
     given: tenderOpen,
+  },
+  {
+    contract: "issuance",
+    fn: "rejectBid",
+    args: () => [TENDER_REF, 0n],
+    needs: REGISTERED_ISSUER,
+    holder: "government",
+    observe: bidState,
+    given: tenderClosedWithBid,
+  },
+  {
+    contract: "issuance",
+    fn: "reclaimBid",
+    args: () => [TENDER_REF, 0n],
+    needs: BIDDER_OF_BID_0,
+    holder: "harbourBank",
+    observe: bidState,
+    given: tenderUnallottedInTime,
   },
 ];
 

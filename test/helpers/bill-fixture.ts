@@ -2,7 +2,8 @@ import { encodeBytes32String, type ContractTransactionReceipt, type ContractTran
 
 import { deployBillLedger, type BillLedger } from "../../src/chain/deploy-bills.js";
 import { fundOpeningBalances } from "../../src/chain/opening-balances.js";
-import type { ParticipantKey } from "../../src/domain/hong-kong.js";
+import { BILL_DENOMINATION, billPrice } from "../../src/domain/exchange-fund-bills.js";
+import type { BankKey, ParticipantKey } from "../../src/domain/hong-kong.js";
 import { connection, ethers, networkHelpers } from "./ledger-fixture.js";
 
 export { ethers, networkHelpers };
@@ -23,6 +24,26 @@ export async function mined(tx: Promise<ContractTransactionResponse>): Promise<C
   const receipt = await (await tx).wait();
   if (receipt === null) throw new Error("no receipt");
   return receipt;
+}
+
+/**
+ * `bank` raises its wCBDC allowance to the bill tender by what the bid costs (`units` × the price its
+ * yield implies for the bill's tenor) and bids for `units` units of face at `yieldBps`.
+ */
+export async function billBid(
+  f: BillLedger,
+  bank: BankKey,
+  units: bigint,
+  yieldBps: bigint,
+  ref: string = BILL_TENDER_REF,
+  tenorDays: number = f.billTerms.tenorDays,
+): Promise<ContractTransactionReceipt> {
+  const p = f.participants[bank];
+  const tenderAddress = await f.billTender.getAddress();
+  const cost = units * billPrice(BILL_DENOMINATION, yieldBps, tenorDays);
+  const allowance = await f.wcbdc.allowance(p.address, tenderAddress);
+  await mined(f.wcbdc.connect(p.signer).approve(tenderAddress, allowance + cost));
+  return mined(f.billTender.connect(p.signer).submitBid(ref, units * BILL_DENOMINATION, yieldBps));
 }
 
 /** Every wCBDC and bill balance the bill's life could touch, and both supplies. */

@@ -12,7 +12,7 @@ import {
 import { jurisdictionBytes2, ParticipantKind } from "../../src/domain/participants.js";
 import { FAILURE_REASON } from "../../src/domain/trade.js";
 import { ExchangeFundBill__factory } from "../../typechain-types/index.js";
-import { BILL_TENDER_REF as REF, DAY, billBook, changes, ethers, loadBillLedger, mined, networkHelpers } from "../helpers/bill-fixture.js";
+import { BILL_TENDER_REF as REF, DAY, billBid, billBook, changes, ethers, loadBillLedger, mined, networkHelpers } from "../helpers/bill-fixture.js";
 
 /**
  * Exchange Fund Bills by competitive tender on a bid-yield basis (contracts/settlement/BillTender.sol):
@@ -74,11 +74,7 @@ async function open(f: Fixture, ref: string = REF, faceOffered: bigint = FACE_OF
 
 /** `bank` approves the tender for what the bid can cost (units × its yield's price) and bids. */
 async function bid(f: Fixture, bank: Bank, units: bigint, yieldBps: bigint, ref: string = REF): Promise<void> {
-  const p = f.participants[bank];
-  const cost = units * billPrice(BILL_DENOMINATION, yieldBps, f.billTerms.tenorDays);
-  const allowance = await f.wcbdc.allowance(p.address, f.tenderAddress);
-  await mined(f.wcbdc.connect(p.signer).approve(f.tenderAddress, allowance + cost));
-  await mined(f.billTender.connect(p.signer).submitBid(ref, units * BILL_DENOMINATION, yieldBps));
+  await billBid(f, bank, units, yieldBps, ref);
 }
 
 async function bookOfBids(f: Fixture): Promise<void> {
@@ -134,7 +130,6 @@ describe("BillTender (Exchange Fund Bills by bid-yield tender)", function () {
         [{ faceOffered: 0n }, "faceOffered"],
         [{ faceOffered: FACE_OFFERED + 1n }, "faceOffered"],
         [{ closesAt: BigInt(await time.latest()) }, "closesAt"],
-        [{ closesAt: BigInt(f.billTerms.maturityDate) }, "closesAt"],
         [{ bill: f.participants.harbourBank.address }, "bill"],
       ];
       for (const [override, term] of cases) {
@@ -142,6 +137,11 @@ describe("BillTender (Exchange Fund Bills by bid-yield tender)", function () {
           .to.be.revertedWithCustomError(f.billTender, "BillTenderInvalidTerm")
           .withArgs(term);
       }
+      // A close at the maturity: the bill could never be issued (finding T20-2, test/security/TenderCustodyAttacks.ts).
+      const maturity = BigInt(f.billTerms.maturityDate);
+      await expect(f.billTender.openTender(ref, { ...good, closesAt: maturity }))
+        .to.be.revertedWithCustomError(f.billTender, "BillTenderClosesAfterMaturity")
+        .withArgs(maturity, maturity);
       // The green bond is paid in wHKD, but the HKMA is not its central bank: not a bill of this tender.
       await expect(f.billTender.openTender(ref, { ...good, bill: await f.bond.getAddress() }))
         .to.be.revertedWithCustomError(f.billTender, "BillTenderNotCentralBank")

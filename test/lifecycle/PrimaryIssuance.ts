@@ -430,12 +430,17 @@ describe("PrimaryIssuance (green bond tender, allotted and settled DvP)", functi
         [{ closesAt: now - HOUR }, "closesAt"],
         // The opening block comes after `now`: a close at `now` has passed already.
         [{ closesAt: now }, "closesAt"],
-        [{ proceedsAccount: ZeroAddress }, "proceedsAccount"],
       ];
       for (const [overrides, term] of cases) {
         await expect(f.issuance.openTender(TENDER_REF, termsOf(f, overrides)))
           .to.be.revertedWithCustomError(f.issuance, "InvalidTenderTerm")
           .withArgs(term);
+      }
+      // No proceeds account, or the tender contract itself (finding T20-3, test/security/TenderCustodyAttacks.ts).
+      for (const proceedsAccount of [ZeroAddress, f.issuanceAddress]) {
+        await expect(f.issuance.openTender(TENDER_REF, termsOf(f, { proceedsAccount })))
+          .to.be.revertedWithCustomError(f.issuance, "InvalidProceedsAccount")
+          .withArgs(proceedsAccount);
       }
       expect((await f.issuance.tenderOf(TENDER_REF)).state).to.equal(STATE.None);
     });

@@ -41,6 +41,7 @@ import {
   type Balances,
   type SettlementLedger,
 } from "../helpers/settlement-fixture.js";
+import { bid, openTender } from "../helpers/tender-fixture.js";
 
 /**
  * An outsider's attack on the contracts after the security rework of issue #9
@@ -154,43 +155,6 @@ async function allDue(...trades: Trade[]): Promise<void> {
 /** Every balance of the ledger, plus extra holders (escrow, tender contract, paying agent ...). */
 async function snapshotWith(f: SettlementLedger, extra: Record<string, string> = {}): Promise<Balances> {
   return balancesOf(f.tokens, { ...f.holders, ...extra });
-}
-
-// ---------------------------------------------------------------- tenders
-
-interface TenderSetup {
-  readonly ref: string;
-  readonly closesAt: bigint;
-  readonly issuanceAddress: string;
-}
-
-/** The Government opens a tender of `units` green-bond units in lots of `lot`, closing in a day. */
-async function openTender(f: SettlementLedger, units = 100n, lot = 1n): Promise<TenderSetup> {
-  const ref = nextRef("ATK-TENDER");
-  const closesAt = (await chainNow()) + DAY;
-  await mined(
-    f.issuance.openTender(ref, {
-      bond: f.bondAddress,
-      unitsOffered: units,
-      minimumLot: lot,
-      closesAt,
-      proceedsAccount: f.participants.hkma.address,
-    }),
-  );
-  return { ref, closesAt, issuanceAddress: await f.issuance.getAddress() };
-}
-
-/** `bidder` approves the tender contract for exactly what the bid can cost, and bids. */
-async function bid(
-  f: SettlementLedger,
-  t: TenderSetup,
-  bidder: HardhatEthersSigner,
-  units: bigint,
-  price: bigint,
-): Promise<void> {
-  const allowance = await f.wcbdc.allowance(bidder.address, t.issuanceAddress);
-  await mined(f.wcbdc.connect(bidder).approve(t.issuanceAddress, allowance + units * price));
-  await mined(f.issuance.connect(bidder).submitBid(t.ref, units, price, t.closesAt + DAY));
 }
 
 // ---------------------------------------------------------------- a second central bank (THB)

@@ -183,8 +183,9 @@ contract BillTenderInvariantsTest is BillFixture {
         assertTrue(handler.successfulCalls() >= 1, "a run in which no call succeeded");
     }
 
-    /// @dev 400 pseudo-random handler calls from one seed reach every entry point successfully, have
-    /// the minimum and the denomination refuse bids, and allot pro rata at least once.
+    /// @dev 400 pseudo-random handler calls from one seed, then a bid reclaimed after the close, reach
+    /// every entry point successfully, have the minimum and the denomination refuse bids, and allot pro
+    /// rata at least once.
     function test_handler_pseudoRandomUse_reachesEveryEntryPoint() public {
         for (uint256 i = 0; i < 400; ++i) {
             uint256 r = uint256(keccak256(abi.encode("bills", i)));
@@ -197,9 +198,18 @@ contract BillTenderInvariantsTest is BillFixture {
             else if (pick == 16) handler.cancel(a);
             else handler.allot();
         }
+        // Then a tender the central bank leaves unallotted (a fresh one: any still open is cancelled
+        // first) with one bid, which its bidder reclaims once the allotment window has passed.
+        if (handler.hasOpenTender()) handler.cancel(0);
+        handler.open(1);
+        uint256 accepted = handler.bidsAccepted();
+        handler.bid(0, 5, 0, false); // bank A, the minimum bid (ten units) at 3.00%
+        assertEq(handler.bidsAccepted(), accepted + 1, "the bid to reclaim was not taken");
+        handler.reclaim(0, true);
         assertTrue(handler.opened() > 0 && handler.bidsAccepted() > 0, "no tender or no bid");
         assertTrue(handler.bidsRefusedMinimum() > 0 && handler.bidsRefusedMultiple() > 0, "no bid refused");
         assertTrue(handler.withdrawals() > 0 && handler.rejections() > 0 && handler.cancellations() > 0, "withdraw/reject/cancel");
+        assertTrue(handler.reclaims() > 0, "no bid reclaimed after the close");
         assertTrue(handler.allotments() > 0 && handler.allotmentsProRata() > 0, "no allotment, or none pro rata");
         invariant_allotmentsWithinOfferBidsAndPrices();
     }

@@ -11,7 +11,8 @@ import {vm} from "../utils/Vm.sol";
 /// @notice The invariant fuzzer calls only this contract. Moves: the central bank opens a tender
 /// (one at a time, a random amount on offer), banks bid random face amounts (some below the
 /// minimum or not whole units, which must be refused) at yields from a narrow band (so that yields
-/// tie), withdraw, the central bank rejects bids, cancels, or allots after the close.
+/// tie), withdraw, reclaim after the close (time moved to the end of the allotment window, or the bill's
+/// maturity if sooner), the central bank rejects bids, cancels, or allots after the close.
 /// @dev Every successful allotment is checked when it happens: at most the amount on offer; no bid
 /// beyond its own units; lower yields in full, higher yields nothing; at the cut-off each bid gets
 /// `floor(units × remaining / asked)` or one unit more, the level exactly the remainder; each bank
@@ -39,6 +40,7 @@ contract BillTenderHandler {
     uint256 public bidsRefusedMinimum;
     uint256 public bidsRefusedMultiple;
     uint256 public withdrawals;
+    uint256 public reclaims;
     uint256 public rejections;
     uint256 public cancellations;
     uint256 public allotments;
@@ -60,7 +62,7 @@ contract BillTenderHandler {
     }
 
     function successfulCalls() external view returns (uint256) {
-        return opened + bidsAccepted + withdrawals + rejections + cancellations + allotments;
+        return opened + bidsAccepted + withdrawals + reclaims + rejections + cancellations + allotments;
     }
 
     // ------------------------------------------------------------------ moves
@@ -100,6 +102,22 @@ contract BillTenderHandler {
         vm.prank(b.bidder);
         try tender.withdrawBid(currentRef, index) {
             ++withdrawals;
+        } catch {} // solhint-disable-line no-empty-blocks
+    }
+
+    /// @dev A bidder takes back a bid the central bank has not allotted in time; if `wait`, time first
+    /// moves to when it may (the close plus `ALLOTMENT_WINDOW`, or the bill's maturity if sooner).
+    function reclaim(uint256 indexSeed, bool wait) external {
+        (bool ok, uint256 index, BillTender.Bid memory b) = _someBid(indexSeed);
+        if (!ok) return;
+        if (wait) {
+            uint256 from = uint256(tender.tenderOf(currentRef).terms.closesAt) + tender.ALLOTMENT_WINDOW();
+            if (bill.maturityDate() < from) from = bill.maturityDate();
+            if (block.timestamp < from) vm.warp(from);
+        }
+        vm.prank(b.bidder);
+        try tender.reclaimBid(currentRef, index) {
+            ++reclaims;
         } catch {} // solhint-disable-line no-empty-blocks
     }
 

@@ -47,7 +47,8 @@ struct HandlerSetup {
 /// settle signed orders (fresh, or of a trade already on another path) and replay them, settle a netted
 /// batch of any members (open, settled elsewhere, cancelled, pending, expired, frozen, of a paused bond,
 /// duplicated), pay across banks, pay a customer, settle FX at a dealer's quote, pause the engine and
-/// probe every entry point, open a tender, bid, withdraw or reject a bid, allot, cancel it; attack (an
+/// probe every entry point, open a tender, bid, withdraw, reject or (after the close, unallotted in time)
+/// reclaim a bid, allot, cancel it; attack (an
 /// impostor bond claiming the attacker as issuer, forged orders, strangers settling, cancelling,
 /// submitting and taking others' orders and quotes); and disturb the ledger (approvals, freezes, bank
 /// mints and burns).
@@ -178,6 +179,7 @@ contract SettlementHandler {
     uint256 public bidsSubmitted;
     uint256 public bidsWithdrawn;
     uint256 public bidsRejected;
+    uint256 public bidsReclaimed;
     uint256 public tendersAllotted;
     uint256 public tendersCancelled;
     uint256 public refundsClaimed;
@@ -582,6 +584,33 @@ contract SettlementHandler {
         }
     }
 
+    /// @notice After the close a bidder reclaims a bid the government has not allotted in time; time is
+    /// moved first (if `wait`) to the bid's lapse or the end of the allotment window, whichever is first.
+    /// The attacker first tries to reclaim it (refused).
+    function reclaimBid(uint256 tenderSeed, uint256 bidSeed, bool wait) external {
+        if (_tenders.length == 0) return;
+        bytes32 ref = _tenders[tenderSeed % _tenders.length];
+        PrimaryIssuance.Bid[] memory bids = issuance.bidsOf(ref);
+        if (bids.length == 0) return;
+        uint256 index = bidSeed % bids.length;
+        PrimaryIssuance.Bid memory b = bids[index];
+        if (wait) {
+            uint256 from = uint256(b.validUntil) + 1;
+            uint256 windowEnd = uint256(issuance.tenderOf(ref).terms.closesAt) + issuance.ALLOTMENT_WINDOW();
+            if (windowEnd < from) from = windowEnd;
+            if (block.timestamp < from) vm.warp(from);
+        }
+        _refuseAny(mallory, abi.encodeCall(issuance.reclaimBid, (ref, index)));
+        Ctx memory ctx = _open();
+        vm.prank(b.bidder);
+        try issuance.reclaimBid(ref, index) {
+            ++bidsReclaimed;
+            _close(ctx, true);
+        } catch {
+            _close(ctx, false);
+        }
+    }
+
     /// @notice After the close (time is moved to it if `wait`), the attacker then the government allot.
     function allotTender(uint256 tenderSeed, bool wait) external {
         if (_tenders.length == 0) return;
@@ -825,8 +854,8 @@ contract SettlementHandler {
     function successfulCalls() external view returns (uint256) {
         return
             instructs + tradesSettled + cancels + cancelRequests + expires + paymentsSettled + customerPaymentsSettled +
-            fxSettled + batchesSettled + tendersOpened + bidsSubmitted + bidsWithdrawn + bidsRejected + tendersAllotted +
-            tendersCancelled + refundsClaimed + expectedRefusals + strangerRefusals;
+            fxSettled + batchesSettled + tendersOpened + bidsSubmitted + bidsWithdrawn + bidsRejected + bidsReclaimed +
+            tendersAllotted + tendersCancelled + refundsClaimed + expectedRefusals + strangerRefusals;
     }
 
     // ================================================================== the consent wrapper
@@ -965,6 +994,7 @@ contract SettlementHandler {
             selector == issuance.submitBid.selector ||
             selector == issuance.allotTender.selector ||
             selector == issuance.withdrawBid.selector ||
+            selector == issuance.reclaimBid.selector ||
             selector == issuance.rejectBid.selector ||
             selector == issuance.cancelTender.selector;
         Ctx memory ctx = _open();

@@ -263,10 +263,17 @@ contract SettlementInvariantsTest is SettlementFixture {
 
     // ------------------------------------------------------------------ the handler does real work
 
-    /// @dev 200 pseudo-random handler calls from one seed: the handler reaches every entry point
-    /// successfully (and has every attack refused), settles at least 30 trades, and every invariant holds.
+    /// @dev 200 pseudo-random handler calls from one seed, then a bid reclaimed after the close: the
+    /// handler reaches every entry point successfully (and has every attack refused), settles at least 30
+    /// trades, and every invariant holds.
     function test_handler_pseudoRandomUse_reachesEveryEntryPoint() public {
         for (uint256 i = 0; i < 200; ++i) _randomCall(uint256(keccak256(abi.encode("handler", i))));
+        // Then a tender the government leaves unallotted: a fresh one and a bid valid only to the close,
+        // so that one is open whatever the run did; its bidder reclaims it once it lapses.
+        handler.openTender(1);
+        uint256 last = handler.tendersOpened() - 1;
+        handler.submitBid(last, 0, 1, 5_000_000, 0);
+        for (uint256 k = 0; k < 4; ++k) handler.reclaimBid(last, k, true);
 
         assertTrue(handler.tradesSettled() >= 30, "fewer than 30 trades settled");
         assertTrue(handler.settledByMatching() > 0, "no trade settled by matching");
@@ -282,6 +289,7 @@ contract SettlementInvariantsTest is SettlementFixture {
         assertTrue(handler.pauses() > 0 && handler.bondPauseProbes() > 0, "no pause probed");
         assertTrue(handler.tendersOpened() > 0 && handler.bidsSubmitted() > 0, "no tender or bid");
         assertTrue(handler.bidsWithdrawn() + handler.bidsRejected() > 0, "no bid withdrawn or rejected");
+        assertTrue(handler.bidsReclaimed() > 0, "no bid reclaimed after the close");
         assertTrue(handler.tendersAllotted() > 0, "no tender allotted");
         assertTrue(handler.expectedRefusals() > 0 && handler.strangerRefusals() > 0, "no attack refused");
         invariant_noDebitWithoutConsent();
