@@ -385,8 +385,9 @@ contract BillTender is LegMovements, ITokenErrors, ReentrancyGuardTransient {
     /// `MINIMUM_BID_FACE`, a whole multiple of the bill's denomination and at most the face on offer;
     /// the yield is at most `MAX_YIELD_BPS`; fewer than `MAX_BIDS` bids so far and fewer than
     /// `MAX_BIDS_PER_BIDDER` from the caller; the caller may pay this contract in the wCBDC and hold
-    /// the bill (each token's `checkTransfer`, reverting with the token's own error); the caller has
-    /// approved this contract on the wCBDC for, and holds, the bid's cost `units × price(yieldBps)`,
+    /// the bill (each token's `checkTransfer`, reverting with the token's own error); this contract is
+    /// not frozen on the bill (`SettlementLegFailed` AccountFrozen, asset leg: it could never allot
+    /// the bid); the caller has approved this contract on the wCBDC for, and holds, the bid's cost `units × price(yieldBps)`,
     /// which this call takes into custody (`SettlementLegFailed` with the token's reason otherwise,
     /// nothing recorded or moved). The call is the caller's consent to pay at most that cost; what is
     /// not allotted comes back.
@@ -418,6 +419,8 @@ contract BillTender is LegMovements, ITokenErrors, ReentrancyGuardTransient {
         // A bidder that could neither pay nor receive the bill would only block the allotment.
         ITransferCompliance(tender.cashToken).checkTransfer(msg.sender, address(this), cost);
         ITransferCompliance(tender.terms.bill).checkTransfer(address(0), msg.sender, units);
+        // Nor is a bid taken that this contract, frozen on the bill, could never allot.
+        _requireNotFrozenOn(Leg.Asset, tender.terms.bill);
         bids.push(Bid(msg.sender, false, false, units, yieldBps, pricePerUnit, 0));
         emit BillBidSubmitted(tenderRef, msg.sender, index, face, yieldBps, pricePerUnit);
         _move(Leg.Cash, FailureReason.InsufficientCash, tender.cashToken, msg.sender, address(this), cost);

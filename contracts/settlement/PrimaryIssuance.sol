@@ -357,8 +357,9 @@ contract PrimaryIssuance is LegMovements, ITokenErrors, ReentrancyGuardTransient
     /// of the minimum lot, at most the units on offer; the price is non-zero; `validUntil` is at or after the close; fewer than
     /// `MAX_BIDS` bids so far and fewer than `MAX_BIDS_PER_BIDDER` from the caller; the caller may pay
     /// this contract in the cash token and hold the bond (each token's `checkTransfer`, reverting with
-    /// the token's own error); the caller has approved this contract on the tender's cash token for,
-    /// and holds, the bid's cost `units × pricePerUnit`, which this call takes into custody
+    /// the token's own error); this contract is not frozen on the bond (`SettlementLegFailed`
+    /// AccountFrozen, asset leg: it could never allot the bid); the caller has approved this contract
+    /// on the tender's cash token for, and holds, the bid's cost `units × pricePerUnit`, which this call takes into custody
     /// (`SettlementLegFailed` with the token's reason otherwise, nothing recorded or moved). The call
     /// is the caller's consent to pay at most that cost; what is not allotted comes back.
     /// @param tenderRef the tender.
@@ -389,6 +390,8 @@ contract PrimaryIssuance is LegMovements, ITokenErrors, ReentrancyGuardTransient
         // A bidder that could neither pay nor receive the bond would only block the allotment.
         ITransferCompliance(tender.cashToken).checkTransfer(msg.sender, address(this), cost);
         ITransferCompliance(tender.terms.bond).checkTransfer(address(0), msg.sender, units);
+        // Nor is a bid taken that this contract, frozen on the bond, could never allot.
+        _requireNotFrozenOn(Leg.Asset, tender.terms.bond);
         bids.push(Bid(msg.sender, validUntil, false, false, units, pricePerUnit, 0));
         emit BidSubmitted(tenderRef, msg.sender, index, units, pricePerUnit, validUntil);
         _move(Leg.Cash, FailureReason.InsufficientCash, tender.cashToken, msg.sender, address(this), cost);

@@ -368,6 +368,22 @@ describe("Security: tender custody, an attacker's review (T20)", function () {
       expect(await custodyOf(f, reclaimed)).to.equal(0n);
     });
 
+    it("T20-4: a tender contract frozen on the bond takes no more bids it could never allot (AccountFrozen, asset leg): nothing recorded, nothing moved", async function () {
+      const f = await loadSettlementLedger();
+      const harbour = f.participants.harbourBank;
+      const t = await openTender(f);
+      await mined(f.bond.connect(f.participants.hkma.signer).setFrozen(t.issuanceAddress, true));
+      await mined(f.wcbdc.connect(harbour.signer).approve(t.issuanceAddress, 60n * PRICE_PER_UNIT));
+      const before = await bookOf(f, t);
+      await expect(f.issuance.connect(harbour.signer).submitBid(t.ref, 60n, PRICE_PER_UNIT, t.closesAt + DAY))
+        .to.be.revertedWithCustomError(f.issuance, "SettlementLegFailed")
+        .withArgs(...frozenAgentFailure(f.bond.interface, f.bondAddress, t.issuanceAddress));
+      expect(changes(before, await bookOf(f, t))).to.deep.equal({});
+      expect(await f.issuance.bidsOf(t.ref)).to.have.length(0);
+      await mined(f.bond.connect(f.participants.hkma.signer).setFrozen(t.issuanceAddress, false));
+      await expect(f.issuance.connect(harbour.signer).submitBid(t.ref, 60n, PRICE_PER_UNIT, t.closesAt + DAY)).to.emit(f.issuance, "BidSubmitted");
+    });
+
     it("T20-5 (bond): a re-opening closing a day before maturity, never allotted: from the maturity (inside the window) no allotment can issue, and every bid is reclaimable", async function () {
       const f = await loadSettlementLedger();
       const harbour = f.participants.harbourBank;
@@ -526,6 +542,22 @@ describe("Security: tender custody, an attacker's review (T20)", function () {
         .to.emit(f.billTender, "BillBidRefunded")
         .withArgs(BILL_TENDER_REF, f.participants.lionRockBank.address, 1n, costOf(700n, 350n, tenor));
       expect(changes(start, await billBook(f))).to.deep.equal({});
+    });
+
+    it("T20-4: a bill tender frozen on the bill takes no more bids it could never allot (AccountFrozen, asset leg): nothing recorded, nothing moved", async function () {
+      const f = await loadBillLedger();
+      const tender = await f.billTender.getAddress();
+      await openBillTender(f);
+      await mined(f.bill.setFrozen(tender, true));
+      const before = await billBook(f);
+      await expect(billBid(f, "harbourBank", 600n, 340n))
+        .to.be.revertedWithCustomError(f.billTender, "SettlementLegFailed")
+        .withArgs(...frozenAgentFailure(f.bill.interface, await f.bill.getAddress(), tender));
+      expect(changes(before, await billBook(f))).to.deep.equal({});
+      expect(await f.billTender.bidsOf(BILL_TENDER_REF)).to.have.length(0);
+      await mined(f.bill.setFrozen(tender, false));
+      await billBid(f, "harbourBank", 600n, 340n);
+      expect(await f.billTender.bidsOf(BILL_TENDER_REF)).to.have.length(1);
     });
 
     it("T20-5: after the bill's maturity (no allotment possible) a bidder had no way to its custody; now it reclaims from the maturity, even inside the allotment window", async function () {
