@@ -31,7 +31,8 @@ import { deployLiquidityLedger, type LiquidityLedger } from "../../src/chain/dep
  * (refused with the exact error — `AccessControlUnauthorizedAccount(caller, role)` for a role, the
  * contract's own error for a rule such as "the central bank of that currency" — the state it would
  * change untouched), and by the one that may (let through, the state changed). Every case runs on
- * the funded Hong Kong ledger.
+ * the funded Hong Kong ledger. The Exchange Fund Bill tender (contracts/settlement/BillTender.sol), on
+ * the bill ledger, has its own matrix: test/access/RoleMatrixBills.ts.
  */
 
 const { time } = networkHelpers;
@@ -784,14 +785,31 @@ async function tenderOpen(c: Ctx): Promise<void> {
   await c.ledger.issuance.openTender(TENDER_REF, tenderTerms(c));
 }
 
-/** The tender is open, Harbour Bank bid for 10 units at 99.50 (and approved the payment), and it has closed. */
-async function tenderClosedWithBid(c: Ctx): Promise<void> {
+/** The tender is open and Harbour Bank bid for 10 units at 99.50 (and approved the payment): bid 0. */
+async function tenderWithBid(c: Ctx): Promise<void> {
   await tenderOpen(c);
   const { closesAt } = tenderTerms(c);
   const harbour = c.ledger.participants.harbourBank.signer;
   await c.ledger.wcbdc.connect(harbour).approve(c.addr.issuance, UNITS * PRICE);
   await c.ledger.issuance.connect(harbour).submitBid(TENDER_REF, UNITS, PRICE, closesAt + BigInt(DAY));
-  await time.increaseTo(closesAt);
+}
+
+/** As `tenderWithBid`, and the tender has closed. */
+async function tenderClosedWithBid(c: Ctx): Promise<void> {
+  await tenderWithBid(c);
+  await time.increaseTo(tenderTerms(c).closesAt);
+}
+
+/**
+ * As `tenderWithBid`; the issuer rejected bid 0 while the HKMA had Harbour Bank frozen on wHKD, so its
+ * refund was parked; the HKMA has unfrozen it since: Harbour Bank may claim it.
+ */
+async function tenderRefundParked(c: Ctx): Promise<void> {
+  await tenderWithBid(c);
+  await c.ledger.wcbdc.connect(hkma(c)).setFrozen(c.at.harbourBank, true);
+  await c.ledger.issuance.rejectBid(TENDER_REF, 0n);
+  await c.ledger.wcbdc.connect(hkma(c)).setFrozen(c.at.harbourBank, false);
+  expect(await c.ledger.issuance.refundOf(TENDER_REF, c.at.harbourBank)).to.equal(UNITS * PRICE, "the refund was parked");
 }
 
 /** As `tenderClosedWithBid`, and the allotment window has passed with no allotment: Harbour Bank may reclaim its bid. */
@@ -812,6 +830,22 @@ const BIDDER_OF_BID_0: Rule = {
   title: "the bid's own bidder (Harbour Bank's bid 0)",
   describe: (caller) => `NotBidder(${caller.name}, the tender, bid 0)`,
   refusal: (c, caller) => ({ error: "NotBidder", args: [c.at[caller], TENDER_REF, 0n] }),
+};
+
+/** Harbour Bank's parked refund, its wHKD and the tender contract's custody. */
+async function refundState(c: Ctx): Promise<bigint[]> {
+  return [
+    await c.ledger.issuance.refundOf(TENDER_REF, c.at.harbourBank),
+    await c.ledger.wcbdc.balanceOf(c.at.harbourBank),
+    await c.ledger.wcbdc.balanceOf(c.addr.issuance),
+  ];
+}
+
+/** A parked refund is paid only to the bidder it was parked for: no one else is owed it, `BidRefundNotOwed(tender, caller)`. */
+const OWED_REFUND: Rule = {
+  title: "the bidder its refund was parked for",
+  describe: (caller) => `BidRefundNotOwed(the tender, ${caller.name})`,
+  refusal: (c, caller) => ({ error: "BidRefundNotOwed", args: [TENDER_REF, c.at[caller]] }),
 };
 
 async function tenderState(c: Ctx): Promise<unknown[]> {
@@ -866,6 +900,24 @@ const ISSUANCE_CASES: readonly Case[] = [
     holder: "harbourBank",
     observe: bidState,
     given: tenderUnallottedInTime,
+  },
+  {
+    contract: "issuance",
+    fn: "withdrawBid",
+    args: () => [TENDER_REF, 0n],
+    needs: BIDDER_OF_BID_0,
+    holder: "harbourBank",
+    observe: bidState,
+    given: tenderWithBid,
+  },
+  {
+    contract: "issuance",
+    fn: "claimRefund",
+    args: () => [TENDER_REF],
+    needs: OWED_REFUND,
+    holder: "harbourBank",
+    observe: refundState,
+    given: tenderRefundParked,
   },
 ];
 
