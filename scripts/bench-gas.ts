@@ -355,7 +355,7 @@ const rows: string[][] = [
   ...batches.map(([size, gas]) => {
     const perTrade = gas / BigInt(size);
     return [
-      `Netting batch of ${size} trade${size === 1 ? "" : "s"} among 10 banks, every gross leg checked against each token's rules (batch total ${fmt(gas)})`,
+      `Netting batch of ${size} trade${size === 1 ? "" : "s"} among 10 banks, every gross leg checked against each token's rules and its payer's allowance (batch total ${fmt(gas)})`,
       `${fmt(perTrade)} / trade`,
       times(perTrade, floorGas),
       times(perTrade, ledgerFloorGas),

@@ -13,13 +13,16 @@ import {FailureReason, Leg, Trade, TradeHash, TradeStatus} from "./Trade.sol";
 /// `settle` would judge it alone. A member that is no longer open (settled on another path,
 /// cancelled), not yet due, or past expiry (it becomes `Expired`) is skipped; so is a member any of
 /// whose gross legs breaks a token's rules — pause, freeze, eligibility, maturity, asked of each
-/// token through `checkTransfer` for every gross leg, not only for net positions — which becomes
-/// `Failed` with that reason (PENF), exactly as `settle` would leave it. Each skip emits
-/// `TradeSkippedInBatch`. The remaining members settle net, all or nothing: if a net debit cannot
-/// be paid (balance, or an allowance the debtor withdrew), the whole batch reverts with
-/// `SettlementLegFailed` and moves nothing; the agent retries without that party's trades. So a
-/// batch ends as settling its members one by one would, failures included; netting only needs less
-/// liquidity.
+/// token through `checkTransfer` for every gross leg, not only for net positions — or whose payer
+/// on a leg has not approved the engine for that leg's gross amount (the payer's consent withdrawn:
+/// `MissingApproval`, with the token's `ERC20InsufficientAllowance` as evidence), which becomes
+/// `Failed` with that reason (PENF), exactly as `settle` would leave it. So no party's trade settles
+/// in a batch that it would stop alone, and no party stops the others' trades by withdrawing its
+/// allowance. Each skip emits `TradeSkippedInBatch`. The remaining members settle net, all or
+/// nothing: if a net debit cannot be paid (a balance, or an allowance that covers each of a party's
+/// legs but not their sum), the whole batch reverts with `SettlementLegFailed` and moves nothing;
+/// the agent retries without that party's trades. So a batch ends as settling its members one by
+/// one would, failures included; netting only needs less liquidity.
 /// @dev Batches net single-token cash legs (e.g. wCBDC among banks); cross-bank deposit legs settle
 /// trade by trade. The engine holds each netted token for the length of the transaction, so it must
 /// be an eligible holder of each (registered as infrastructure, approved for wCBDC).

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IERC20Errors} from "@openzeppelin/contracts/interfaces/draft-IERC6093.sol";
+
 import {IParticipantRegistry} from "../interfaces/IParticipantRegistry.sol";
 import {ITokenizedDeposit} from "../interfaces/ITokenizedDeposit.sol";
 import {ITransferCompliance} from "../interfaces/ITransferCompliance.sol";
@@ -56,8 +59,11 @@ abstract contract SettlementLegs is SettlementRegister, LegMovements {
         _requireRegisteredCash(trade.sellerCash);
     }
 
-    /// @dev Asks `token` whether a transfer from `from` to `to` would pass its rules (balance aside).
-    /// Returns the classified reason and the token's error, or `None` when it would.
+    /// @dev Judges one gross leg as `settle` would meet it alone, balance aside: asks `token` whether a
+    /// transfer from `from` to `to` would pass its rules, then whether `from` has approved this engine
+    /// for `amount` (its consent to the leg). Returns the classified reason and the token's error
+    /// (`ERC20InsufficientAllowance` for a missing approval, as its `transferFrom` would raise it), or
+    /// `None` when both hold.
     function _checkLeg(
         address token,
         address from,
@@ -66,7 +72,10 @@ abstract contract SettlementLegs is SettlementRegister, LegMovements {
         FailureReason shortfall
     ) internal view returns (FailureReason reason, bytes memory tokenError) {
         try ITransferCompliance(token).checkTransfer(from, to, amount) {
-            return (FailureReason.None, "");
+            uint256 allowed = IERC20(token).allowance(from, address(this));
+            if (allowed >= amount) return (FailureReason.None, "");
+            tokenError = abi.encodeWithSelector(IERC20Errors.ERC20InsufficientAllowance.selector, address(this), allowed, amount);
+            return (FailureReason.MissingApproval, tokenError);
         } catch (bytes memory err) {
             return (_classify(err, shortfall), err);
         }

@@ -928,8 +928,8 @@ describe("Security: attacks on the hardened contracts (issue #9, after the fixes
       expect(changes(before, await f.snapshot())).to.deep.equal({});
     });
 
-    it.skip("finding S7: one member of a netting batch makes the whole batch revert by withdrawing its allowance to the engine", async function () {
-      // EXPLOIT: _takeForBatch (NettingBatch.sol ~L175-203) asks each gross leg's token only
+    it("finding S7 (fixed): one member of a netting batch no longer makes the whole batch revert by withdrawing its allowance to the engine: its trade alone fails MissingApproval", async function () {
+      // Was: _takeForBatch (NettingBatch.sol ~L175-203) asks each gross leg's token only
       // `checkTransfer` (rules, not allowance); the net debit of a party whose allowance is gone
       // then fails in _settleNets (~L161) and reverts the batch for everyone. Lion Rock Bank, buyer
       // in one trade, does it; Victoria Bank's trade, which would settle alone, does not settle.
@@ -941,10 +941,16 @@ describe("Security: attacks on the hardened contracts (issue #9, after the fixes
       await mined(f.wcbdc.connect(f.participants.lionRockBank.signer).approve(f.engineAddress, 0n));
       await allDue(good, griefer);
 
-      await succeeds(() => f.engine.settleBatch([good, griefer]));
+      // Now: the griefer's trade fails on its own, with the token's error as evidence; the batch settles the rest.
+      const evidence = f.wcbdc.interface.encodeErrorResult("ERC20InsufficientAllowance", [f.engineAddress, 0n, griefer.amount]);
+      await expect(f.engine.settleBatch([good, griefer]))
+        .to.emit(f.engine, "TradeSettlementFailed")
+        .withArgs(tradeIdOf(griefer), reasonOf("MissingApproval"), evidence);
 
       expect(await statusOfTrade(f, good), "the honest trade settled").to.equal(statusOf("Settled"));
       expect(await statusOfTrade(f, griefer)).to.equal(statusOf("Failed"));
+      const record = await f.engine.tradeRecord(tradeIdOf(griefer));
+      expect(record.reason).to.equal(reasonOf("MissingApproval"));
     });
 
     it("issue 9 finding 1 / (e): once the registrar deregisters the bond, it can be neither instructed nor settled from signed orders", async function () {
@@ -966,8 +972,8 @@ describe("Security: attacks on the hardened contracts (issue #9, after the fixes
       expect(changes(before, await f.snapshot())).to.deep.equal({});
     });
 
-    it.skip("finding S15 (low): a netted batch settles a trade that alone fails MissingApproval (the batch is not equivalent to one by one)", async function () {
-      // EXPLOIT (low): _takeForBatch checks each gross leg's rules (checkTransfer) but not the
+    it("finding S15 (fixed): a netted batch no longer settles a trade that alone fails MissingApproval (the batch is equivalent to one by one)", async function () {
+      // Was (low): _takeForBatch checks each gross leg's rules (checkTransfer) but not the
       // party's allowance; netting then moves only non-zero positions. Harbour Bank withdraws its
       // bond allowance to the engine (its way to stop its deliveries), yet its sale settles in a
       // batch with a buy-back of the same size, because its net bond position is zero. Alone, the

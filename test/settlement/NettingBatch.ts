@@ -39,8 +39,10 @@ import {
  * (not matched, settled elsewhere, cancelled, not yet due) or would leave `Expired`, or one of whose
  * gross legs breaks a token's rules (`Failed` with the reason: paused, frozen, not eligible, matured)
  * is skipped with `TradeSkippedInBatch`, exactly as `settle` would leave it; the others settle net.
- * A net debit the engine cannot collect (balance, allowance, the engine not accepted as a holder)
- * reverts the whole batch, moving nothing.
+ * So is a member whose payer on a leg has not approved the engine for that leg's gross amount
+ * (`Failed`, MissingApproval: its consent withdrawn stops its own trade, not the others'). A net
+ * debit the engine cannot collect (balance, an allowance short of the net sum of several legs, the
+ * engine not accepted as a holder) reverts the whole batch, moving nothing.
  *
  * The batch below, among the three banks, paying in wCBDC (prices per HK$50,000 unit):
  *
@@ -774,16 +776,58 @@ describe("NettingBatch (settlement engine)", function () {
       ]);
     });
 
-    it("reverts SettlementLegFailed(MissingApproval, Cash) when a net debtor withdrew its wCBDC allowance, moving nothing", async function () {
+    it("findings S7/S15: a party that withdrew its wCBDC allowance has its own trade fail MissingApproval (the token's error as evidence); the others settle net", async function () {
       const f = await loadSettlementLedger();
       const { trades } = await matchedBatch(f);
-      // The allowance is how the engine collects a net debit; without it the debit cannot be paid.
+      // B1, B2 and B4 (B3 is Lion Rock's resale of the units B2 buys: without B2 it has none to sell).
+      const [b1, b2, , b4] = trades;
+      const members = [b1, b2, b4];
+      // Lion Rock Bank withdraws its consent: its purchase B2 fails alone, as `settle` would leave it.
       await mined(f.wcbdc.connect(f.participants.lionRockBank.signer).approve(f.engineAddress, 0n));
+      const before = await f.snapshot();
+      const tx = f.engine.settleBatch(members);
+      await expect(tx)
+        .to.emit(f.engine, "TradeSettlementFailed")
+        .withArgs(tradeIdOf(b2), reasonOf("MissingApproval"), f.wcbdc.interface.encodeErrorResult("ERC20InsufficientAllowance", [f.engineAddress, 0n, b2.amount]));
+      await expect(tx).to.emit(f.engine, "TradeSkippedInBatch").withArgs(tradeIdOf(b2), 1n, statusOf("Failed"), reasonOf("MissingApproval"));
+      await expect(tx).to.emit(f.engine, "BatchSettled").withArgs(1n, 2n, 1n, 4n, 4n);
+      // B1 and B4 net: bonds Harbour −100 +40, Victoria +100 −40; wCBDC the other way.
+      expect(changes(before, await f.snapshot())).to.deep.equal({
+        "bond:harbourBank": -60n,
+        "bond:victoriaBank": 60n,
+        "wHKD:harbourBank": b1.amount - b4.amount,
+        "wHKD:victoriaBank": b4.amount - b1.amount,
+      });
+      expect(await statuses(f, members)).to.deep.equal([statusOf("Settled"), statusOf("Failed"), statusOf("Settled")]);
+      expect((await f.engine.tradeRecord(tradeIdOf(b2))).reason).to.equal(reasonOf("MissingApproval"));
+    });
+
+    it("an allowance that covers each of a party's legs but not their net sum reverts the whole batch SettlementLegFailed(MissingApproval, Cash), moving nothing", async function () {
+      const f = await loadSettlementLedger();
+      const now = await chainNow();
+      const p = f.participants;
+      const buy = (seller: string): Promise<Trade> =>
+        f.makeTrade({
+          seller,
+          buyer: p.lionRockBank.address,
+          quantity: 10n,
+          amount: 10n * 4_980_000n,
+          buyerCash: f.wcbdcAddress,
+          sellerCash: f.wcbdcAddress,
+          settlementDate: now + 3_600n,
+          expiry: now + DAY,
+        });
+      const trades = [await buy(p.harbourBank.address), await buy(p.victoriaBank.address)];
+      for (const t of trades) await match(f, t);
+      await time.increaseTo(now + 3_600n);
+      // Enough for either purchase alone, not for both: settled one by one, the second would fail.
+      const one = trades[0].amount;
+      await mined(f.wcbdc.connect(p.lionRockBank.signer).approve(f.engineAddress, one));
       await expectBatchRefused(f, trades, "SettlementLegFailed", [
         reasonOf("MissingApproval"),
         legOf("Cash"),
         f.wcbdcAddress,
-        f.wcbdc.interface.encodeErrorResult("ERC20InsufficientAllowance", [f.engineAddress, 0n, LION_ROCK_NET_DEBIT]),
+        f.wcbdc.interface.encodeErrorResult("ERC20InsufficientAllowance", [f.engineAddress, one, 2n * one]),
       ]);
     });
 
