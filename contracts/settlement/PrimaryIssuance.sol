@@ -231,8 +231,9 @@ contract PrimaryIssuance is LegMovements, ITokenErrors, ReentrancyGuardTransient
     // ------------------------------------------------------------ issuer
 
     /// @notice Opens tender `tenderRef` for `terms.unitsOffered` units of `terms.bond`.
-    /// @dev Requirements: not paused; the bond is registered and the caller is its registered issuer,
-    /// eligible in the participant registry (not frozen, KYC valid);
+    /// @dev Requirements: not paused; the bond is registered and the caller is its registered issuer
+    /// and the bond's own `issuer()` (`NotBondIssuer`: a registrar naming another issuer cannot issue
+    /// it), eligible in the participant registry (not frozen, KYC valid);
     /// the reference is new; units offered and minimum lot are non-zero and the offer is a whole
     /// number of lots; the close is in the future and before the bond's maturity
     /// (`TenderClosesAfterMaturity`); the proceeds account is neither zero nor this contract
@@ -242,7 +243,11 @@ contract PrimaryIssuance is LegMovements, ITokenErrors, ReentrancyGuardTransient
     function openTender(bytes32 tenderRef, TenderTerms calldata terms) external whenNotPaused {
         SettlementRegister.AssetLine memory line = _engine.assetLine(terms.bond);
         if (line.issuer == address(0)) revert AssetNotRegistered(terms.bond);
-        if (line.issuer != msg.sender) revert NotBondIssuer(msg.sender, terms.bond);
+        // The registration and the bond itself must agree: the registrar alone cannot hand a bond to
+        // another issuer (finding S6); the bond's issuer is fixed when the bond is deployed.
+        if (line.issuer != msg.sender || IGovernmentBond(terms.bond).issuer() != msg.sender) {
+            revert NotBondIssuer(msg.sender, terms.bond);
+        }
         _engine.participantRegistry().requireEligible(msg.sender);
         if (_tenders[tenderRef].state != TenderState.None) revert TenderAlreadyExists(tenderRef);
         if (terms.minimumLot == 0) revert InvalidTenderTerm("minimumLot");
