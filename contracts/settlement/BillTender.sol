@@ -91,8 +91,9 @@ contract BillTender is LegMovements, ITokenErrors, ReentrancyGuardTransient {
     /// bid back (`reclaimBid`; sooner if the bill matures first). The HKMA announces a tender's result
     /// on the tender day and issues one or two business days later; five days covers that across a
     /// weekend and a public holiday (a long Lunar New Year weekend included) while keeping a bidder's
-    /// cash out of use for at most about a business week when no allotment comes. The central bank may
-    /// still allot after it the bids not reclaimed, until the bill matures.
+    /// cash out of use for at most about a business week when no allotment comes. From then on the
+    /// tender lapses: it can no longer be allotted (`BillTenderAllotmentLapsed`), only cancelled, so no
+    /// bidder holds a free option on a late allotment.
     uint64 public constant ALLOTMENT_WINDOW = 5 days;
     /// @dev `WholesaleCBDC.CENTRAL_BANK_ROLE` and `ExchangeFundBill.CENTRAL_BANK_ROLE`.
     bytes32 private constant CENTRAL_BANK_ROLE = keccak256("CENTRAL_BANK_ROLE");
@@ -178,6 +179,9 @@ contract BillTender is LegMovements, ITokenErrors, ReentrancyGuardTransient {
     error BillTenderClosed(bytes32 tenderRef, uint64 closesAt);
     /// @notice The tender closes at `closesAt`: it cannot be allotted before.
     error BillTenderNotClosed(bytes32 tenderRef, uint64 closesAt);
+    /// @notice Tender `tenderRef` was not allotted within `ALLOTMENT_WINDOW` of its close: it lapsed at
+    /// `lapsedAt`; it can only be cancelled, and its bids reclaimed.
+    error BillTenderAllotmentLapsed(bytes32 tenderRef, uint64 lapsedAt);
     /// @notice A bid of `face` is below the minimum bid `minimum`.
     error BillBidBelowMinimum(uint256 face, uint256 minimum);
     /// @notice A bid of `face` is not a whole multiple of the bill's `denomination`.
@@ -294,7 +298,8 @@ contract BillTender is LegMovements, ITokenErrors, ReentrancyGuardTransient {
     /// its bills are minted to the bidder; what each bid did not get is returned to its bidder, or
     /// parked for it to claim when the wCBDC would refuse it.
     /// @dev Requirements: not paused; the caller is still the central bank (of the engine's wCBDC)
-    /// that opened the tender; the tender is open and closed to bids. Reverts `SettlementLegFailed`
+    /// that opened the tender; the tender is open and closed to bids, and within `ALLOTMENT_WINDOW` of
+    /// its close (`BillTenderAllotmentLapsed`). Reverts `SettlementLegFailed`
     /// (the leg, token and reason), minting and moving nothing, if a mint is refused (an allottee that
     /// can no longer hold the bill, the bill matured), this contract is frozen on the bill
     /// (`AccountFrozen`, asset leg: a frozen issuing agent issues nothing) or the central bank cannot
@@ -307,6 +312,8 @@ contract BillTender is LegMovements, ITokenErrors, ReentrancyGuardTransient {
         Tender storage tender = _requireOpenTender(tenderRef);
         _requireTenderCentralBank(tender);
         if (block.timestamp < tender.terms.closesAt) revert BillTenderNotClosed(tenderRef, tender.terms.closesAt);
+        uint64 lapsedAt = tender.terms.closesAt + ALLOTMENT_WINDOW;
+        if (block.timestamp >= lapsedAt) revert BillTenderAllotmentLapsed(tenderRef, lapsedAt);
         tender.state = TenderState.Allotted;
 
         Bid[] storage bids = _bids[tenderRef];

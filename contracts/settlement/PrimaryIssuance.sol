@@ -71,7 +71,9 @@ contract PrimaryIssuance is LegMovements, ITokenErrors, ReentrancyGuardTransient
     /// back (`reclaimBid`). The programme allots on the tender day and settles on the issue date one or
     /// two business days later; five days covers that across a weekend and a public holiday (a long
     /// Lunar New Year weekend included) while keeping a bidder's cash out of use for at most about a
-    /// business week when no allotment comes. The issuer may still allot after it the bids not reclaimed.
+    /// business week when no allotment comes. From then on the tender lapses: it can no longer be
+    /// allotted (`TenderAllotmentLapsed`), only cancelled, so no bidder holds a free option on a late
+    /// allotment (keeping a bid it likes, reclaiming one it does not).
     uint64 public constant ALLOTMENT_WINDOW = 5 days;
 
     /// @notice Where a tender stands.
@@ -154,6 +156,9 @@ contract PrimaryIssuance is LegMovements, ITokenErrors, ReentrancyGuardTransient
     error TenderClosed(bytes32 tenderRef, uint64 closesAt);
     /// @notice The tender closes at `closesAt`: it cannot be allotted before.
     error TenderNotClosed(bytes32 tenderRef, uint64 closesAt);
+    /// @notice Tender `tenderRef` was not allotted within `ALLOTMENT_WINDOW` of its close: it lapsed at
+    /// `lapsedAt`; it can only be cancelled, and its bids reclaimed.
+    error TenderAllotmentLapsed(bytes32 tenderRef, uint64 lapsedAt);
     /// @notice The bid is unusable; `term` names the bad term (e.g. "units" not a multiple of the lot).
     error InvalidBid(string term);
     /// @notice The tender already holds `MAX_BIDS` bids.
@@ -268,12 +273,13 @@ contract PrimaryIssuance is LegMovements, ITokenErrors, ReentrancyGuardTransient
     /// to its bidder, or parked for it to claim when the cash token would refuse it.
     /// @dev Requirements: not paused; the bond is still registered with the engine and the caller is
     /// still its registered issuer (`AssetNotRegistered` / `NotBondIssuer` otherwise); the tender is
-    /// open and closed to bids. Reverts `SettlementLegFailed` (the leg, token and reason), minting and
-    /// moving nothing, if a mint is refused (an allottee that can no longer hold the bond), this
-    /// contract is frozen on the bond (`AccountFrozen`, asset leg: a frozen issuing agent issues
-    /// nothing), or the proceeds account cannot be paid; the issuer may then reject that bid and allot
-    /// again, or cancel, and bidders reclaim their bids once the allotment window has passed. No
-    /// bidder's cash can fail it: every bid's cost is in custody.
+    /// open and closed to bids, and within `ALLOTMENT_WINDOW` of its close (`TenderAllotmentLapsed`).
+    /// Reverts `SettlementLegFailed` (the leg, token and reason), minting and moving nothing, if a mint
+    /// is refused (an allottee that can no longer hold the bond), this contract is frozen on the bond
+    /// (`AccountFrozen`, asset leg: a frozen issuing agent issues nothing), or the proceeds account
+    /// cannot be paid; the issuer may then reject that bid and allot again (within the window), or
+    /// cancel, and bidders reclaim their bids once the window has passed. No bidder's cash can fail it:
+    /// every bid's cost is in custody.
     /// @param tenderRef the tender.
     /// @return result the announced result.
     function allotTender(bytes32 tenderRef) external nonReentrant whenNotPaused returns (TenderResult memory result) {
@@ -286,6 +292,8 @@ contract PrimaryIssuance is LegMovements, ITokenErrors, ReentrancyGuardTransient
         if (registeredIssuer != msg.sender) revert NotBondIssuer(msg.sender, tender.terms.bond);
         _engine.participantRegistry().requireEligible(msg.sender);
         if (block.timestamp < tender.terms.closesAt) revert TenderNotClosed(tenderRef, tender.terms.closesAt);
+        uint64 lapsedAt = tender.terms.closesAt + ALLOTMENT_WINDOW;
+        if (block.timestamp >= lapsedAt) revert TenderAllotmentLapsed(tenderRef, lapsedAt);
         tender.state = TenderState.Allotted;
 
         Bid[] storage bids = _bids[tenderRef];

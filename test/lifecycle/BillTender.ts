@@ -462,14 +462,16 @@ describe("BillTender (Exchange Fund Bills by bid-yield tender)", function () {
       expect(await custody(f)).to.equal(0n);
     });
 
-    it("an allotment left until the bill has matured fails with Matured (the bill can no longer be issued), nothing moved", async function () {
+    it("an allotment left until the bill has matured, long after the allotment window, fails: the tender lapsed (BillTenderAllotmentLapsed), nothing moved", async function () {
+      // A maturity inside the window fails the mint itself (Matured): test/security/TenderCustodyAttacks.ts, T20-5.
       const f = await load();
       await bookOfBids(f);
       await time.increaseTo(f.billTerms.maturityDate);
       const before = await billBook(f);
+      const lapsedAt = (await f.billTender.tenderOf(REF)).terms.closesAt + (await f.billTender.ALLOTMENT_WINDOW());
       await expect(f.billTender.allotTender(REF))
-        .to.be.revertedWithCustomError(f.billTender, "SettlementLegFailed")
-        .withArgs(BigInt(FAILURE_REASON.indexOf("Matured")), LEG.Asset, f.billAddress, (data: string) => data.length > 2);
+        .to.be.revertedWithCustomError(f.billTender, "BillTenderAllotmentLapsed")
+        .withArgs(REF, lapsedAt);
       expect(changes(before, await billBook(f))).to.deep.equal({});
       expect((await f.billTender.tenderOf(REF)).state).to.equal(STATE.Open);
     });

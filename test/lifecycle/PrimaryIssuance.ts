@@ -1037,18 +1037,19 @@ describe("PrimaryIssuance (green bond tender, allotted and settled DvP)", functi
       });
     });
 
-    it("fails from the maturity date on (Matured)", async function () {
+    it("left until the maturity date, long after the allotment window, fails: the tender lapsed (TenderAllotmentLapsed), nothing moved", async function () {
+      // A maturity inside the window fails the mint itself (Matured): test/security/TenderCustodyAttacks.ts, T20-5.
       const f = await loadLedger();
       const maturity = await f.bond.maturityDate();
       await openTender(f, { unitsOffered: 400n });
       await bid(f, "harbourBank", 200n, P_99_85, { validUntil: maturity + DAY });
       await time.increaseTo(maturity);
-      await expectLegFailureMovingNothing(f, {
-        reason: "Matured",
-        leg: LEG.Asset,
-        token: f.bondAddress,
-        tokenError: f.bond.interface.encodeErrorResult("BondMatured", [maturity]),
-      });
+      const before = await book(f);
+      await expect(allot(f))
+        .to.be.revertedWithCustomError(f.issuance, "TenderAllotmentLapsed")
+        .withArgs(TENDER_REF, (await f.issuance.tenderOf(TENDER_REF)).terms.closesAt + (await f.issuance.ALLOTMENT_WINDOW()));
+      expect(await book(f)).to.deep.equal(before);
+      expect((await f.issuance.tenderOf(TENDER_REF)).state).to.equal(STATE.Open);
     });
   });
 

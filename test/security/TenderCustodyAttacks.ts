@@ -226,7 +226,7 @@ describe("Security: tender custody, an attacker's review (T20)", function () {
       expect(changes(allotted, await bookOf(f, t))).to.deep.equal({});
     });
 
-    it("T20-1: no double refund — a bid reclaimed after the window is left out of the issuer's late allotment and of a cancellation, and reclaimed once", async function () {
+    it("T20-1: no double refund, no late allotment — after the window the tender lapses (TenderAllotmentLapsed); a reclaimed bid is left out of a cancellation and reclaimed once", async function () {
       const f = await loadSettlementLedger();
       const harbour = f.participants.harbourBank;
       const victoria = f.participants.victoriaBank;
@@ -241,24 +241,26 @@ describe("Security: tender custody, an attacker's review (T20)", function () {
       await mined(f.issuance.connect(harbour.signer).reclaimBid(allotLate.ref, 0n));
       await mined(f.issuance.connect(harbour.signer).reclaimBid(cancelLate.ref, 0n));
 
-      // The issuer may still allot the bids not reclaimed; the reclaimed one gets nothing and no second refund.
-      await expect(f.issuance.allotTender(allotLate.ref)).not.to.emit(f.issuance, "BidRefunded");
+      // The tender lapsed with the window: no late allotment (no bidder keeps a free option on one); the
+      // issuer cancels, and the reclaimed bid gets no second refund. The other tender's last bidder reclaims.
+      await expect(f.issuance.allotTender(allotLate.ref))
+        .to.be.revertedWithCustomError(f.issuance, "TenderAllotmentLapsed")
+        .withArgs(allotLate.ref, allotLate.closesAt + WINDOW);
       await expect(f.issuance.cancelTender(cancelLate.ref))
         .to.emit(f.issuance, "BidRefunded")
         .withArgs(cancelLate.ref, victoria.address, 1n, 20n * PRICE_PER_UNIT);
-      expect(changes(start, await bookOf(f, allotLate))).to.deep.equal({
-        "bond:victoriaBank": 20n,
-        "bond:supply": 20n,
-        "wHKD:victoriaBank": -20n * PRICE_PER_UNIT,
-        "wHKD:hkma": 20n * PRICE_PER_UNIT,
-      });
+      await expect(f.issuance.connect(victoria.signer).reclaimBid(allotLate.ref, 1n))
+        .to.emit(f.issuance, "BidRefunded")
+        .withArgs(allotLate.ref, victoria.address, 1n, 20n * PRICE_PER_UNIT);
+      expect(changes(start, await bookOf(f, allotLate))).to.deep.equal({});
       expect(await custodyOf(f, allotLate)).to.equal(0n);
-      for (const t of [allotLate, cancelLate]) {
-        const state = (await f.issuance.tenderOf(t.ref)).state;
-        await expect(f.issuance.connect(harbour.signer).reclaimBid(t.ref, 0n))
-          .to.be.revertedWithCustomError(f.issuance, "TenderInWrongState")
-          .withArgs(t.ref, state);
-      }
+      await expect(f.issuance.connect(harbour.signer).reclaimBid(allotLate.ref, 0n))
+        .to.be.revertedWithCustomError(f.issuance, "NotBidder")
+        .withArgs(harbour.address, allotLate.ref, 0n);
+      const state = (await f.issuance.tenderOf(cancelLate.ref)).state;
+      await expect(f.issuance.connect(harbour.signer).reclaimBid(cancelLate.ref, 0n))
+        .to.be.revertedWithCustomError(f.issuance, "TenderInWrongState")
+        .withArgs(cancelLate.ref, state);
     });
 
     it("T20-1: a bidder frozen on wCBDC that reclaims has its cost parked, and claims it once unfrozen", async function () {
@@ -463,7 +465,7 @@ describe("Security: tender custody, an attacker's review (T20)", function () {
       expect((await f.billTender.tenderOf(BILL_TENDER_REF)).state).to.equal(STATE.None);
     });
 
-    it("T20-1: a central bank that never allots: each bid is reclaimable from the close + ALLOTMENT_WINDOW, once, and a late allotment leaves it out", async function () {
+    it("T20-1: a central bank that never allots: each bid is reclaimable from the close + ALLOTMENT_WINDOW, once, and the lapsed tender can no longer be allotted", async function () {
       const f = await loadBillLedger();
       const tender = await f.billTender.getAddress();
       const tenor = f.billTerms.tenorDays;
@@ -501,18 +503,15 @@ describe("Security: tender custody, an attacker's review (T20)", function () {
         .to.be.revertedWithCustomError(f.billTender, "BillNotBidder")
         .withArgs(harbour.address, BILL_TENDER_REF, 0n);
 
-      // The HKMA allots late: Victoria's bid in full, Harbour's reclaimed bid nothing and no second refund.
-      await expect(f.billTender.allotTender(BILL_TENDER_REF)).not.to.emit(f.billTender, "BillBidRefunded");
-      expect(changes(start, await billBook(f))).to.deep.equal({
-        "bill:victoriaBank": 500n,
-        "bill:supply": 500n,
-        "wHKD:victoriaBank": -costOf(500n, 345n, tenor),
-        "wHKD:hkma": costOf(500n, 345n, tenor),
-      });
-      expect(await f.wcbdc.balanceOf(tender)).to.equal(0n);
+      // The tender lapsed with the window: the HKMA cannot allot late; Victoria reclaims its bid too.
+      await expect(f.billTender.allotTender(BILL_TENDER_REF))
+        .to.be.revertedWithCustomError(f.billTender, "BillTenderAllotmentLapsed")
+        .withArgs(BILL_TENDER_REF, closesAt + WINDOW);
       await expect(f.billTender.connect(f.participants.victoriaBank.signer).reclaimBid(BILL_TENDER_REF, 1n))
-        .to.be.revertedWithCustomError(f.billTender, "BillTenderInWrongState")
-        .withArgs(BILL_TENDER_REF, STATE.Allotted);
+        .to.emit(f.billTender, "BillBidRefunded")
+        .withArgs(BILL_TENDER_REF, f.participants.victoriaBank.address, 1n, costOf(500n, 345n, tenor));
+      expect(changes(start, await billBook(f))).to.deep.equal({});
+      expect(await f.wcbdc.balanceOf(tender)).to.equal(0n);
     });
 
     it("T20-4: a bill tender the HKMA froze on the bill no longer mints allotments (AccountFrozen, asset leg); its bidders reclaim after the window", async function () {
