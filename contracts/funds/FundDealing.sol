@@ -438,8 +438,8 @@ contract FundDealing is FundNav, RtgsBridge, LegMovements, ITokenErrors, Reentra
         } else if (_mode == InterbankMode.CentralBankMoney) {
             status = OrderStatus.Settled;
             order.status = status;
-            if (subscription) _burnCustody(payerCash, order.cash);
-            else _burnDeposit(payerCash, payer, order.cash);
+            // A subscription's cash is burned from this contract's custody, a redemption's from the trustee.
+            _burnDeposit(payerCash, subscription ? address(this) : payer, order.cash);
             _move(Leg.Interbank, FailureReason.InsufficientCash, _engine.wcbdc(), payerBank, payeeBank, order.cash);
             emit FundInterbankSettled(orderId, payerBank, payeeBank, order.cash);
             _creditPayees(order, payeeCash);
@@ -493,7 +493,7 @@ contract FundDealing is FundNav, RtgsBridge, LegMovements, ITokenErrors, Reentra
         order.status = OrderStatus.Settled;
         emit RtgsPaymentConfirmed(orderId, confirmation.paymentRef, earmark.amount, confirmation.settledAt);
         // The payer's bank paid in RTGS: it cancels the deposit it held earmarked.
-        _burnCustody(earmark.token, earmark.amount);
+        _burnDeposit(earmark.token, address(this), earmark.amount);
         _creditPayees(order, payeeCash);
         _settleUnits(orderId, order);
     }
@@ -746,12 +746,8 @@ contract FundDealing is FundNav, RtgsBridge, LegMovements, ITokenErrors, Reentra
     }
 
 
-    /// @dev Burns `amount` of this contract's own custody of deposit `token` (its own call is the
-    /// holder's consent: the deposit spends no allowance for it).
-    function _burnCustody(address token, uint256 amount) private {
-        _burnDeposit(token, address(this), amount);
-    }
-
+    /// @dev Burns `amount` of `from`'s deposit `token`: on `from`'s allowance to this contract, or, when
+    /// `from` is this contract (its own custody), on its own call, which the deposit takes as consent.
     function _burnDeposit(address token, address from, uint256 amount) private {
         bytes memory burn = abi.encodeCall(ITokenizedDeposit.burnForSettlement, (from, amount));
         _call(Leg.Cash, FailureReason.InsufficientCash, token, burn);
