@@ -312,8 +312,9 @@ contract BillTender is LegMovements, ITokenErrors, ReentrancyGuardTransient {
         Tender storage tender = _requireOpenTender(tenderRef);
         _requireTenderCentralBank(tender);
         if (block.timestamp < tender.terms.closesAt) revert BillTenderNotClosed(tenderRef, tender.terms.closesAt);
-        uint64 lapsedAt = tender.terms.closesAt + ALLOTMENT_WINDOW;
-        if (block.timestamp >= lapsedAt) revert BillTenderAllotmentLapsed(tenderRef, lapsedAt);
+        uint256 lapsesAt = _lapsesAt(tender);
+        // Reached, the lapse is a past time: a uint64.
+        if (block.timestamp >= lapsesAt) revert BillTenderAllotmentLapsed(tenderRef, uint64(lapsesAt));
         tender.state = TenderState.Allotted;
 
         Bid[] storage bids = _bids[tenderRef];
@@ -468,9 +469,9 @@ contract BillTender is LegMovements, ITokenErrors, ReentrancyGuardTransient {
         if (index >= bids.length || bids[index].bidder != msg.sender || bids[index].withdrawn || bids[index].rejected) {
             revert BillNotBidder(msg.sender, tenderRef, index);
         }
-        // The close is before the maturity (`openTender`), so the window's end is a uint64 or the
-        // maturity comes first.
-        uint256 from = uint256(tender.terms.closesAt) + ALLOTMENT_WINDOW;
+        // The close is before the maturity (`openTender`), so the lapse is a uint64 or the maturity
+        // comes first.
+        uint256 from = _lapsesAt(tender);
         uint256 maturity = ExchangeFundBill(tender.terms.bill).maturityDate();
         if (maturity < from) from = maturity;
         if (block.timestamp < from) revert BillBidNotReclaimable(tenderRef, index, uint64(from));
@@ -560,6 +561,12 @@ contract BillTender is LegMovements, ITokenErrors, ReentrancyGuardTransient {
         }
     }
 
+
+    /// @dev When `tender` lapses unallotted: its close plus `ALLOTMENT_WINDOW` (in 256 bits, so no
+    /// close can overflow it). From then on it cannot be allotted and every bid may be reclaimed.
+    function _lapsesAt(Tender storage tender) private view returns (uint256) {
+        return uint256(tender.terms.closesAt) + ALLOTMENT_WINDOW;
+    }
 
     function _requireOpenTender(bytes32 tenderRef) private view returns (Tender storage tender) {
         tender = _tenders[tenderRef];

@@ -292,8 +292,9 @@ contract PrimaryIssuance is LegMovements, ITokenErrors, ReentrancyGuardTransient
         if (registeredIssuer != msg.sender) revert NotBondIssuer(msg.sender, tender.terms.bond);
         _engine.participantRegistry().requireEligible(msg.sender);
         if (block.timestamp < tender.terms.closesAt) revert TenderNotClosed(tenderRef, tender.terms.closesAt);
-        uint64 lapsedAt = tender.terms.closesAt + ALLOTMENT_WINDOW;
-        if (block.timestamp >= lapsedAt) revert TenderAllotmentLapsed(tenderRef, lapsedAt);
+        uint256 lapsesAt = _lapsesAt(tender);
+        // Reached, the lapse is a past time: a uint64.
+        if (block.timestamp >= lapsesAt) revert TenderAllotmentLapsed(tenderRef, uint64(lapsesAt));
         tender.state = TenderState.Allotted;
 
         Bid[] storage bids = _bids[tenderRef];
@@ -449,8 +450,8 @@ contract PrimaryIssuance is LegMovements, ITokenErrors, ReentrancyGuardTransient
         Bid storage bid = bids[index];
         // In 256 bits: a bid valid until type(uint64).max lapses never, not at zero.
         uint256 from = uint256(bid.validUntil) + 1;
-        uint256 windowEnd = uint256(tender.terms.closesAt) + ALLOTMENT_WINDOW;
-        if (windowEnd < from) from = windowEnd;
+        uint256 lapsesAt = _lapsesAt(tender);
+        if (lapsesAt < from) from = lapsesAt;
         uint256 maturity = IGovernmentBond(tender.terms.bond).maturityDate();
         if (maturity < from) from = maturity;
         // `from` is at most the maturity, a uint64.
@@ -512,6 +513,12 @@ contract PrimaryIssuance is LegMovements, ITokenErrors, ReentrancyGuardTransient
     }
 
     // ----------------------------------------------------------- internal
+
+    /// @dev When `tender` lapses unallotted: its close plus `ALLOTMENT_WINDOW` (in 256 bits, so no
+    /// close can overflow it). From then on it cannot be allotted and every bid may be reclaimed.
+    function _lapsesAt(Tender storage tender) private view returns (uint256) {
+        return uint256(tender.terms.closesAt) + ALLOTMENT_WINDOW;
+    }
 
     function _requireOpenTender(bytes32 tenderRef) private view returns (Tender storage tender) {
         tender = _tenders[tenderRef];
