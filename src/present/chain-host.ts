@@ -1,13 +1,14 @@
-import { network } from "hardhat";
-
 import { connectTo, urlOf } from "../chain/connect.js";
 import type { LedgerConnection } from "../chain/connection.js";
 import { UsageError } from "../errors/base.js";
+import { answerJsonRpc, serveJsonRpc } from "./rpc-server.js";
 
 /** One chain of a presentation: its node's JSON-RPC URL (the page reads the chain through it) and a connection to it. */
 export interface HostedChain {
   readonly rpcUrl: string;
   readonly connection: LedgerConnection;
+  /** For an in-process chain: answers JSON-RPC text from its provider directly (what `rpcUrl` serves), without an HTTP hop. */
+  readonly answer?: (text: string) => Promise<unknown>;
 }
 
 /** The nodes a presentation runs on, one per chain of the scenario, and a way back to the state before the first deployment. */
@@ -21,15 +22,8 @@ export interface ChainHost {
   close(): Promise<void>;
 }
 
-/**
- * How the in-process chains are reached once served over HTTP: as the networks of hardhat.config.ts
- * whose URL is a configuration variable, set here to the server's URL before connecting (so
- * `npm run scenario` and every other process keep their own), with the chain id the network names.
- */
-const IN_PROCESS = [
-  { network: "localhost", urlVariable: "SANDBOX_LOCALHOST_URL", chainId: undefined },
-  { network: "thaiLocalhost", urlVariable: "SANDBOX_THAI_URL", chainId: 31338 },
-] as const;
+/** The chain id of each in-process chain, as `npm run scenario` makes them: the second is 31338. */
+const IN_PROCESS_CHAIN_IDS = [undefined, 31338] as const;
 
 /** A chain of the host before its snapshot: the chain, and what stops it. */
 interface StartedChain extends HostedChain {
@@ -44,21 +38,23 @@ async function snapshot(connection: LedgerConnection): Promise<string> {
 
 /**
  * Hardhat's in-process network number `index` (the second with chain id 31338, as
- * `npm run scenario` makes it), served over HTTP on 127.0.0.1 (a free port) by Hardhat's own
- * JSON-RPC server (`network.createServer`, as `hardhat node` does), and reached as network
- * `localhost` (`thaiLocalhost`) at that URL, so the runner and the page read one and the same chain.
+ * `npm run scenario` makes it): the runner uses the connection itself, as `npm run scenario` does,
+ * and the same provider is served over HTTP on 127.0.0.1 (a free port), so that the page — and
+ * `cast` or a wallet — read the very chain the runner writes.
  */
 async function serveInProcess(index: number): Promise<StartedChain> {
-  const { network: name, urlVariable, chainId } = IN_PROCESS[index];
-  const server = await network.createServer(chainId === undefined ? undefined : { override: { chainId } }, "127.0.0.1", 0);
-  const { port } = await server.listen();
-  const rpcUrl = `http://127.0.0.1:${port}`;
-  process.env[urlVariable] = rpcUrl;
+  const chainId = IN_PROCESS_CHAIN_IDS[index];
+  const connection = await connectTo(undefined, chainId === undefined ? {} : { chainId });
   try {
-    const connection = await connectTo(name);
-    return { rpcUrl, connection, stop: () => server.close() };
+    const server = await serveJsonRpc(connection.provider, "127.0.0.1", 0);
+    return {
+      rpcUrl: server.url,
+      connection,
+      answer: (text) => answerJsonRpc(connection.provider, text),
+      stop: () => server.close(),
+    };
   } catch (error) {
-    await server.close();
+    await connection.close();
     throw error;
   }
 }
@@ -101,7 +97,7 @@ export async function startChainHost(networks: readonly string[] | undefined, ch
   try {
     for (let i = 0; i < chainCount; i++) started.push(networks === undefined ? await serveInProcess(i) : await connectNamed(networks[i]));
     const snapshots = await Promise.all(started.map((c) => snapshot(c.connection)));
-    const [first, ...rest] = started.map(({ rpcUrl, connection }) => ({ rpcUrl, connection }));
+    const [first, ...rest] = started.map(({ rpcUrl, connection, answer }): HostedChain => ({ rpcUrl, connection, ...(answer === undefined ? {} : { answer }) }));
     return {
       chains: [first, ...rest],
       description: describeHost(started, networks),

@@ -68,6 +68,10 @@ export async function servePresenter(options: PresentServerOptions): Promise<Pre
       if (path.startsWith(`${RPC_PATH}/`)) {
         const nodeUrl = session.current.chains.find((c) => c.rpcPath === path)?.nodeUrl;
         if (nodeUrl === undefined) return json(res, 404, { error: `no chain is served at ${path}` });
+        const inProcess = session.answererOf(nodeUrl);
+        if (inProcess !== undefined) {
+          return json(res, 200, await inProcess(await body(req)));
+        }
         const answer = await fetch(nodeUrl, { method: "POST", headers: { "content-type": "application/json" }, body: await body(req) });
         res.writeHead(answer.status, { "content-type": "application/json", "cache-control": "no-store" });
         res.end(await answer.text());

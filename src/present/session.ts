@@ -113,6 +113,14 @@ export class PresentSession {
     return hosted.rpcUrl;
   }
 
+  /**
+   * How to answer JSON-RPC text for the node at `nodeUrl` in this process, when the host runs that chain
+   * in-process (the same provider the URL serves); undefined for a node elsewhere, which is asked over HTTP.
+   */
+  answererOf(nodeUrl: string): ((text: string) => Promise<unknown>) | undefined {
+    return this.host.chains.find((c) => c.rpcUrl === nodeUrl)?.answer;
+  }
+
   private update(change: Partial<PresentState>): void {
     // An optional field set to undefined is left out of the JSON the page reads.
     this.state = { ...this.state, ...change, version: this.state.version + 1 };

@@ -95,8 +95,8 @@ describe("npm run present from its terminal", function () {
     presenter = await startPresenter(["cross-chain-dvp"]);
     const opening = await presenter.waitForState(waiting(0));
     expect(opening.chains.map((c) => [c.key, c.network, c.chainId, c.rpcPath])).to.deep.equal([
-      ["hk", "localhost", 31337, "/rpc/hk"],
-      ["th", "thaiLocalhost", 31338, "/rpc/th"],
+      ["hk", "default", 31337, "/rpc/hk"],
+      ["th", "default", 31338, "/rpc/th"],
     ]);
     const [hk, th] = opening.chains;
     expect(hk.nodeUrl).to.not.equal(th.nodeUrl);

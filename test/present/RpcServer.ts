@@ -1,0 +1,117 @@
+import { expect } from "chai";
+import { JsonRpcProvider } from "ethers";
+import { network } from "hardhat";
+
+import type { LedgerConnection } from "../../src/chain/connection.js";
+import { answerJsonRpc, serveJsonRpc, type JsonRpcServer } from "../../src/present/rpc-server.js";
+
+/**
+ * The presenter's JSON-RPC server for an in-process chain (src/present/rpc-server.ts): the provider
+ * the runner writes to, served over HTTP for the page, `cast` or a wallet, and answered without HTTP
+ * for the page's own server. Requests, batches, a revert with its data as a node gives it, and bad input.
+ */
+
+interface Reply {
+  readonly jsonrpc: string;
+  readonly id: unknown;
+  readonly result?: unknown;
+  readonly error?: { readonly code: number; readonly message: string; readonly data?: unknown };
+}
+
+async function post(url: string, body: string, method = "POST"): Promise<{ status: number; reply: unknown }> {
+  const response = await fetch(url, { method, headers: { "content-type": "application/json" }, ...(method === "POST" ? { body } : {}) });
+  return { status: response.status, reply: await response.json() };
+}
+
+describe("JSON-RPC server of an in-process chain (presenter)", function () {
+  let connection: LedgerConnection;
+  let server: JsonRpcServer;
+
+  before(async function () {
+    connection = await network.create();
+    server = await serveJsonRpc(connection.provider, "127.0.0.1", 0);
+  });
+
+  after(async function () {
+    await server?.close();
+    await connection?.close();
+  });
+
+  it("serves the very chain the connection writes: a transaction sent through the connection is read over HTTP", async function () {
+    expect(server.url).to.match(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const [from, to] = await connection.ethers.getSigners();
+    const tx = await from.sendTransaction({ to: to.address, value: 1n });
+    const { reply } = await post(server.url, JSON.stringify({ jsonrpc: "2.0", id: 7, method: "eth_getTransactionReceipt", params: [tx.hash] }));
+    expect((reply as Reply).id).to.equal(7);
+    expect((reply as Reply & { result: { status: string; transactionHash: string } }).result).to.include({ status: "0x1", transactionHash: tx.hash });
+    // ethers reads it as a node.
+    const client = new JsonRpcProvider(server.url, undefined, { staticNetwork: true });
+    try {
+      expect(await client.getBalance(to.address)).to.equal(await connection.ethers.provider.getBalance(to.address));
+      expect((await client.getNetwork()).chainId).to.equal(31337n);
+    } finally {
+      client.destroy();
+    }
+  });
+
+  it("answers a batch in its order, each request with its own id, one failure not failing the others", async function () {
+    const batch = [
+      { jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] },
+      { jsonrpc: "2.0", id: "two", method: "no_suchMethod", params: [] },
+      { jsonrpc: "2.0", id: 3, method: "eth_blockNumber" },
+    ];
+    const { status, reply } = await post(server.url, JSON.stringify(batch));
+    expect(status).to.equal(200);
+    const replies = reply as Reply[];
+    expect(replies.map((r) => r.id)).to.deep.equal([1, "two", 3]);
+    expect(replies[0].result).to.equal("0x7a69");
+    expect(replies[1].error?.code).to.be.a("number");
+    expect(replies[1].error?.message).to.match(/no_suchMethod/);
+    expect(replies[2].result).to.match(/^0x[0-9a-f]+$/);
+    // The same text answered in this process (the page's server) is the same answer.
+    expect(await answerJsonRpc(connection.provider, JSON.stringify(batch.slice(0, 1)))).to.deep.equal([replies[0]]);
+  });
+
+  it("a reverted call: code 3 and the revert data in hex, as `hardhat node` and anvil answer", async function () {
+    const [admin, stranger] = await connection.ethers.getSigners();
+    const registry = await connection.ethers.deployContract("ParticipantRegistry", [admin.address]);
+    const data = registry.interface.encodeFunctionData("setFrozen", [stranger.address, true]);
+    const call = { jsonrpc: "2.0", id: 1, method: "eth_call", params: [{ from: stranger.address, to: await registry.getAddress(), data }, "latest"] };
+    const { reply } = await post(server.url, JSON.stringify(call));
+    const error = (reply as Reply).error;
+    expect(error?.code).to.equal(3);
+    const selector = registry.interface.getError("AccessControlUnauthorizedAccount")?.selector;
+    expect(error?.data).to.be.a("string").that.satisfies((hex: string) => hex.startsWith(selector ?? "?"));
+    // ethers decodes it as it would from any node.
+    const client = new JsonRpcProvider(server.url, undefined, { staticNetwork: true });
+    try {
+      const failed = await client.call({ from: stranger.address, to: await registry.getAddress(), data }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(registry.interface.parseError((failed as { data: string }).data)?.name).to.equal("AccessControlUnauthorizedAccount");
+    } finally {
+      client.destroy();
+    }
+  });
+
+  it("bad input: text that is not JSON gets a parse error, a request without a method or an empty batch an invalid request, a GET 405", async function () {
+    const parse = await post(server.url, "{not json");
+    expect((parse.reply as Reply).error?.code).to.equal(-32700);
+    expect((await post(server.url, JSON.stringify({ jsonrpc: "2.0", id: 1 }))).reply).to.have.nested.property("error.code", -32600);
+    expect((await post(server.url, "[]")).reply).to.have.nested.property("error.code", -32600);
+    const get = await post(server.url, "", "GET");
+    expect(get.status).to.equal(405);
+    expect(get.reply).to.have.nested.property("error.code", -32600);
+  });
+
+  it("close() stops it: the port no longer answers", async function () {
+    const other = await serveJsonRpc(connection.provider, "127.0.0.1", 0);
+    await other.close();
+    const refused = await fetch(other.url, { method: "POST", body: "{}" }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(refused).to.be.instanceOf(Error);
+  });
+});
