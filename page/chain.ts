@@ -1,5 +1,6 @@
-import { createPublicClient, erc20Abi, getAddress, http, isHex, parseAbi, type Address, type Hex, type PublicClient } from "viem";
+import { createPublicClient, getAddress, http, isHex, parseAbi, type Address, type Hex, type PublicClient } from "viem";
 
+import { multicallBalances } from "../src/chain/balance-reads.js";
 import { FAILURE_REASON, isoTradeStatus, TRADE_STATUS, type IsoTradeStatus } from "../src/domain/trade.js";
 import type { BondTermSheet, CouponTerms } from "../src/report/bond-calendar.js";
 import type { FlowParty } from "../src/report/flows.js";
@@ -93,22 +94,17 @@ export class ChainReader {
     return this.client.getBlockNumber({ cacheTime: 0 });
   }
 
-  /** Every holder's balance of every token of `chain`, at the latest block. */
+  /**
+   * Every holder's balance of every token of `chain`, at the latest block, in a few `eth_call`s
+   * (`multicallBalances`, as the runner reads them).
+   */
   async balances(chain: PresentChain): Promise<Balances> {
-    const entries = await Promise.all(
-      chain.tokens.flatMap((token) =>
-        chain.holders.map(async (holder) => {
-          const amount = await this.client.readContract({
-            address: getAddress(token.address),
-            abi: erc20Abi,
-            functionName: "balanceOf",
-            args: [getAddress(holder.address)],
-          });
-          return [balanceKey(token.address, holder.address), amount] as const;
-        }),
-      ),
+    const amounts = await multicallBalances(
+      this.client,
+      chain.tokens.map((t) => t.address),
+      chain.holders.map((h) => h.address),
     );
-    return new Map(entries);
+    return new Map(chain.tokens.flatMap((t, i) => chain.holders.map((h, k) => [balanceKey(t.address, h.address), amounts[i][k]] as const)));
   }
 
   /** The receipt of each hash, as the chain has it. */

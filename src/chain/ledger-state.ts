@@ -1,5 +1,6 @@
 import { jurisdictionFromBytes2, participantKindName, type ParticipantKindName } from "../domain/participants.js";
 import type { Directory, DirectoryToken } from "./directory.js";
+import { readBalancesOf } from "./balance-reads.js";
 
 /** One token and its total supply. */
 export interface TokenState extends Omit<DirectoryToken, "contract"> {
@@ -53,11 +54,15 @@ export async function readLedgerState(directory: Directory): Promise<ChainState[
           ...(token.kind === "governmentBond" && hasDenomination(contract) ? { denomination: await contract.denomination() } : {}),
         })),
       );
+      const held = await readBalancesOf(
+        chain.inventory.connection,
+        chain.tokens.map((t) => t.address),
+        chain.participants.map((p) => p.address),
+      );
       const participants = await Promise.all(
-        chain.participants.map(async (p) => {
+        chain.participants.map(async (p, i) => {
           const record = await chain.inventory.registry.participantOf(p.address);
-          const balances = new Map<string, bigint>();
-          await Promise.all(chain.tokens.map(async (t) => balances.set(t.address.toLowerCase(), await t.contract.balanceOf(p.address))));
+          const balances = new Map(chain.tokens.map((t, k) => [t.address.toLowerCase(), held[k][i]] as const));
           return {
             key: p.key,
             name: p.name,

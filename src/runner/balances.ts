@@ -1,3 +1,4 @@
+import { readBalancesOf } from "../chain/balance-reads.js";
 import type { Directory } from "../chain/directory.js";
 import type { BalanceMove, TokenRef } from "../chain/facts.js";
 
@@ -6,17 +7,23 @@ export type BalanceSheet = ReadonlyMap<string, bigint>;
 
 const key = (chain: string, token: string, holder: string): string => `${chain}:${token.toLowerCase()}:${holder.toLowerCase()}`;
 
-/** Reads the balance sheet of the directory's holders in its tokens, on each chain. */
+/**
+ * Reads the balance sheet of the directory's holders in its tokens, on each chain: every holder's
+ * balance of every token, from the chain (a few `eth_call`s per chain, `readBalancesOf`).
+ */
 export async function readBalances(directory: Directory): Promise<BalanceSheet> {
   const sheet = new Map<string, bigint>();
   await Promise.all(
-    directory.chains.flatMap((chain) =>
-      chain.tokens.flatMap((token) =>
-        chain.holders.map(async (h) => {
-          sheet.set(key(chain.key, token.address, h.address), await token.contract.balanceOf(h.address));
-        }),
-      ),
-    ),
+    directory.chains.map(async (chain) => {
+      const balances = await readBalancesOf(
+        chain.inventory.connection,
+        chain.tokens.map((t) => t.address),
+        chain.holders.map((h) => h.address),
+      );
+      for (const [t, token] of chain.tokens.entries()) {
+        for (const [h, holder] of chain.holders.entries()) sheet.set(key(chain.key, token.address, holder.address), balances[t][h]);
+      }
+    }),
   );
   return sheet;
 }
