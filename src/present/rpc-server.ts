@@ -90,6 +90,11 @@ export async function serveJsonRpc(provider: EthereumProvider, hostname: string,
       res.end(JSON.stringify(value));
     };
     if (req.method !== "POST") return reply(405, failure(null, INVALID_REQUEST, `${req.method ?? "?"}: send JSON-RPC with POST`));
+    // A page of another origin cannot send this content type without a preflight, which is never
+    // answered: no website the presenter's browser opens can send transactions from the unlocked accounts.
+    if (!(req.headers["content-type"] ?? "").startsWith("application/json")) {
+      return reply(415, failure(null, INVALID_REQUEST, "send JSON-RPC with the content type application/json"));
+    }
     readBody(req)
       .then((text) => answerJsonRpc(provider, text))
       .then(

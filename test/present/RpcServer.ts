@@ -18,8 +18,8 @@ interface Reply {
   readonly error?: { readonly code: number; readonly message: string; readonly data?: unknown };
 }
 
-async function post(url: string, body: string, method = "POST"): Promise<{ status: number; reply: unknown }> {
-  const response = await fetch(url, { method, headers: { "content-type": "application/json" }, ...(method === "POST" ? { body } : {}) });
+async function post(url: string, body: string, method = "POST", contentType = "application/json"): Promise<{ status: number; reply: unknown }> {
+  const response = await fetch(url, { method, headers: { "content-type": contentType }, ...(method === "POST" ? { body } : {}) });
   return { status: response.status, reply: await response.json() };
 }
 
@@ -103,6 +103,16 @@ describe("JSON-RPC server of an in-process chain (presenter)", function () {
     const get = await post(server.url, "", "GET");
     expect(get.status).to.equal(405);
     expect(get.reply).to.have.nested.property("error.code", -32600);
+  });
+
+  it("refuses a request without the JSON content type (what a page of another origin can send without a preflight): nothing is sent", async function () {
+    const [from, to] = await connection.ethers.getSigners();
+    const nonce = await connection.ethers.provider.getTransactionCount(from.address);
+    const send = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_sendTransaction", params: [{ from: from.address, to: to.address, value: "0x1" }] });
+    const refused = await post(server.url, send, "POST", "text/plain");
+    expect(refused.status).to.equal(415);
+    expect(refused.reply).to.have.nested.property("error.code", -32600);
+    expect(await connection.ethers.provider.getTransactionCount(from.address)).to.equal(nonce);
   });
 
   it("close() stops it: the port no longer answers", async function () {
