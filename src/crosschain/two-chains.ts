@@ -79,6 +79,17 @@ export async function deployTwoChains(hkConnection: LedgerConnection, thConnecti
 }
 
 /**
+ * How often the coordinator asks a node for a sent transaction's receipt, in milliseconds. viem's
+ * default is 4 s (half a public chain's block time); a local node mines a transaction at once but
+ * may answer "no receipt yet" for some tens of milliseconds (anvil does, once its chain holds a few
+ * hundred blocks), and each such miss then cost four seconds of idle waiting: 36 s of a
+ * cross-chain-dvp run on an anvil that had run the other scenarios. Hardhat's ethers provider polls
+ * every 50 ms on its own network and 500 ms elsewhere; 100 ms keeps a local node's wait short and a
+ * remote node's load small (one small request a tenth of a second while a transaction is pending).
+ */
+export const RECEIPT_POLLING_MS = 100;
+
+/**
  * The coordinator's view of a chain, through viem over the connection's EIP-1193 provider, so the
  * same code talks to the in-process network or any JSON-RPC node. Addresses are checked (viem's
  * `getAddress` throws on a malformed one).
@@ -92,11 +103,12 @@ export function chainSide(name: string, connection: LedgerConnection, htlc: stri
   // token that has none, once per lock): ~1 s of waiting for the same answer. Hardhat's provider
   // under it already handles its transport; a node that fails, fails at once.
   const transport = custom(connection.provider, { retryCount: 0 });
-  const publicClient: PublicClient = createPublicClient({ transport });
+  const pollingInterval = RECEIPT_POLLING_MS;
+  const publicClient: PublicClient = createPublicClient({ transport, pollingInterval });
   const wallets = new Map<Address, WalletClient>(
     parties.map((p) => {
       const account = getAddress(p);
-      return [account, createWalletClient({ account, transport })];
+      return [account, createWalletClient({ account, transport, pollingInterval })];
     }),
   );
   return { name, publicClient, htlc: getAddress(htlc), wallets };

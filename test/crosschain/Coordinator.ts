@@ -19,7 +19,7 @@ import {
   type DealState,
   type LockView,
 } from "../../src/crosschain/coordinator.js";
-import { chainSide, deployTwoChains, type TwoChains } from "../../src/crosschain/two-chains.js";
+import { chainSide, deployTwoChains, RECEIPT_POLLING_MS, type TwoChains } from "../../src/crosschain/two-chains.js";
 import { CROSS_BORDER_PARTICIPANTS } from "../../src/domain/cross-border.js";
 import type { LedgerConnection } from "../../src/chain/deploy.js";
 import type { HashedTimelock } from "../../typechain-types/index.js";
@@ -354,6 +354,42 @@ describe("HtlcCoordinator (cross-chain HTLC settlement, two in-process chains)",
     };
     const error = await rejectionOf(new HtlcCoordinator(dvpDeal(f), s.th, flaky).state(), BaseError);
     expect(error.walk((e) => e instanceof Dropped)).to.be.instanceOf(Dropped);
+  });
+
+  it("a node with no receipt yet just after the send (anvil while it mines) is asked again within RECEIPT_POLLING_MS, not viem's 4 s", async function () {
+    const f = await loadPair();
+    // The Hong Kong chain's node answers "no receipt" to the first lookup of every transaction, as
+    // anvil does for some tens of milliseconds once its chain holds a few hundred blocks.
+    const lookups = new Map<string, number>();
+    const lagging: LedgerConnection = {
+      ...hk,
+      provider: {
+        ...hk.provider,
+        request: async (args: Parameters<typeof hk.provider.request>[0]) => {
+          if (args.method === "eth_getTransactionReceipt" && Array.isArray(args.params)) {
+            const hash = String(args.params[0]);
+            const seen = (lookups.get(hash) ?? 0) + 1;
+            lookups.set(hash, seen);
+            if (seen === 1) return null;
+          }
+          return (await hk.provider.request(args)) as unknown;
+        },
+      },
+    };
+    const parties = [f.harbour, f.chaoPhraya];
+    const hkSide = chainSide(HK_CHAIN, lagging, f.escrows.hk, parties);
+    // What the run waits between two lookups: the clients' interval (viem's default, 4,000 ms, cost
+    // cross-chain-dvp 36 s of idle waiting on such an anvil).
+    expect(RECEIPT_POLLING_MS).to.be.at.most(500);
+    expect(hkSide.publicClient.pollingInterval).to.equal(RECEIPT_POLLING_MS);
+    for (const wallet of hkSide.wallets.values()) expect(wallet.pollingInterval).to.equal(RECEIPT_POLLING_MS);
+
+    expect(names(await new HtlcCoordinator(dvpDeal(f), sides(f).th, hkSide).run())).to.deep.equal(SETTLED);
+    // All three Hong Kong transactions (the responder's approval and lock, the initiator's claim) were
+    // missed once and found on a later lookup.
+    expect(lookups.size).to.equal(3);
+    for (const [hash, seen] of lookups) expect(seen, hash).to.be.at.least(2);
+    expect(await books(f, "bond")).to.deep.equal(SETTLED_DVP);
   });
 
   it("the escrow's LockState numbers are LOCK_STATE's order: None, Locked, Claimed, Refunded", async function () {
