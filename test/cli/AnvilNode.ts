@@ -3,7 +3,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 
 import { expect } from "chai";
-import { id, JsonRpcProvider } from "ethers";
+import { id, JsonRpcProvider, toQuantity } from "ethers";
 import hre, { network } from "hardhat";
 
 import { revertDataOf, revertedTransactionHash } from "../../src/chain/decode.js";
@@ -192,37 +192,42 @@ describe("the scenarios on Foundry's anvil (@foundry-rs/anvil 1.7.1), as on `npx
         const provider = connection.ethers.provider;
         const [sender] = await connection.ethers.getSigners();
         const clock = await connection.ethers.deployContract("ClockStamp");
-        const stampAt = async (time: number, gasLimit?: bigint): Promise<number | null> => {
+        /** Mines one `stamp` at `time`; its receipt's status (null if it has none) and block number. */
+        const stampAt = async (time: number, gasLimit?: bigint): Promise<{ status: number | null; block: number }> => {
           await provider.send("evm_setNextBlockTimestamp", [time]);
           const tx = await clock.stamp(gasLimit === undefined ? {} : { gasLimit });
-          return tx.wait().then(
-            (receipt) => receipt?.status ?? null,
-            (error: unknown) => (error instanceof Error && "receipt" in error ? ((error.receipt as { status: number | null } | null)?.status ?? null) : null),
+          const receipt = await tx.wait().then(
+            (r) => r,
+            (error: unknown) => (error instanceof Error && "receipt" in error ? (error.receipt as { status: number | null; blockNumber: number } | null) : null),
           );
+          return { status: receipt?.status ?? null, block: receipt?.blockNumber ?? -1 };
         };
-        // Estimated in the latest block's second, as anvil does when its clock has not ticked since.
-        const estimateNow = async (): Promise<bigint> => {
+        // Estimated in the second of block `block` (by its number, not "latest": under load anvil may
+        // show a block's receipt a moment before it estimates on top of that block).
+        const estimateAt = async (block: number | "latest"): Promise<bigint> => {
           const call = { from: sender.address, to: await clock.getAddress(), data: clock.interface.encodeFunctionData("stamp") };
-          const estimate: unknown = await provider.send("eth_estimateGas", [call, "latest"]);
+          const estimate: unknown = await provider.send("eth_estimateGas", [call, block === "latest" ? block : toQuantity(block)]);
           if (typeof estimate !== "string") throw new Error(`eth_estimateGas returned ${String(estimate)}`);
           return BigInt(estimate);
         };
 
         const start = (await provider.getBlock("latest"))?.timestamp ?? 0;
-        expect(await stampAt(start + 100)).to.equal(1);
-        const sameSecond = await estimateNow();
-        expect(await stampAt(start + 101, sameSecond), "mined a second later with the bare estimate").to.equal(0);
+        const first = await stampAt(start + 100);
+        expect(first.status).to.equal(1);
+        const sameSecond = await estimateAt(first.block);
+        expect((await stampAt(start + 101, sameSecond)).status, "mined a second later with the bare estimate").to.equal(0);
         expect(await clock.lastStampedAt()).to.equal(BigInt(start + 100));
 
-        expect(await stampAt(start + 103)).to.equal(1);
-        const withSlack = BigInt(Math.floor(Number(await estimateNow()) * multiplier));
-        expect(await stampAt(start + 104, withSlack), "mined a second later with the estimate times gasMultiplier").to.equal(1);
+        const third = await stampAt(start + 103);
+        expect(third.status).to.equal(1);
+        const withSlack = BigInt(Math.floor(Number(await estimateAt(third.block)) * multiplier));
+        expect((await stampAt(start + 104, withSlack)).status, "mined a second later with the estimate times gasMultiplier").to.equal(1);
         expect(await clock.lastStampedAt()).to.equal(BigInt(start + 104));
 
         // And a transaction sent with no gas limit gets the multiplied estimate from Hardhat.
         await provider.send("evm_setNextBlockTimestamp", [start + 106]);
         const sent = await clock.stamp();
-        const estimate = await estimateNow();
+        const estimate = await estimateAt("latest");
         expect(Number(sent.gasLimit)).to.be.at.least(Math.floor(Number(estimate) * multiplier) - 1);
         expect((await sent.wait())?.status).to.equal(1);
       } finally {
