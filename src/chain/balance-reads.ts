@@ -23,7 +23,7 @@ function clientOf(connection: LedgerConnection): PublicClient {
 }
 
 /**
- * `balances[t][h]`, `tokens[t].balanceOf(holders[h])` at the latest block, read with `client`: one
+ * `balances[t][h]`, `tokens[t].balanceOf(holders[h])` at the latest block (one block for all), read with `client`: one
  * `eth_call` per `BALANCES_PER_CALL` balances — viem's deployless multicall (Multicall3's code run
  * in the call itself: nothing is deployed and the chain needs no Multicall3) — instead of one
  * `eth_call` per balance. A balance that cannot be read fails the whole read, naming the call.
@@ -33,9 +33,12 @@ export async function multicallBalances(client: PublicClient, tokens: readonly s
   const calls = tokens.flatMap((token) =>
     holders.map((holder) => ({ address: getAddress(token), abi: erc20Abi, functionName: "balanceOf", args: [getAddress(holder)] }) as const),
   );
+  // More than one call: all at one block, so a transfer mined between two of them cannot show on
+  // both sides of the sheet or on neither.
+  const at = calls.length > BALANCES_PER_CALL ? { blockNumber: await client.getBlockNumber({ cacheTime: 0 }) } : {};
   const chunks: Promise<bigint[]>[] = [];
   for (let i = 0; i < calls.length; i += BALANCES_PER_CALL) {
-    chunks.push(client.multicall({ contracts: calls.slice(i, i + BALANCES_PER_CALL), allowFailure: false, deployless: true, batchSize: 0 }));
+    chunks.push(client.multicall({ contracts: calls.slice(i, i + BALANCES_PER_CALL), allowFailure: false, deployless: true, batchSize: 0, ...at }));
   }
   const flat = (await Promise.all(chunks)).flat();
   return tokens.map((_, t) => flat.slice(t * holders.length, (t + 1) * holders.length));

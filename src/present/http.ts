@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { readFile } from "node:fs/promises";
 import { extname, join, normalize, sep } from "node:path";
 
+import { isJsonContentType, isLoopbackHost, readBody, RequestRefused, screenJsonRpc } from "./rpc-server.js";
 import type { PresentCommand, PresentSession } from "./session.js";
 import { RPC_PATH } from "./session.js";
 
@@ -20,9 +21,19 @@ const COMMANDS: Readonly<Record<string, PresentCommand>> = {
   "/api/restart": "restart",
 };
 
+/**
+ * What the page's `/rpc/<chain key>` answers: the reads the page makes (viem's readContract and
+ * deployless multicall are `eth_call`s) and nothing that sends, signs or changes the chain. `cast`
+ * or a wallet reach the in-process chain's own JSON-RPC server instead (`nodeUrl` in the state).
+ */
+export const PAGE_RPC_METHODS: ReadonlySet<string> = new Set(["eth_chainId", "eth_blockNumber", "eth_getBlockByNumber", "eth_getTransactionReceipt", "eth_call"]);
+
+/** What of the presentation session the server uses. */
+export type PresentServerSession = Pick<PresentSession, "current" | "subscribe" | "answererOf" | "next" | "runToEnd" | "restart">;
+
 /** What the presenter server serves. */
 export interface PresentServerOptions {
-  readonly session: PresentSession;
+  readonly session: PresentServerSession;
   /** The built page (Vite's output folder). */
   readonly pageDir: string;
   /** 0: a free port. */
@@ -35,15 +46,36 @@ export interface PresentServer {
   close(): Promise<void>;
 }
 
-async function body(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
-  return Buffer.concat(chunks).toString("utf8");
-}
-
 function json(res: ServerResponse, status: number, value: unknown): void {
   res.writeHead(status, { "content-type": "application/json", "cache-control": "no-store" });
   res.end(JSON.stringify(value));
+}
+
+/**
+ * One page's event stream of the state. Each event is the whole state, so a client that reads
+ * slower than states come loses nothing by skipping: while its connection has not drained, only the
+ * latest state waits for it (one per stream, however many come and however slowly it reads).
+ */
+class EventStream {
+  private draining = false;
+  private pending: string | undefined;
+
+  constructor(private readonly res: ServerResponse) {}
+
+  send(event: string): void {
+    if (this.draining) {
+      this.pending = event;
+      return;
+    }
+    if (this.res.write(event)) return;
+    this.draining = true;
+    this.res.once("drain", () => {
+      this.draining = false;
+      const next = this.pending;
+      this.pending = undefined;
+      if (next !== undefined) this.send(next);
+    });
+  }
 }
 
 /**
@@ -56,30 +88,40 @@ function json(res: ServerResponse, status: number, value: unknown): void {
  */
 export async function servePresenter(options: PresentServerOptions): Promise<PresentServer> {
   const { session, pageDir } = options;
-  const streams = new Set<ServerResponse>();
+  const streams = new Map<ServerResponse, EventStream>();
   const unsubscribe = session.subscribe((state) => {
-    for (const res of streams) res.write(`data: ${JSON.stringify(state)}\n\n`);
+    const event = `data: ${JSON.stringify(state)}\n\n`;
+    for (const stream of streams.values()) stream.send(event);
   });
+  let port = options.port;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // Only this machine's names for the server (a site that re-points its name at 127.0.0.1 is refused),
+    if (!isLoopbackHost(req, port)) return json(res, 403, { error: `host ${req.headers.host ?? "(none)"} is not served; open http://127.0.0.1:${port}/` });
     const path = new URL(req.url ?? "/", "http://127.0.0.1").pathname;
     if (req.method === "POST") {
-      if (!(req.headers["content-type"] ?? "").startsWith("application/json")) return json(res, 415, { error: "send a JSON content type" });
+      // and a POST only from the page itself: a browser names the page's origin on every POST it sends.
+      const origin = req.headers.origin;
+      if (origin !== undefined && origin !== `http://${req.headers.host ?? ""}`) return json(res, 403, { error: `a request from ${origin} is not served` });
+      if (!isJsonContentType(req)) return json(res, 415, { error: "send a JSON content type" });
       if (path.startsWith(`${RPC_PATH}/`)) {
         const nodeUrl = session.current.chains.find((c) => c.rpcPath === path)?.nodeUrl;
         if (nodeUrl === undefined) return json(res, 404, { error: `no chain is served at ${path}` });
+        const text = await readBody(req);
+        const screened = screenJsonRpc(text, PAGE_RPC_METHODS);
+        if (screened !== undefined) return json(res, 200, screened.refusal);
         const inProcess = session.answererOf(nodeUrl);
         if (inProcess !== undefined) {
-          return json(res, 200, await inProcess(await body(req)));
+          return json(res, 200, await inProcess(text));
         }
-        const answer = await fetch(nodeUrl, { method: "POST", headers: { "content-type": "application/json" }, body: await body(req) });
+        const answer = await fetch(nodeUrl, { method: "POST", headers: { "content-type": "application/json" }, body: text });
         res.writeHead(answer.status, { "content-type": "application/json", "cache-control": "no-store" });
         res.end(await answer.text());
         return;
       }
       const command = COMMANDS[path];
       if (command === undefined) return json(res, 404, { error: `no command ${path}` });
-      await body(req);
+      await readBody(req);
       if (command === "next") session.next();
       else if (command === "run-to-end") session.runToEnd();
       else void session.restart();
@@ -89,8 +131,9 @@ export async function servePresenter(options: PresentServerOptions): Promise<Pre
     if (path === "/api/state") return json(res, 200, session.current);
     if (path === "/api/events") {
       res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-store", connection: "keep-alive" });
-      res.write(`data: ${JSON.stringify(session.current)}\n\n`);
-      streams.add(res);
+      const stream = new EventStream(res);
+      stream.send(`data: ${JSON.stringify(session.current)}\n\n`);
+      streams.set(res, stream);
       req.on("close", () => streams.delete(res));
       return;
     }
@@ -106,10 +149,14 @@ export async function servePresenter(options: PresentServerOptions): Promise<Pre
   }
 
   const server: Server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      if (!res.headersSent) json(res, 502, { error: error instanceof Error ? error.message : String(error) });
-      else res.end();
-    });
+    handle(req, res)
+      .catch((error: unknown) => {
+        if (res.headersSent) res.end();
+        else if (error instanceof RequestRefused) json(res, error.status, { error: error.message });
+        else json(res, 502, { error: error instanceof Error ? error.message : String(error) });
+      })
+      // A reply that cannot be written ends the connection, never the presenter.
+      .catch(() => res.destroy());
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -117,11 +164,12 @@ export async function servePresenter(options: PresentServerOptions): Promise<Pre
   });
   const address = server.address();
   if (address === null || typeof address === "string") throw new Error("the presenter server has no TCP address");
+  port = address.port;
   return {
     url: `http://127.0.0.1:${address.port}/`,
     async close() {
       unsubscribe();
-      for (const res of streams) res.end();
+      for (const res of streams.keys()) res.end();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // A page still open keeps its connections: keep-alive ones, and the event stream it reopens at
       // once on another. Cut them, or close() would wait for them (a presenter stopped with Ctrl-C could hang).

@@ -1,3 +1,5 @@
+import { request as httpRequest } from "node:http";
+
 /** Plain JSON-RPC to a node, for checks that must see exactly what the node answers (e.g. `null` for a transaction it does not have). */
 
 /** A JSON-RPC reply: a result, or an error. */
@@ -17,4 +19,19 @@ export async function rpc(url: string, method: string, params: readonly unknown[
 /** The receipt of transaction `hash` on the node at `url` (its status as the node gives it, "0x1" or "0x0"), or null if the node has no such transaction. */
 export async function receiptOf(url: string, hash: string): Promise<{ readonly status: string } | null> {
   return (await rpc(url, "eth_getTransactionReceipt", [hash])) as { readonly status: string } | null;
+}
+
+/** A POST with headers fetch will not send as given (Host), and its status and body text. */
+export function rawPost(url: string, body: string | Buffer, headers: Record<string, string>): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { method: "POST", headers: { "content-length": String(Buffer.byteLength(body)), ...headers } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }));
+      res.on("error", reject);
+    });
+    // The server may answer (413) and close before the whole body is sent.
+    req.on("error", (error: NodeJS.ErrnoException) => (error.code === "EPIPE" || error.code === "ECONNRESET" ? undefined : reject(error)));
+    req.end(body);
+  });
 }

@@ -3,7 +3,8 @@ import { JsonRpcProvider } from "ethers";
 import { network } from "hardhat";
 
 import type { LedgerConnection } from "../../src/chain/connection.js";
-import { answerJsonRpc, serveJsonRpc, type JsonRpcServer } from "../../src/present/rpc-server.js";
+import { answerJsonRpc, MAX_BATCH, MAX_BODY_BYTES, serveJsonRpc, type JsonRpcServer } from "../../src/present/rpc-server.js";
+import { rawPost } from "../helpers/rpc.js";
 
 /**
  * The presenter's JSON-RPC server for an in-process chain (src/present/rpc-server.ts): the provider
@@ -113,6 +114,68 @@ describe("JSON-RPC server of an in-process chain (presenter)", function () {
     expect(refused.status).to.equal(415);
     expect(refused.reply).to.have.nested.property("error.code", -32600);
     expect(await connection.ethers.provider.getTransactionCount(from.address)).to.equal(nonce);
+  });
+
+  describe("hostile requests (its accounts are unlocked)", function () {
+    const sendOne = async (): Promise<{ readonly body: string; readonly from: string; readonly nonce: number }> => {
+      const [from, to] = await connection.ethers.getSigners();
+      return {
+        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_sendTransaction", params: [{ from: from.address, to: to.address, value: "0x1" }] }),
+        from: from.address,
+        nonce: await connection.ethers.provider.getTransactionCount(from.address),
+      };
+    };
+    const port = (): string => new URL(server.url).port;
+
+    it("a request naming another host (a site that re-points its name at 127.0.0.1: DNS rebinding) gets 403, and nothing is sent", async function () {
+      const { body, from, nonce } = await sendOne();
+      const rebound = await rawPost(server.url, body, { host: `attacker.example:${port()}`, origin: `http://attacker.example:${port()}`, "content-type": "application/json" });
+      expect(rebound.status).to.equal(403);
+      expect(JSON.parse(rebound.text)).to.have.nested.property("error.code", -32600);
+      expect((await rawPost(server.url, body, { host: "127.0.0.1:1", "content-type": "application/json" })).status, "another port").to.equal(403);
+      expect(await connection.ethers.provider.getTransactionCount(from)).to.equal(nonce);
+      // The machine's own names for it are served.
+      for (const host of [`127.0.0.1:${port()}`, `localhost:${port()}`]) {
+        const read = await rawPost(server.url, JSON.stringify({ jsonrpc: "2.0", id: 2, method: "eth_chainId" }), { host, "content-type": "application/json" });
+        expect(read.status, host).to.equal(200);
+        expect(JSON.parse(read.text)).to.deep.equal({ jsonrpc: "2.0", id: 2, result: "0x7a69" });
+      }
+    });
+
+    it("the content type is read as a media type: any case and a charset are JSON, application/jsonx is not", async function () {
+      const chainId = JSON.stringify({ jsonrpc: "2.0", id: 3, method: "eth_chainId" });
+      expect((await post(server.url, chainId, "POST", "Application/JSON; charset=utf-8")).status).to.equal(200);
+      const { body, from, nonce } = await sendOne();
+      expect((await post(server.url, body, "POST", "application/jsonx")).status).to.equal(415);
+      expect(await connection.ethers.provider.getTransactionCount(from)).to.equal(nonce);
+    });
+
+    it("an id that is not a string, a number or null gets -32600 with id null, and the server keeps answering (a deeply nested one used to crash the presenter)", async function () {
+      const depth = 20_000;
+      const nested = `{"jsonrpc":"2.0","method":"eth_chainId","id":${"[".repeat(depth)}${"]".repeat(depth)}}`;
+      const refused = await post(server.url, nested);
+      expect(refused.status).to.equal(200);
+      expect(refused.reply).to.deep.include({ jsonrpc: "2.0", id: null });
+      expect(refused.reply).to.have.nested.property("error.code", -32600);
+      expect((await post(server.url, JSON.stringify({ jsonrpc: "2.0", id: { a: 1 }, method: "eth_chainId" }))).reply).to.have.nested.property("error.code", -32600);
+      expect((await post(server.url, JSON.stringify({ jsonrpc: "2.0", id: "four", method: "eth_chainId" }))).reply).to.deep.equal({ jsonrpc: "2.0", id: "four", result: "0x7a69" });
+    });
+
+    it(`a body over ${MAX_BODY_BYTES} bytes gets 413 unread, and a batch over ${MAX_BATCH} requests -32600; nothing of either is run`, async function () {
+      const { from, nonce } = await sendOne();
+      const huge = await rawPost(server.url, Buffer.alloc(MAX_BODY_BYTES + 1, 0x20), { host: `127.0.0.1:${port()}`, "content-type": "application/json" });
+      expect(huge.status).to.equal(413);
+      const [, to] = await connection.ethers.getSigners();
+      const sends = Array.from({ length: MAX_BATCH + 1 }, (_, i) => ({ jsonrpc: "2.0", id: i, method: "eth_sendTransaction", params: [{ from, to: to.address, value: "0x1" }] }));
+      const batch = await post(server.url, JSON.stringify(sends));
+      expect(batch.reply).to.have.nested.property("error.code", -32600);
+      expect(await connection.ethers.provider.getTransactionCount(from)).to.equal(nonce);
+      // At the limit, a batch is answered.
+      const reads = Array.from({ length: MAX_BATCH }, (_, i) => ({ jsonrpc: "2.0", id: i, method: "eth_chainId" }));
+      const answered = (await post(server.url, JSON.stringify(reads))).reply as Reply[];
+      expect(answered).to.have.length(MAX_BATCH);
+      expect(answered.every((r, i) => r.id === i && r.result === "0x7a69")).to.equal(true);
+    });
   });
 
   it("close() stops it: the port no longer answers", async function () {

@@ -54,6 +54,44 @@ describe("readBalancesOf: every balance of a set of holders in a set of tokens, 
     expect(await connection.ethers.provider.getTransactionCount((await connection.ethers.getSigners())[0].address)).to.equal(nonceBefore);
   });
 
+  it("a sheet of several calls reads one block: a transfer mined between two of its calls shows in none", async function () {
+    const tokens = await Promise.all(["E", "F", "G"].map((s) => connection.ethers.deployContract("ERC20Mock", [`Token ${s}`, s])));
+    const holders = Array.from({ length: 60 }, (_, i) => `0x${(0x2000 + i).toString(16).padStart(40, "0")}`);
+    for (const [t, token] of tokens.entries()) await (await token.mint(holders[t * 20], 5n)).wait();
+    const addresses = await Promise.all(tokens.map((t) => t.getAddress()));
+    const before = await Promise.all(tokens.map((token) => Promise.all(holders.map((h) => token.balanceOf(h)))));
+    const pinnedAt = await connection.ethers.provider.getBlockNumber();
+
+    // Right after the sheet's first eth_call, the last token (read by a later call) is minted to its
+    // last holder and the block mined.
+    const blocks: unknown[] = [];
+    const request = connection.provider.request.bind(connection.provider);
+    let minted = false;
+    const racing = new Proxy(connection.provider, {
+      get(target, property, receiver) {
+        if (property !== "request") return Reflect.get(target, property, receiver) as unknown;
+        return async (args: { method: string; params?: unknown[] }) => {
+          const answer: unknown = await request(args);
+          if (args.method === "eth_call") {
+            blocks.push(args.params?.[1]);
+            if (!minted) {
+              minted = true;
+              await (await tokens[2].mint(holders[59], 1_000n)).wait();
+            }
+          }
+          return answer;
+        };
+      },
+    });
+    const balances = await readBalancesOf({ ...connection, provider: racing }, addresses, holders);
+
+    expect(minted).to.equal(true);
+    expect(blocks).to.have.length(Math.ceil((tokens.length * holders.length) / BALANCES_PER_CALL));
+    expect(blocks, "every call at the same block, by number").to.deep.equal(blocks.map(() => `0x${pinnedAt.toString(16)}`));
+    expect(balances).to.deep.equal(before);
+    expect(await tokens[2].balanceOf(holders[59])).to.equal(1_000n);
+  });
+
   it("an address that is no token fails the read, naming balanceOf, instead of reading 0", async function () {
     const token = await connection.ethers.deployContract("ERC20Mock", ["Token D", "D"]);
     const holder = (await connection.ethers.getSigners())[1].address;
