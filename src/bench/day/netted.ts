@@ -4,18 +4,17 @@
  * trades netted and settled in batches of the engine's maximum (`settleBatch`, which checks every
  * gross leg against its token's rules and moves each net position once).
  */
-import type { DayTrade } from "./generate.js";
 import { chunks } from "./generate.js";
 import { TxSender, encodeMatchSignedBatch, encodeSettleBatch } from "./chain.js";
 import type { DayLedger } from "./ledger.js";
-import { signDay } from "./orders.js";
+import type { SignedDayTrade } from "./orders.js";
 import { phase, type PhaseResult } from "./phases.js";
 
 /** Gas limit of one batch transaction (below the 2^24 per-transaction cap of recent hardforks). */
 const BATCH_GAS = 16_000_000n;
 
-/** Runs the netted day on `day`'s ledger; returns its phases. */
-export async function runNettedDay(day: DayLedger, trades: readonly DayTrade[], settlementDate: bigint): Promise<PhaseResult[]> {
+/** Runs the netted day of the trades signed as `signed` on `day`'s ledger; returns its phases. */
+export async function runNettedDay(day: DayLedger, signed: readonly SignedDayTrade[]): Promise<PhaseResult[]> {
   const engine = day.ledger.engine;
   const matchSelector = engine.interface.getFunction("matchSignedBatch").selector;
   const batchSelector = engine.interface.getFunction("settleBatch").selector;
@@ -23,11 +22,6 @@ export async function runNettedDay(day: DayLedger, trades: readonly DayTrade[], 
   const batchMax = Number(await engine.MAX_BATCH_TRADES());
   const firstBatch = (await engine.batchCount()) + 1n;
   const sender = TxSender.open(day.connection, day.agent);
-  let signed: Awaited<ReturnType<typeof signDay>> = [];
-  const sign = await phase("sign", async () => {
-    signed = await signDay(day, trades, settlementDate);
-    return { transactions: 0, gasUsed: 0n };
-  });
   const match = await phase("submit & match", async () => {
     const before = sender.totals.transactions;
     for (const batch of chunks(signed, matchMax)) {
@@ -52,6 +46,6 @@ export async function runNettedDay(day: DayLedger, trades: readonly DayTrade[], 
     if (report.skipped !== 0n) throw new Error(`batch ${id} skipped ${report.skipped} trades`);
     settled += report.tradeCount;
   }
-  if (settled !== BigInt(trades.length)) throw new Error(`the netted day settled ${settled} of ${trades.length} trades`);
-  return [sign, match, settle];
+  if (settled !== BigInt(signed.length)) throw new Error(`the netted day settled ${settled} of ${signed.length} trades`);
+  return [match, settle];
 }

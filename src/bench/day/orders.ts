@@ -39,13 +39,25 @@ export function toTrade(day: DayLedger, t: DayTrade, settlementDate: bigint): Tr
   };
 }
 
+/** The EIP-712 domain separator of `day`'s engine: orders signed for one ledger settle on another only if it is the same. */
+export async function orderDomainOf(day: DayLedger): Promise<string> {
+  return TypedDataEncoder.hashDomain(await settlementDomain(day.ledger.engine));
+}
+
+/** The day's signed orders, with what they are bound to: the engine's domain and the settlement date. */
+export interface SignedDay {
+  readonly domain: string;
+  readonly settlementDate: bigint;
+  readonly orders: readonly SignedDayTrade[];
+}
+
 /**
  * Both parties sign their orders for every trade, offline, in the engine's EIP-712 domain; the first
  * digest is checked against the engine's own (`settlementOrderDigest`), so a mismatch stops the run.
  */
-export async function signDay(day: DayLedger, trades: readonly DayTrade[], settlementDate: bigint): Promise<SignedDayTrade[]> {
+export async function signDay(day: DayLedger, trades: readonly DayTrade[], settlementDate: bigint): Promise<SignedDay> {
   const engine = day.ledger.engine;
-  const separator = TypedDataEncoder.hashDomain(await settlementDomain(engine));
+  const separator = await orderDomainOf(day);
   const nextNonce = new Array<bigint>(day.banks.length).fill(0n);
   const signed: SignedDayTrade[] = [];
   for (const t of trades) {
@@ -65,5 +77,5 @@ export async function signDay(day: DayLedger, trades: readonly DayTrade[], settl
       buyerSignature: signDigest(day.keys[t.buyer], orderDigest(separator, id, buyerNonce)),
     });
   }
-  return signed;
+  return { domain: separator, settlementDate, orders: signed };
 }

@@ -83,8 +83,14 @@ export function gasPerTrade(run: RunResult, trades: number): bigint {
   return trades === 0 ? 0n : totals(run).gasUsed / BigInt(trades);
 }
 
+/**
+ * The name of the signing phase of a run that settles the orders another run signed (the same
+ * orders, its time counted in both runs' totals).
+ */
+export const SHARED_SIGNING = "sign (shared)";
+const signingOf = (run: RunResult): PhaseResult | undefined => run.phases.find((p) => p.name === "sign" || p.name === SHARED_SIGNING);
 /** Wall time of a run's signing phase (the same work in both runs: two orders per trade). */
-const signingMs = (run: RunResult): number => run.phases.find((p) => p.name === "sign")?.ms ?? 0;
+const signingMs = (run: RunResult): number => signingOf(run)?.ms ?? 0;
 const ratio = (a: number, b: number): string => (b === 0 ? "–" : (a / b).toFixed(2));
 const met = (ok: boolean): string => (ok ? "yes" : "**no**");
 
@@ -101,6 +107,11 @@ export function formatDayTables(days: readonly DayResult[]): string {
     if (p === undefined) return "";
     return p.gasUsed === 0n || trades === 0 ? seconds(p.ms) : `${seconds(p.ms)} (${fmt(p.gasUsed / BigInt(trades))} gas/trade)`;
   };
+  const signing = (run: RunResult): string => {
+    const p = signingOf(run);
+    if (p === undefined) return "";
+    return p.name === SHARED_SIGNING ? `${seconds(p.ms)} (the same orders)` : seconds(p.ms);
+  };
   const lines = [
     "| Trades | Run | Sign orders | Submit & match | Net & settle | Settle gross | Total wall | Transactions | Gas / trade | Peak RSS |",
     "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|",
@@ -109,7 +120,7 @@ export function formatDayTables(days: readonly DayResult[]): string {
     for (const [label, run] of [["netted", d.netted], ["gross", d.gross]] as const) {
       const t = totals(run);
       lines.push(
-        `| ${fmt(d.trades)} | ${label} | ${phaseMs(run, "sign", d.trades)} | ${phaseMs(run, "submit & match", d.trades)} | ${phaseMs(run, "net & settle", d.trades)} | ${phaseMs(run, "settle gross", d.trades)} | ${seconds(t.ms)} | ${fmt(t.transactions)} | ${fmt(gasPerTrade(run, d.trades))} | ${mebibytes(run.peakRss)} |`,
+        `| ${fmt(d.trades)} | ${label} | ${signing(run)} | ${phaseMs(run, "submit & match", d.trades)} | ${phaseMs(run, "net & settle", d.trades)} | ${phaseMs(run, "settle gross", d.trades)} | ${seconds(t.ms)} | ${fmt(t.transactions)} | ${fmt(gasPerTrade(run, d.trades))} | ${mebibytes(run.peakRss)} |`,
       );
     }
   }
