@@ -338,6 +338,11 @@ contract GovernmentBond is
         super._checkTransfer(from, to, amount);
     }
 
+    /// @dev Every balance of record fits the record dates' 208 bits: the supply stops at `RECORDED_SUPPLY_CAP`.
+    function _supplyCap() internal pure override returns (uint256) {
+        return RECORDED_SUPPLY_CAP;
+    }
+
     /// @inheritdoc ERC20PackedBalances
     function balanceOf(address account) public view override(ERC20, ERC20PackedBalances) returns (uint256) {
         return super.balanceOf(account);

@@ -584,6 +584,26 @@ describe("GovernmentBond", function () {
       expect(await bond.totalSupply()).to.equal(PEAK_UNITS + DEALER_UNITS + 3n);
     });
 
+    it("issues up to RECORDED_SUPPLY_CAP (2^208 - 1, what a record keeps) and not one unit more; a balance at the cap is of record exactly", async function () {
+      const { bond, peakAsset, kowloonDealer, accounts } = await setup();
+      const cap = await bond.RECORDED_SUPPLY_CAP();
+      expect(cap).to.equal((1n << 208n) - 1n);
+      // Below the word's own cap (2^248 - 1), which a record could not hold: the lower one governs.
+      expect(cap).to.be.below(await bond.SUPPLY_CAP());
+      const supply = await bond.totalSupply();
+      await expectRejectedUnchanged(bond, accounts, () => bond.mint(peakAsset.address, cap - supply + 1n), "ERC20SupplyCapExceeded", [supply, cap - supply + 1n]);
+      await expectRejectedUnchanged(bond, accounts, () => bond.mint(peakAsset.address, (1n << 256n) - 1n), "ERC20SupplyCapExceeded", [supply, (1n << 256n) - 1n]);
+      await (await bond.mint(peakAsset.address, cap - supply)).wait();
+      expect(await bond.totalSupply()).to.equal(cap);
+      const held = await bond.balanceOf(peakAsset.address);
+      await expectRejectedUnchanged(bond, accounts, () => bond.mint(kowloonDealer.address, 1n), "ERC20SupplyCapExceeded", [cap, 1n]);
+      // Past the first record date, a trade writes the holder's balance down: all 208 bits of it.
+      await networkHelpers.time.increaseTo((await bond.recordDate(0)) + 1n);
+      await (await bond.connect(peakAsset.signer).transfer(kowloonDealer.address, 1n)).wait();
+      expect(await bond.balanceOfAtRecord(peakAsset.address, 0)).to.equal(held);
+      expect(await bond.totalSupplyAtRecord(0)).to.equal(cap);
+    });
+
     it("trades up to the last second before maturity", async function () {
       const { bond, peakAsset, kowloonDealer, maturity } = await setup();
       await networkHelpers.time.setNextBlockTimestamp(maturity - 1n);

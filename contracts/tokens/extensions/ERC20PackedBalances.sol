@@ -22,10 +22,16 @@ abstract contract ERC20PackedBalances is ERC20 {
     mapping(address account => uint256) private _accounts;
     uint256 private _supply;
 
-    /// @notice A mint of `value` would take the supply from `supply` above `SUPPLY_CAP`.
+    /// @notice A mint of `value` would take the supply from `supply` above `supplyCap()`.
     /// @param supply the supply before the mint.
     /// @param value the amount minted.
     error ERC20SupplyCapExceeded(uint256 supply, uint256 value);
+
+    /// @dev The supply cap: `SUPPLY_CAP`, lowered by a token that also stores balances in fewer bits
+    /// (the bond's records of balances at record dates: `ERC20RecordDates.RECORDED_SUPPLY_CAP`).
+    function _supplyCap() internal pure virtual returns (uint256) {
+        return SUPPLY_CAP;
+    }
 
     /// @inheritdoc ERC20
     function totalSupply() public view virtual override returns (uint256) {
@@ -55,7 +61,7 @@ abstract contract ERC20PackedBalances is ERC20 {
     function _update(address from, address to, uint256 value) internal virtual override {
         if (from == address(0)) {
             uint256 supply = _supply;
-            if (value > SUPPLY_CAP - supply) revert ERC20SupplyCapExceeded(supply, value);
+            if (value > _supplyCap() - supply) revert ERC20SupplyCapExceeded(supply, value);
             unchecked {
                 // Cannot overflow: supply + value <= SUPPLY_CAP, checked above.
                 _supply = supply + value;

@@ -23,6 +23,11 @@ abstract contract ERC20RecordDates is ERC20 {
     uint32 private _passedCursor;
     uint64 private _nextRecordDate;
 
+    /// @notice The most a balance of record can be (OpenZeppelin's `Checkpoints.Trace208`): the
+    /// inheriting token caps its supply, and so every balance, there, so no record is ever cut short
+    /// (with `ERC20PackedBalances`, by returning it from `_supplyCap`).
+    uint256 public constant RECORDED_SUPPLY_CAP = type(uint208).max;
+
     /// @notice Record date `index` has not been reached yet.
     /// @param index the record date's index.
     /// @param recordDate its unix time.
