@@ -1,5 +1,5 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { request as httpRequest } from "node:http";
+import { createServer, request as httpRequest } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -178,6 +178,43 @@ describe("presenter page server: hostile requests", function () {
     ]);
     expect(await connection.ethers.provider.getTransactionCount(from)).to.equal(nonce);
     expect(await connection.ethers.provider.getBlockNumber()).to.equal(blockBefore);
+  });
+
+  it("for a chain on a node of its own, /rpc/<chain> forwards the page's reads as they are and never a refused request", async function () {
+    // A stand-in node that records every body it receives and answers eth_chainId.
+    const received: string[] = [];
+    const node = createServer((req, res) => {
+      let text = "";
+      req.on("data", (c: Buffer) => (text += c.toString("utf8")));
+      req.on("end", () => {
+        received.push(text);
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end(JSON.stringify({ jsonrpc: "2.0", id: 1, result: "0x7a6a" }));
+      });
+    });
+    await new Promise<void>((resolve) => node.listen(0, "127.0.0.1", () => resolve()));
+    const address = node.address();
+    if (address === null || typeof address === "string") throw new Error("the stand-in node has no TCP address");
+    const external: PresentChain = { ...session.current.chains[0], key: "th", rpcPath: "/rpc/th", nodeUrl: `http://127.0.0.1:${address.port}` };
+    const twoChains = new RecordingSession({ ...session.current, chains: [session.current.chains[0], external] }, (text) => answerJsonRpc(connection.provider, text));
+    const other = await servePresenter({ session: twoChains, pageDir, port: 0 });
+    try {
+      const otherHost = new URL(other.url).host;
+      const url = new URL("/rpc/th", other.url).href;
+      const read = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId" });
+      expect(JSON.parse((await rawPost(url, read, { ...json, host: otherHost })).text)).to.deep.equal({ jsonrpc: "2.0", id: 1, result: "0x7a6a" });
+      expect(received).to.deep.equal([read]);
+      const send = JSON.stringify([{ jsonrpc: "2.0", id: 2, method: "eth_call", params: [] }, { jsonrpc: "2.0", id: 3, method: "eth_sendTransaction", params: [{}] }]);
+      const refused = JSON.parse((await rawPost(url, send, { ...json, host: otherHost })).text) as { id: unknown; error?: { code: number } }[];
+      expect(refused.map((r) => [r.id, r.error?.code])).to.deep.equal([
+        [2, -32600],
+        [3, -32601],
+      ]);
+      expect(received, "nothing more reached the node").to.have.length(1);
+    } finally {
+      await other.close();
+      await new Promise<void>((resolve) => node.close(() => resolve()));
+    }
   });
 
   it(`a body over ${MAX_BODY_BYTES} bytes gets 413 and is not passed on`, async function () {
