@@ -93,11 +93,10 @@ export async function servePresenter(options: PresentServerOptions): Promise<Pre
     const event = `data: ${JSON.stringify(state)}\n\n`;
     for (const stream of streams.values()) stream.send(event);
   });
-  let port = options.port;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     // Only this machine's names for the server (a site that re-points its name at 127.0.0.1 is refused),
-    if (!isLoopbackHost(req, port)) return json(res, 403, { error: `host ${req.headers.host ?? "(none)"} is not served; open http://127.0.0.1:${port}/` });
+    if (!isLoopbackHost(req)) return json(res, 403, { error: `host ${req.headers.host ?? "(none)"} is not served; open http://127.0.0.1:${req.socket.localPort}/` });
     const path = new URL(req.url ?? "/", "http://127.0.0.1").pathname;
     if (req.method === "POST") {
       // and a POST only from the page itself: a browser names the page's origin on every POST it sends.
@@ -164,7 +163,6 @@ export async function servePresenter(options: PresentServerOptions): Promise<Pre
   });
   const address = server.address();
   if (address === null || typeof address === "string") throw new Error("the presenter server has no TCP address");
-  port = address.port;
   return {
     url: `http://127.0.0.1:${address.port}/`,
     async close() {

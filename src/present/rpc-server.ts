@@ -80,7 +80,7 @@ async function answerOne(provider: EthereumProvider, request: unknown): Promise<
  * Parses JSON-RPC text: the requests it holds (one, or a batch of 1 to `MAX_BATCH`), or the error
  * response it gets instead (parse error, empty or oversized batch).
  */
-export function parseJsonRpc(text: string): { readonly requests: readonly unknown[]; readonly batch: boolean } | { readonly refused: JsonRpcResponse } {
+function parseJsonRpc(text: string): { readonly requests: readonly unknown[]; readonly batch: boolean } | { readonly refused: JsonRpcResponse } {
   let payload: unknown;
   try {
     payload = JSON.parse(text);
@@ -154,11 +154,13 @@ export function isJsonContentType(req: IncomingMessage): boolean {
 }
 
 /**
- * Whether the request names this server as its host: `127.0.0.1:<port>`, `localhost:<port>` or
- * `[::1]:<port>`. A page of another site that re-points its own name at 127.0.0.1 (DNS rebinding)
- * is same-origin with itself, not with this server, and its requests carry its own name: refused.
+ * Whether the request names this server as its host: `127.0.0.1`, `localhost` or `[::1]` with the
+ * port the connection came in on. A page of another site that re-points its own name at 127.0.0.1
+ * (DNS rebinding) is same-origin with itself, not with this server, and its requests carry its own
+ * name: refused.
  */
-export function isLoopbackHost(req: IncomingMessage, port: number): boolean {
+export function isLoopbackHost(req: IncomingMessage): boolean {
+  const port = req.socket.localPort;
   const host = (req.headers.host ?? "").toLowerCase();
   return host === `127.0.0.1:${port}` || host === `localhost:${port}` || host === `[::1]:${port}`;
 }
@@ -179,14 +181,13 @@ export interface JsonRpcServer {
  * @example const server = await serveJsonRpc(connection.provider, "127.0.0.1", 0);
  */
 export async function serveJsonRpc(provider: EthereumProvider, hostname: string, port: number): Promise<JsonRpcServer> {
-  let boundPort = port;
   const server: Server = createServer((req, res) => {
     const reply = (status: number, value: unknown): void => {
       res.writeHead(status, { "content-type": "application/json" });
       res.end(JSON.stringify(value));
     };
     // Its accounts are unlocked: only this machine's own names for it are served (no DNS rebinding),
-    if (!isLoopbackHost(req, boundPort)) return reply(403, failure(null, INVALID_REQUEST, `host ${req.headers.host ?? "(none)"} is not served; use http://127.0.0.1:${boundPort}`));
+    if (!isLoopbackHost(req)) return reply(403, failure(null, INVALID_REQUEST, `host ${req.headers.host ?? "(none)"} is not served; use http://127.0.0.1:${req.socket.localPort}`));
     if (req.method !== "POST") return reply(405, failure(null, INVALID_REQUEST, `${req.method ?? "?"}: send JSON-RPC with POST`));
     // and a page of another origin cannot send this content type without a preflight, which is never
     // answered: no website the presenter's browser opens can send transactions from the unlocked accounts.
@@ -211,7 +212,6 @@ export async function serveJsonRpc(provider: EthereumProvider, hostname: string,
   });
   const address = server.address();
   if (address === null || typeof address === "string") throw new Error("the JSON-RPC server has no TCP address");
-  boundPort = address.port;
   return {
     url: `http://${hostname}:${address.port}`,
     async close() {
