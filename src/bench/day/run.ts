@@ -4,13 +4,13 @@
  */
 import { network } from "hardhat";
 
-import { DAY_SEED, DAY_SHAPE, expectedChanges, generateDay } from "./generate.js";
+import { DAY_SEED, DAY_SHAPE, expectedChanges, generateDay, type DayTrade } from "./generate.js";
 import { runGrossDay } from "./gross.js";
 import { dayBalances, deployDayLedger, type DayLedger } from "./ledger.js";
 import { runNettedDay } from "./netted.js";
 import { orderDomainOf, signDay, type SignedDay } from "./orders.js";
 import { phase, peakRssBytes, type PhaseResult } from "./phases.js";
-import { compareBalances, type DayResult } from "./table.js";
+import { compareBalances, SHARED_SIGNING, type DayResult } from "./table.js";
 
 /** The network a day runs on (hardhat.config.ts): in-process, with 40 accounts. */
 export const DAY_NETWORK = "bench";
@@ -31,6 +31,23 @@ async function onFreshLedger(
   }
 }
 
+/** A run's signed orders and the phase that signed them. */
+interface SignedRun {
+  readonly sign: PhaseResult;
+  readonly orders: SignedDay;
+}
+
+/** Both parties sign every trade's orders on `day`'s ledger, due at `now`, timed as the phase "sign". */
+async function signOrders(day: DayLedger, trades: readonly DayTrade[], now: bigint): Promise<SignedRun> {
+  let orders: SignedDay | undefined;
+  const sign = await phase("sign", async () => {
+    orders = await signDay(day, trades, now);
+    return { transactions: 0, gasUsed: 0n };
+  });
+  if (orders === undefined) throw new Error("the day's orders were not signed");
+  return { sign, orders };
+}
+
 /**
  * Runs a day of `count` trades both ways and checks the balances. The parties sign their orders
  * once, on the netted run's ledger, and both runs settle those same orders: the two fresh ledgers
@@ -41,32 +58,21 @@ async function onFreshLedger(
  */
 export async function runDay(count: number, seed: number = DAY_SEED): Promise<DayResult> {
   const trades = generateDay(count, seed, DAY_SHAPE);
-  let signed: SignedDay | undefined;
+  let shared: SignedRun | undefined;
   const netted = await onFreshLedger(async (day, now) => {
-    let orders: SignedDay | undefined;
-    const sign = await phase("sign", async () => {
-      orders = await signDay(day, trades, now);
-      return { transactions: 0, gasUsed: 0n };
-    });
-    if (orders === undefined) throw new Error("the day's orders were not signed");
-    signed = orders;
-    return [sign, ...(await runNettedDay(day, orders.orders))];
+    shared = await signOrders(day, trades, now);
+    return [shared.sign, ...(await runNettedDay(day, shared.orders.orders))];
   });
   const nettedPeak = peakRssBytes();
   const gross = await onFreshLedger(async (day, now) => {
-    if (signed === undefined) throw new Error("the netted run signed no orders");
-    let orders = signed;
-    let sign: PhaseResult = { ...netted.phases[0], name: "sign (shared)" };
-    if ((await orderDomainOf(day)) !== orders.domain) {
-      sign = await phase("sign", async () => {
-        orders = await signDay(day, trades, now);
-        return { transactions: 0, gasUsed: 0n };
-      });
-    } else if (now < orders.settlementDate) {
+    if (shared === undefined) throw new Error("the netted run signed no orders");
+    let own: SignedRun = { sign: { ...shared.sign, name: SHARED_SIGNING }, orders: shared.orders };
+    if ((await orderDomainOf(day)) !== shared.orders.domain) own = await signOrders(day, trades, now);
+    else if (now < shared.orders.settlementDate) {
       // Never on one machine's clock, but a ledger behind the date would refuse every trade as not due.
-      await day.connection.networkHelpers.time.increaseTo(orders.settlementDate);
+      await day.connection.networkHelpers.time.increaseTo(shared.orders.settlementDate);
     }
-    return [sign, ...(await runGrossDay(day, orders.orders))];
+    return [own.sign, ...(await runGrossDay(day, own.orders.orders))];
   });
   const grossPeak = peakRssBytes();
 
