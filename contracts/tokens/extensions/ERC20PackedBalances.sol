@@ -14,7 +14,9 @@ import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
 /// (`ERC20SupplyCapExceeded`). Word layout: balance in bits 0–247, flags in bits 248–255; each
 /// extension or token documents the flag bit it owns (`ERC20Freezable`: bit 0).
 abstract contract ERC20PackedBalances is ERC20 {
-    /// @notice The most any supply (and so any balance) can reach: the balance part of the word.
+    /// @notice The most any supply (and so any balance) can reach: the balance part of the word. A
+    /// token that also keeps balances in fewer bits stops lower (`_supplyCap`: the bond at
+    /// `ERC20RecordDates.RECORDED_SUPPLY_CAP`).
     uint256 public constant SUPPLY_CAP = type(uint248).max;
 
     uint256 private constant FLAGS_SHIFT = 248;

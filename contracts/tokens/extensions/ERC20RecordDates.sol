@@ -34,12 +34,14 @@ abstract contract ERC20RecordDates is ERC20 {
     error RecordDateNotReached(uint256 index, uint64 recordDate);
 
     /// @notice `account`'s balance at record date `index` (its record time, e.g. 00:00 UTC that day).
-    /// @dev Requirements: the record date has passed.
+    /// @dev Requirements: the record date has passed. The zero address holds nothing of record, as it
+    /// holds nothing now (its key keeps the supply of record, read by `totalSupplyAtRecord`).
     /// @param account the holder.
     /// @param index the record date's index (the coupon period's index).
     /// @return the balance of record.
     function balanceOfAtRecord(address account, uint256 index) public view returns (uint256) {
         _requireRecordDatePassed(index);
+        if (account == address(0)) return 0;
         return _valueAtRecord(account, index, balanceOf(account));
     }
 
